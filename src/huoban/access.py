@@ -1,0 +1,28 @@
+"""Who may do what: role checks shared by the API and the views (SPEC §1, §2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from huoban.accounts.models import Role, User
+from huoban.errors import DomainError
+
+
+class Forbidden(DomainError):
+    """The caller may see the thing but its role may not do this (403).
+
+    Used only where existence is not secret (a collection, or an object the caller can see);
+    objects the caller may not see answer 404 (R-VIS-4).
+    """
+
+    status = 403
+
+
+def require_role(user: Any, *roles: str) -> User:
+    """Return the user if it holds one of `roles` (admin holds all); raise Forbidden otherwise."""
+    if not isinstance(user, User) or not user.is_active or not user.has_role(*roles):
+        raise Forbidden("无权执行此操作 / Your role may not do this.")
+    return user
+
+
+STAFF = (Role.OFFICER, Role.PRESALES, Role.PM, Role.FINANCE, Role.ADMIN)

@@ -1,0 +1,91 @@
+"""Users with one role each (SPEC §1) and revocable API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("管理员")
+    OFFICER = "officer", _("伙伴关系官")
+    PRESALES = "presales", _("售前")
+    PM = "pm", _("项目经理")
+    FINANCE = "finance", _("财务")
+    PARTNER = "partner", _("合作伙伴")
+
+
+STAFF_ROLES = frozenset(r for r in Role if r != Role.PARTNER)
+
+
+class User(AbstractUser):
+    """A person who signs in: a staff member with one role, or a user of one partner (伙伴用户)."""
+
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("所属伙伴"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    display_name = models.CharField(_("姓名"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            # A partner user belongs to exactly one partner; staff belong to none.
+            models.CheckConstraint(
+                condition=(Q(role="partner") & Q(partner__isnull=False))
+                | (~Q(role="partner") & Q(partner__isnull=True)),
+                name="%(app_label)s_%(class)s_partner_iff_partner_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_partner_user(self) -> bool:
+        return self.role == Role.PARTNER
+
+    @property
+    def is_staff_user(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and (self.role in roles or self.role == Role.ADMIN)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the HTTP API; only its SHA-256 is stored, so a leaked table is useless."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"
+
+    @staticmethod
+    def new_raw() -> str:
+        return "hb_" + secrets.token_urlsafe(32)

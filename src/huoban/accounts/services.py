@@ -1,0 +1,103 @@
+"""Account operations: create users, issue and revoke API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+
+from huoban import clock
+from huoban.audit.services import record
+from huoban.errors import ValidationFailed
+
+from .models import ApiToken, Role, User, hash_token
+
+
+@transaction.atomic
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    *,
+    partner_code: str | None = None,
+    display_name: str = "",
+    email: str = "",
+    actor: User | None = None,
+) -> User:
+    """Create a staff or partner user with an Argon2-hashed password (SPEC §1)."""
+    from huoban.partners.models import Partner
+
+    errors: dict[str, str] = {}
+    if role not in Role.values:
+        errors["role"] = f"未知角色 / unknown role: {role}"
+    if not username or len(username) > 150:
+        errors["username"] = "用户名必填且不超过150字符 / username is required (≤150 characters)"
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = "用户名已存在 / username already taken"
+    if len(password) < 8:
+        errors["password"] = "密码至少8位 / password must be at least 8 characters"
+    partner = None
+    if role == Role.PARTNER:
+        if not partner_code:
+            errors["partner"] = "伙伴用户必须指定伙伴 / a partner user needs --partner CODE"
+        else:
+            partner = Partner.objects.filter(code=partner_code).first()
+            if partner is None:
+                errors["partner"] = f"伙伴不存在 / no partner {partner_code}"
+    elif partner_code:
+        errors["partner"] = "员工账号不属于伙伴 / staff users belong to no partner"
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        username=username,
+        role=role,
+        partner=partner,
+        display_name=display_name,
+        email=email,
+        is_staff=role == Role.ADMIN or role in {Role.OFFICER, Role.FINANCE},
+        is_superuser=role == Role.ADMIN,
+    )
+    user.set_password(password)
+    user.save()
+    record(actor, "user.create", user, after={"username": username, "role": role,
+                                              "partner": partner_code})
+    return user
+
+
+@transaction.atomic
+def issue_token(user: User, name: str = "", *, actor: User | None = None) -> str:
+    """Issue a new API token; the raw value is returned once and only its hash is kept."""
+    raw = ApiToken.new_raw()
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[3:9], key_hash=hash_token(raw), created_at=clock.now()
+    )
+    record(actor or user, "token.issue", token, after={"user": user.username, "prefix": token.prefix})
+    return raw
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, actor: User) -> None:
+    """Revoke an API token at once."""
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        token.save(update_fields=["revoked_at"])
+        record(actor, "token.revoke", token, after={"prefix": token.prefix})
+
+
+def login_for_token(username: str, password: str) -> str | None:
+    """Exchange a username and password for a new token (POST /api/v1/auth/token)."""
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_active:
+        return None
+    assert isinstance(user, User)
+    return issue_token(user, "api-login")
+
+
+def user_for_token(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user", "user__partner")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token.user

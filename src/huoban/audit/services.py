@@ -1,0 +1,84 @@
+"""Writing and verifying the audit log. Every service function calls :func:`record` once,
+inside its own transaction, as its last write."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+
+from huoban import clock
+
+from .chain import GENESIS, ChainRow, Verification, link_hash, verify
+from .models import AuditEvent, ChainHead
+
+AUDIT_CHAIN = "audit"
+
+
+def _jsonable(data: Mapping[str, Any] | None) -> Any:
+    if data is None:
+        return None
+    # Round-trip through the JSON encoder so the hashed payload equals what is stored.
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def advance_chain(key: str) -> tuple[ChainHead, str]:
+    """Lock a chain's head row (creating it at genesis) and return it with the previous hash.
+
+    The caller computes the new hash and calls :func:`commit_head`. The row lock serialises
+    appends to the same chain across connections (SELECT … FOR UPDATE on PostgreSQL; SQLite
+    transactions take the write lock at BEGIN IMMEDIATE).
+    """
+    ChainHead.objects.get_or_create(key=key, defaults={"head_hash": GENESIS, "length": 0})
+    head = ChainHead.objects.select_for_update().get(key=key)
+    return head, head.head_hash
+
+
+def commit_head(head: ChainHead, new_hash: str, count: int = 1) -> None:
+    head.head_hash = new_hash
+    head.length += count
+    head.save(update_fields=["head_hash", "length"])
+
+
+def record(
+    actor: Any,
+    action: str,
+    obj: models.Model | None,
+    *,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+) -> AuditEvent:
+    """Append one audit event to the chain, in the caller's transaction."""
+    with transaction.atomic():
+        head, prev = advance_chain(AUDIT_CHAIN)
+        actor_id = getattr(actor, "pk", None) if actor is not None else None
+        event = AuditEvent(
+            at=clock.now(),
+            actor_id=actor_id,
+            actor_name=str(actor) if actor is not None else "system",
+            action=action,
+            object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+            object_id=object_id or (str(obj.pk) if obj is not None else ""),
+            before=_jsonable(before),
+            after=_jsonable(after),
+            prev_hash=prev,
+        )
+        event.hash = link_hash(prev, event.chain_payload())
+        event.save()
+        commit_head(head, event.hash)
+        return event
+
+
+def _rows() -> Iterator[ChainRow]:
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        yield ChainRow(event.pk, event.prev_hash, event.hash, event.chain_payload())
+
+
+def verify_audit_log() -> Verification:
+    """Verify the whole audit chain (the same check the ledger uses, R-LED-3)."""
+    return verify(_rows())

@@ -1,0 +1,184 @@
+"""The `huoban` command (ARCHITECTURE §5)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huoban.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _collectstatic() -> None:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _serve(port: int, workers: int, host: str = "127.0.0.1") -> int:
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = [
+        "gunicorn",
+        "huoban.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+    ]
+    run()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from django.conf import settings
+
+    from huoban.demo.load import load_demo
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _migrate()
+    _collectstatic()
+    logins = load_demo()
+    print("\n伙伴 Huoban 演示环境 / demo is ready")
+    print(f"  网址 / URL:      http://127.0.0.1:{args.port}/")
+    print(f"  API 文档 / docs: http://127.0.0.1:{args.port}/api/v1/docs")
+    print("  演示账号 / demo logins (username / password / role):")
+    for username, password, role in logins:
+        print(f"    {username:<14} {password:<16} {role}")
+    sys.stdout.flush()
+    if args.no_serve:
+        return 0
+    return _serve(args.port, args.workers)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    _migrate()
+    _collectstatic()
+    return _serve(args.port, args.workers, args.host)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup()
+    _migrate(verbosity=1)
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    _setup()
+    from huoban.accounts.services import create_user
+    from huoban.errors import ValidationFailed
+
+    try:
+        user = create_user(
+            args.name, args.password, args.role, partner_code=args.partner,
+            display_name=args.display_name or "",
+        )
+    except ValidationFailed as exc:
+        for field, message in exc.errors.items():
+            print(f"{field}: {message}", file=sys.stderr)
+        return 2
+    print(f"created {user.username} ({user.role})")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    _setup()
+    from huoban.accounts.models import User
+    from huoban.accounts.services import issue_token
+
+    user = User.objects.filter(username=args.name, is_active=True).first()
+    if user is None:
+        print(f"no active user {args.name}", file=sys.stderr)
+        return 2
+    print(issue_token(user, "cli"))
+    return 0
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    _setup()
+    import datetime as dt
+
+    from huoban import clock
+    from huoban.jobs import run_daily
+
+    day = dt.date.fromisoformat(args.date) if args.date else clock.today()
+    with clock.frozen(day):
+        report = run_daily(day)
+    for line in report:
+        print(line)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huoban.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["huoban manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="huoban", description="伙伴 Huoban PRM")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="migrate, load demo data, print logins, serve")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--no-serve", action="store_true", help="load the demo data and exit")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="migrate if needed and serve with gunicorn")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--host", default="127.0.0.1")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help="apply database migrations")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("createuser", help="create a user")
+    p.add_argument("name")
+    p.add_argument("--password", required=True)
+    p.add_argument("--role", required=True,
+                   choices=["admin", "officer", "presales", "pm", "finance", "partner"])
+    p.add_argument("--partner", help="partner code (for role partner)")
+    p.add_argument("--display-name")
+    p.set_defaults(func=cmd_createuser)
+
+    p = sub.add_parser("token", help="print a new API token for a user")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_token)
+
+    p = sub.add_parser("tick", help="run the daily jobs as of a date")
+    p.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    p.set_defaults(func=cmd_tick)
+
+    p = sub.add_parser("manage", help="run a Django management command")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

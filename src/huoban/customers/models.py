@@ -1,0 +1,261 @@
+"""Customers (end-customer legal entities), their names, links, attribution, contacts and
+consents (SPEC §3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Customer(models.Model):
+    """An end customer (客户): one legal entity, identified by USCC or normalised name."""
+
+    legal_name = models.CharField(_("法定名称"), max_length=200)
+    # The normalised legal name (R-ATT-2) is unique: two submissions that normalise alike are the
+    # same customer, and the unique index makes concurrent first submissions create one row.
+    normalized_name = models.CharField(_("规范化名称"), max_length=200, unique=True)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True)
+    region = models.CharField(_("地区"), max_length=100, blank=True)
+    industry = models.CharField(_("行业"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("客户")
+        verbose_name_plural = _("客户")
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+
+class NameKind(models.TextChoices):
+    LEGAL = "legal", _("法定名称")
+    ALIAS = "alias", _("简称")
+    FORMER = "former", _("曾用名")
+
+
+class CustomerName(models.Model):
+    """Every name a customer is known by; the matching index is built over these rows."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(_("名称"), max_length=200)
+    normalized = models.CharField(_("规范化名称"), max_length=200, db_index=True)
+    # First two characters of the normalised name: the indexed key for names too short for
+    # trigrams (e.g. 茅台 → 茅台酒…).
+    head2 = models.CharField(max_length=2, db_index=True)
+    kind = models.CharField(_("类型"), max_length=8, choices=NameKind.choices)
+
+    class Meta:
+        verbose_name = _("客户名称")
+        verbose_name_plural = _("客户名称")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "normalized"], name="%(app_label)s_%(class)s_unique_per_customer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LinkKind(models.TextChoices):
+    PARENT = "parent", _("母公司")
+    SUBSIDIARY = "subsidiary", _("子公司")
+    RENAMED_FROM = "renamed_from", _("更名前主体")
+    AFFILIATE = "affiliate", _("关联公司")
+
+
+class CustomerLink(models.Model):
+    """A related-entity link (R-ATT-1, R-ATT-6): `related` is the `kind` of `customer`."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="links")
+    related = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("关系"), max_length=16, choices=LinkKind.choices)
+    created_at = models.DateTimeField(_("创建时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("关联主体")
+        verbose_name_plural = _("关联主体")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "related"], name="%(app_label)s_%(class)s_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(customer=models.F("related")), name="%(app_label)s_%(class)s_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} — {self.get_kind_display()} — {self.related}"
+
+
+class AttributionSource(models.TextChoices):
+    LEAD = "lead", _("首个有效线索")
+    RELATED = "related", _("关联主体继承")
+    TRANSFER = "transfer", _("管理员转移")
+
+
+class Attribution(models.Model):
+    """Permanent attribution (永久归属, R-ATT-4): the customer's one owning partner.
+
+    One row per customer (unique), never deleted (a database trigger refuses DELETE), never
+    expiring. Only an admin transfer changes `partner`, recorded in AttributionTransfer.
+    """
+
+    customer = models.OneToOneField(Customer, on_delete=models.PROTECT, related_name="attribution")
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="attributions"
+    )
+    since = models.DateTimeField(_("归属时间"))
+    source = models.CharField(_("来源"), max_length=16, choices=AttributionSource.choices)
+    lead = models.ForeignKey(
+        "leads.Lead", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    via = models.ForeignKey(
+        Customer,
+        verbose_name=_("继承自"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("客户归属")
+        verbose_name_plural = _("客户归属")
+
+    def __str__(self) -> str:
+        return f"{self.customer} → {self.partner}"
+
+
+class AttributionTransfer(models.Model):
+    """An admin's transfer of an attribution, with the written reason (R-ATT-4)."""
+
+    attribution = models.ForeignKey(Attribution, on_delete=models.PROTECT, related_name="transfers")
+    from_partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    to_partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("原因"))
+    at = models.DateTimeField(_("时间"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("归属转移")
+        verbose_name_plural = _("归属转移")
+
+    def __str__(self) -> str:
+        return f"{self.attribution.customer}: {self.from_partner} → {self.to_partner}"
+
+
+class Contact(models.Model):
+    """A person at a customer. Phone, e-mail and WeChat are masked for staff (R-VIS-3)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("姓名"), max_length=100)
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    phone = models.CharField(_("电话"), max_length=32, blank=True)
+    email = models.CharField(_("邮箱"), max_length=254, blank=True)
+    wechat = models.CharField(_("微信"), max_length=64, blank=True)
+    is_decision_maker = models.BooleanField(_("是否决策人"), default=False)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("客户联系人")
+        verbose_name_plural = _("客户联系人")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.customer})"
+
+
+class ContactConsent(models.Model):
+    """Written consent (书面同意, R-ATT-7) for a staff user or a role to see a customer's contacts."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    grantee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("授权员工"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contact_consents",
+    )
+    grantee_role = models.CharField(_("授权角色"), max_length=16, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+    granted_at = models.DateTimeField(_("授权时间"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.FileField(_("书面同意文件"), upload_to="consents/%Y/", blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("联系人授权")
+        verbose_name_plural = _("联系人授权")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(grantee_user__isnull=False) & Q(grantee_role=""))
+                | (Q(grantee_user__isnull=True) & ~Q(grantee_role="")),
+                name="%(app_label)s_%(class)s_one_grantee",
+            )
+        ]
+        indexes = [models.Index(fields=["customer", "expires_at"], name="consent_customer_idx")]
+
+    def __str__(self) -> str:
+        who = self.grantee_user or self.grantee_role
+        return f"{self.customer} → {who} (至 {self.expires_at:%Y-%m-%d})"
+
+
+class ReferralAnswer(models.TextChoices):
+    YES = "yes", _("有引荐伙伴")
+    NO = "no", _("无引荐伙伴")
+
+
+class InboundContact(models.Model):
+    """A customer who contacted the company directly (主动寻访, R-ATT-5)."""
+
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="inbound_contacts"
+    )
+    name_given = models.CharField(_("客户自报名称"), max_length=200)
+    uscc_given = models.CharField(_("自报信用代码"), max_length=18, blank=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    routed_to = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("回流伙伴"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="routed_inbound",
+    )
+    # 首问必确认: for a customer with no owner, staff must record the customer's answer.
+    referral_answer = models.CharField(
+        _("是否有引荐伙伴"), max_length=8, choices=ReferralAnswer.choices, blank=True
+    )
+    referring_partner_name = models.CharField(_("客户提及的伙伴"), max_length=200, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("主动来访")
+        verbose_name_plural = _("主动来访")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(routed_to__isnull=False) | ~Q(referral_answer=""),
+                name="%(app_label)s_%(class)s_routed_or_answered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.name_given}"

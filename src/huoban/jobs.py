@@ -1,0 +1,15 @@
+"""The daily jobs run by `huoban tick` (ARCHITECTURE §5). Each job is idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def run_daily(day: dt.date) -> list[str]:
+    """Run every daily job as of `day`; return one report line per job."""
+    from huoban.leads.services import flag_overdue_leads
+
+    lines = []
+    flagged = flag_overdue_leads()
+    lines.append(f"leads: {flagged} newly overdue (R-LEAD-3)")
+    return lines

@@ -1,0 +1,40 @@
+"""CNY amounts as Decimal (R-POL-3): one rounding helper, never float."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+FEN = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def to_decimal(value: object) -> Decimal:
+    """Parse a str/int/Decimal into Decimal; floats are refused so no binary rounding sneaks in."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError("money must not be a float or bool")
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValueError(f"not an amount: {value!r}") from exc
+
+
+def cny(value: object) -> Decimal:
+    """Round half-up to the fen (0.01), the rounding of every ledger entry."""
+    return to_decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def fmt(value: Decimal) -> str:
+    """An amount as the API shows it: a string with two decimals, e.g. '66000.00'."""
+    return str(cny(value))
+
+
+def fmt_rate(value: Decimal) -> str:
+    """A rate as the API shows it: '0.22' (trailing zeros beyond two places dropped)."""
+    q = value.normalize()
+    text = format(q, "f")
+    if "." not in text:
+        text += ".00"
+    whole, frac = text.split(".")
+    return f"{whole}.{frac.ljust(2, '0')}"

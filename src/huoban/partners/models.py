@@ -1,0 +1,134 @@
+"""The partner registry (合作伙伴), recruitment links and tiers (SPEC §8)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnerKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("个人")
+    ORGANIZATION = "organization", _("机构")
+
+
+class PartnerType(models.TextChoices):
+    CHANNEL = "channel", _("渠道伙伴")
+    TECHNOLOGY = "technology", _("技术伙伴")
+    SUPPLIER = "supplier", _("供应商")
+    STRATEGIC_INVESTOR = "strategic_investor", _("战略投资方")
+    OVERSEAS_AGENT = "overseas_agent", _("海外代理")
+
+
+class Tier(models.TextChoices):
+    LIGHT = "light", _("轻协同")
+    DEEP = "deep", _("深度协同")
+    STRATEGIC = "strategic", _("战略伙伴")
+
+
+TIER_ORDER = {Tier.LIGHT: 0, Tier.DEEP: 1, Tier.STRATEGIC: 2}
+
+
+class RetentionState(models.TextChoices):
+    NONE = "none", _("正常")
+    GRACE = "grace", _("保级缓冲期")
+    RETAINED = "retained", _("已保级")
+    LAPSED = "retention_lapsed", _("保级未达标")
+
+
+class PartnerStatus(models.TextChoices):
+    ACTIVE = "active", _("合作中")
+    EXITED = "exited", _("已退出")
+
+
+class ExitKind(models.TextChoices):
+    PARTNER_INITIATED = "partner_initiated", _("伙伴主动退出")
+    COMPANY_VIOLATION = "company_violation", _("因我方违约退出")
+    MUTUAL = "mutual", _("协商退出")
+
+
+class Partner(models.Model):
+    """A referral, technology or supplier partner (合作伙伴): an individual or an organisation."""
+
+    code = models.CharField(_("伙伴编号"), max_length=16, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=16, choices=PartnerKind.choices)
+    types = models.JSONField(_("合作类别"), default=list, blank=True)
+    region = models.CharField(_("地区"), max_length=100, blank=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True
+    )
+    contact_name = models.CharField(_("联系人"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    referrer = models.ForeignKey(
+        "self",
+        verbose_name=_("推荐伙伴"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recruits",
+    )
+    tier = models.CharField(_("合作梯度"), max_length=16, choices=Tier.choices, default=Tier.LIGHT)
+    tier_since = models.DateField(_("梯度生效日"))
+    retention_state = models.CharField(
+        _("保级状态"), max_length=20, choices=RetentionState.choices, default=RetentionState.NONE
+    )
+    grace_until = models.DateField(_("缓冲期截止"), null=True, blank=True)
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("专属客户经理"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_partners",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=PartnerStatus.choices, default=PartnerStatus.ACTIVE
+    )
+    exit_kind = models.CharField(_("退出类型"), max_length=20, choices=ExitKind.choices, blank=True)
+    exited_on = models.DateField(_("退出日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("合作伙伴")
+        verbose_name_plural = _("合作伙伴")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(referrer=models.F("id")), name="%(app_label)s_%(class)s_not_self_recruited"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="organization") | Q(uscc__isnull=True),
+                name="%(app_label)s_%(class)s_uscc_only_for_organizations",
+            ),
+        ]
+        indexes = [models.Index(fields=["tier"], name="partner_tier_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_exited(self) -> bool:
+        return self.status == PartnerStatus.EXITED
+
+
+class TierChange(models.Model):
+    """One line of a partner's tier history (R-TIER-6), including auto-approved promotions."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="tier_history")
+    at = models.DateTimeField(_("时间"))
+    from_tier = models.CharField(_("原梯度"), max_length=16, choices=Tier.choices, blank=True)
+    to_tier = models.CharField(_("新梯度"), max_length=16, choices=Tier.choices)
+    reason = models.TextField(_("原因"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["partner", "at", "id"]
+        verbose_name = _("梯度变更")
+        verbose_name_plural = _("梯度变更")
+
+    def __str__(self) -> str:
+        return f"{self.partner.code} {self.from_tier}→{self.to_tier}"

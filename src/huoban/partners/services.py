@@ -1,0 +1,143 @@
+"""Partner operations: registration, recruitment links (SPEC §1, R-LED-5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from huoban import clock
+from huoban.audit.services import record
+from huoban.customers.uscc import normalize_uscc, uscc_error
+from huoban.errors import Conflict, ValidationFailed
+
+from .models import Partner, PartnerKind, PartnerType, Tier, TierChange
+
+CODE_PREFIX = "P"
+
+
+def _next_code() -> str:
+    last = (
+        Partner.objects.filter(code__regex=r"^P[0-9]{5,}$").order_by("-code").values_list("code", flat=True).first()
+    )
+    number = int(last[1:]) + 1 if last else 1
+    return f"{CODE_PREFIX}{number:05d}"
+
+
+def _validate(
+    name: str, kind: str, types: list[str], uscc: str | None, referrer_code: str | None
+) -> tuple[str | None, Partner | None]:
+    errors: dict[str, str] = {}
+    if not name or not name.strip():
+        errors["name"] = "名称必填 / Name is required."
+    elif len(name) > 200:
+        errors["name"] = "名称过长 / Name is too long (≤200)."
+    if kind not in PartnerKind.values:
+        errors["kind"] = "类型应为 individual 或 organization / kind must be individual or organization."
+    unknown = [t for t in types if t not in PartnerType.values]
+    if unknown:
+        errors["types"] = f"未知合作类别 {', '.join(unknown)} / unknown partner types."
+    code = None
+    if uscc:
+        code = normalize_uscc(uscc)
+        if kind == PartnerKind.INDIVIDUAL:
+            errors["uscc"] = "个人伙伴没有统一社会信用代码 / An individual has no USCC."
+        elif (msg := uscc_error(code)) is not None:
+            errors["uscc"] = msg
+        elif Partner.objects.filter(uscc=code).exists():
+            errors["uscc"] = "该信用代码已登记为伙伴 / A partner with this USCC exists."
+    referrer = None
+    if referrer_code:
+        referrer = Partner.objects.filter(code=referrer_code).first()
+        if referrer is None:
+            errors["referrer_code"] = f"推荐伙伴不存在 / No partner {referrer_code}."
+    if errors:
+        raise ValidationFailed(errors)
+    return code, referrer
+
+
+def register_partner(
+    *,
+    name: str,
+    kind: str,
+    actor: Any,
+    types: list[str] | None = None,
+    region: str = "",
+    uscc: str | None = None,
+    referrer_code: str | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    code: str | None = None,
+) -> Partner:
+    """Register a partner at the light tier with a unique code; optional recruiter (R-LED-5)."""
+    types = list(types or [])
+    clean_uscc, referrer = _validate(name, kind, types, uscc, referrer_code)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                partner = Partner.objects.create(
+                    code=code or _next_code(),
+                    name=name.strip(),
+                    kind=kind,
+                    types=types,
+                    region=region,
+                    uscc=clean_uscc,
+                    referrer=referrer,
+                    contact_name=contact_name,
+                    contact_phone=contact_phone,
+                    tier=Tier.LIGHT,
+                    tier_since=clock.today(),
+                    created_at=clock.now(),
+                )
+                TierChange.objects.create(
+                    partner=partner, at=clock.now(), from_tier="", to_tier=Tier.LIGHT,
+                    reason="新伙伴默认轻协同 / new partners start at light", actor=actor,
+                )
+                record(actor, "partner.register", partner, after=partner_snapshot(partner))
+                return partner
+        except IntegrityError:
+            if code:
+                raise Conflict(f"伙伴编号已存在 / partner code {code} exists") from None
+            continue  # another registration took the same code: take the next one
+    raise Conflict("无法分配伙伴编号，请重试 / could not allocate a partner code, retry")
+
+
+def partner_snapshot(partner: Partner) -> dict[str, Any]:
+    return {
+        "code": partner.code,
+        "name": partner.name,
+        "kind": partner.kind,
+        "types": partner.types,
+        "region": partner.region,
+        "uscc": partner.uscc,
+        "referrer": partner.referrer.code if partner.referrer else None,
+        "tier": partner.tier,
+        "status": partner.status,
+    }
+
+
+@transaction.atomic
+def set_referrer(partner: Partner, referrer_code: str | None, *, actor: Any) -> Partner:
+    """Change who recruited a partner; self-recruitment and cycles are refused (R-LED-5)."""
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    before = partner_snapshot(partner)
+    referrer = None
+    if referrer_code:
+        referrer = Partner.objects.filter(code=referrer_code).first()
+        if referrer is None:
+            raise ValidationFailed({"referrer_code": f"推荐伙伴不存在 / No partner {referrer_code}."})
+        if referrer.pk == partner.pk:
+            raise ValidationFailed({"referrer_code": "不能推荐自己 / A partner cannot recruit itself."})
+        seen = {partner.pk}
+        walk: Partner | None = referrer
+        while walk is not None:
+            if walk.pk in seen:
+                raise ValidationFailed(
+                    {"referrer_code": "推荐关系成环 / This would make a recruitment cycle."}
+                )
+            seen.add(walk.pk)
+            walk = walk.referrer
+    partner.referrer = referrer
+    partner.save(update_fields=["referrer"])
+    record(actor, "partner.set_referrer", partner, before=before, after=partner_snapshot(partner))
+    return partner

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from huoban.api import api
+
+admin.site.site_header = _("伙伴 Huoban 管理后台")
+admin.site.site_title = _("伙伴 Huoban")
+admin.site.index_title = _("后台管理")
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"ok": True})
+
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+]

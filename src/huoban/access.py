@@ -26,3 +26,15 @@ def require_role(user: Any, *roles: str) -> User:
 
 
 STAFF = (Role.OFFICER, Role.PRESALES, Role.PM, Role.FINANCE, Role.ADMIN)
+
+
+def require_partner_user(user: Any) -> User:
+    """Return the user if it is a partner user (admins do not act for partners)."""
+    if (
+        not isinstance(user, User)
+        or not user.is_active
+        or user.role != Role.PARTNER
+        or user.partner_id is None
+    ):
+        raise Forbidden("只有伙伴用户可以执行此操作 / Only a partner user may do this.")
+    return user

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -78,8 +80,24 @@ class ReasonCode(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class LeadQuerySet(models.QuerySet["Lead"]):
+    def visible_to(self, user: Any) -> LeadQuerySet:
+        """The one place leads are scoped to a caller (R-VIS-1): staff all, partners their own."""
+        from huoban.accounts.models import STAFF_ROLES, Role
+
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.role in STAFF_ROLES:
+            return self
+        if user.role == Role.PARTNER and user.partner_id is not None:
+            return self.filter(partner_id=user.partner_id)
+        return self.none()
+
+
 class Lead(models.Model):
     """A partner's registration of an end customer's need (线索报备)."""
+
+    objects = LeadQuerySet.as_manager()
 
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="leads")
     submitted_by = models.ForeignKey(
@@ -126,6 +144,8 @@ class Lead(models.Model):
 
     verdict = models.CharField(_("结论"), max_length=8, choices=Verdict.choices, blank=True)
     verdict_at = models.DateTimeField(_("评估时间"), null=True, blank=True)
+    # When the first verdict was given: what the 24-hour SLA measures (R-LEAD-3).
+    first_verdict_at = models.DateTimeField(_("首次评估时间"), null=True, blank=True)
     verdict_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -48,8 +50,24 @@ class ExitKind(models.TextChoices):
     MUTUAL = "mutual", _("协商退出")
 
 
+class PartnerQuerySet(models.QuerySet["Partner"]):
+    def visible_to(self, user: Any) -> PartnerQuerySet:
+        """Staff see every partner; a partner user sees only its own partner (R-VIS-1)."""
+        from huoban.accounts.models import STAFF_ROLES, Role
+
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.role in STAFF_ROLES:
+            return self
+        if user.role == Role.PARTNER and user.partner_id is not None:
+            return self.filter(pk=user.partner_id)
+        return self.none()
+
+
 class Partner(models.Model):
     """A referral, technology or supplier partner (合作伙伴): an individual or an organisation."""
+
+    objects = PartnerQuerySet.as_manager()
 
     code = models.CharField(_("伙伴编号"), max_length=16, unique=True)
     name = models.CharField(_("名称"), max_length=200)

@@ -1,0 +1,53 @@
+"""Users, Argon2 passwords and API tokens (hashed at rest, revocable)."""
+
+from __future__ import annotations
+
+import pytest
+
+from huoban.accounts.models import ApiToken, hash_token
+from huoban.accounts.services import create_user, issue_token, revoke_token
+from huoban.errors import ValidationFailed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_passwords_are_argon2(actors):
+    assert actors.alice.password.startswith("argon2")
+
+
+def test_tokens_are_stored_hashed_and_can_be_revoked(actors, api_client):
+    raw = issue_token(actors.officer)
+    token = ApiToken.objects.get(key_hash=hash_token(raw))
+    assert raw not in {token.key_hash, token.prefix} and len(token.key_hash) == 64
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert api_client.client.get("/api/v1/leads", headers=headers).status_code == 200
+    revoke_token(token, actor=actors.admin)
+    assert api_client.client.get("/api/v1/leads", headers=headers).status_code == 401
+
+
+def test_login_returns_a_token(actors, api_client):
+    status, body = api_client.as_(None).post("auth/token", {"username": "alice",
+                                                             "password": "correct-horse-9"})
+    assert status == 200 and body["token"].startswith("hb_")
+    status, body = api_client.post("auth/token", {"username": "alice", "password": "wrong"})
+    assert status == 401
+
+
+def test_a_partner_user_needs_a_partner_and_staff_none(actors):
+    with pytest.raises(ValidationFailed) as exc:
+        create_user("nobody", "long-enough-1", "partner")
+    assert "partner" in exc.value.errors
+    with pytest.raises(ValidationFailed) as exc:
+        create_user("staffer", "long-enough-1", "finance", partner_code=actors.alpha.code)
+    assert "partner" in exc.value.errors
+
+
+def test_the_cli_creates_users_and_tokens(actors, capsys):
+    from huoban.cli import main
+
+    assert main(["createuser", "carol", "--password", "long-enough-1", "--role", "partner",
+                 "--partner", actors.beta.code]) == 0
+    assert main(["token", "carol"]) == 0
+    raw = capsys.readouterr().out.strip().splitlines()[-1]
+    assert ApiToken.objects.filter(key_hash=hash_token(raw), user__username="carol").exists()
+    assert main(["createuser", "dave", "--password", "short", "--role", "pm"]) == 2

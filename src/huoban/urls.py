@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from huoban.api import api
+from huoban.core.views import home
 
 admin.site.site_header = _("伙伴 Huoban 管理后台")
 admin.site.site_title = _("伙伴 Huoban")
@@ -19,4 +20,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("", home, name="home"),
 ]

@@ -3,10 +3,33 @@ consents (SPEC §3)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class CustomerQuerySet(models.QuerySet["Customer"]):
+    """The one place customers are scoped to a caller (R-VIS-1, R-VIS-4)."""
+
+    def visible_to(self, user: Any) -> CustomerQuerySet:
+        """Staff see every customer; a partner user sees the customers its partner owns and the
+        customers of its partner's own leads; anyone else sees none."""
+        if user is None or not getattr(user, "is_active", False):
+            return self.none()
+        if getattr(user, "is_staff_user", False):
+            return self.all()
+        partner_id = getattr(user, "partner_id", None)
+        if not getattr(user, "is_partner_user", False) or partner_id is None:
+            return self.none()
+        from huoban.leads.models import Lead
+
+        lead_customers = Lead.objects.filter(partner_id=partner_id, customer__isnull=False)
+        return self.filter(
+            Q(attribution__partner_id=partner_id) | Q(pk__in=lead_customers.values("customer_id"))
+        )
 
 
 class Customer(models.Model):
@@ -16,10 +39,14 @@ class Customer(models.Model):
     # The normalised legal name (R-ATT-2) is unique: two submissions that normalise alike are the
     # same customer, and the unique index makes concurrent first submissions create one row.
     normalized_name = models.CharField(_("规范化名称"), max_length=200, unique=True)
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True
+    )
     region = models.CharField(_("地区"), max_length=100, blank=True)
     industry = models.CharField(_("行业"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("创建时间"))
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -52,7 +79,8 @@ class CustomerName(models.Model):
         verbose_name_plural = _("客户名称")
         constraints = [
             models.UniqueConstraint(
-                fields=["customer", "normalized"], name="%(app_label)s_%(class)s_unique_per_customer"
+                fields=["customer", "normalized"],
+                name="%(app_label)s_%(class)s_unique_per_customer",
             )
         ]
 
@@ -172,7 +200,7 @@ class Contact(models.Model):
 
 
 class ContactConsent(models.Model):
-    """Written consent (书面同意, R-ATT-7) for a staff user or a role to see a customer's contacts."""
+    """Written consent (书面同意, R-ATT-7) for a staff user or role to see a customer's contacts."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")

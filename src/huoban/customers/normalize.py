@@ -1,0 +1,345 @@
+"""Customer name normalisation (R-ATT-2).
+
+``normalize_name`` turns what a partner or a customer types into the key the registry matches on:
+
+1. NFKC: full-width letters, digits and brackets become half-width (ＡＢＣ（ → abc( ).
+2. Case folded; every kind of whitespace removed.
+3. Brackets unified: （）【】[]〔〕〈〉 → ().
+4. A bracketed region — ``(北京)``, ``(北京市)``, ``(中国)`` — removed; ``(集团)`` loses only its
+   brackets (``青岛啤酒(集团)有限责任公司`` → ``青岛啤酒集团``).
+5. Legal-form suffixes removed, repeatedly: 股份有限公司, 有限责任公司, 有限公司, 股份公司, 公司
+   (but not the 公司 of a 分公司, a branch), and the English Co., Ltd. / Limited / Inc. / Corp. /
+   LLC forms. 集团 is *kept*: 中国建筑集团有限公司 (the group) and 中国建筑股份有限公司 (its listed
+   subsidiary) are two legal entities and must not normalise alike.
+6. One leading province / municipality / autonomous region (full or short form) and then one
+   leading major city removed — unless what remains is only generic words (北京银行 stays 北京银行,
+   otherwise 北京银行 and 上海银行 would both become 银行).
+
+A step that would leave nothing is skipped: the name keeps the previous step's form, so no name
+ever normalises to an empty string.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_BRACKETS = str.maketrans(
+    {
+        "（": "(",
+        "）": ")",
+        "【": "(",
+        "】": ")",
+        "[": "(",
+        "]": ")",
+        "〔": "(",
+        "〕": ")",
+        "〈": "(",
+        "〉": ")",
+        "「": "(",
+        "」": ")",
+    }
+)
+
+# Provinces, municipalities, autonomous regions and SARs: full form first so that the longest
+# one is removed (内蒙古自治区 before 内蒙古).
+PROVINCES: tuple[tuple[str, ...], ...] = (
+    ("北京市", "北京"),
+    ("天津市", "天津"),
+    ("上海市", "上海"),
+    ("重庆市", "重庆"),
+    ("河北省", "河北"),
+    ("山西省", "山西"),
+    ("辽宁省", "辽宁"),
+    ("吉林省", "吉林"),
+    ("黑龙江省", "黑龙江"),
+    ("江苏省", "江苏"),
+    ("浙江省", "浙江"),
+    ("安徽省", "安徽"),
+    ("福建省", "福建"),
+    ("江西省", "江西"),
+    ("山东省", "山东"),
+    ("河南省", "河南"),
+    ("湖北省", "湖北"),
+    ("湖南省", "湖南"),
+    ("广东省", "广东"),
+    ("海南省", "海南"),
+    ("四川省", "四川"),
+    ("贵州省", "贵州"),
+    ("云南省", "云南"),
+    ("陕西省", "陕西"),
+    ("甘肃省", "甘肃"),
+    ("青海省", "青海"),
+    ("台湾省", "台湾"),
+    ("内蒙古自治区", "内蒙古"),
+    ("广西壮族自治区", "广西自治区", "广西"),
+    ("西藏自治区", "西藏"),
+    ("宁夏回族自治区", "宁夏自治区", "宁夏"),
+    ("新疆维吾尔自治区", "新疆自治区", "新疆"),
+    ("香港特别行政区", "香港"),
+    ("澳门特别行政区", "澳门"),
+)
+
+# Provincial capitals, sub-provincial cities and other large cities (short forms; "市" optional).
+MAJOR_CITIES: tuple[str, ...] = (
+    "石家庄",
+    "太原",
+    "呼和浩特",
+    "沈阳",
+    "大连",
+    "长春",
+    "哈尔滨",
+    "南京",
+    "苏州",
+    "无锡",
+    "常州",
+    "南通",
+    "杭州",
+    "宁波",
+    "温州",
+    "嘉兴",
+    "绍兴",
+    "合肥",
+    "福州",
+    "厦门",
+    "泉州",
+    "南昌",
+    "济南",
+    "青岛",
+    "烟台",
+    "潍坊",
+    "郑州",
+    "洛阳",
+    "武汉",
+    "长沙",
+    "广州",
+    "深圳",
+    "东莞",
+    "佛山",
+    "珠海",
+    "南宁",
+    "海口",
+    "三亚",
+    "成都",
+    "贵阳",
+    "昆明",
+    "拉萨",
+    "西安",
+    "兰州",
+    "西宁",
+    "银川",
+    "乌鲁木齐",
+    "唐山",
+    "保定",
+    "徐州",
+    "扬州",
+    "金华",
+    "台州",
+    "芜湖",
+    "漳州",
+    "赣州",
+    "临沂",
+    "襄阳",
+    "宜昌",
+    "株洲",
+    "惠州",
+    "中山",
+    "汕头",
+    "桂林",
+    "绵阳",
+    "遵义",
+    "大理",
+    "宝鸡",
+    "包头",
+    "鄂尔多斯",
+    "吉林市",
+)
+
+_PLACE_FORMS: tuple[str, ...] = tuple(
+    sorted({form for group in PROVINCES for form in group}, key=len, reverse=True)
+)
+_CITY_FORMS: tuple[str, ...] = tuple(
+    sorted(
+        {f"{c}市" for c in MAJOR_CITIES if not c.endswith("市")} | set(MAJOR_CITIES),
+        key=len,
+        reverse=True,
+    )
+)
+_ALL_PLACES = "|".join(
+    re.escape(p) for p in (*_PLACE_FORMS, *_CITY_FORMS, "中国", "中华人民共和国")
+)
+_BRACKETED_REGION = re.compile(rf"\((?:{_ALL_PLACES})(?:市|省|区|县)?\)")
+
+# Words that alone do not name an organisation: a name reduced to only these keeps its place.
+GENERIC_WORDS: tuple[str, ...] = (
+    "银行",
+    "农村商业银行",
+    "农商银行",
+    "商业银行",
+    "农村信用社",
+    "信用社",
+    "证券",
+    "保险",
+    "信托",
+    "期货",
+    "基金",
+    "大学",
+    "学院",
+    "职业技术学院",
+    "中学",
+    "小学",
+    "医院",
+    "人民医院",
+    "中医院",
+    "电视台",
+    "广播电视台",
+    "日报",
+    "日报社",
+    "报社",
+    "晚报",
+    "图书馆",
+    "博物馆",
+    "人民政府",
+    "政府",
+    "交通",
+    "师范",
+    "理工",
+    "科技",
+    "财经",
+    "医科",
+    "农业",
+    "工业",
+    "商业",
+    "人民",
+    "第一",
+    "第二",
+    "第三",
+    "中心",
+    "市",
+    "省",
+    "电力",
+    "供电",
+    "电信",
+    "移动",
+    "联通",
+    "燃气",
+    "水务",
+    "自来水",
+    "公交",
+    "地铁",
+    "轨道交通",
+    "机场",
+    "港务",
+    "铁路",
+    "高速",
+    "交投",
+    "建工",
+    "城投",
+    "投资",
+    "控股",
+    "国资",
+    "铜业",
+    "铝业",
+    "钢铁",
+    "煤业",
+    "能源",
+    "电网",
+    "烟草",
+    "建设",
+    "发展",
+    "集团",
+    "总公司",
+    "啤酒",
+    "酒业",
+    "白酒",
+    "药业",
+    "制药",
+    "医药",
+    "汽车",
+    "航空",
+    "旅游",
+    "文旅",
+    "港口",
+    "物流",
+    "地产",
+    "置业",
+    "实业",
+    "商贸",
+    "贸易",
+)
+_GENERIC_ONLY = re.compile(
+    "^(?:" + "|".join(re.escape(w) for w in sorted(GENERIC_WORDS, key=len, reverse=True)) + ")+$"
+)
+
+_CN_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "股份公司")
+# English legal forms, matched before spaces are removed and only after a non-Latin-letter, so
+# that "Zinc" keeps its "inc".
+_EN_SUFFIX = re.compile(
+    r"(?<![a-z0-9])(?:co\.?\s*,?\s*(?:ltd|limited)|company(?:\s*(?:limited|ltd))?|limited|ltd"
+    r"|inc|incorporated|corporation|corp|llc|plc|gmbh)\.?[\s.,]*$"
+)
+_TRAILING_PUNCT = re.compile(r"[\s.,;:·、，。]+$")
+
+
+def _strip_english_form(text: str) -> str:
+    while True:
+        stripped = _TRAILING_PUNCT.sub("", _EN_SUFFIX.sub("", text))
+        if not stripped or stripped == text:
+            return text
+        text = stripped
+
+
+def _strip_legal_form(text: str) -> str:
+    while True:
+        stripped = _TRAILING_PUNCT.sub("", text)
+        for suffix in _CN_SUFFIXES:
+            if stripped.endswith(suffix):
+                stripped = stripped[: -len(suffix)]
+                break
+        else:
+            if stripped.endswith("公司") and not stripped.endswith("分公司"):
+                stripped = stripped[:-2]
+        if not stripped or stripped == text:
+            return text
+        text = stripped
+
+
+def _strip_leading(text: str, forms: tuple[str, ...]) -> str:
+    for form in forms:
+        if text.startswith(form) and len(text) > len(form):
+            rest = text[len(form) :]
+            if not _GENERIC_ONLY.match(rest):
+                return rest
+            return text
+    return text
+
+
+def normalize_name(name: str) -> str:
+    """The matching key of a customer name (R-ATT-2); never empty for a non-blank name."""
+    return _normalize(name, strip_place=True)
+
+
+def normalize_name_keep_place(name: str) -> str:
+    """The same key without step 6: tells apart two entities whose names differ only by place."""
+    return _normalize(name, strip_place=False)
+
+
+def _normalize(name: str, *, strip_place: bool) -> str:
+    text = unicodedata.normalize("NFKC", name or "").casefold().strip()
+    text = _strip_english_form(text)
+    text = re.sub(r"\s+", "", text)
+    if not text:
+        return ""
+    text = text.translate(_BRACKETS)
+    step = _BRACKETED_REGION.sub("", text).replace("(集团)", "集团")
+    text = step or text
+    text = _strip_legal_form(text)
+    if strip_place:
+        text = _strip_leading(text, _PLACE_FORMS)
+        text = _strip_leading(text, _CITY_FORMS)
+    return text
+
+
+def head2(normalized: str) -> str:
+    """The first two characters: the indexed key for names too short for trigrams."""
+    return normalized[:2]

@@ -1,0 +1,712 @@
+"""Customer operations: the registry, permanent attribution, related entities, inbound contacts,
+contact consent and business avoidance (SPEC §3, R-VIS-3).
+
+Two kinds of function live here:
+
+* building blocks other apps call inside their own transaction (``get_or_create_customer``,
+  ``owner_of``, ``attach_attribution``, ``add_contact``): they write no audit event of their own
+  (the caller's action records it) and open savepoints only, never a durable transaction;
+* business actions (``add_alias`` … ``revoke_consent``): one transaction each, one audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from huoban import clock
+from huoban.access import Forbidden, require_role
+from huoban.accounts.models import STAFF_ROLES, Role, User
+from huoban.audit.services import record
+from huoban.errors import Conflict, NotFound, ValidationFailed
+from huoban.partners.models import Partner
+
+from .matching import Match, match_customer
+from .models import (
+    Attribution,
+    AttributionSource,
+    AttributionTransfer,
+    Contact,
+    ContactConsent,
+    Customer,
+    CustomerLink,
+    CustomerName,
+    InboundContact,
+    LinkKind,
+    NameKind,
+    ReferralAnswer,
+)
+from .normalize import head2, normalize_name, normalize_name_keep_place
+from .uscc import normalize_uscc, uscc_error
+
+__all__ = [
+    "AlreadyAttributed",
+    "Match",
+    "add_alias",
+    "add_contact",
+    "attach_attribution",
+    "contacts_for",
+    "get_or_create_customer",
+    "grant_consent",
+    "has_consent",
+    "inbound_report",
+    "link_related",
+    "match_customer",
+    "owner_of",
+    "record_inbound_contact",
+    "revoke_consent",
+    "transfer_attribution",
+]
+
+ALREADY_REGISTERED = "该客户已被登记 / This customer is already registered."
+MAX_NAME = 200
+
+
+class AlreadyAttributed(Conflict):
+    """Another partner owns the customer. The message never names it (R-VIS-1)."""
+
+    def __init__(self) -> None:
+        super().__init__(ALREADY_REGISTERED)
+
+
+# --- snapshots for the audit log ------------------------------------------------------------
+
+
+def customer_snapshot(customer: Customer) -> dict[str, Any]:
+    return {
+        "legal_name": customer.legal_name,
+        "normalized_name": customer.normalized_name,
+        "uscc": customer.uscc,
+        "region": customer.region,
+        "industry": customer.industry,
+    }
+
+
+def attribution_snapshot(attribution: Attribution) -> dict[str, Any]:
+    return {
+        "customer": attribution.customer_id,
+        "partner": attribution.partner.code,
+        "since": attribution.since,
+        "source": attribution.source,
+        "lead": attribution.lead_id,
+        "via": attribution.via_id,
+    }
+
+
+def consent_snapshot(consent: ContactConsent) -> dict[str, Any]:
+    return {
+        "customer": consent.customer_id,
+        "partner": consent.partner.code,
+        "grantee_user": consent.grantee_user.username if consent.grantee_user else None,
+        "grantee_role": consent.grantee_role,
+        "expires_at": consent.expires_at,
+        "revoked_at": consent.revoked_at,
+        "note": consent.note,
+    }
+
+
+# --- building blocks (called inside other apps' transactions) ---------------------------------
+
+
+def _clean_name(name: str, field: str) -> tuple[str, str]:
+    clean = (name or "").strip()
+    if not clean:
+        raise ValidationFailed({field: "名称必填 / The name is required."})
+    if len(clean) > MAX_NAME:
+        raise ValidationFailed({field: f"名称过长（≤{MAX_NAME}）/ The name is too long."})
+    normalized = normalize_name(clean)
+    if not normalized:
+        raise ValidationFailed({field: "名称无有效字符 / The name has no usable characters."})
+    return clean, normalized
+
+
+def clean_uscc(uscc: str | None, field: str = "customer.uscc") -> str | None:
+    """Normalise and validate an optional USCC (R-ATT-1); ValidationFailed on a bad code."""
+    if uscc is None or not uscc.strip():
+        return None
+    code = normalize_uscc(uscc)
+    error = uscc_error(code)
+    if error is not None:
+        raise ValidationFailed({field: error})
+    return code
+
+
+def _existing_customer(normalized: str, code: str | None) -> Customer | None:
+    if code:
+        by_code = Customer.objects.filter(uscc=code).first()
+        if by_code is not None:
+            return by_code
+    by_name = CustomerName.objects.filter(normalized=normalized).select_related("customer").first()
+    if by_name is not None and not (code and by_name.customer.uscc not in (None, code)):
+        return by_name.customer
+    return None
+
+
+def get_or_create_customer(
+    name: str, *, uscc: str | None = None, region: str = "", industry: str = ""
+) -> tuple[Customer, bool]:
+    """The registry entry for a legal entity, created if new (R-ATT-1, R-ATT-2).
+
+    Found by USCC, then by normalised name (any of its names). Race-safe: the unique indexes on
+    normalized_name and uscc make the second of two concurrent inserts fail; it then re-reads.
+    """
+    legal_name, normalized = _clean_name(name, "customer.name")
+    code = clean_uscc(uscc)
+    existing = _existing_customer(normalized, code)
+    if existing is not None:
+        return existing, False
+    key = normalized
+    if CustomerName.objects.filter(normalized=key).exists():
+        # Same normalised name but a different USCC: another legal entity. Fall back to the
+        # name with its place kept (江西铜业 vs 云南铜业); if that is taken too, an officer decides.
+        key = normalize_name_keep_place(legal_name)
+        if key == normalized or CustomerName.objects.filter(normalized=key).exists():
+            raise ValidationFailed(
+                {
+                    "customer.name": "同名客户已以不同信用代码登记，请联系伙伴关系官 / A customer "
+                    "with this name is registered under another USCC; ask an officer."
+                }
+            )
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(
+                legal_name=legal_name,
+                normalized_name=key,
+                uscc=code,
+                region=(region or "").strip()[:100],
+                industry=(industry or "").strip()[:100],
+                created_at=clock.now(),
+            )
+            CustomerName.objects.create(
+                customer=customer,
+                name=legal_name,
+                normalized=key,
+                head2=head2(key),
+                kind=NameKind.LEGAL,
+            )
+    except IntegrityError:
+        # A concurrent submission created it first (or took the code): use that row.
+        existing = _existing_customer(key, code)
+        if existing is None:
+            raise
+        return existing, False
+    return customer, True
+
+
+def owner_of(customer: Customer) -> Partner | None:
+    """The partner that owns the customer (R-ATT-4), or None."""
+    attribution = (
+        Attribution.objects.filter(customer_id=customer.pk).select_related("partner").first()
+    )
+    return attribution.partner if attribution is not None else None
+
+
+def _linked_ids(customer_id: int) -> set[int]:
+    pairs = CustomerLink.objects.filter(Q(customer_id=customer_id) | Q(related_id=customer_id))
+    ids: set[int] = set()
+    for a, b in pairs.values_list("customer_id", "related_id"):
+        ids.update((a, b))
+    ids.discard(customer_id)
+    return ids
+
+
+def attach_attribution(
+    customer: Customer,
+    partner: Partner,
+    *,
+    lead: Any = None,
+    source: str = AttributionSource.LEAD,
+    via: Customer | None = None,
+) -> Attribution:
+    """Make `partner` the permanent owner of `customer` (R-ATT-3, R-ATT-4, R-ATT-6).
+
+    Idempotent for the same partner; AlreadyAttributed when another partner owns it. The
+    one-to-one column is the arbiter of races: the second concurrent insert fails. A new owner
+    also becomes the owner of the customer's linked entities that have none yet (R-ATT-4).
+    """
+    existing = Attribution.objects.filter(customer_id=customer.pk).first()
+    if existing is not None:
+        if existing.partner_id == partner.pk:
+            return existing
+        raise AlreadyAttributed()
+    try:
+        with transaction.atomic():
+            attribution = Attribution.objects.create(
+                customer=customer,
+                partner=partner,
+                since=clock.now(),
+                source=source,
+                lead=lead,
+                via=via,
+            )
+    except IntegrityError:
+        existing = Attribution.objects.filter(customer_id=customer.pk).first()
+        if existing is not None and existing.partner_id == partner.pk:
+            return existing
+        raise AlreadyAttributed() from None
+    _inherit_to_linked(customer, partner)
+    return attribution
+
+
+def _inherit_to_linked(customer: Customer, partner: Partner) -> None:
+    """Related entities without an owner inherit it, transitively (R-ATT-4, R-ATT-6)."""
+    seen = {customer.pk}
+    frontier = [customer]
+    while frontier:
+        current = frontier.pop()
+        for other_id in sorted(_linked_ids(current.pk) - seen):
+            seen.add(other_id)
+            if Attribution.objects.filter(customer_id=other_id).exists():
+                continue  # owned already (by this or another partner): left as it is
+            other = Customer.objects.get(pk=other_id)
+            try:
+                with transaction.atomic():
+                    Attribution.objects.create(
+                        customer=other,
+                        partner=partner,
+                        since=clock.now(),
+                        source=AttributionSource.RELATED,
+                        via=current,
+                    )
+            except IntegrityError:
+                continue
+            frontier.append(other)
+
+
+_PHONE_RE = re.compile(r"^[0-9+\-() ]{3,32}$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def add_contact(
+    customer: Customer,
+    *,
+    name: str,
+    title: str = "",
+    phone: str = "",
+    email: str = "",
+    wechat: str = "",
+    is_decision_maker: bool = False,
+) -> Contact:
+    """Add a contact person to a customer (R-LEAD-1); its details are masked for staff (R-VIS-3)."""
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    phone, email, wechat = (phone or "").strip(), (email or "").strip(), (wechat or "").strip()
+    if not name:
+        errors["contact.name"] = "联系人姓名必填 / The contact's name is required."
+    elif len(name) > 100:
+        errors["contact.name"] = "姓名过长 / The name is too long."
+    if phone and not _PHONE_RE.match(phone):
+        errors["contact.phone"] = "电话格式无效 / Not a phone number."
+    if email and (len(email) > 254 or not _EMAIL_RE.match(email)):
+        errors["contact.email"] = "邮箱格式无效 / Not an e-mail address."
+    if len(wechat) > 64:
+        errors["contact.wechat"] = "微信号过长 / The WeChat id is too long."
+    if errors:
+        raise ValidationFailed(errors)
+    return Contact.objects.create(
+        customer=customer,
+        name=name,
+        title=(title or "").strip()[:100],
+        phone=phone,
+        email=email,
+        wechat=wechat,
+        is_decision_maker=is_decision_maker,
+        created_at=clock.now(),
+    )
+
+
+# --- names and related entities ---------------------------------------------------------------
+
+
+@transaction.atomic
+def add_alias(customer: Customer, name: str, kind: str, actor: Any) -> CustomerName:
+    """Record a short or former name of a customer, used by matching (R-ATT-1, R-ATT-2)."""
+    require_role(actor, Role.OFFICER)
+    if kind not in (NameKind.ALIAS, NameKind.FORMER):
+        raise ValidationFailed({"kind": "类型应为 alias 或 former / kind must be alias or former."})
+    clean, normalized = _clean_name(name, "name")
+    taken = CustomerName.objects.filter(normalized=normalized).first()
+    if taken is not None:
+        if taken.customer_id == customer.pk:
+            raise ValidationFailed({"name": "该名称已登记 / The customer already has this name."})
+        raise Conflict("该名称已属于另一客户 / This name belongs to another customer.")
+    try:
+        with transaction.atomic():
+            row = CustomerName.objects.create(
+                customer=customer,
+                name=clean,
+                normalized=normalized,
+                head2=head2(normalized),
+                kind=kind,
+            )
+    except IntegrityError:
+        raise Conflict("该名称已登记 / The name was just registered.") from None
+    record(actor, "customer.add_alias", customer, after={"name": clean, "kind": kind})
+    return row
+
+
+@transaction.atomic
+def link_related(customer: Customer, related: Customer, kind: str, actor: Any) -> CustomerLink:
+    """Link a related entity found later; it inherits the owner (R-ATT-1, R-ATT-6)."""
+    require_role(actor, Role.OFFICER)
+    if kind not in LinkKind.values:
+        raise ValidationFailed(
+            {"kind": "关系应为 parent、subsidiary、renamed_from 或 affiliate / unknown link kind."}
+        )
+    if customer.pk == related.pk:
+        raise ValidationFailed({"related_id": "不能关联自身 / A customer cannot link to itself."})
+    if CustomerLink.objects.filter(
+        Q(customer=customer, related=related) | Q(customer=related, related=customer)
+    ).exists():
+        raise Conflict("两个主体已关联 / The two entities are already linked.")
+    # Lock both attributions (in id order, so two officers linking crosswise cannot deadlock).
+    owned = {
+        a.customer_id: a
+        for a in Attribution.objects.select_for_update()
+        .filter(customer_id__in=sorted([customer.pk, related.pk]))
+        .order_by("customer_id")
+        .select_related("partner")
+    }
+    mine, theirs = owned.get(customer.pk), owned.get(related.pk)
+    if mine and theirs and mine.partner_id != theirs.partner_id:
+        raise Conflict(
+            "两个主体已分属不同伙伴，需管理员转移归属 / The two entities have different owners; "
+            "an admin must transfer one first."
+        )
+    link = CustomerLink.objects.create(
+        customer=customer, related=related, kind=kind, created_at=clock.now(), created_by=actor
+    )
+    inherited = None
+    if mine and not theirs:
+        attach_attribution(related, mine.partner, source=AttributionSource.RELATED, via=customer)
+        inherited = {"customer": related.pk, "partner": mine.partner.code}
+    elif theirs and not mine:
+        attach_attribution(customer, theirs.partner, source=AttributionSource.RELATED, via=related)
+        inherited = {"customer": customer.pk, "partner": theirs.partner.code}
+    record(
+        actor,
+        "customer.link",
+        customer,
+        after={"related": related.pk, "kind": kind, "inherited": inherited},
+    )
+    return link
+
+
+# --- transfer (admin only) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def transfer_attribution(
+    customer: Customer, to_partner: Partner, reason: str, actor: Any
+) -> Attribution:
+    """Move a customer's attribution to another partner, with a written reason (R-ATT-4)."""
+    if not isinstance(actor, User) or not actor.is_active or actor.role != Role.ADMIN:
+        raise Forbidden("只有管理员可以转移归属 / Only an admin may transfer an attribution.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": "转移原因必填 / A written reason is required."})
+    attribution = (
+        Attribution.objects.select_for_update()
+        .select_related("partner")
+        .filter(customer_id=customer.pk)
+        .first()
+    )
+    if attribution is None:
+        raise Conflict("客户尚无归属 / The customer has no owner to transfer.")
+    if attribution.partner_id == to_partner.pk:
+        raise ValidationFailed({"to_partner": "该伙伴已是归属方 / That partner already owns it."})
+    before = attribution_snapshot(attribution)
+    from_partner = attribution.partner
+    now = clock.now()
+    attribution.partner = to_partner
+    attribution.since = now
+    attribution.source = AttributionSource.TRANSFER
+    attribution.lead = None
+    attribution.via = None
+    attribution.save(update_fields=["partner", "since", "source", "lead", "via"])
+    AttributionTransfer.objects.create(
+        attribution=attribution,
+        from_partner=from_partner,
+        to_partner=to_partner,
+        reason=reason,
+        at=now,
+        by=actor,
+    )
+    record(
+        actor,
+        "attribution.transfer",
+        attribution,
+        before=before,
+        after=attribution_snapshot(attribution) | {"reason": reason},
+    )
+    return attribution
+
+
+# --- inbound contact (主动寻访) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_inbound_contact(
+    *,
+    name: str,
+    uscc: str | None = None,
+    referral_answer: str = "",
+    referring_partner_name: str = "",
+    note: str = "",
+    actor: Any,
+) -> tuple[InboundContact, Match]:
+    """Record a customer's direct contact; route it back to the owner or ask 首问 (R-ATT-5)."""
+    require_role(actor, *STAFF_ROLES)
+    errors: dict[str, str] = {}
+    clean = (name or "").strip()
+    if not clean:
+        errors["name"] = "客户名称必填 / The customer's name is required."
+    elif len(clean) > MAX_NAME:
+        errors["name"] = "名称过长 / The name is too long."
+    try:
+        code = clean_uscc(uscc, "uscc")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        code = None
+    if referral_answer and referral_answer not in ReferralAnswer.values:
+        errors["referral_answer"] = "取值应为 yes 或 no / Must be yes or no."
+    if len(referring_partner_name or "") > 200:
+        errors["referring_partner_name"] = "过长 / Too long."
+    if errors:
+        raise ValidationFailed(errors)
+    match = match_customer(clean, code)
+    customer = match.customer if match.kind == "exact" else None
+    owner = owner_of(customer) if customer is not None else None
+    if owner is None and not referral_answer:
+        raise ValidationFailed(
+            {
+                "referral_answer": "首问必确认：请询问客户是否有引荐伙伴（yes/no）/ "
+                "Ask whether a partner referred them (yes/no)."
+            }
+        )
+    inbound = InboundContact.objects.create(
+        customer=customer,
+        name_given=clean,
+        uscc_given=code or "",
+        at=clock.now(),
+        recorded_by=actor,
+        routed_to=owner,
+        referral_answer=referral_answer,
+        referring_partner_name=(referring_partner_name or "").strip(),
+        note=(note or "").strip(),
+    )
+    record(
+        actor,
+        "inbound.record",
+        inbound,
+        after={
+            "name": clean,
+            "match": match.kind,
+            "customer": customer.pk if customer else None,
+            "routed_to": owner.code if owner else None,
+            "referral_answer": referral_answer,
+        },
+    )
+    return inbound, match
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=clock.local_tz())
+
+
+def inbound_report(start: dt.date, end: dt.date) -> dict[str, int]:
+    """Count inbound contacts from `start` to `end` inclusive, local dates (R-ATT-5)."""
+    if end < start:
+        raise ValidationFailed({"end": "结束日期不能早于开始日期 / end must not be before start."})
+    rows = InboundContact.objects.filter(
+        at__gte=_local_midnight(start), at__lt=_local_midnight(end + dt.timedelta(days=1))
+    )
+    return {
+        "total": rows.count(),
+        "routed_back": rows.filter(routed_to__isnull=False).count(),
+        "answered_yes": rows.filter(referral_answer=ReferralAnswer.YES).count(),
+        "answered_no": rows.filter(referral_answer=ReferralAnswer.NO).count(),
+    }
+
+
+# --- consent and business avoidance (商务回避) ---------------------------------------------------
+
+
+def _may_manage_consents(actor: Any, partner: Partner) -> bool:
+    if not isinstance(actor, User) or not actor.is_active:
+        return False
+    if actor.is_partner_user:
+        return actor.partner_id == partner.pk
+    return actor.has_role(Role.OFFICER)
+
+
+@transaction.atomic
+def grant_consent(
+    customer: Customer,
+    *,
+    partner: Partner,
+    grantee_user: User | None = None,
+    grantee_role: str = "",
+    expires_at: dt.datetime,
+    actor: Any,
+    document: Any = None,
+    note: str = "",
+) -> ContactConsent:
+    """Grant a staff user or role access to an attributed customer's contacts (R-ATT-7)."""
+    owner = owner_of(customer)
+    if owner is None:
+        raise Conflict("客户尚无归属，联系人不受保护 / The customer has no owner to consent.")
+    if owner.pk != partner.pk:
+        raise ValidationFailed({"partner": "只有归属伙伴可以授权 / Only the owner can consent."})
+    if not _may_manage_consents(actor, owner):
+        raise Forbidden("无权授权 / Your role may not grant this consent.")
+    errors: dict[str, str] = {}
+    grantee_role = (grantee_role or "").strip()
+    if (grantee_user is None) == (not grantee_role):
+        errors["grantee"] = (
+            "须指定一名员工或一个角色（二选一）/ Name exactly one staff user or one role."
+        )
+    elif grantee_user is not None and not grantee_user.is_staff_user:
+        errors["grantee_username"] = "被授权人须为员工 / The grantee must be a staff user."
+    elif grantee_role and grantee_role not in STAFF_ROLES:
+        errors["grantee_role"] = "角色须为员工角色 / The role must be a staff role."
+    if expires_at is None or expires_at.tzinfo is None:
+        errors["expires_at"] = "到期时间须含时区 / The expiry needs a time zone."
+    elif expires_at <= clock.now():
+        errors["expires_at"] = "到期时间须在未来 / The expiry must be in the future."
+    if len(note or "") > 200:
+        errors["note"] = "备注过长 / The note is too long."
+    if errors:
+        raise ValidationFailed(errors)
+    consent = ContactConsent(
+        customer=customer,
+        partner=owner,
+        grantee_user=grantee_user,
+        grantee_role=grantee_role,
+        expires_at=expires_at,
+        granted_at=clock.now(),
+        granted_by=actor,
+        note=(note or "").strip(),
+    )
+    if document is not None:
+        consent.document = document
+    consent.save()
+    record(actor, "consent.grant", consent, after=consent_snapshot(consent))
+    return consent
+
+
+@transaction.atomic
+def revoke_consent(consent: ContactConsent, actor: Any) -> ContactConsent:
+    """Revoke a contact consent before its expiry (R-ATT-7)."""
+    consent = (
+        ContactConsent.objects.select_for_update().select_related("partner").get(pk=consent.pk)
+    )
+    if not _may_manage_consents(actor, consent.partner):
+        raise Forbidden("无权撤销 / Your role may not revoke this consent.")
+    if consent.revoked_at is not None:
+        raise Conflict("授权已撤销 / The consent is already revoked.")
+    before = consent_snapshot(consent)
+    consent.revoked_at = clock.now()
+    consent.revoked_by = actor
+    consent.save(update_fields=["revoked_at", "revoked_by"])
+    record(actor, "consent.revoke", consent, before=before, after=consent_snapshot(consent))
+    return consent
+
+
+def has_consent(user: Any, customer: Customer) -> bool:
+    """Whether a valid consent of the current owner covers `user` (R-ATT-7, R-VIS-3)."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    owner = owner_of(customer)
+    if owner is None:
+        return False
+    return (
+        ContactConsent.objects.filter(
+            customer_id=customer.pk,
+            partner_id=owner.pk,
+            revoked_at__isnull=True,
+            expires_at__gt=clock.now(),
+        )
+        .filter(Q(grantee_user_id=user.pk) | Q(grantee_role=user.role))
+        .exists()
+    )
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: the first three and last four digits of a long number, else only the ends."""
+    if not phone:
+        return ""
+    if len(phone) >= 8:
+        return phone[:3] + "****" + phone[-4:]
+    return phone[:1] + "****" + phone[-1:] if len(phone) > 2 else "****"
+
+
+def mask_email(email: str) -> str:
+    if not email:
+        return ""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}****@{domain}" if domain else "****"
+
+
+def mask_wechat(wechat: str) -> str:
+    if not wechat:
+        return ""
+    return wechat[:1] + "****" + wechat[-1:] if len(wechat) > 2 else "****"
+
+
+def _contact_dict(contact: Contact, *, masked: bool) -> dict[str, Any]:
+    return {
+        "id": contact.pk,
+        "name": contact.name,
+        "title": contact.title,
+        "phone": mask_phone(contact.phone) if masked else contact.phone,
+        "email": mask_email(contact.email) if masked else contact.email,
+        "wechat": mask_wechat(contact.wechat) if masked else contact.wechat,
+        "is_decision_maker": contact.is_decision_maker,
+        "masked": masked,
+    }
+
+
+def contacts_for(
+    user: Any,
+    customer: Customer,
+    *,
+    reveal: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """A customer's contacts as `user` may see them; unmasked staff views are audited (R-VIS-3).
+
+    The owning partner's users see them in full. Other partner users see none (a partner whose
+    lead is pending on an unowned customer sees its own contact on its lead). Staff see the
+    contacts of an unowned customer in full; of an owned one masked, unless they ask to
+    `reveal` and a valid consent covers them — then in full, and the view is audited.
+    """
+    if not isinstance(user, User) or not user.is_active:
+        raise NotFound("客户不存在 / No such customer.")
+    rows = Contact.objects.filter(customer_id=customer.pk).order_by("id")
+    contacts = list(rows[offset : offset + limit] if limit is not None else rows[offset:])
+    owner = owner_of(customer)
+    if user.is_partner_user:
+        if owner is not None and owner.pk == user.partner_id:
+            return [_contact_dict(c, masked=False) for c in contacts]
+        return []
+    if not user.is_staff_user:
+        return []
+    if owner is None:
+        return [_contact_dict(c, masked=False) for c in contacts]
+    if not (reveal and has_consent(user, customer)):
+        return [_contact_dict(c, masked=True) for c in contacts]
+    if contacts:
+        with transaction.atomic():
+            record(
+                user,
+                "contact.reveal",
+                customer,
+                after={"contacts": [c.pk for c in contacts], "owner": owner.code},
+            )
+    return [_contact_dict(c, masked=False) for c in contacts]

@@ -1,7 +1,733 @@
-"""Demo data (filled in by the demo work)."""
+"""The demo data set loaded by `huoban demo` (ARCHITECTURE §5).
+
+A realistic Chinese partner programme in its first year (2026): the technology partner
+极峰科技 (seed 001, code CP001) and its 东义集团 coal-chemical AI project, three channel partners
+(an individual, a 山西 regional integrator, a consultancy), a partner the consultancy recruited,
+and leads in every status.
+
+Everything is built through the service functions, with the clock frozen at each step's
+business time, so the audit log, the attributions and the SLA due times are the real ones.
+The whole load is one transaction; a second call finds the demo admin and changes nothing.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from huoban import clock
+from huoban.accounts.models import Role, User
+from huoban.accounts.services import create_user
+from huoban.customers.models import Customer, LinkKind, NameKind, ReferralAnswer
+from huoban.customers.services import (
+    add_alias,
+    get_or_create_customer,
+    grant_consent,
+    link_related,
+    record_inbound_contact,
+)
+from huoban.customers.uscc import check_character
+from huoban.leads.models import Category, Lead, ReasonCode, Status, Verdict
+from huoban.leads.services import (
+    LeadInput,
+    VerdictInput,
+    appeal,
+    flag_overdue_leads,
+    record_verdict,
+    resolve_match,
+    sign_second_review,
+    submit_lead,
+)
+from huoban.partners.models import Partner, PartnerKind, PartnerType
+from huoban.partners.services import register_partner
+
+DEMO_PASSWORD = "huoban-demo-2026"
+# The idempotency marker: the demo admin (this user name with this e-mail) exists only after a
+# complete load, which is one transaction.
+MARKER_USERNAME = "admin"
+MARKER_EMAIL = "admin@huoban.example"
+
+SH = ZoneInfo("Asia/Shanghai")
+
+# (username, role, display name); the lists' order is the printed order.
+STAFF_USERS: list[tuple[str, str, str]] = [
+    ("admin", Role.ADMIN, "陈立新"),
+    ("officer", Role.OFFICER, "刘婷"),
+    ("officer2", Role.OFFICER, "赵磊"),
+    ("presales", Role.PRESALES, "孙浩"),
+    ("pm", Role.PM, "周敏"),
+    ("finance", Role.FINANCE, "吴静"),
+]
+# (username, display name, partner key)
+PARTNER_USERS: list[tuple[str, str, str]] = [
+    ("jifeng", "王博士", "jifeng"),
+    ("jifeng2", "索总", "jifeng"),
+    ("zhangwei", "张伟", "zhangwei"),
+    ("jinlian", "郭建华", "jinlian"),
+    ("huice", "林晓", "huice"),
+    ("dianyun", "杨帆", "dianyun"),
+]
+ROLE_LABELS = {
+    Role.ADMIN: "管理员 admin",
+    Role.OFFICER: "伙伴关系官 officer",
+    Role.PRESALES: "售前 presales",
+    Role.PM: "项目经理 pm",
+    Role.FINANCE: "财务 finance",
+    Role.PARTNER: "合作伙伴 partner",
+}
+
+
+def _org_code_check(org8: str) -> str:
+    """The check character of a 9-character organisation code (GB 11714)."""
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(
+        (int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(org8, weights, strict=True)
+    )
+    check = 11 - total % 11
+    return "X" if check == 10 else "0" if check == 11 else str(check)
+
+
+def demo_uscc(head8: str, org8: str) -> str:
+    """A USCC that passes the GB 32100 check (R-ATT-1) but can belong to no real company: its
+    embedded organisation code carries a deliberately wrong GB 11714 check character."""
+    wrong = next(d for d in "0123456789" if d != _org_code_check(org8))
+    body = head8 + org8 + wrong
+    return body + check_character(body)
+
+
+def at(month: int, day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
+    """A business moment in 2026, Beijing time, expressed in UTC.
+
+    UTC because the audit chain hashes the event time's ISO form, which must read back from
+    the database (in UTC) exactly as it was written.
+    """
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=SH).astimezone(dt.UTC)
+
+
+class DemoConflict(RuntimeError):
+    """The database holds users with the demo's names but is not a demo database."""
+
+
+def demo_usernames() -> list[str]:
+    return [u for u, _, _ in STAFF_USERS] + [u for u, _, _ in PARTNER_USERS]
+
 
 def load_demo() -> list[tuple[str, str, str]]:
-    return []
+    """Load the demo data once; return the demo logins as (username, password, role label)."""
+    if not User.objects.filter(username=MARKER_USERNAME, email=MARKER_EMAIL).exists():
+        taken = sorted(
+            User.objects.filter(username__in=demo_usernames()).values_list("username", flat=True)
+        )
+        if taken:
+            raise DemoConflict(
+                f"数据库中已有同名用户 {', '.join(taken)}，不是演示库 / users {', '.join(taken)} "
+                "exist but this is not a demo database: use an empty HUOBAN_DATA_DIR."
+            )
+        with transaction.atomic():
+            _DemoBuilder(anchor=clock.now()).build()
+    return logins()
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """The printed logins; partner users are labelled with their partner's name and code."""
+    users = {
+        u.username: u
+        for u in User.objects.select_related("partner").filter(username__in=demo_usernames())
+    }
+    rows: list[tuple[str, str, str]] = []
+    for username in demo_usernames():
+        user = users.get(username)
+        if user is None:
+            continue
+        label = ROLE_LABELS.get(Role(user.role), user.role)
+        if user.display_name:
+            label = f"{label} · {user.display_name}"
+        if user.partner is not None and user.partner.name != user.display_name:
+            label = f"{label} @ {user.partner.name} ({user.partner.code})"
+        elif user.partner is not None:
+            label = f"{label} ({user.partner.code})"
+        rows.append((username, DEMO_PASSWORD, label))
+    return rows
+
+
+class _DemoBuilder:
+    """Builds the data set step by step, each step at its own frozen business time."""
+
+    def __init__(self, anchor: dt.datetime) -> None:
+        # The real "today" of the load: the recent leads (fresh, overdue, under appeal) are placed
+        # relative to it; the history uses fixed 2026 dates.
+        self.anchor = anchor.astimezone(dt.UTC)
+        self.users: dict[str, User] = {}
+        self.partners: dict[str, Partner] = {}
+        self.customers: dict[str, Customer] = {}
+
+    def ago(self, days: int = 0, hours: int = 0) -> dt.datetime:
+        return self.anchor - dt.timedelta(days=days, hours=hours)
+
+    # --- people ------------------------------------------------------------------------------
+
+    def build(self) -> None:
+        with clock.frozen(at(1, 5, 9)):
+            self.staff()
+            self.register_partners()
+            self.partner_users()
+        self.history()
+        self.recent()
+        flag_overdue_leads()  # what the daily job would have done since (R-LEAD-3)
+
+    def staff(self) -> None:
+        for username, role, display_name in STAFF_USERS:
+            actor = self.users.get("admin")
+            self.users[username] = create_user(
+                username,
+                DEMO_PASSWORD,
+                role,
+                display_name=display_name,
+                email=f"{username}@huoban.example",
+                actor=actor,
+            )
+
+    def register_partners(self) -> None:
+        officer = self.users["officer"]
+        self.partners["jifeng"] = register_partner(
+            name="极峰科技",
+            kind=PartnerKind.ORGANIZATION,
+            types=[PartnerType.TECHNOLOGY],
+            region="北京",
+            uscc=demo_uscc("91110108", "HB2026JF"),
+            contact_name="王博士",
+            contact_phone="13800000101",
+            code="CP001",  # the partner number of seed 001
+            actor=officer,
+        )
+        self.partners["zhangwei"] = register_partner(
+            name="张伟",
+            kind=PartnerKind.INDIVIDUAL,
+            types=[PartnerType.CHANNEL],
+            region="山西 太原",
+            contact_name="张伟",
+            contact_phone="13800000102",
+            actor=officer,
+        )
+        self.partners["jinlian"] = register_partner(
+            name="晋联信息系统集成有限公司",
+            kind=PartnerKind.ORGANIZATION,
+            types=[PartnerType.CHANNEL],
+            region="山西 太原",
+            uscc=demo_uscc("91140105", "HB2026JL"),
+            contact_name="郭建华",
+            contact_phone="13800000103",
+            actor=officer,
+        )
+        self.partners["huice"] = register_partner(
+            name="慧策管理咨询有限公司",
+            kind=PartnerKind.ORGANIZATION,
+            types=[PartnerType.CHANNEL],
+            region="北京",
+            uscc=demo_uscc("91110105", "HB2026HC"),
+            contact_name="林晓",
+            contact_phone="13800000104",
+            actor=officer,
+        )
+        # Recruited by the consultancy (伙伴裂变, R-LED-5): 慧策 earns the 1 % override.
+        self.partners["dianyun"] = register_partner(
+            name="滇云数字科技有限公司",
+            kind=PartnerKind.ORGANIZATION,
+            types=[PartnerType.CHANNEL],
+            region="云南 昆明",
+            uscc=demo_uscc("91530102", "HB2026DY"),
+            referrer_code=self.partners["huice"].code,
+            contact_name="杨帆",
+            contact_phone="13800000105",
+            actor=officer,
+        )
+
+    def partner_users(self) -> None:
+        for username, display_name, partner_key in PARTNER_USERS:
+            self.users[username] = create_user(
+                username,
+                DEMO_PASSWORD,
+                Role.PARTNER,
+                partner_code=self.partners[partner_key].code,
+                display_name=display_name,
+                email=f"{username}@partner.example",
+                actor=self.users["officer"],
+            )
+
+    # --- lead helpers ----------------------------------------------------------------------
+
+    def submit(self, when: dt.datetime, username: str, data: LeadInput) -> Lead:
+        with clock.frozen(when):
+            return submit_lead(self.users[username], data)
+
+    def valid(
+        self, when: dt.datetime, username: str, lead: Lead, feasibility: str, quote: tuple[int, int]
+    ) -> Lead:
+        with clock.frozen(when):
+            return record_verdict(
+                self.users[username],
+                lead.pk,
+                VerdictInput(
+                    verdict=Verdict.VALID,
+                    feasibility=feasibility,
+                    explanation="需求真实，可对接决策层，具备商务推进空间。",
+                    quote_min=Decimal(quote[0]),
+                    quote_max=Decimal(quote[1]),
+                ),
+            )
+
+    def invalid(
+        self, when: dt.datetime, username: str, lead: Lead, reason: str, explanation: str
+    ) -> Lead:
+        with clock.frozen(when):
+            return record_verdict(
+                self.users[username],
+                lead.pk,
+                VerdictInput(verdict=Verdict.INVALID, reason_code=reason, explanation=explanation),
+            )
+
+    # --- 2026 so far -----------------------------------------------------------------------
+
+    def history(self) -> None:
+        self.dongyi()
+        self.jinlian_leads()
+        self.invalid_leads()
+        self.appeal_decided()
+        self.dianyun_lead()
+        self.resolved_match()
+
+    def dongyi(self) -> None:
+        """Seed 001: 极峰科技 registers 东义集团's AI platform; it is valid and 极峰 owns 东义."""
+        lead = self.submit(
+            at(1, 12, 10, 20),
+            "jifeng",
+            LeadInput(
+                customer_name="东义集团有限公司",
+                customer_region="山西 吕梁",
+                customer_industry="煤化工",
+                category=Category.AI,
+                item="industry_ai_model",
+                need=(
+                    "东义集团焦化与煤化工板块 AI 智能化平台（P001）："
+                    "配煤比优化、关键设备预测性维护、安全生产视频识别，"
+                    "并与现有 DCS/MES 数据打通。极峰科技负责核心算法与平台实施。"
+                ),
+                contact_name="李建国",
+                contact_title="集团信息中心主任",
+                contact_phone="13800000201",
+                contact_is_decision_maker=True,
+                budget_min=Decimal("740000"),
+                budget_max=Decimal("990000"),
+                expected_start=dt.date(2026, 3, 1),
+            ),
+        )
+        self.valid(
+            at(1, 12, 16, 40),
+            "presales",
+            lead,
+            "可行：煤化工工艺数据齐全，极峰科技具备工业 AI 算法能力；"
+            "建议分两期，先做配煤优化与设备预警。",
+            (800000, 1000000),
+        )
+        assert lead.customer is not None
+        dongyi = self.customers["dongyi"] = lead.customer
+        officer = self.users["officer"]
+
+        with clock.frozen(at(1, 13, 9, 30)):
+            add_alias(dongyi, "东义煤电铝", NameKind.ALIAS, officer)
+
+        # R-ATT-6: a subsidiary found later is linked by an officer and inherits the owner.
+        with clock.frozen(at(2, 3, 14)):
+            coking, _created = get_or_create_customer(
+                "东义集团孝义焦化有限公司", region="山西 吕梁", industry="煤化工"
+            )
+            link_related(dongyi, coking, LinkKind.SUBSIDIARY, officer)
+        self.customers["dongyi_coking"] = coking
+
+        # R-ATT-7: 极峰科技 lets the presales engineer reach the customer's contacts directly.
+        with clock.frozen(at(2, 10, 11)):
+            grant_consent(
+                dongyi,
+                partner=self.partners["jifeng"],
+                grantee_user=self.users["presales"],
+                expires_at=dt.datetime(self.anchor.year + 1, 6, 30, 23, 59, tzinfo=SH).astimezone(
+                    dt.UTC
+                ),
+                actor=self.users["jifeng"],
+                note="方案设计阶段需售前直接对接信息中心，王博士书面同意。",
+            )
+
+        # R-ATT-5: 东义 calls the company directly about phase two; it is routed back to 极峰.
+        with clock.frozen(at(9, 16, 15, 10)):
+            record_inbound_contact(
+                name="东义集团",
+                note="信息中心李主任来电咨询二期安全生产视频识别，已转回引荐伙伴极峰科技跟进。",
+                actor=officer,
+            )
+        # An unattributed caller: staff must ask and record 首问 (do you have a referring partner?).
+        with clock.frozen(at(10, 21, 10, 5)):
+            record_inbound_contact(
+                name="运城市盐湖区融媒体中心",
+                referral_answer=ReferralAnswer.NO,
+                note="官网留言咨询新媒体中台建设，首问确认无引荐伙伴。",
+                actor=officer,
+            )
+
+    def jinlian_leads(self) -> None:
+        """The 山西 integrator: two valid customers, and a duplicate on 东义 (owned by 极峰)."""
+        dup = self.submit(
+            at(3, 5, 9, 40),
+            "jinlian",
+            LeadInput(
+                customer_name="东义集团有限公司",
+                customer_region="山西 吕梁",
+                customer_industry="煤化工",
+                category=Category.DIGITALIZATION,
+                item="erp_oa_upgrade",
+                need="集团 OA 与财务共享系统升级。",
+                contact_name="王强",
+                contact_title="办公室副主任",
+                contact_phone="13800000202",
+            ),
+        )
+        assert dup.status == Status.DUPLICATE, dup.status
+
+        huatai = self.submit(
+            at(4, 8, 14, 15),
+            "jinlian",
+            LeadInput(
+                customer_name="晋中华泰煤化工有限公司",
+                customer_uscc=demo_uscc("91140702", "HB2026HT"),
+                customer_region="山西 晋中",
+                customer_industry="煤化工",
+                category=Category.DIGITALIZATION,
+                item="erp_oa_upgrade",
+                need="老旧 ERP 升级，打通采购、仓储与化验数据；信创服务器环境。",
+                contact_name="赵卫东",
+                contact_title="总经理",
+                contact_phone="13800000203",
+                contact_is_decision_maker=True,
+                budget_min=Decimal("250000"),
+                budget_max=Decimal("350000"),
+                expected_start=dt.date(2026, 6, 1),
+            ),
+        )
+        self.valid(
+            at(4, 9, 10, 0),
+            "officer",
+            huatai,
+            "可行：标准 ERP 升级加数据接口，6 周交付。",
+            (280000, 350000),
+        )
+        assert huatai.customer is not None
+        self.customers["huatai"] = huatai.customer
+
+        gov = self.submit(
+            at(6, 15, 9, 0),
+            "jinlian",
+            LeadInput(
+                customer_name="太原市智慧政务服务中心",
+                customer_region="山西 太原",
+                customer_industry="政务",
+                category=Category.XINCHUANG,
+                item="gov_service_platform",
+                need="一网通办平台信创适配与国产数据库迁移，含统一身份认证。",
+                contact_name="韩丽",
+                contact_title="技术科科长",
+                contact_phone="13800000204",
+                contact_is_decision_maker=True,
+                budget_min=Decimal("600000"),
+                budget_max=Decimal("900000"),
+            ),
+        )
+        self.valid(
+            at(6, 15, 17, 30),
+            "presales",
+            gov,
+            "可行：已完成同类政务平台信创迁移，需现场调研数据量。",
+            (650000, 880000),
+        )
+
+    def invalid_leads(self) -> None:
+        """One invalid verdict per reason code (R-LEAD-3); none of them marks the partner."""
+        cases: list[tuple[dt.datetime, str, LeadInput, str, str]] = [
+            (
+                at(2, 26, 11),
+                "zhangwei",
+                LeadInput(
+                    customer_name="大同市鑫源物流有限公司",
+                    customer_region="山西 大同",
+                    customer_industry="物流",
+                    category=Category.DIGITALIZATION,
+                    item="office_automation",
+                    need="了解一下 OA 系统大概多少钱。",
+                    contact_name="马晓军",
+                    contact_title="行政专员",
+                ),
+                ReasonCode.NO_INTENT,
+                "电话回访：客户仅了解行情，今年无立项与预算计划。",
+            ),
+            (
+                at(5, 11, 15, 30),
+                "zhangwei",
+                LeadInput(
+                    customer_name="阳泉市宏达机械制造有限公司",
+                    customer_region="山西 阳泉",
+                    customer_industry="装备制造",
+                    category=Category.INDUSTRY,
+                    item="vertical_system",
+                    need="车间 MES 系统。",
+                    contact_name="刘洋",
+                    contact_title="车间技术员",
+                    contact_phone="13800000206",
+                ),
+                ReasonCode.NO_AUTHORITY,
+                "对接人为车间技术员，无法联系到分管领导，暂不具备推进条件。",
+            ),
+            (
+                at(8, 3, 10, 10),
+                "huice",
+                LeadInput(
+                    customer_name="北京数研信息技术有限公司",
+                    customer_region="北京",
+                    customer_industry="软件和信息技术服务",
+                    category=Category.AI,
+                    item="knowledge_base",
+                    need="企业知识库报价，需分项明细。",
+                    contact_name="周鹏",
+                    contact_title="商务经理",
+                ),
+                ReasonCode.PRICE_PROBING,
+                "对方为同业软件公司，索要分项报价用于自身投标，属同行套价。",
+            ),
+            (
+                at(9, 9, 16),
+                "zhangwei",
+                LeadInput(
+                    customer_name="晋城市天成能源有限公司",
+                    customer_region="山西 晋城",
+                    customer_industry="能源",
+                    category=Category.AI,
+                    item="smart_customer_service",
+                    need="智能客服系统。",
+                    contact_name="陈刚",
+                    contact_phone="13800000208",
+                ),
+                ReasonCode.FAKE,
+                "工商信息查无此企业，联系电话为空号，判定为虚假需求。",
+            ),
+            (
+                at(10, 14, 9, 20),
+                "huice",
+                LeadInput(
+                    customer_name="杭州未来教育科技有限公司",
+                    customer_region="浙江 杭州",
+                    customer_industry="教育",
+                    category=Category.INDUSTRY,
+                    item="custom_tool",
+                    need="采购 200 台教学平板及配套硬件。",
+                    contact_name="何静",
+                    contact_title="采购总监",
+                    contact_is_decision_maker=True,
+                ),
+                ReasonCode.OTHER,
+                "需求为纯硬件采购，不在我方服务范围（软件开发与设计），建议另寻硬件供应商。",
+            ),
+        ]
+        for when, username, data, reason, explanation in cases:
+            lead = self.submit(when, username, data)
+            self.invalid(when + dt.timedelta(hours=5), "officer", lead, reason, explanation)
+
+    def appeal_decided(self) -> None:
+        """An individual partner's lead judged invalid, appealed, and made valid by the second
+        review: one officer and one presales user sign the same verdict (R-LEAD-4)."""
+        lead = self.submit(
+            at(9, 22, 10, 30),
+            "zhangwei",
+            LeadInput(
+                customer_name="吕梁市惠民供热有限公司",
+                customer_region="山西 吕梁",
+                customer_industry="供热",
+                category=Category.DIGITALIZATION,
+                item="digital_management_platform",
+                need="换热站远程监控与收费管理一体化平台，今冬供暖季前上线一期。",
+                contact_name="白志刚",
+                contact_title="副总经理",
+                contact_phone="13800000209",
+                budget_min=Decimal("150000"),
+                budget_max=Decimal("250000"),
+            ),
+        )
+        self.invalid(
+            at(9, 23, 9, 0),
+            "officer2",
+            lead,
+            ReasonCode.NO_INTENT,
+            "客户表示尚在调研阶段，未见立项文件。",
+        )
+        with clock.frozen(at(9, 25, 14, 0)):
+            appeal(
+                self.users["zhangwei"],
+                lead.pk,
+                "客户已于 9 月 24 日总经理办公会立项，附会议纪要；白总为项目分管领导。",
+            )
+        review = VerdictInput(
+            verdict=Verdict.VALID,
+            explanation="复核：立项纪要真实，分管领导可决策，改判有效。",
+            feasibility="可行：供热行业监控平台有成熟方案，一期 8 周。",
+            quote_min=Decimal("180000"),
+            quote_max=Decimal("240000"),
+        )
+        with clock.frozen(at(9, 28, 10, 0)):
+            sign_second_review(self.users["officer"], lead.pk, review)
+        with clock.frozen(at(9, 28, 15, 0)):
+            sign_second_review(self.users["presales"], lead.pk, review)
+
+    def resolved_match(self) -> None:
+        """A short name an officer resolves to an existing customer owned by another partner:
+        the lead becomes a duplicate and the partner is told only "already registered"."""
+        lead = self.submit(
+            at(10, 27, 9, 45),
+            "huice",
+            LeadInput(
+                customer_name="太原智慧政务中心",
+                customer_region="山西 太原",
+                customer_industry="政务",
+                category=Category.XINCHUANG,
+                item="xinchuang_adaptation",
+                need="政务办公系统国产化适配咨询。",
+                contact_name="韩丽",
+                contact_title="技术科科长",
+            ),
+        )
+        if lead.status == Status.NEEDS_REVIEW and lead.candidate_customer_id is not None:
+            with clock.frozen(at(10, 27, 14, 0)):
+                resolve_match(self.users["officer"], lead.pk, lead.candidate_customer_id)
+
+    def dianyun_lead(self) -> None:
+        """The recruited partner's first lead, judged late (an SLA miss in the report)."""
+        lead = self.submit(
+            at(7, 17, 16, 0),
+            "dianyun",
+            LeadInput(
+                customer_name="云岭茶业股份有限公司",
+                customer_uscc=demo_uscc("91530800", "HB2026YL"),
+                customer_region="云南 普洱",
+                customer_industry="茶叶",
+                category=Category.BRAND,
+                item="brand_full_case",
+                need="品牌焕新：VI 升级、电商详情页与小程序商城视觉，配合秋季新品发布。",
+                contact_name="段丽萍",
+                contact_title="品牌总监",
+                contact_phone="13800000210",
+                contact_is_decision_maker=True,
+                budget_min=Decimal("120000"),
+                budget_max=Decimal("200000"),
+                expected_start=dt.date(2026, 8, 15),
+            ),
+        )
+        self.valid(
+            at(7, 20, 11, 0),  # Friday 16:00 → Monday: past the 24-hour SLA
+            "presales",
+            lead,
+            "可行：品牌全案 + 小程序视觉，6–8 周。",
+            (150000, 190000),
+        )
+
+    # --- the last days before "today" --------------------------------------------------
+
+    def recent(self) -> None:
+        # Pending and overdue: submitted three days ago, no verdict yet.
+        self.submit(
+            self.ago(days=3, hours=2),
+            "jinlian",
+            LeadInput(
+                customer_name="忻州市云中数据科技有限公司",
+                customer_region="山西 忻州",
+                customer_industry="数据中心",
+                category=Category.AI,
+                item="data_analytics",
+                need="机房能耗数据分析平台，降低 PUE。",
+                contact_name="高峰",
+                contact_title="运维总监",
+                contact_phone="13800000211",
+                contact_is_decision_maker=True,
+            ),
+        )
+        # Pending within its SLA: 极峰 brings a second coal-chemical customer.
+        self.submit(
+            self.ago(hours=3),
+            "jifeng",
+            LeadInput(
+                customer_name="榆林市恒泰煤化工有限公司",
+                customer_region="陕西 榆林",
+                customer_industry="煤化工",
+                category=Category.AI,
+                item="process_automation",
+                need="参照东义项目，做气化炉工况预测与操作优化。",
+                contact_name="苏明",
+                contact_title="生产副总",
+                contact_phone="13800000212",
+                contact_is_decision_maker=True,
+                budget_min=Decimal("500000"),
+                budget_max=Decimal("800000"),
+            ),
+        )
+        # Needs review: a misspelt name close to an existing customer (R-ATT-2 possible match).
+        self.submit(
+            self.ago(hours=5),
+            "zhangwei",
+            LeadInput(
+                customer_name="晋中华太煤化工",
+                customer_region="山西 晋中",
+                customer_industry="煤化工",
+                category=Category.AI,
+                item="data_analytics",
+                need="化验室数据分析与质量追溯。",
+                contact_name="孟涛",
+                contact_title="质检部长",
+                contact_phone="13800000213",
+            ),
+        )
+        self.under_appeal()
+
+    def under_appeal(self) -> None:
+        """Invalid six days ago, appealed yesterday: waiting for the second review; the officer
+        has signed, the presales seat is still open."""
+        lead = self.submit(
+            self.ago(days=7),
+            "huice",
+            LeadInput(
+                customer_name="长治市仁和康养中心",
+                customer_region="山西 长治",
+                customer_industry="医疗康养",
+                category=Category.AI,
+                item="smart_customer_service",
+                need="智能客服与床位预约系统，对接微信公众号。",
+                contact_name="冯雪",
+                contact_title="办公室主任",
+                contact_phone="13800000214",
+            ),
+        )
+        self.invalid(
+            self.ago(days=6),
+            "officer",
+            lead,
+            ReasonCode.NO_AUTHORITY,
+            "对接人为办公室主任，采购需院长审批，暂未接触到决策人。",
+        )
+        with clock.frozen(self.ago(days=1)):
+            appeal(
+                self.users["huice"], lead.pk, "已取得院长签字的需求确认函（附件），院长同意对接。"
+            )
+        with clock.frozen(self.ago(hours=20)):
+            sign_second_review(
+                self.users["officer2"],
+                lead.pk,
+                VerdictInput(
+                    verdict=Verdict.VALID, explanation="确认函真实，倾向改判有效，待售前评估。"
+                ),
+            )

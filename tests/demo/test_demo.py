@@ -1,0 +1,104 @@
+"""`huoban demo` data (ARCHITECTURE §5): every lead status, 东义集团 owned by 极峰科技, idempotent,
+and the printed logins work."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+
+from huoban.audit.models import AuditEvent
+from huoban.audit.services import verify_audit_log
+from huoban.customers.models import Attribution, ContactConsent, CustomerLink, InboundContact
+from huoban.demo.load import DEMO_PASSWORD, load_demo
+from huoban.leads.models import Lead, ReasonCode, Status
+from huoban.partners.models import Partner
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+@pytest.fixture
+def logins(settings) -> list[tuple[str, str, str]]:
+    # Argon2 costs ~0.25 s a hash; the demo's dozen users would make this file slow. Which
+    # hasher stores the password is not what these tests are about.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return load_demo()
+
+
+def test_it_creates_leads_in_every_status(logins):
+    statuses = set(Lead.objects.values_list("status", flat=True))
+    assert statuses == set(Status.values)
+    invalid_reasons = set(
+        Lead.objects.filter(status=Status.INVALID).values_list("reason_code", flat=True)
+    )
+    assert invalid_reasons == set(ReasonCode.values)
+    pending = Lead.objects.filter(status=Status.PENDING)
+    assert pending.filter(sla_breached=True).count() == 1  # one overdue, one within its SLA
+    assert pending.filter(sla_breached=False).count() == 1
+    # One appeal decided by two signatures (officer + presales), one still under review.
+    decided = Lead.objects.get(status=Status.VALID, appealed_at__isnull=False)
+    assert decided.final_at is not None
+    assert sorted(decided.signatures.values_list("seat", flat=True)) == ["officer", "presales"]
+
+
+def test_the_dongyi_group_and_its_subsidiary_are_owned_by_jifeng(logins):
+    jifeng = Partner.objects.get(code="CP001")
+    assert jifeng.name == "极峰科技" and jifeng.uscc is not None
+    dongyi = Attribution.objects.select_related("customer").get(
+        customer__legal_name="东义集团有限公司"
+    )
+    assert dongyi.partner == jifeng
+    subsidiary = Attribution.objects.get(customer__legal_name="东义集团孝义焦化有限公司")
+    assert subsidiary.partner == jifeng and subsidiary.via_id == dongyi.customer_id
+    assert CustomerLink.objects.count() == 1 and ContactConsent.objects.count() == 1
+    assert InboundContact.objects.filter(routed_to=jifeng).count() == 1
+    recruited = Partner.objects.get(name="滇云数字科技有限公司")
+    assert recruited.referrer is not None and recruited.referrer.name == "慧策管理咨询有限公司"
+
+
+def test_a_second_load_changes_nothing(logins):
+    before = row_counts()
+    head = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert load_demo() == logins
+    assert row_counts() == before
+    assert AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() == head
+    # Built at frozen business times, the audit chain still verifies end to end.
+    assert verify_audit_log().ok
+
+
+def test_the_printed_logins_authenticate(logins):
+    assert len(logins) >= 8
+    roles = set()
+    for username, password, _label in logins:
+        assert password == DEMO_PASSWORD
+        user = authenticate(username=username, password=password)
+        assert user is not None, username
+        roles.add(user.role)
+    assert roles == {"admin", "officer", "presales", "pm", "finance", "partner"}
+
+
+def test_it_refuses_a_database_that_is_not_a_demo_database(settings):
+    from huoban.accounts.services import create_user
+    from huoban.demo.load import DemoConflict
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    create_user("officer", "a-real-password", "officer")
+    before = row_counts()
+    with pytest.raises(DemoConflict):
+        load_demo()
+    assert row_counts() == before
+
+
+def test_demo_credit_codes_are_valid_but_name_no_real_company():
+    from huoban.customers.uscc import uscc_error
+    from huoban.demo.load import _org_code_check, demo_uscc
+
+    code = demo_uscc("91110108", "HB2026JF")
+    assert uscc_error(code) is None
+    assert code[16] != _org_code_check(code[8:16])
+    # GB 11714's own example: organisation code D2143569 has check character X.
+    assert _org_code_check("D2143569") == "X"

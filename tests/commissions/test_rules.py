@@ -14,6 +14,7 @@ from huoban.commissions.rules import (
     Cancellation,
     PartnerExit,
     Payment,
+    ProjectEvent,
     Refund,
     annual_bonus,
     annual_bonus_due,
@@ -336,6 +337,26 @@ def test_the_override_rounds_half_up_before_acceptance():
     events = [Payment("p1", day(2026, 3, 2), D("123456.78"))]
     entries = override_entries(POLICY_V1, amount=D("123456.78"), events=events)
     assert summary(entries) == [("override", D("1234.57"), "p1")]
+
+
+def test_the_override_stops_at_cancellation_and_keeps_what_was_credited():
+    events = [
+        Payment("p1", day(2026, 3, 2), D("100000.00")),  # 1% × 100,000 = 1,000.00
+        Cancellation("cancel", day(2026, 3, 3)),
+        Payment("p2", day(2026, 3, 4), D("100000.00")),  # after cancellation: nothing
+    ]
+    entries = override_entries(POLICY_V1, amount=D("300000.00"), events=events)
+    assert summary(entries) == [("override", D("1000.00"), "p1")]
+
+
+def test_an_unknown_event_is_refused():
+    with pytest.raises(TypeError):
+        project_entries(
+            POLICY_V1,
+            rate=R22,
+            amount=D("300000.00"),
+            events=[ProjectEvent("x", day(2026, 3, 2))],
+        )
 
 
 # --- annual bonus (R-LED-6) ------------------------------------------------------------------

@@ -277,11 +277,17 @@ def _positive(value: object, what: str) -> Decimal:
 
 
 @dataclass(frozen=True)
-class Payment:
-    """A customer payment 回款 received on ``date``; ``key`` is stable (e.g. 'payment:17')."""
+class ProjectEvent:
+    """Something that happened on a project; ``key`` is stable (e.g. 'payment:17')."""
 
     key: str
     date: dt.date
+
+
+@dataclass(frozen=True)
+class Payment(ProjectEvent):
+    """A customer payment 回款 received on ``date``."""
+
     amount: Decimal
 
     def __post_init__(self) -> None:
@@ -289,11 +295,9 @@ class Payment:
 
 
 @dataclass(frozen=True)
-class Refund:
+class Refund(ProjectEvent):
     """A refund to the customer: reduces the net received R (amount given positive)."""
 
-    key: str
-    date: dt.date
     amount: Decimal
     refund_of: str | None = None
 
@@ -302,22 +306,13 @@ class Refund:
 
 
 @dataclass(frozen=True)
-class Acceptance:
+class Acceptance(ProjectEvent):
     """The project's acceptance 验收."""
-
-    key: str
-    date: dt.date
 
 
 @dataclass(frozen=True)
-class Cancellation:
+class Cancellation(ProjectEvent):
     """The project's cancellation: what was credited stays, later events earn nothing."""
-
-    key: str
-    date: dt.date
-
-
-ProjectEvent = Payment | Refund | Acceptance | Cancellation
 
 
 @dataclass(frozen=True)
@@ -360,6 +355,8 @@ class EventOutcome:
 
 def _check_unique(seen: dict[str, ProjectEvent], event: ProjectEvent) -> bool:
     """True the first time a key is seen; False for an identical repeat; a conflict raises."""
+    if not isinstance(event, Payment | Refund | Acceptance | Cancellation):
+        raise TypeError(f"not a project event: {event!r}")
     earlier = seen.get(event.key)
     if earlier is None:
         seen[event.key] = event
@@ -482,7 +479,7 @@ def project_outcomes(
             received -= event.amount
         elif isinstance(event, Acceptance):
             accepted = True
-        else:
+        elif isinstance(event, Cancellation):
             cancelled_on = event.date
             outcomes.append(
                 EventOutcome(
@@ -636,6 +633,15 @@ def override_outcomes(
         elif isinstance(event, Cancellation):
             cancelled_on = event.date
         steps = [_event_step(event, received)]
+        if isinstance(event, Cancellation):
+            steps.append(
+                Step(
+                    f"已计 {yuan(credited)} 保留，此后不再计佣",
+                    f"{yuan(credited)} already credited is kept; nothing more is earned",
+                )
+            )
+            outcomes.append(EventOutcome(event.key, event.date, None, steps))
+            continue
         if not isinstance(event, Payment):
             steps.append(
                 Step("只有回款产生推荐奖励 → 不入账", "only a payment earns an override → no entry")

@@ -9,6 +9,12 @@ import pytest
 from tests.factories import Actors, make_actors
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests use a fast hasher (production's is asserted apart)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def actors(db) -> Actors:
     """alpha and beta (two partners, each with a user), and one staff user per role."""

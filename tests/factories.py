@@ -24,7 +24,10 @@ def make_partner(name: str = "阿尔法咨询", **kwargs: Any) -> Partner:
 
 def make_user(username: str, role: str, partner: Partner | None = None) -> User:
     return create_user(
-        username, PASSWORD, role, partner_code=partner.code if partner else None,
+        username,
+        PASSWORD,
+        role,
+        partner_code=partner.code if partner else None,
         display_name=username,
     )
 
@@ -72,7 +75,10 @@ class ApiClient:
         self._user: User | None = None
 
     def as_(self, user: User | None) -> ApiClient:
+        """Act as `user` (None: anonymous). Its token is issued here, before any counting."""
         self._user = user
+        if user is not None and user.pk not in self._tokens:
+            self._tokens[user.pk] = issue_token(user, "test")
         return self
 
     def _headers(self) -> dict[str, str]:

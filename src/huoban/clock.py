@@ -39,7 +39,7 @@ def frozen(at: dt.datetime | dt.date) -> Iterator[dt.datetime]:
         moment = at if at.tzinfo else at.replace(tzinfo=local_tz())
     else:
         moment = dt.datetime.combine(at, dt.time(9, 0), tzinfo=local_tz())
-    token = _frozen.set(moment)
+    token = _frozen.set(moment.astimezone(dt.UTC))  # like timezone.now(): always UTC
     try:
         yield moment
     finally:

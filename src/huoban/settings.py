@@ -32,7 +32,7 @@ def envbool(name: str, default: bool) -> bool:
 
 
 def database_from_url(url: str) -> dict[str, object]:
-    """Turn a DATABASE_URL (postgres://, postgresql://, sqlite:///) into a Django DATABASES entry."""
+    """Turn a DATABASE_URL (postgres://, postgresql://, sqlite:///) into a DATABASES entry."""
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
@@ -149,7 +149,9 @@ TEMPLATES = [
 
 _db_url = os.environ.get("DATABASE_URL", "")
 DATABASES = {
-    "default": database_from_url(_db_url) if _db_url else sqlite_database(DATA_DIR / "huoban.sqlite3")
+    "default": database_from_url(_db_url)
+    if _db_url
+    else sqlite_database(DATA_DIR / "huoban.sqlite3")
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -170,6 +172,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

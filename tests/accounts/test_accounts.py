@@ -11,8 +11,13 @@ from huoban.errors import ValidationFailed
 pytestmark = pytest.mark.django_db
 
 
-def test_passwords_are_argon2(actors):
-    assert actors.alice.password.startswith("argon2")
+def test_passwords_are_argon2_in_production_settings():
+    from huoban import settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    assert Argon2PasswordHasher().encode("x", Argon2PasswordHasher().salt()).startswith("argon2")
 
 
 def test_tokens_are_stored_hashed_and_can_be_revoked(actors, api_client):
@@ -26,8 +31,9 @@ def test_tokens_are_stored_hashed_and_can_be_revoked(actors, api_client):
 
 
 def test_login_returns_a_token(actors, api_client):
-    status, body = api_client.as_(None).post("auth/token", {"username": "alice",
-                                                             "password": "correct-horse-9"})
+    status, body = api_client.as_(None).post(
+        "auth/token", {"username": "alice", "password": "correct-horse-9"}
+    )
     assert status == 200 and body["token"].startswith("hb_")
     status, body = api_client.post("auth/token", {"username": "alice", "password": "wrong"})
     assert status == 401
@@ -45,8 +51,21 @@ def test_a_partner_user_needs_a_partner_and_staff_none(actors):
 def test_the_cli_creates_users_and_tokens(actors, capsys):
     from huoban.cli import main
 
-    assert main(["createuser", "carol", "--password", "long-enough-1", "--role", "partner",
-                 "--partner", actors.beta.code]) == 0
+    assert (
+        main(
+            [
+                "createuser",
+                "carol",
+                "--password",
+                "long-enough-1",
+                "--role",
+                "partner",
+                "--partner",
+                actors.beta.code,
+            ]
+        )
+        == 0
+    )
     assert main(["token", "carol"]) == 0
     raw = capsys.readouterr().out.strip().splitlines()[-1]
     assert ApiToken.objects.filter(key_hash=hash_token(raw), user__username="carol").exists()

@@ -45,3 +45,18 @@ def test_it_refuses_to_change_or_delete_an_event(actors):
         event.save()
     with pytest.raises(AppendOnlyError):
         event.delete()
+
+
+@pytest.mark.django_db
+def test_it_verifies_events_written_at_a_frozen_local_time(actors):
+    """The stored instant comes back in UTC; the hash must not depend on the offset written."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from huoban import clock
+
+    with clock.frozen(dt.datetime(2026, 3, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        record(actors.admin, "test.local_time", actors.alpha)
+    with clock.frozen(dt.date(2026, 3, 3)):
+        record(actors.admin, "test.local_date", actors.alpha)
+    assert verify_audit_log().ok

@@ -35,7 +35,9 @@ VALID = VerdictInput(
     quote_max=Decimal("300000.00"),
     explanation="",
 )
-INVALID = VerdictInput(verdict="invalid", reason_code="no_intent", explanation="客户仅咨询价格，无立项计划")
+INVALID = VerdictInput(
+    verdict="invalid", reason_code="no_intent", explanation="客户仅咨询价格，无立项计划"
+)
 
 
 def judge(user: Any, lead: Any, verdict: VerdictInput = VALID):
@@ -45,8 +47,12 @@ def judge(user: Any, lead: Any, verdict: VerdictInput = VALID):
 def api_lead_body(name: str = "东义集团", **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "customer": {"name": name, "region": "山西", "industry": "煤化工"},
-        "contact": {"name": "李明", "title": "信息中心主任", "phone": "13812345678",
-                    "is_decision_maker": True},
+        "contact": {
+            "name": "李明",
+            "title": "信息中心主任",
+            "phone": "13812345678",
+            "is_decision_maker": True,
+        },
         "category": "ai",
         "item": "industry_ai_model",
         "need": "煤化工生产数据分析与 AI 预测平台",

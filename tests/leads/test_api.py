@@ -14,8 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 def counts() -> tuple[int, int, int, int]:
-    return (Lead.objects.count(), Customer.objects.count(), Contact.objects.count(),
-            AuditEvent.objects.count())
+    return (
+        Lead.objects.count(),
+        Customer.objects.count(),
+        Contact.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def test_it_submits_a_lead_and_answers_the_contract(actors, api_client):
@@ -42,8 +46,9 @@ def test_it_submits_a_lead_and_answers_the_contract(actors, api_client):
     ],
 )
 def test_bad_input_gets_a_field_message_and_changes_nothing(actors, api_client, change, field):
+    client = api_client.as_(actors.alice)
     before = counts()
-    status, body = api_client.as_(actors.alice).post("leads", api_lead_body() | change)
+    status, body = client.post("leads", api_lead_body() | change)
     assert status == 422, body
     assert field in body["detail"], body
     assert "/" in body["detail"][field]  # Chinese / English
@@ -52,8 +57,9 @@ def test_bad_input_gets_a_field_message_and_changes_nothing(actors, api_client, 
 
 def test_a_verdict_with_bad_input_changes_nothing(actors, api_client):
     _, created = api_client.as_(actors.alice).post("leads", api_lead_body())
+    api_client.as_(actors.officer)
     before = counts()
-    status, body = api_client.as_(actors.officer).post(
+    status, body = api_client.post(
         f"leads/{created['id']}/verdict", {"verdict": "valid", "quote_min": "-1", "quote_max": "5"}
     )
     assert status == 422 and {"feasibility", "quote_min"} <= set(body["detail"])
@@ -67,8 +73,13 @@ def test_the_verdict_roundtrip(actors, api_client):
     _, created = api_client.as_(actors.alice).post("leads", api_lead_body())
     status, body = api_client.as_(actors.presales).post(
         f"leads/{created['id']}/verdict",
-        {"verdict": "valid", "explanation": "", "feasibility": "可行", "quote_min": "200000",
-         "quote_max": "260000.5"},
+        {
+            "verdict": "valid",
+            "explanation": "",
+            "feasibility": "可行",
+            "quote_min": "200000",
+            "quote_max": "260000.5",
+        },
     )
     assert status == 200, body
     assert body["status"] == "valid" and body["quote_min"] == "200000.00"

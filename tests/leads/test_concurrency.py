@@ -44,8 +44,10 @@ def test_two_partners_racing_for_a_new_customer_leave_exactly_one_owner(actors):
     if connection.vendor != "postgresql":
         pytest.skip("needs two real connections to a PostgreSQL server")
     alice, bob = actors.alice, actors.bob
-    leads = run_together(lambda: submit(alice, "朔州新元能源科技有限公司"),
-                         lambda: submit(bob, "朔州新元能源科技有限公司"))
+    leads = run_together(
+        lambda: submit(alice, "朔州新元能源科技有限公司"),
+        lambda: submit(bob, "朔州新元能源科技有限公司"),
+    )
     assert all(isinstance(lead, Lead) for lead in leads), leads
     assert Customer.objects.filter(normalized_name__contains="新元能源").count() == 1
     assert leads[0].customer_id == leads[1].customer_id

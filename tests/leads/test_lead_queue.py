@@ -15,7 +15,7 @@ from huoban.errors import Conflict, ValidationFailed
 from huoban.leads.models import Lead, Status
 from huoban.leads.services import VerdictInput, record_verdict
 
-from .helpers import INVALID, VALID, judge, submit
+from .helpers import INVALID, judge, submit
 
 SH = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
@@ -97,8 +97,12 @@ def test_it_refuses_a_valid_verdict_without_a_quote_range_and_changes_nothing(ac
 def test_it_refuses_a_quote_range_whose_max_is_below_its_min(actors):
     with clock.frozen(at(2, 10)):
         lead = submit(actors.alice)
-    bad = VerdictInput(verdict="valid", feasibility="ok", quote_min=Decimal("300000"),
-                       quote_max=Decimal("299999.99"))
+    bad = VerdictInput(
+        verdict="valid",
+        feasibility="ok",
+        quote_min=Decimal("300000"),
+        quote_max=Decimal("299999.99"),
+    )
     with pytest.raises(ValidationFailed) as exc:
         record_verdict(actors.officer, lead.pk, bad)
     assert "quote_max" in exc.value.errors
@@ -116,8 +120,11 @@ def test_it_requires_a_reason_code_and_explanation_for_an_invalid_verdict(actors
 def test_it_accepts_each_reason_code(actors, code):
     with clock.frozen(at(2, 10)):
         lead = submit(actors.alice)
-        judged = record_verdict(actors.officer, lead.pk,
-                                VerdictInput(verdict="invalid", reason_code=code, explanation="说明"))
+        judged = record_verdict(
+            actors.officer,
+            lead.pk,
+            VerdictInput(verdict="invalid", reason_code=code, explanation="说明"),
+        )
     assert judged.status == Status.INVALID and judged.reason_code == code
 
 

@@ -13,8 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_registers_at_light_with_sequential_codes(actors):
-    p = register_partner(name="慧策管理咨询有限公司", kind="organization", actor=actors.officer,
-                         uscc="91310000631696382C", types=["channel"])
+    p = register_partner(
+        name="慧策管理咨询有限公司",
+        kind="organization",
+        actor=actors.officer,
+        uscc="91310000631696382C",
+        types=["channel"],
+    )
     assert p.code == "P00003"  # alpha P00001 and beta P00002 came first
     assert p.tier == "light"
     assert TierChange.objects.get(partner=p).to_tier == "light"
@@ -23,8 +28,9 @@ def test_it_registers_at_light_with_sequential_codes(actors):
 def test_it_refuses_a_bad_uscc_and_a_uscc_for_an_individual(actors):
     before = (Partner.objects.count(), AuditEvent.objects.count())
     with pytest.raises(ValidationFailed) as exc:
-        register_partner(name="坏代码公司", kind="organization", actor=None,
-                         uscc="91310000631696382D")
+        register_partner(
+            name="坏代码公司", kind="organization", actor=None, uscc="91310000631696382D"
+        )
     assert "uscc" in exc.value.errors
     with pytest.raises(ValidationFailed) as exc:
         register_partner(name="张伟", kind="individual", actor=None, uscc="91310000631696382C")
@@ -33,7 +39,9 @@ def test_it_refuses_a_bad_uscc_and_a_uscc_for_an_individual(actors):
 
 
 def test_it_refuses_self_recruitment_and_cycles(actors):
-    c = register_partner(name="张伟", kind="individual", actor=None, referrer_code=actors.alpha.code)
+    c = register_partner(
+        name="张伟", kind="individual", actor=None, referrer_code=actors.alpha.code
+    )
     with pytest.raises(ValidationFailed):
         set_referrer(actors.alpha, actors.alpha.code, actor=actors.officer)
     with pytest.raises(ValidationFailed):  # alpha recruited c; c recruiting alpha closes a cycle
@@ -44,8 +52,13 @@ def test_it_refuses_self_recruitment_and_cycles(actors):
 
 def test_api_creates_a_partner_and_refuses_partners_doing_it(actors, api_client):
     status, body = api_client.as_(actors.officer).post(
-        "partners", {"name": "晋联信息系统集成有限公司", "kind": "organization", "region": "山西",
-                     "referrer_code": actors.alpha.code}
+        "partners",
+        {
+            "name": "晋联信息系统集成有限公司",
+            "kind": "organization",
+            "region": "山西",
+            "referrer_code": actors.alpha.code,
+        },
     )
     assert status == 201 and body["tier"] == "light" and body["referrer_code"] == actors.alpha.code
     status, _ = api_client.as_(actors.alice).post("partners", {"name": "x", "kind": "individual"})
@@ -63,8 +76,9 @@ def test_api_creates_a_partner_and_refuses_partners_doing_it(actors, api_client)
     ],
 )
 def test_api_bad_input_changes_nothing(actors, api_client, body, field):
+    client = api_client.as_(actors.officer)
     before = (Partner.objects.count(), AuditEvent.objects.count())
-    status, answer = api_client.as_(actors.officer).post("partners", body)
+    status, answer = client.post("partners", body)
     assert status == 422 and field in answer["detail"], answer
     assert (Partner.objects.count(), AuditEvent.objects.count()) == before
 

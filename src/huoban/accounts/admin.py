@@ -12,11 +12,11 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "display_name", "email", "partner__name", "partner__code")
     autocomplete_fields = ("partner",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("伙伴系统"), {"fields": ("role", "partner", "display_name")}),
     )
     add_fieldsets = (
-        *BaseUserAdmin.add_fieldsets,
+        *(BaseUserAdmin.add_fieldsets or ()),
         (_("伙伴系统"), {"fields": ("role", "partner", "display_name")}),
     )
 
@@ -28,5 +28,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "prefix", "name")
     readonly_fields = ("user", "prefix", "key_hash", "created_at", "last_used_at")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False  # tokens are issued by `huoban token` or the API, never typed in

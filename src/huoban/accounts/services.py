@@ -58,8 +58,12 @@ def create_user(
     )
     user.set_password(password)
     user.save()
-    record(actor, "user.create", user, after={"username": username, "role": role,
-                                              "partner": partner_code})
+    record(
+        actor,
+        "user.create",
+        user,
+        after={"username": username, "role": role, "partner": partner_code},
+    )
     return user
 
 
@@ -70,7 +74,9 @@ def issue_token(user: User, name: str = "", *, actor: User | None = None) -> str
     token = ApiToken.objects.create(
         user=user, name=name, prefix=raw[3:9], key_hash=hash_token(raw), created_at=clock.now()
     )
-    record(actor or user, "token.issue", token, after={"user": user.username, "prefix": token.prefix})
+    record(
+        actor or user, "token.issue", token, after={"user": user.username, "prefix": token.prefix}
+    )
     return raw
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -74,11 +75,16 @@ class AuditEvent(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} "
+            f"{self.object_type}#{self.object_id}"
+        )
 
     def chain_payload(self) -> dict[str, Any]:
         return {
-            "at": self.at.isoformat(),
+            # Hash the instant in UTC: the database hands datetimes back in UTC whatever
+            # offset they were written with.
+            "at": self.at.astimezone(dt.UTC).isoformat(),
             "actor": self.actor_id,
             "actor_name": self.actor_name,
             "action": self.action,

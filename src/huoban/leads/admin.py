@@ -9,20 +9,34 @@ class SignatureInline(admin.TabularInline):
     readonly_fields = ("reviewer", "seat", "verdict", "explanation", "at")
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False  # signatures are given through the second-review action
 
 
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
     list_display = (
-        "id", "customer_name", "partner", "category", "status", "submitted_at", "sla_due_at",
+        "id",
+        "customer_name",
+        "partner",
+        "category",
+        "status",
+        "submitted_at",
+        "sla_due_at",
         "sla_breached",
     )
     list_filter = ("status", "category", "sla_breached", "reason_code")
     search_fields = ("customer_name", "partner__code", "partner__name", "contact_name")
     date_hierarchy = "submitted_at"
     raw_id_fields = ("customer", "candidate_customer", "contact")
-    readonly_fields = ("status", "verdict", "verdict_at", "first_verdict_at", "verdict_by", "submitted_at",
-                       "submitted_by", "final_at")
+    readonly_fields = (
+        "status",
+        "verdict",
+        "verdict_at",
+        "first_verdict_at",
+        "verdict_by",
+        "submitted_at",
+        "submitted_by",
+        "final_at",
+    )
     inlines = [SignatureInline]

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.responses import Status as Answer
 from pydantic import Field
 
 from huoban import money
@@ -89,7 +90,9 @@ class LeadPage(Schema):
 
 class VerdictIn(Schema):
     verdict: Literal["valid", "invalid"]
-    reason_code: Literal["no_intent", "no_authority", "price_probing", "fake", "other"] | None = None
+    reason_code: Literal["no_intent", "no_authority", "price_probing", "fake", "other"] | None = (
+        None
+    )
     explanation: str = Field("", max_length=5000)
     feasibility: str | None = Field(None, max_length=5000)
     quote_min: Amount | None = Field(None, max_digits=14, decimal_places=2)
@@ -109,11 +112,15 @@ class AppealIn(Schema):
 
 
 class MatchIn(Schema):
-    customer_id: int | None = Field(None, description="the existing customer, or null for a new one")
+    customer_id: int | None = Field(
+        None, description="the existing customer, or null for a new one"
+    )
 
 
 class LeadFilter(PageParams):
-    status: Literal["pending", "needs_review", "valid", "invalid", "duplicate", "appealed"] | None = None
+    status: (
+        Literal["pending", "needs_review", "valid", "invalid", "duplicate", "appealed"] | None
+    ) = None
     overdue: bool | None = None
 
 
@@ -154,7 +161,7 @@ def render(lead: Lead, *, waiting: bool | None = None) -> dict[str, Any]:
 
 
 @router.post("", response={201: LeadCreated}, summary="Submit a lead (partner user)")
-def submit(request: HttpRequest, payload: LeadIn) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest, payload: LeadIn) -> Answer[dict[str, Any]]:
     lead = services.submit_lead(
         request.user,
         services.LeadInput(
@@ -175,13 +182,16 @@ def submit(request: HttpRequest, payload: LeadIn) -> tuple[int, dict[str, Any]]:
         ),
     )
     message = lead.explanation if lead.status == Status.DUPLICATE else None
-    return 201, {
-        "id": lead.pk,
-        "status": lead.status,
-        "sla_due_at": lead.sla_due_at,
-        "customer_id": lead.customer_id,
-        "message": message,
-    }
+    return Answer(
+        201,
+        {
+            "id": lead.pk,
+            "status": lead.status,
+            "sla_due_at": lead.sla_due_at,
+            "customer_id": lead.customer_id,
+            "message": message,
+        },
+    )
 
 
 @router.get("", response=LeadPage, summary="List visible leads, newest first")
@@ -245,7 +255,9 @@ def appeal(request: HttpRequest, lead_id: int, payload: AppealIn) -> dict[str, A
 
 
 @router.post(
-    "/{lead_id}/second-review", response=LeadOut, summary="Sign the second review (officer, presales)"
+    "/{lead_id}/second-review",
+    response=LeadOut,
+    summary="Sign the second review (officer, presales)",
 )
 def second_review(request: HttpRequest, lead_id: int, payload: SecondReviewIn) -> dict[str, Any]:
     lead = services.sign_second_review(

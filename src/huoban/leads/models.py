@@ -97,8 +97,6 @@ class LeadQuerySet(models.QuerySet["Lead"]):
 class Lead(models.Model):
     """A partner's registration of an end customer's need (线索报备)."""
 
-    objects = LeadQuerySet.as_manager()
-
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="leads")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -167,6 +165,8 @@ class Lead(models.Model):
     second_review_due_estimated = models.BooleanField(default=False)
     final_at = models.DateTimeField(_("复核定论时间"), null=True, blank=True)
 
+    objects = LeadQuerySet.as_manager()
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("线索")
@@ -192,7 +192,9 @@ class SecondReviewSignature(models.Model):
     """One reviewer's signed verdict on an appealed lead (R-LEAD-4)."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="signatures")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     # The seat the reviewer signed in: officer or presales.
     seat = models.CharField(_("席位"), max_length=16)
     verdict = models.CharField(_("结论"), max_length=8, choices=Verdict.choices)

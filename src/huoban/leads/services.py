@@ -156,7 +156,7 @@ def submit_lead(user: Any, data: LeadInput) -> Lead:
         partner=user.partner,
         submitted_by=user,
         submitted_at=now,
-        sla_due_at=now + dt.timedelta(hours=settings.HUOBAN["LEAD_SLA_HOURS"]),
+        sla_due_at=now + dt.timedelta(hours=int(settings.HUOBAN["LEAD_SLA_HOURS"])),
         customer_name=data.customer_name.strip(),
         customer_uscc=uscc,
         customer_region=data.customer_region.strip(),
@@ -214,7 +214,7 @@ def blocking_lead(lead: Lead) -> Lead | None:
 def _win_customer(lead: Lead) -> None:
     """Make the lead's partner the owner (first valid lead, R-ATT-3) and turn the other
     partners' open leads on the customer into duplicates."""
-    assert lead.customer is not None
+    assert lead.customer is not None and lead.customer_id is not None
     try:
         attach_attribution(lead.customer, lead.partner, lead=lead, source="lead")
     except AlreadyAttributed:
@@ -240,7 +240,9 @@ def _validate_verdict(data: VerdictInput) -> None:
     errors: dict[str, str] = {}
     if data.verdict == Verdict.VALID:
         if not data.feasibility.strip():
-            errors["feasibility"] = "有效结论需附可行性评估 / A valid verdict needs a feasibility note."
+            errors["feasibility"] = (
+                "有效结论需附可行性评估 / A valid verdict needs a feasibility note."
+            )
         if data.quote_min is None:
             errors["quote_min"] = "有效结论需附报价区间 / A valid verdict needs a quote range."
         elif data.quote_min <= 0:
@@ -248,7 +250,9 @@ def _validate_verdict(data: VerdictInput) -> None:
         if data.quote_max is None:
             errors["quote_max"] = "有效结论需附报价区间 / A valid verdict needs a quote range."
         elif data.quote_min is not None and data.quote_max < data.quote_min:
-            errors["quote_max"] = "报价上限应不低于下限 / The maximum must not be below the minimum."
+            errors["quote_max"] = (
+                "报价上限应不低于下限 / The maximum must not be below the minimum."
+            )
     elif data.verdict == Verdict.INVALID:
         if data.reason_code not in ReasonCode.values:
             errors["reason_code"] = (
@@ -256,7 +260,9 @@ def _validate_verdict(data: VerdictInput) -> None:
                 "An invalid verdict needs a reason code."
             )
         if not data.explanation.strip():
-            errors["explanation"] = "无效结论需附书面说明 / An invalid verdict needs a written explanation."
+            errors["explanation"] = (
+                "无效结论需附书面说明 / An invalid verdict needs a written explanation."
+            )
     else:
         errors["verdict"] = "结论应为 valid 或 invalid / The verdict must be valid or invalid."
     if errors:
@@ -278,7 +284,9 @@ def record_verdict(user: Any, lead_id: int, data: VerdictInput) -> Lead:
     if lead.status == Status.NEEDS_REVIEW:
         raise Conflict("请先确认客户匹配 / Resolve the possible customer match first.")
     if lead.status != Status.PENDING:
-        raise Conflict(f"线索状态为 {lead.status}，不能评估 / A {lead.status} lead cannot be judged.")
+        raise Conflict(
+            f"线索状态为 {lead.status}，不能评估 / A {lead.status} lead cannot be judged."
+        )
     earlier = blocking_lead(lead)
     if earlier is not None:
         raise Conflict(
@@ -349,7 +357,7 @@ def appeal(user: Any, lead_id: int, reason: str) -> Lead:
     if clock.now() > lead.verdict_at + window:
         raise Conflict("已超过30天申诉期 / The 30-day appeal window has closed.")
     before = snapshot(lead)
-    due = add_business_days(clock.today(), settings.HUOBAN["SECOND_REVIEW_BUSINESS_DAYS"])
+    due = add_business_days(clock.today(), int(settings.HUOBAN["SECOND_REVIEW_BUSINESS_DAYS"]))
     lead.status = Status.APPEALED
     lead.appeal_reason = reason.strip()
     lead.appealed_at = clock.now()
@@ -377,7 +385,11 @@ def sign_second_review(user: Any, lead_id: int, data: VerdictInput) -> Lead:
         errors["explanation"] = "复核需附书面说明 / A second review needs a written explanation."
     if data.quote_min is not None and data.quote_min <= 0:
         errors["quote_min"] = "报价下限应大于 0 / The minimum quote must be above 0."
-    if data.quote_min is not None and data.quote_max is not None and data.quote_max < data.quote_min:
+    if (
+        data.quote_min is not None
+        and data.quote_max is not None
+        and data.quote_max < data.quote_min
+    ):
         errors["quote_max"] = "报价上限应不低于下限 / The maximum must not be below the minimum."
     if errors:
         raise ValidationFailed(errors)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.responses import Status as Answer
 from pydantic import Field
 
 from huoban.access import require_role
@@ -20,7 +21,9 @@ from .models import Partner
 
 router = Router(tags=["partners"])
 
-PartnerTypeLiteral = Literal["channel", "technology", "supplier", "strategic_investor", "overseas_agent"]
+PartnerTypeLiteral = Literal[
+    "channel", "technology", "supplier", "strategic_investor", "overseas_agent"
+]
 
 
 class PartnerIn(Schema):
@@ -102,7 +105,7 @@ def render(partner: Partner) -> dict[str, Any]:
 
 
 @router.post("", response={201: PartnerCreated}, summary="Register a partner (officer, admin)")
-def create(request: HttpRequest, payload: PartnerIn) -> tuple[int, dict[str, Any]]:
+def create(request: HttpRequest, payload: PartnerIn) -> Answer[dict[str, Any]]:
     actor = require_role(request.user, Role.OFFICER)
     partner = services.register_partner(
         name=payload.name,
@@ -115,13 +118,16 @@ def create(request: HttpRequest, payload: PartnerIn) -> tuple[int, dict[str, Any
         contact_phone=payload.contact_phone or "",
         actor=actor,
     )
-    return 201, {
-        "id": partner.pk,
-        "code": partner.code,
-        "name": partner.name,
-        "tier": partner.tier,
-        "referrer_code": partner.referrer.code if partner.referrer else None,
-    }
+    return Answer(
+        201,
+        {
+            "id": partner.pk,
+            "code": partner.code,
+            "name": partner.name,
+            "tier": partner.tier,
+            "referrer_code": partner.referrer.code if partner.referrer else None,
+        },
+    )
 
 
 @router.get("", response=PartnerPage, summary="List partners (staff)")
@@ -137,7 +143,7 @@ def get_partner(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.post("/{code}/users", response={201: dict}, summary="Add a user to a partner (officer)")
-def add_user(request: HttpRequest, code: str, payload: PartnerUserIn) -> tuple[int, dict[str, Any]]:
+def add_user(request: HttpRequest, code: str, payload: PartnerUserIn) -> Answer[dict[str, Any]]:
     partner = visible_partner(request.user, code)
     actor = require_role(request.user, Role.OFFICER)
     user = create_user(
@@ -149,7 +155,7 @@ def add_user(request: HttpRequest, code: str, payload: PartnerUserIn) -> tuple[i
         email=payload.email or "",
         actor=actor,
     )
-    return 201, {"id": user.pk, "username": user.username, "partner_code": partner.code}
+    return Answer(201, {"id": user.pk, "username": user.username, "partner_code": partner.code})
 
 
 @router.post("/{code}/referrer", response=PartnerOut, summary="Set who recruited a partner")

@@ -67,8 +67,6 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
 class Partner(models.Model):
     """A referral, technology or supplier partner (合作伙伴): an individual or an organisation."""
 
-    objects = PartnerQuerySet.as_manager()
-
     code = models.CharField(_("伙伴编号"), max_length=16, unique=True)
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=16, choices=PartnerKind.choices)
@@ -108,13 +106,16 @@ class Partner(models.Model):
     exited_on = models.DateField(_("退出日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"))
 
+    objects = PartnerQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("合作伙伴")
         verbose_name_plural = _("合作伙伴")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(referrer=models.F("id")), name="%(app_label)s_%(class)s_not_self_recruited"
+                condition=~Q(referrer=models.F("id")),
+                name="%(app_label)s_%(class)s_not_self_recruited",
             ),
             models.CheckConstraint(
                 condition=Q(kind="organization") | Q(uscc__isnull=True),

@@ -18,7 +18,10 @@ CODE_PREFIX = "P"
 
 def _next_code() -> str:
     last = (
-        Partner.objects.filter(code__regex=r"^P[0-9]{5,}$").order_by("-code").values_list("code", flat=True).first()
+        Partner.objects.filter(code__regex=r"^P[0-9]{5,}$")
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
     )
     number = int(last[1:]) + 1 if last else 1
     return f"{CODE_PREFIX}{number:05d}"
@@ -33,7 +36,9 @@ def _validate(
     elif len(name) > 200:
         errors["name"] = "名称过长 / Name is too long (≤200)."
     if kind not in PartnerKind.values:
-        errors["kind"] = "类型应为 individual 或 organization / kind must be individual or organization."
+        errors["kind"] = (
+            "类型应为 individual 或 organization / kind must be individual or organization."
+        )
     unknown = [t for t in types if t not in PartnerType.values]
     if unknown:
         errors["types"] = f"未知合作类别 {', '.join(unknown)} / unknown partner types."
@@ -90,8 +95,12 @@ def register_partner(
                     created_at=clock.now(),
                 )
                 TierChange.objects.create(
-                    partner=partner, at=clock.now(), from_tier="", to_tier=Tier.LIGHT,
-                    reason="新伙伴默认轻协同 / new partners start at light", actor=actor,
+                    partner=partner,
+                    at=clock.now(),
+                    from_tier="",
+                    to_tier=Tier.LIGHT,
+                    reason="新伙伴默认轻协同 / new partners start at light",
+                    actor=actor,
                 )
                 record(actor, "partner.register", partner, after=partner_snapshot(partner))
                 return partner
@@ -125,9 +134,13 @@ def set_referrer(partner: Partner, referrer_code: str | None, *, actor: Any) -> 
     if referrer_code:
         referrer = Partner.objects.filter(code=referrer_code).first()
         if referrer is None:
-            raise ValidationFailed({"referrer_code": f"推荐伙伴不存在 / No partner {referrer_code}."})
+            raise ValidationFailed(
+                {"referrer_code": f"推荐伙伴不存在 / No partner {referrer_code}."}
+            )
         if referrer.pk == partner.pk:
-            raise ValidationFailed({"referrer_code": "不能推荐自己 / A partner cannot recruit itself."})
+            raise ValidationFailed(
+                {"referrer_code": "不能推荐自己 / A partner cannot recruit itself."}
+            )
         seen = {partner.pk}
         walk: Partner | None = referrer
         while walk is not None:

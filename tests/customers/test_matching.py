@@ -1,0 +1,135 @@
+"""Matching a submitted customer against the registry (R-ATT-2).
+
+Thresholds: the defaults MATCH_HIGH = 92, MATCH_LOW = 75. Scores are computed by hand:
+ratio = 2·M / (len a + len b) × 100; partial = best-substring ratio × (0.5 + 0.5 × short/long).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from huoban.customers.matching import candidate_ids, match_customer, score
+from huoban.customers.models import CustomerName
+from huoban.customers.services import add_alias
+
+from .helpers import MOUTAI, USCC_A, USCC_B, make_customer
+
+
+@pytest.fixture(autouse=True)
+def _thresholds(settings):
+    settings.HUOBAN = {**settings.HUOBAN, "MATCH_HIGH": 92, "MATCH_LOW": 75}
+
+
+def test_it_scores_a_short_name_inside_a_full_one():
+    # 茅台 vs 茅台酒: ratio 2·2/5 = 80; partial 100 × (0.5 + 0.5 × 2/3) = 83.33 → 83.33
+    assert score("茅台", "茅台酒") == Decimal("83.33")
+
+
+def test_it_finds_the_full_name_from_the_short_name(actors):
+    # given the registry holds 贵州茅台酒股份有限公司 (key 茅台酒)
+    customer = make_customer(MOUTAI)
+    # when 贵州茅台 (key 茅台, two characters: the head2 index) is submitted
+    match = match_customer("贵州茅台")
+    # then it is a possible match scored 83.33 (between 75 and 92)
+    assert (match.kind, match.customer, match.score) == ("possible", customer, Decimal("83.33"))
+
+
+def test_it_matches_the_same_normalised_name_exactly(actors):
+    customer = make_customer(MOUTAI)
+    match = match_customer("贵州茅台酒有限责任公司")  # key 茅台酒
+    assert (match.kind, match.customer, match.score) == ("exact", customer, Decimal("100.00"))
+
+
+def test_it_matches_by_uscc_before_the_name(actors):
+    customer = make_customer("北京字节跳动科技有限公司", uscc=USCC_A)
+    match = match_customer("完全不同的名字", USCC_A)
+    assert (match.kind, match.customer, match.reason) == ("exact", customer, "uscc")
+
+
+def test_it_calls_a_misspelling_possible(actors):
+    # given 北京字节跳动科技有限公司 (key 字节跳动科技, 6 characters)
+    customer = make_customer("北京字节跳动科技有限公司")
+    # when 字节跳劢科技 (one character wrong): ratio 2·5/12 = 83.33
+    match = match_customer("字节跳劢科技有限公司")
+    assert (match.kind, match.customer, match.score) == ("possible", customer, Decimal("83.33"))
+
+
+def test_it_calls_a_misspelling_in_a_long_name_exact(actors):
+    # given key 中关村软件园信息技术发展研究院 (15 characters)
+    customer = make_customer("北京中关村软件园信息技术发展研究院有限公司")
+    # when one character is wrong (朮 for 术): ratio 2·14/30 = 93.33 ≥ 92
+    match = match_customer("中关村软件园信息技朮发展研究院")
+    assert (match.kind, match.customer, match.score) == ("exact", customer, Decimal("93.33"))
+
+
+def test_it_answers_none_for_an_unrelated_name(actors):
+    make_customer(MOUTAI)
+    match = match_customer("深圳市腾讯计算机系统有限公司")
+    assert (match.kind, match.customer) == ("none", None)
+
+
+def test_it_matches_an_alias_exactly(actors):
+    # given 茅台 is recorded as the short name of 贵州茅台酒股份有限公司
+    customer = make_customer(MOUTAI)
+    add_alias(customer, "茅台", "alias", actors.officer)
+    # when 贵州茅台 (key 茅台) is submitted / then it is the same customer
+    match = match_customer("贵州茅台")
+    assert (match.kind, match.customer, match.score) == ("exact", customer, Decimal("100.00"))
+    assert match.reason == "normalised name (alias)"
+
+
+def test_it_matches_a_former_name_exactly(actors):
+    customer = make_customer("蚂蚁科技集团股份有限公司")
+    add_alias(customer, "浙江蚂蚁小微金融服务集团股份有限公司", "former", actors.officer)
+    match = match_customer("蚂蚁小微金融服务集团有限公司")
+    assert (match.kind, match.customer) == ("exact", customer)
+    assert match.reason == "normalised name (former)"
+
+
+def test_it_demotes_a_same_name_with_another_uscc_to_possible(actors):
+    # two valid, different codes are two legal entities, whatever their names
+    customer = make_customer("云南铜业股份有限公司", uscc=USCC_A)
+    match = match_customer("云南铜业有限公司", USCC_B)
+    assert (match.kind, match.customer) == ("possible", customer)
+
+
+def test_it_draws_candidates_from_the_index_only(actors):
+    # given two customers, only one sharing trigrams with the query
+    moutai = make_customer(MOUTAI)
+    make_customer("深圳市腾讯计算机系统有限公司")
+    ids = candidate_ids("茅台酒厂")
+    expected = CustomerName.objects.filter(customer=moutai).values_list("id", flat=True)
+    assert set(ids) == set(expected)
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_sqlite_fts_table_in_sync_on_update_and_delete():
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 trigram table exists on SQLite only")
+    customer = make_customer("北京字节跳动科技有限公司")
+    name = customer.names.get()
+    assert candidate_ids("字节跳动") == [name.pk]
+    # when the name row changes / then the index follows
+    CustomerName.objects.filter(pk=name.pk).update(normalized="抖音科技", head2="抖音")
+    assert candidate_ids("字节跳动") == []
+    assert candidate_ids("抖音科技") == [name.pk]
+    CustomerName.objects.filter(pk=name.pk).delete()
+    assert candidate_ids("抖音科技") == []
+
+
+@pytest.mark.django_db
+def test_it_uses_the_pg_trgm_gin_index():
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm exists on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = "
+            "'customers_customername_normalized_trgm'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "gin" in definition and "gin_trgm_ops" in definition
+    customer = make_customer(MOUTAI)
+    assert candidate_ids("茅台酒厂") == list(customer.names.values_list("id", flat=True))

@@ -86,7 +86,10 @@ def cmd_createuser(args: argparse.Namespace) -> int:
 
     try:
         user = create_user(
-            args.name, args.password, args.role, partner_code=args.partner,
+            args.name,
+            args.password,
+            args.role,
+            partner_code=args.partner,
             display_name=args.display_name or "",
         )
     except ValidationFailed as exc:
@@ -155,8 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("createuser", help="create a user")
     p.add_argument("name")
     p.add_argument("--password", required=True)
-    p.add_argument("--role", required=True,
-                   choices=["admin", "officer", "presales", "pm", "finance", "partner"])
+    p.add_argument(
+        "--role",
+        required=True,
+        choices=["admin", "officer", "presales", "pm", "finance", "partner"],
+    )
     p.add_argument("--partner", help="partner code (for role partner)")
     p.add_argument("--display-name")
     p.set_defaults(func=cmd_createuser)

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.responses import Status as Answer
 from pydantic import Field
 
 from huoban import clock
@@ -224,7 +225,7 @@ def lookup(request: HttpRequest, name: str = "", uscc: str = "") -> dict[str, An
 
 
 @router.post("/inbound", response={201: InboundOut}, summary="Record an inbound contact")
-def record_inbound(request: HttpRequest, payload: InboundIn) -> tuple[int, dict[str, Any]]:
+def record_inbound(request: HttpRequest, payload: InboundIn) -> Answer:
     """A customer contacted the company directly (主动寻访, R-ATT-5). Staff only.
 
     If the customer is attributed the contact is routed back to the owner; otherwise
@@ -239,14 +240,17 @@ def record_inbound(request: HttpRequest, payload: InboundIn) -> tuple[int, dict[
         note=payload.note,
         actor=user,
     )
-    return 201, {
-        "id": inbound.pk,
-        "match": match.kind,
-        "customer_id": inbound.customer_id,
-        "owner_code": inbound.routed_to.code if inbound.routed_to else None,
-        "routed_back": inbound.routed_to_id is not None,
-        "referral_answer": inbound.referral_answer,
-    }
+    return Answer(
+        201,
+        {
+            "id": inbound.pk,
+            "match": match.kind,
+            "customer_id": inbound.customer_id,
+            "owner_code": inbound.routed_to.code if inbound.routed_to else None,
+            "routed_back": inbound.routed_to_id is not None,
+            "referral_answer": inbound.referral_answer,
+        },
+    )
 
 
 @router.get("/inbound/report", response=InboundReportOut, summary="Inbound contact report")
@@ -313,9 +317,7 @@ def customer_contacts(
 
 
 @router.post("/{int:customer_id}/links", response={201: LinkOut}, summary="Link a related entity")
-def link_related(
-    request: HttpRequest, customer_id: int, payload: LinkIn
-) -> tuple[int, dict[str, Any]]:
+def link_related(request: HttpRequest, customer_id: int, payload: LinkIn) -> Answer:
     """Link a related entity (parent, subsidiary, renamed-from, affiliate); it inherits the
     owner (R-ATT-1, R-ATT-6). Officers and admins."""
     user = _caller(request)
@@ -326,31 +328,35 @@ def link_related(
         raise ValidationFailed({"related_id": "关联客户不存在 / No such customer."})
     link = services.link_related(customer, related, payload.kind, user)
     owner = services.owner_of(customer)
-    return 201, {
-        "id": link.pk,
-        "customer_id": customer.pk,
-        "related_id": related.pk,
-        "kind": link.kind,
-        "owner_code": owner.code if owner else None,
-    }
+    return Answer(
+        201,
+        {
+            "id": link.pk,
+            "customer_id": customer.pk,
+            "related_id": related.pk,
+            "kind": link.kind,
+            "owner_code": owner.code if owner else None,
+        },
+    )
 
 
 @router.post("/{int:customer_id}/aliases", response={201: AliasOut}, summary="Add a name")
-def add_alias(
-    request: HttpRequest, customer_id: int, payload: AliasIn
-) -> tuple[int, dict[str, Any]]:
+def add_alias(request: HttpRequest, customer_id: int, payload: AliasIn) -> Answer:
     """Add a short name (alias) or former name used by matching (R-ATT-1). Officers, admins."""
     user = _caller(request)
     customer = _visible_customer(user, customer_id)
     require_role(user, Role.OFFICER)
     row = services.add_alias(customer, payload.name, NameKind(payload.kind), user)
-    return 201, {
-        "id": row.pk,
-        "customer_id": customer.pk,
-        "name": row.name,
-        "normalized": row.normalized,
-        "kind": row.kind,
-    }
+    return Answer(
+        201,
+        {
+            "id": row.pk,
+            "customer_id": customer.pk,
+            "name": row.name,
+            "normalized": row.normalized,
+            "kind": row.kind,
+        },
+    )
 
 
 @router.post("/{int:customer_id}/transfer", response=AttributionOut, summary="Transfer owner")
@@ -375,9 +381,7 @@ def transfer(request: HttpRequest, customer_id: int, payload: TransferIn) -> dic
 @router.post(
     "/{int:customer_id}/consents", response={201: ConsentOut}, summary="Grant contact consent"
 )
-def grant_consent(
-    request: HttpRequest, customer_id: int, payload: ConsentIn
-) -> tuple[int, dict[str, Any]]:
+def grant_consent(request: HttpRequest, customer_id: int, payload: ConsentIn) -> Answer:
     """Grant a named staff user or a role access to the contacts until `expires_at` (R-ATT-7).
     The owning partner's users, officers and admins."""
     user = _caller(request)
@@ -403,4 +407,4 @@ def grant_consent(
         actor=user,
         note=payload.note,
     )
-    return 201, _consent_out(consent)
+    return Answer(201, _consent_out(consent))

@@ -117,7 +117,7 @@ def _clean_name(name: str, field: str) -> tuple[str, str]:
     if not clean:
         raise ValidationFailed({field: "名称必填 / The name is required."})
     if len(clean) > MAX_NAME:
-        raise ValidationFailed({field: f"名称过长（≤{MAX_NAME}）/ The name is too long."})
+        raise ValidationFailed({field: f"名称过长（≤{MAX_NAME}） / The name is too long."})
     normalized = normalize_name(clean)
     if not normalized:
         raise ValidationFailed({field: "名称无有效字符 / The name has no usable characters."})
@@ -484,7 +484,7 @@ def record_inbound_contact(
     if owner is None and not referral_answer:
         raise ValidationFailed(
             {
-                "referral_answer": "首问必确认：请询问客户是否有引荐伙伴（yes/no）/ "
+                "referral_answer": "首问必确认：请询问客户是否有引荐伙伴（yes/no） / "
                 "Ask whether a partner referred them (yes/no)."
             }
         )
@@ -568,7 +568,7 @@ def grant_consent(
     grantee_role = (grantee_role or "").strip()
     if (grantee_user is None) == (not grantee_role):
         errors["grantee"] = (
-            "须指定一名员工或一个角色（二选一）/ Name exactly one staff user or one role."
+            "须指定一名员工或一个角色（二选一） / Name exactly one staff user or one role."
         )
     elif grantee_user is not None and not grantee_user.is_staff_user:
         errors["grantee_username"] = "被授权人须为员工 / The grantee must be a staff user."

@@ -269,8 +269,13 @@ def _validate_verdict(data: VerdictInput) -> None:
         raise ValidationFailed(errors)
 
 
-def _lock_visible(user: User, lead_id: int) -> Lead:
+def _lock_visible(user: Any, lead_id: int, *roles: str) -> Lead:
+    """Lock a lead the user may see (404 otherwise, R-VIS-4), then check the role (403)."""
     get_visible_lead(user, lead_id)
+    if roles == (Role.PARTNER,):
+        require_partner_user(user)
+    elif roles:
+        require_role(user, *roles)
     return Lead.objects.select_for_update().select_related("partner", "customer").get(pk=lead_id)
 
 
@@ -278,8 +283,7 @@ def _lock_visible(user: User, lead_id: int) -> Lead:
 def record_verdict(user: Any, lead_id: int, data: VerdictInput) -> Lead:
     """Judge a pending lead valid (feasibility + quote range) or invalid (reason code +
     explanation) (R-LEAD-3); the first valid lead wins the customer (R-ATT-3)."""
-    user = require_role(user, *EVALUATOR_ROLES)
-    lead = _lock_visible(user, lead_id)
+    lead = _lock_visible(user, lead_id, *EVALUATOR_ROLES)
     _validate_verdict(data)
     if lead.status == Status.NEEDS_REVIEW:
         raise Conflict("请先确认客户匹配 / Resolve the possible customer match first.")
@@ -317,8 +321,7 @@ def record_verdict(user: Any, lead_id: int, data: VerdictInput) -> Lead:
 @transaction.atomic
 def resolve_match(user: Any, lead_id: int, customer_id: int | None) -> Lead:
     """Decide a possible match (R-ATT-2): the same customer as `customer_id`, or a new one."""
-    user = require_role(user, Role.OFFICER, Role.PRESALES)
-    lead = _lock_visible(user, lead_id)
+    lead = _lock_visible(user, lead_id, Role.OFFICER, Role.PRESALES)
     if lead.status != Status.NEEDS_REVIEW:
         raise Conflict("该线索无需确认客户 / This lead has no open customer match.")
     before = snapshot(lead)
@@ -345,8 +348,7 @@ def resolve_match(user: Any, lead_id: int, customer_id: int | None) -> Lead:
 @transaction.atomic
 def appeal(user: Any, lead_id: int, reason: str) -> Lead:
     """Appeal an invalid verdict once, within 30 days, with a reason (R-LEAD-4)."""
-    user = require_partner_user(user)
-    lead = _lock_visible(user, lead_id)
+    lead = _lock_visible(user, lead_id, Role.PARTNER)
     if not reason.strip():
         raise ValidationFailed({"reason": "申诉理由必填 / Give a reason for the appeal."})
     if lead.status != Status.INVALID or lead.verdict_at is None:
@@ -376,8 +378,7 @@ def _seat(user: User) -> str:
 def sign_second_review(user: Any, lead_id: int, data: VerdictInput) -> Lead:
     """Sign the second review; the verdict is final when one officer and one presales user,
     two different people, have signed the same verdict (R-LEAD-4)."""
-    user = require_role(user, *EVALUATOR_ROLES)
-    lead = _lock_visible(user, lead_id)
+    lead = _lock_visible(user, lead_id, *EVALUATOR_ROLES)
     errors: dict[str, str] = {}
     if data.verdict not in Verdict.values:
         errors["verdict"] = "结论应为 valid 或 invalid / The verdict must be valid or invalid."

@@ -1,0 +1,261 @@
+"""Who may call what: every API endpoint × anonymous, two partners and each staff role.
+
+The list of endpoints is read from the OpenAPI document, so a new endpoint without a row here
+fails `test_every_endpoint_is_in_the_matrix`. Expected answers: the allowed callers get 2xx;
+a caller who can see the object but whose role may not act gets 403; a caller who may not see
+the object gets 404 (R-VIS-4); anonymous gets 401.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from huoban import clock
+from huoban.api import api
+from huoban.customers.services import get_or_create_customer, grant_consent
+from huoban.leads.services import appeal
+
+from .leads.helpers import INVALID, judge, submit
+
+ALL = ("anonymous", "alice", "bob", "officer", "presales", "pm", "finance", "admin")
+STAFF = ("officer", "presales", "pm", "finance", "admin")
+ALPHA_SIDE = ("alice", *STAFF)  # who can see alpha's objects
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # with {placeholders} filled from the world
+    allowed: tuple[str, ...]
+    visible: tuple[str, ...] = ALL[1:]  # who may see the target (others: 404)
+    body: dict[str, Any] | None = None
+    open_endpoint: bool = False  # no authentication at all
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+ROWS: dict[tuple[str, str], Row] = {}
+
+
+def row(method: str, template: str, path: str, allowed: tuple[str, ...], **kw: Any) -> None:
+    ROWS[(method, template)] = Row(method, path, allowed, **kw)
+
+
+V1 = "/api/v1"
+row(
+    "POST",
+    f"{V1}/auth/token",
+    "auth/token",
+    ALL,
+    open_endpoint=True,
+    body={"username": "alice", "password": "correct-horse-9"},
+)
+row(
+    "POST",
+    f"{V1}/partners",
+    "partners",
+    ("officer", "admin"),
+    body={"name": "新伙伴有限公司", "kind": "organization"},
+)
+row("GET", f"{V1}/partners", "partners", STAFF)
+row("GET", f"{V1}/partners/{{code}}", "partners/{alpha}", ALPHA_SIDE, visible=ALPHA_SIDE)
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/users",
+    "partners/{alpha}/users",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"username": "newbie", "password": "long-enough-1"},
+)
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/referrer",
+    "partners/{alpha}/referrer",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"referrer_code": "{beta}"},
+)
+row(
+    "POST",
+    f"{V1}/leads",
+    "leads",
+    ("alice", "bob"),
+    body={
+        "customer": {"name": "全新客户科技有限公司"},
+        "contact": {"name": "王五"},
+        "category": "brand",
+        "need": "官网改版",
+    },
+)
+row("GET", f"{V1}/leads", "leads", ALL[1:])
+row("GET", f"{V1}/leads/sla-report", "leads/sla-report?start=2026-01-01&end=2026-12-31", STAFF)
+row("GET", f"{V1}/leads/{{lead_id}}", "leads/{pending}", ALPHA_SIDE, visible=ALPHA_SIDE)
+row(
+    "POST",
+    f"{V1}/leads/{{lead_id}}/verdict",
+    "leads/{pending}/verdict",
+    ("officer", "presales", "admin"),
+    visible=ALPHA_SIDE,
+    body={"verdict": "invalid", "reason_code": "other", "explanation": "测试"},
+)
+row(
+    "POST",
+    f"{V1}/leads/{{lead_id}}/match",
+    "leads/{review}/match",
+    ("officer", "presales", "admin"),
+    visible=ALPHA_SIDE,
+    body={"customer_id": None},
+)
+row(
+    "POST",
+    f"{V1}/leads/{{lead_id}}/appeal",
+    "leads/{invalid}/appeal",
+    ("alice",),
+    visible=ALPHA_SIDE,
+    body={"reason": "客户已立项"},
+)
+row(
+    "POST",
+    f"{V1}/leads/{{lead_id}}/second-review",
+    "leads/{appealed}/second-review",
+    ("officer", "presales", "admin"),
+    visible=ALPHA_SIDE,
+    body={"verdict": "invalid", "explanation": "维持原结论"},
+)
+row("GET", f"{V1}/customers/lookup", "customers/lookup?name=东义集团", STAFF)
+row("POST", f"{V1}/customers/inbound", "customers/inbound", STAFF, body={"name": "东义集团"})
+row(
+    "GET",
+    f"{V1}/customers/inbound/report",
+    "customers/inbound/report?start=2026-01-01&end=2026-12-31",
+    STAFF,
+)
+row(
+    "POST",
+    f"{V1}/customers/consents/{{consent_id}}/revoke",
+    "customers/consents/{consent}/revoke",
+    ("alice", "officer", "admin"),
+    visible=ALPHA_SIDE,
+)
+row("GET", f"{V1}/customers/{{customer_id}}", "customers/{owned}", ALPHA_SIDE, visible=ALPHA_SIDE)
+row(
+    "GET",
+    f"{V1}/customers/{{customer_id}}/contacts",
+    "customers/{owned}/contacts",
+    ALPHA_SIDE,
+    visible=ALPHA_SIDE,
+)
+row(
+    "POST",
+    f"{V1}/customers/{{customer_id}}/links",
+    "customers/{owned}/links",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"related_id": "{spare}", "kind": "subsidiary"},
+)
+row(
+    "POST",
+    f"{V1}/customers/{{customer_id}}/aliases",
+    "customers/{owned}/aliases",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"name": "东义煤电", "kind": "alias"},
+)
+row(
+    "POST",
+    f"{V1}/customers/{{customer_id}}/transfer",
+    "customers/{owned}/transfer",
+    ("admin",),
+    visible=ALPHA_SIDE,
+    body={"to_partner_code": "{beta}", "reason": "伙伴书面同意转移"},
+)
+row(
+    "POST",
+    f"{V1}/customers/{{customer_id}}/consents",
+    "customers/{owned}/consents",
+    ("alice", "officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"grantee_role": "pm", "expires_at": "2027-06-30T18:00:00+08:00"},
+)
+
+
+def _openapi_operations() -> set[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops}
+
+
+def test_every_endpoint_is_in_the_matrix():
+    assert _openapi_operations() == set(ROWS)
+
+
+def build_world(actors) -> dict[str, Any]:
+    """alpha owns 东义集团 (consent granted to presales); alpha also has a pending lead, an
+    invalid one, an appealed one and one awaiting a customer-match decision."""
+    with clock.frozen(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)):
+        owned_lead = submit(actors.alice, "东义集团")
+        judge(actors.officer, owned_lead)
+        pending = submit(actors.alice, "晋中华泰煤化工有限公司")
+        invalid = judge(actors.officer, submit(actors.alice, "太原智慧政务服务中心"), INVALID)
+        appealed = judge(actors.officer, submit(actors.alice, "云岭茶业股份有限公司"), INVALID)
+        appeal(actors.alice, appealed.pk, "客户已立项")
+        review = submit(actors.alice, "晋中华太煤化工")  # a misspelling: a possible match
+        spare, _ = get_or_create_customer("东义集团孝义焦化有限公司")
+        consent = grant_consent(
+            owned_lead.customer,
+            partner=actors.alpha,
+            grantee_user=actors.presales,
+            expires_at=dt.datetime(2027, 6, 30, tzinfo=dt.UTC),
+            actor=actors.alice,
+        )
+    assert review.status == "needs_review", review.status
+    return {
+        "alpha": actors.alpha.code,
+        "beta": actors.beta.code,
+        "owned": owned_lead.customer_id,
+        "pending": pending.pk,
+        "invalid": invalid.pk,
+        "appealed": appealed.pk,
+        "review": review.pk,
+        "spare": spare.pk,
+        "consent": consent.pk,
+    }
+
+
+def _fill(value: Any, world: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        if value.startswith("{") and value.endswith("}") and value[1:-1] in world:
+            return world[value[1:-1]]
+        return value.format(**world) if "{" in value else value
+    if isinstance(value, dict):
+        return {k: _fill(v, world) for k, v in value.items()}
+    return value
+
+
+def expected(r: Row, who: str) -> set[int]:
+    if r.open_endpoint:
+        return {200}
+    if who == "anonymous":
+        return {401}
+    if who not in r.visible:
+        return {404}
+    if who in r.allowed:
+        return {200, 201}
+    return {403}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ALL)
+@pytest.mark.parametrize("key", sorted(ROWS), ids=lambda k: f"{k[0]} {k[1]}")
+def test_the_matrix(actors, api_client, key, who):
+    r = ROWS[key]
+    world = build_world(actors)
+    user = None if who == "anonymous" else getattr(actors, who)
+    client = api_client.as_(user)
+    path = _fill(r.path, world)
+    status, body = client.request(
+        r.method, path, _fill(r.body, world) if r.method == "POST" else None
+    )
+    assert status in expected(r, who), (who, r.method, path, status, body)

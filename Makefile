@@ -25,8 +25,8 @@ demo: $(STAMP)
 test: $(STAMP) lint typecheck migrations-check test-sqlite test-postgres
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/huoban

@@ -276,7 +276,11 @@ def _lock_visible(user: Any, lead_id: int, *roles: str) -> Lead:
         require_partner_user(user)
     elif roles:
         require_role(user, *roles)
-    return Lead.objects.select_for_update().select_related("partner", "customer").get(pk=lead_id)
+    return (
+        Lead.objects.select_for_update(of=("self",))
+        .select_related("partner", "customer")
+        .get(pk=lead_id)
+    )
 
 
 @transaction.atomic

@@ -70,3 +70,17 @@ def test_the_cli_creates_users_and_tokens(actors, capsys):
     raw = capsys.readouterr().out.strip().splitlines()[-1]
     assert ApiToken.objects.filter(key_hash=hash_token(raw), user__username="carol").exists()
     assert main(["createuser", "dave", "--password", "short", "--role", "pm"]) == 2
+
+
+def test_every_staff_role_reads_the_admin_back_office_but_cannot_change_it(actors):
+    from django.test import Client
+
+    for user in (actors.officer, actors.presales, actors.pm, actors.finance):
+        client = Client()
+        client.force_login(user)
+        assert client.get("/admin/leads/lead/").status_code == 200
+        assert client.get("/admin/customers/customer/").status_code == 200
+        assert client.get("/admin/core/holiday/add/").status_code == 403
+    partner = Client()
+    partner.force_login(actors.alice)
+    assert partner.get("/admin/leads/lead/").status_code == 302  # to the admin login

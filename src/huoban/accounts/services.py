@@ -53,7 +53,7 @@ def create_user(
         partner=partner,
         display_name=display_name,
         email=email,
-        is_staff=role == Role.ADMIN or role in {Role.OFFICER, Role.FINANCE},
+        is_staff=role != Role.PARTNER,  # every staff role reads the admin back office
         is_superuser=role == Role.ADMIN,
     )
     user.set_password(password)

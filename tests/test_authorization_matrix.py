@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from huoban import clock
 from huoban.api import api
+from huoban.commissions.ledger import approve_entry
+from huoban.commissions.models import LedgerEntry
 from huoban.customers.services import get_or_create_customer, grant_consent
 from huoban.leads.services import appeal
+from huoban.projects.services import create_project, record_payment
 
 from .leads.helpers import INVALID, judge, submit
 
@@ -182,6 +186,95 @@ row(
 )
 
 
+# Projects and the ledger (SPEC §5, §7).
+ALPHA_COMMISSION = ("alice", "finance", "admin")
+row(
+    "POST",
+    f"{V1}/projects",
+    "projects",
+    ("officer", "pm", "admin"),
+    body={
+        "customer_id": "{owned}",
+        "title": "三期",
+        "kind": "iteration",
+        "high_margin": False,
+        "contract_amount": "80000.00",
+        "signed_on": "2026-11-03",
+    },
+)
+row("GET", f"{V1}/projects/{{project_id}}", "projects/{project}", ALPHA_SIDE, visible=ALPHA_SIDE)
+row(
+    "POST",
+    f"{V1}/projects/{{project_id}}/payments",
+    "projects/{project}/payments",
+    ("finance", "admin"),
+    visible=ALPHA_SIDE,
+    body={"amount": "1000.00", "received_on": "2026-11-15", "reference": "MX-1"},
+)
+row(
+    "POST",
+    f"{V1}/projects/{{project_id}}/acceptance",
+    "projects/{project}/acceptance",
+    ("officer", "pm", "admin"),
+    visible=ALPHA_SIDE,
+    body={"accepted_on": "2026-11-15"},
+)
+row(
+    "POST",
+    f"{V1}/projects/{{project_id}}/cancellation",
+    "projects/{project}/cancellation",
+    ("officer", "pm", "admin"),
+    visible=ALPHA_SIDE,
+    body={"cancelled_on": "2026-11-15", "reason": "客户终止"},
+)
+row(
+    "POST",
+    f"{V1}/projects/{{project_id}}/amendment",
+    "projects/{project}/amendment",
+    ("officer", "pm", "admin"),
+    visible=ALPHA_SIDE,
+    body={"contract_amount": "250000.00", "reason": "合同笔误更正"},
+)
+row(
+    "POST",
+    f"{V1}/projects/{{project_id}}/milestones/{{stage}}",
+    "projects/{project}/milestones/solution",
+    ("officer", "pm", "admin"),
+    visible=ALPHA_SIDE,
+    body={"status": "in_progress"},
+)
+row(
+    "GET",
+    f"{V1}/partners/{{code}}/ledger",
+    "partners/{alpha}/ledger",
+    ALPHA_COMMISSION,
+    visible=ALPHA_SIDE,
+)
+row("GET", f"{V1}/ledger/verify", "ledger/verify", ("finance", "admin"))
+row(
+    "POST",
+    f"{V1}/ledger/entries/{{entry_id}}/approve",
+    "ledger/entries/{entry}/approve",
+    ("finance", "admin"),
+)
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/adjustments",
+    "partners/{alpha}/adjustments",
+    ("finance", "admin"),
+    visible=ALPHA_SIDE,
+    body={"reason": "更正", "amount": "-10.00"},
+)
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/payouts",
+    "partners/{alpha}/payouts",
+    ("finance", "admin"),
+    visible=ALPHA_SIDE,
+    body={"bank_reference": "BANK-MX", "paid_on": "2026-11-20", "entry_ids": ["{entry}"]},
+)
+
+
 def _openapi_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
     return {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops}
@@ -210,6 +303,18 @@ def build_world(actors) -> dict[str, Any]:
             expires_at=dt.datetime(2027, 6, 30, tzinfo=dt.UTC),
             actor=actors.alice,
         )
+        # Projects: one unpaid, one paid whose confirmation entry finance has approved.
+        project = _sign(actors, owned_lead.customer_id, "生产数据平台")
+        paid = _sign(actors, owned_lead.customer_id, "二期")
+        record_payment(
+            paid.pk,
+            actor=actors.finance,
+            amount=Decimal("100000.00"),
+            received_on=dt.date(2026, 11, 10),
+            reference="MX-0",
+        )
+        entry = LedgerEntry.objects.get(project=paid)
+        approve_entry(entry.pk, actors.finance)
     assert review.status == "needs_review", review.status
     return {
         "alpha": actors.alpha.code,
@@ -221,7 +326,21 @@ def build_world(actors) -> dict[str, Any]:
         "review": review.pk,
         "spare": spare.pk,
         "consent": consent.pk,
+        "project": project.pk,
+        "entry": entry.pk,
     }
+
+
+def _sign(actors, customer_id: int, title: str) -> Any:
+    return create_project(
+        actors.officer,
+        customer_id=customer_id,
+        title=title,
+        kind="new",
+        high_margin=False,
+        contract_amount=Decimal("300000.00"),
+        signed_on=dt.date(2026, 11, 2),
+    )
 
 
 def _fill(value: Any, world: dict[str, Any]) -> Any:
@@ -231,6 +350,8 @@ def _fill(value: Any, world: dict[str, Any]) -> Any:
         return value.format(**world) if "{" in value else value
     if isinstance(value, dict):
         return {k: _fill(v, world) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, world) for v in value]
     return value
 
 

@@ -107,14 +107,19 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from huoban.accounts.api import router as auth_router
+    from huoban.commissions.api import router as commissions_router
     from huoban.customers.api import router as customers_router
     from huoban.leads.api import router as leads_router
     from huoban.partners.api import router as partners_router
+    from huoban.projects.api import router as projects_router
 
     api.add_router("/auth", auth_router)
     api.add_router("/partners", partners_router)
     api.add_router("/leads", leads_router)
     api.add_router("/customers", customers_router)
+    api.add_router("/projects", projects_router)
+    # Full paths (/partners/{code}/ledger, /ledger/verify): kept out of the partners router.
+    api.add_router("/", commissions_router)
 
 
 _register_routers()

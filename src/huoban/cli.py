@@ -128,6 +128,33 @@ def cmd_tick(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger_verify(args: argparse.Namespace) -> int:
+    """Verify the ledger's hash chains (R-LED-3); exit 1 naming the first bad entry."""
+    _setup()
+    from huoban.commissions.ledger import verify_ledger
+    from huoban.partners.models import Partner
+
+    partner = None
+    if args.partner:
+        partner = Partner.objects.filter(code=args.partner).first()
+        if partner is None:
+            print(f"no partner {args.partner}", file=sys.stderr)
+            return 2
+    results = verify_ledger(partner)
+    failed = False
+    for item in results:
+        r = item.result
+        if r.ok:
+            print(f"ok   {item.partner_code}: {r.checked} entries, head {r.head}")
+            continue
+        where = f"entry #{r.first_bad}" if r.first_bad is not None else "chain head"
+        print(f"BAD  {item.partner_code}: ledger {where}: {r.reason}", file=sys.stderr)
+        failed = True
+    if not results:
+        print("ok   no ledger entries")
+    return 1 if failed else 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huoban.settings")
     from django.core.management import execute_from_command_line
@@ -174,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tick", help="run the daily jobs as of a date")
     p.add_argument("--date", help="YYYY-MM-DD (default: today)")
     p.set_defaults(func=cmd_tick)
+
+    p = sub.add_parser("ledger", help="the commission ledger")
+    ledger_sub = p.add_subparsers(dest="ledger_command", required=True)
+    q = ledger_sub.add_parser("verify", help="verify the hash chains; exit 1 on any break")
+    q.add_argument("--partner", help="partner code (default: every partner)")
+    q.set_defaults(func=cmd_ledger_verify)
 
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)

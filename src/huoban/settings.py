@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "huoban.partners",
     "huoban.customers",
     "huoban.leads",
+    "huoban.projects",
+    "huoban.commissions",
     "huoban.demo",
 ]
 
@@ -120,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "huoban.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,0 +1,203 @@
+"""Ledger endpoints (ARCHITECTURE §6; SPEC §7), mounted at the API root with full paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.responses import Status as Answer
+from pydantic import Field
+
+from huoban import money
+from huoban.access import Forbidden
+from huoban.accounts.models import Role
+from huoban.errors import NotFound
+from huoban.pagination import MAX_PAGE_SIZE
+from huoban.partners.models import Partner
+
+from . import ledger
+from .models import LedgerEntry, Payout
+
+router = Router(tags=["ledger"])
+
+
+class LedgerQuery(Schema):
+    year: int | None = Field(None, ge=2000, le=2100)
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+class VerifyQuery(Schema):
+    partner: str | None = Field(None, max_length=16)
+
+
+class PayoutIn(Schema):
+    bank_reference: str = Field(min_length=1, max_length=100)
+    paid_on: dt.date
+    entry_ids: list[int] = Field(min_length=1, max_length=1000)
+
+
+class AdjustmentIn(Schema):
+    reason: str = Field(min_length=1, max_length=5000)
+    amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    reverses: int | None = None
+    project_id: int | None = None
+
+
+def _partner_for_commission(user: Any, code: str) -> Partner:
+    """The partner whose figures the caller may see: finance, admin, itself (R-VIS-2)."""
+    partner = Partner.objects.visible_to(user).filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    if user.role == Role.PARTNER:
+        return partner
+    if not user.has_role(Role.FINANCE):
+        raise Forbidden("无权查看佣金 / Your role may not see commissions.")
+    return partner
+
+
+def render_entry(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "kind": entry.kind,
+        "project_id": entry.project_id,
+        "payment_id": entry.payment_id,
+        "basis": money.fmt(entry.basis),
+        "rate": money.fmt_rate(entry.rate),
+        "amount": money.fmt(entry.amount),
+        "earned_on": entry.earned_on,
+        "due_on": entry.due_on,
+        "due_estimated": entry.due_estimated,
+        "status": entry.status,
+        "effective": entry.effective,
+        "policy_version": entry.policy_version.version,
+        "reason": entry.reason,
+        "reverses": entry.reverses_id,
+        "payout_id": entry.payout_id,
+        "explanation": entry.explanation,
+        "hash": entry.hash,
+    }
+
+
+@router.get(
+    "/partners/{code}/ledger", response=dict, summary="A partner's ledger (finance, admin, itself)"
+)
+def partner_ledger(request: HttpRequest, code: str, query: Query[LedgerQuery]) -> dict[str, Any]:
+    partner = _partner_for_commission(request.user, code)
+    entries = LedgerEntry.objects.filter(partner=partner).select_related("policy_version")
+    if query.year is not None:
+        entries = entries.filter(earned_on__year=query.year)
+    start = (query.page - 1) * query.page_size
+    page = entries.order_by("id")[start : start + query.page_size]
+    return {
+        "items": [render_entry(e) for e in page],
+        "count": entries.count(),
+        "totals": {k: money.fmt(v) for k, v in ledger.totals(entries).items()},
+        "chain_head": ledger.chain_head(partner),
+    }
+
+
+@router.get("/ledger/verify", response=dict, summary="Verify the ledger chains (finance, admin)")
+def verify(request: HttpRequest, query: Query[VerifyQuery]) -> dict[str, Any]:
+    from huoban.access import require_role
+
+    require_role(request.user, Role.FINANCE)
+    partner = None
+    if query.partner:
+        partner = Partner.objects.filter(code=query.partner).first()
+        if partner is None:
+            raise NotFound("伙伴不存在 / No such partner.")
+    results = ledger.verify_ledger(partner)
+    bad = next((r for r in results if not r.result.ok), None)
+    if partner is not None:
+        head = results[0].result.head
+    else:
+        head = ledger.combined_head(results)
+    body: dict[str, Any] = {
+        "ok": bad is None,
+        "checked": sum(r.result.checked for r in results),
+        "head": head,
+        "chains": [
+            {
+                "partner_code": r.partner_code,
+                "ok": r.result.ok,
+                "checked": r.result.checked,
+                "head": r.result.head,
+            }
+            for r in results
+        ],
+    }
+    if bad is not None:
+        body["first_bad"] = bad.result.first_bad
+        body["first_bad_partner"] = bad.partner_code
+        body["reason"] = bad.result.reason
+    return body
+
+
+@router.post(
+    "/ledger/entries/{entry_id}/approve",
+    response=dict,
+    summary="Approve an entry (finance; adjustments: finance and admin)",
+)
+def approve(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+    entry = ledger.approve_entry(entry_id, request.user)
+    return render_entry(LedgerEntry.objects.select_related("policy_version").get(pk=entry.pk))
+
+
+@router.post(
+    "/partners/{code}/adjustments",
+    response={201: dict},
+    summary="Propose a reversing or adjusting entry (finance, admin)",
+)
+def adjust(request: HttpRequest, code: str, payload: AdjustmentIn) -> Answer:
+    partner = _partner_for_commission(request.user, code)
+    project = None
+    if payload.project_id is not None:
+        from huoban.projects.models import Project
+
+        project = Project.objects.filter(pk=payload.project_id, partner=partner).first()
+        if project is None:
+            from huoban.errors import ValidationFailed
+
+            raise ValidationFailed({"project_id": "该伙伴没有此项目 / No such project."})
+    entry = ledger.propose_adjustment(
+        partner,
+        actor=request.user,
+        reason=payload.reason,
+        amount=payload.amount,
+        reverses_id=payload.reverses,
+        project=project,
+    )
+    return Answer(201, render_entry(entry))
+
+
+def render_payout(payout: Payout) -> dict[str, Any]:
+    return {
+        "id": payout.pk,
+        "partner_code": payout.partner.code,
+        "bank_reference": payout.bank_reference,
+        "paid_on": payout.paid_on,
+        "total": money.fmt(payout.total),
+        "fee": "0.00",
+        "entry_ids": sorted(payout.entries.values_list("id", flat=True)),
+    }
+
+
+@router.post(
+    "/partners/{code}/payouts",
+    response={200: dict, 201: dict},
+    summary="Pay approved entries with a bank reference (finance)",
+)
+def payout(request: HttpRequest, code: str, payload: PayoutIn) -> Answer:
+    partner = _partner_for_commission(request.user, code)
+    result, created = ledger.create_payout(
+        partner,
+        actor=request.user,
+        bank_reference=payload.bank_reference,
+        paid_on=payload.paid_on,
+        entry_ids=payload.entry_ids,
+    )
+    return Answer(201 if created else 200, render_payout(result))

@@ -1,0 +1,503 @@
+"""The commission ledger (佣金台账): entries, per-partner hash chains, approvals and payouts.
+
+Entries are built by replaying a project's recorded events through the pure rules
+(:func:`rules.project_outcomes`, :func:`rules.override_outcomes`) and appending only those
+whose event key is new for the partner, so recording or replaying an event twice creates
+nothing (R-LED-2). Every append locks the partner's chain head (``ledger:<code>``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+
+from huoban import calendar, clock
+from huoban.access import require_role
+from huoban.accounts.models import Role
+from huoban.audit.chain import ChainRow, Verification, link_hash, verify
+from huoban.audit.models import ChainHead
+from huoban.audit.services import advance_chain, commit_head, record
+from huoban.errors import Conflict, NotFound, ValidationFailed
+from huoban.money import ZERO, cny
+from huoban.partners.models import Partner
+
+from . import rules
+from .models import EntryKind, EntryStatus, LedgerEntry, Payout, PolicyVersion
+
+__all__ = [
+    "LedgerVerification",
+    "approve_entry",
+    "create_payout",
+    "ledger_key",
+    "propose_adjustment",
+    "record_project_events",
+    "totals",
+    "verify_ledger",
+]
+
+
+def ledger_key(partner: Partner) -> str:
+    return f"ledger:{partner.code}"
+
+
+def _due(policy: rules.Policy, event_date: dt.date) -> tuple[dt.date, bool, rules.Step]:
+    """Due date of an entry earned on ``event_date`` and its explanation step (R-LED-4, R-CAL)."""
+    seen: list[calendar.BusinessDate] = []
+
+    def business_days(day: dt.date, n: int) -> calendar.BusinessDate:
+        result = calendar.add_business_days(day, n)
+        seen.append(result)
+        return result
+
+    days = policy.payout_business_days
+    due_on, estimated = rules.due_date(event_date, business_days, days=days)
+    note = calendar.explain(seen[-1]) if seen else ""
+    return due_on, estimated, rules.due_step(event_date, due_on, days=days, estimated_note=note)
+
+
+def _append(
+    partner: Partner,
+    *,
+    kind: str,
+    basis: Decimal,
+    rate: Decimal,
+    amount: Decimal,
+    earned_on: dt.date,
+    due_on: dt.date,
+    due_estimated: bool,
+    policy_version: PolicyVersion,
+    explanation: str,
+    event_key: str,
+    project: Any = None,
+    payment: Any = None,
+    reason: str = "",
+    reverses: LedgerEntry | None = None,
+    effective: bool = True,
+) -> LedgerEntry | None:
+    """Append one entry to the partner's chain, or None if its event is already recorded."""
+    head, prev = advance_chain(ledger_key(partner))
+    # Checked under the chain lock; the unique (partner, event_key) constraint backs it.
+    if LedgerEntry.objects.filter(partner=partner, event_key=event_key).exists():
+        return None
+    entry = LedgerEntry(
+        partner=partner,
+        kind=kind,
+        project=project,
+        payment=payment,
+        basis=cny(basis),
+        rate=rate,
+        amount=cny(amount),
+        earned_on=earned_on,
+        due_on=due_on,
+        due_estimated=due_estimated,
+        policy_version=policy_version,
+        explanation=explanation,
+        event_key=event_key,
+        reason=reason,
+        reverses=reverses,
+        created_at=clock.now(),
+        prev_hash=prev,
+        status=EntryStatus.PENDING,
+        effective=effective,
+    )
+    entry.hash = link_hash(prev, entry.chain_payload())
+    entry.save()
+    commit_head(head, entry.hash)
+    return entry
+
+
+# --- project events (R-LED-4, R-LED-5, R-LED-7) ----------------------------------------------
+
+
+def project_events(project: Any) -> list[rules.ProjectEvent]:
+    """The project's payments, refunds, acceptance and cancellation in recorded order."""
+    numbered: list[tuple[int, rules.ProjectEvent]] = []
+    for p in project.payments.order_by("seq"):
+        if p.kind == "refund":
+            numbered.append(
+                (
+                    p.seq,
+                    rules.Refund(
+                        key=f"refund:{p.pk}",
+                        date=p.received_on,
+                        amount=p.amount,
+                        refund_of=f"payment:{p.refund_of_id}",
+                    ),
+                )
+            )
+        else:
+            numbered.append(
+                (p.seq, rules.Payment(key=f"payment:{p.pk}", date=p.received_on, amount=p.amount))
+            )
+    if project.accepted_seq is not None and project.accepted_on is not None:
+        numbered.append(
+            (project.accepted_seq, rules.Acceptance(key="acceptance", date=project.accepted_on))
+        )
+    if project.cancelled_seq is not None and project.cancelled_on is not None:
+        numbered.append(
+            (
+                project.cancelled_seq,
+                rules.Cancellation(key="cancellation", date=project.cancelled_on),
+            )
+        )
+    numbered.sort(key=lambda pair: pair[0])
+    return [event for _, event in numbered]
+
+
+def _exit_of(partner: Partner) -> rules.PartnerExit | None:
+    if partner.exited_on is None or not partner.exit_kind:
+        return None
+    return rules.PartnerExit(date=partner.exited_on, kind=partner.exit_kind)
+
+
+def _payment_of(project: Any, event_key: str) -> Any:
+    kind, _, pk = event_key.partition(":")
+    if kind in ("payment", "refund") and pk.isdigit():
+        return project.payments.filter(pk=int(pk)).first()
+    return None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one event did for one partner: the entry written (or None) and why."""
+
+    partner_code: str
+    kind: str
+    event_key: str
+    entry: LedgerEntry | None
+    explanation: str
+
+
+def record_project_events(project: Any) -> list[Outcome]:
+    """Append the entries the project's events earn and that are not yet in the ledger.
+
+    Called inside the caller's transaction with the project row locked (R-LED-4, R-LED-5).
+    Returns the outcome of every event of the replay (with or without a new entry).
+    """
+    policy_row: PolicyVersion = project.policy_version
+    policy = policy_row.to_policy()
+    events = project_events(project)
+    partner: Partner = project.partner
+    results: list[Outcome] = []
+    outcomes = rules.project_outcomes(
+        policy,
+        rate=project.rate,
+        amount=project.contract_amount,
+        events=events,
+        partner_exit=_exit_of(partner),
+    )
+    for outcome in outcomes:
+        results.append(
+            _write(project, partner, policy_row, policy, outcome, f"project:{project.pk}", "")
+        )
+    recruiter = partner.referrer
+    if recruiter is not None:
+        for outcome in rules.override_outcomes(
+            policy,
+            amount=project.contract_amount,
+            events=events,
+            partner_exit=_exit_of(recruiter),
+        ):
+            results.append(
+                _write(
+                    project,
+                    recruiter,
+                    policy_row,
+                    policy,
+                    outcome,
+                    f"override:{project.pk}",
+                    f"推荐伙伴 {partner.code} 的项目 #{project.pk} / "
+                    f"project #{project.pk} of recruited partner {partner.code}",
+                )
+            )
+    return results
+
+
+def _write(
+    project: Any,
+    partner: Partner,
+    policy_row: PolicyVersion,
+    policy: rules.Policy,
+    outcome: rules.EventOutcome,
+    prefix: str,
+    lead_line: str,
+) -> Outcome:
+    steps = list(outcome.explanation)
+    if lead_line:
+        zh, _, en = lead_line.partition(" / ")
+        steps.insert(0, rules.Step(zh, en))
+    result = outcome.entry
+    if result is None:
+        return Outcome(partner.code, "", outcome.event_key, None, rules.explanation_text(steps))
+    due_on, estimated, due_step = _due(policy, result.earned_on)
+    text = rules.explanation_text([*steps, due_step])
+    entry = _append(
+        partner,
+        kind=result.kind,
+        project=project,
+        payment=_payment_of(project, result.event_key),
+        basis=result.basis,
+        rate=result.rate,
+        amount=result.amount,
+        earned_on=result.earned_on,
+        due_on=due_on,
+        due_estimated=estimated,
+        policy_version=policy_row,
+        explanation=text,
+        event_key=f"{prefix}:{result.event_key}",
+    )
+    return Outcome(partner.code, result.kind, outcome.event_key, entry, text)
+
+
+# --- totals ----------------------------------------------------------------------------------
+
+
+def totals(entries: Any) -> dict[str, Decimal]:
+    """earned (entries that count), paid, outstanding = earned − paid."""
+    counted = entries.filter(effective=True)
+    earned = counted.aggregate(s=Sum("amount"))["s"] or ZERO
+    paid = counted.filter(status=EntryStatus.PAID).aggregate(s=Sum("amount"))["s"] or ZERO
+    return {"earned": cny(earned), "paid": cny(paid), "outstanding": cny(earned - paid)}
+
+
+def chain_head(partner: Partner) -> str:
+    from huoban.audit.chain import GENESIS
+
+    head = ChainHead.objects.filter(key=ledger_key(partner)).first()
+    return head.head_hash if head is not None else GENESIS
+
+
+# --- verification (R-LED-3) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerVerification:
+    partner_code: str
+    result: Verification
+
+
+def _rows(partner: Partner) -> Iterator[ChainRow]:
+    entries = LedgerEntry.objects.filter(partner=partner).order_by("id")
+    for entry in entries.iterator(chunk_size=2000):
+        yield ChainRow(entry.pk, entry.prev_hash, entry.hash, entry.chain_payload())
+
+
+def verify_ledger(partner: Partner | None = None) -> list[LedgerVerification]:
+    """Verify each partner's chain (or one); a head row that disagrees means rows were removed."""
+    if partner is not None:
+        partners = [partner]
+    else:
+        ids = set(LedgerEntry.objects.values_list("partner_id", flat=True).distinct())
+        codes = [
+            key.removeprefix("ledger:")
+            for key in ChainHead.objects.filter(key__startswith="ledger:").values_list(
+                "key", flat=True
+            )
+        ]
+        partners = list(Partner.objects.filter(pk__in=ids) | Partner.objects.filter(code__in=codes))
+        partners.sort(key=lambda p: p.code)
+    results = []
+    for p in partners:
+        result = verify(_rows(p))
+        stored = chain_head(p)
+        if result.ok and stored != result.head:
+            result = Verification(
+                False, result.checked, result.head, None, "chain head does not match the entries"
+            )
+        results.append(LedgerVerification(p.code, result))
+    return results
+
+
+def combined_head(results: list[LedgerVerification]) -> str:
+    """One digest over every partner's head, for a verification of all chains."""
+    text = "\n".join(f"{r.partner_code}:{r.result.head}" for r in results)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- approvals, adjustments and payouts (R-LED-2, R-LED-8) -----------------------------------
+
+
+def _entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "status": entry.status,
+        "effective": entry.effective,
+        "finance_approved_by": entry.finance_approved_by_id,
+        "admin_approved_by": entry.admin_approved_by_id,
+        "payout": entry.payout_id,
+    }
+
+
+@transaction.atomic
+def approve_entry(entry_id: int, actor: Any) -> LedgerEntry:
+    """Approve a pending entry (finance); an adjustment needs finance and admin (R-LED-2)."""
+    require_role(actor, Role.FINANCE, Role.ADMIN)
+    entry = LedgerEntry.objects.select_for_update().filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound("台账条目不存在 / No such ledger entry.")
+    before = _entry_snapshot(entry)
+    if entry.status != EntryStatus.PENDING:
+        return entry
+    if entry.kind == EntryKind.ADJUSTMENT:
+        if actor.role == Role.FINANCE:
+            if entry.admin_approved_by_id == actor.pk:
+                raise Conflict("同一人不能两次审批 / The same person cannot approve twice.")
+            entry.set_workflow(finance_approved_by=actor)
+        else:
+            if entry.finance_approved_by_id == actor.pk:
+                raise Conflict("同一人不能两次审批 / The same person cannot approve twice.")
+            entry.set_workflow(admin_approved_by=actor)
+        if entry.finance_approved_by_id and entry.admin_approved_by_id:
+            entry.set_workflow(status=EntryStatus.APPROVED, effective=True)
+    else:
+        require_role(actor, Role.FINANCE)
+        entry.set_workflow(status=EntryStatus.APPROVED)
+    record(actor, "ledger.approve", entry, before=before, after=_entry_snapshot(entry))
+    return entry
+
+
+@transaction.atomic
+def propose_adjustment(
+    partner: Partner,
+    *,
+    actor: Any,
+    reason: str,
+    amount: Decimal | None = None,
+    reverses_id: int | None = None,
+    project: Any = None,
+) -> LedgerEntry:
+    """A reversing or adjusting entry with a reason; it counts once finance and admin approve
+    it (R-LED-2)."""
+    require_role(actor, Role.FINANCE, Role.ADMIN)
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = "必须说明原因 / A reason is required."
+    reverses = None
+    if reverses_id is not None:
+        reverses = LedgerEntry.objects.filter(pk=reverses_id, partner=partner).first()
+        if reverses is None:
+            errors["reverses"] = "该伙伴没有此台账条目 / No such entry for this partner."
+        elif amount is None:
+            amount = -reverses.amount
+    if amount is None:
+        errors.setdefault("amount", "必填 / This field is required.")
+    elif amount == 0 or cny(amount) != amount:
+        errors["amount"] = "应为非零金额，最多两位小数 / A non-zero amount, two decimals at most."
+    if errors:
+        raise ValidationFailed(errors)
+    assert amount is not None
+    today = clock.today()
+    from .services import policy_for
+
+    policy_row = reverses.policy_version if reverses is not None else policy_for(today, partner)
+    policy = policy_row.to_policy()
+    due_on, estimated, due_step = _due(policy, today)
+    steps = [
+        rules.Step(f"调整原因：{reason.strip()}", f"reason: {reason.strip()}"),
+        rules.Step(
+            f"调整金额 {rules.yuan(amount)}（需财务与管理员双人审批后生效）",
+            f"adjustment {rules.yuan(amount)} (counts once finance and admin approve)",
+        ),
+    ]
+    if reverses is not None:
+        steps.insert(
+            0,
+            rules.Step(
+                f"冲销条目 #{reverses.pk}（{rules.yuan(reverses.amount)}）",
+                f"reverses entry #{reverses.pk} ({rules.yuan(reverses.amount)})",
+            ),
+        )
+    entry = _append(
+        partner,
+        kind=EntryKind.ADJUSTMENT,
+        project=project if project is not None else (reverses.project if reverses else None),
+        basis=amount,
+        rate=Decimal("1"),
+        amount=amount,
+        earned_on=today,
+        due_on=due_on,
+        due_estimated=estimated,
+        policy_version=policy_row,
+        explanation=rules.explanation_text([*steps, due_step]),
+        event_key=f"adjustment:{uuid.uuid4().hex}",
+        reason=reason.strip(),
+        reverses=reverses,
+        effective=False,
+    )
+    assert entry is not None
+    record(actor, "ledger.adjust", entry, after={"amount": str(entry.amount), "reason": reason})
+    return entry
+
+
+@transaction.atomic
+def create_payout(
+    partner: Partner,
+    *,
+    actor: Any,
+    bank_reference: str,
+    paid_on: dt.date,
+    entry_ids: list[int],
+) -> tuple[Payout, bool]:
+    """Pay approved entries under one bank reference; they become ``paid``; no fee (R-LED-8).
+
+    The same bank reference with the same entries answers the existing payout (idempotent).
+    """
+    require_role(actor, Role.FINANCE)
+    reference = bank_reference.strip()
+    errors: dict[str, str] = {}
+    if not reference:
+        errors["bank_reference"] = "必填 / This field is required."
+    if not entry_ids:
+        errors["entry_ids"] = "至少一条 / At least one entry."
+    if paid_on > clock.today():
+        errors["paid_on"] = "不能晚于今天 / Must not be in the future."
+    if errors:
+        raise ValidationFailed(errors)
+    existing = Payout.objects.filter(bank_reference=reference).first()
+    if existing is not None:
+        same = (
+            existing.partner_id == partner.pk
+            and existing.paid_on == paid_on
+            and set(existing.entries.values_list("id", flat=True)) == set(entry_ids)
+        )
+        if same:
+            return existing, False
+        raise Conflict("银行流水号已用于其他付款 / This bank reference is used by another payout.")
+    advance_chain(ledger_key(partner))  # serialise payouts of one partner
+    entries = list(
+        LedgerEntry.objects.select_for_update().filter(pk__in=entry_ids, partner=partner)
+    )
+    if len(entries) != len(set(entry_ids)):
+        raise ValidationFailed({"entry_ids": "含有不属于该伙伴的条目 / Unknown entries."})
+    bad = [e.pk for e in entries if e.status != EntryStatus.APPROVED or not e.effective]
+    if bad:
+        raise ValidationFailed(
+            {"entry_ids": f"条目 {bad} 未审批或已支付 / Entries {bad} are not approved or paid."}
+        )
+    total = cny(sum((e.amount for e in entries), ZERO))
+    if total <= 0:
+        raise ValidationFailed({"entry_ids": "付款总额须大于 0 / The total must be positive."})
+    payout = Payout.objects.create(
+        partner=partner,
+        bank_reference=reference,
+        paid_on=paid_on,
+        total=total,
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    for entry in entries:
+        entry.set_workflow(status=EntryStatus.PAID, payout=payout)
+    record(
+        actor,
+        "ledger.payout",
+        payout,
+        after={"total": str(total), "entries": sorted(e.pk for e in entries)},
+    )
+    return payout, True

@@ -1,0 +1,457 @@
+"""Project operations (SPEC §5): signing, amendments, milestones, payments, acceptance,
+cancellation. One transaction and one audit event each; every payment, refund, acceptance
+and cancellation feeds the ledger in the same transaction (R-LED-4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+
+from huoban import clock
+from huoban.access import require_role
+from huoban.accounts.models import Role
+from huoban.audit.services import record
+from huoban.commissions import ledger, rules
+from huoban.commissions.models import EntryKind, LedgerEntry
+from huoban.commissions.services import policy_for
+from huoban.customers.models import Customer
+from huoban.customers.services import owner_of
+from huoban.errors import Conflict, NotFound, ValidationFailed
+from huoban.leads.models import Lead
+from huoban.money import ZERO, cny
+
+from .models import (
+    CustomerPayment,
+    Milestone,
+    MilestoneStatus,
+    MilestoneUpdate,
+    PaymentKind,
+    Project,
+    Stage,
+    Status,
+)
+
+NOT_FOUND = "项目不存在 / No such project."
+
+
+def project_snapshot(project: Project) -> dict[str, Any]:
+    return {
+        "customer": project.customer_id,
+        "partner": project.partner_id,
+        "lead": project.lead_id,
+        "title": project.title,
+        "kind": project.kind,
+        "high_margin": project.high_margin,
+        "high_margin_category": project.high_margin_category,
+        "contract_amount": str(project.contract_amount),
+        "signed_on": project.signed_on.isoformat(),
+        "rate": str(project.rate),
+        "commission_total": str(project.commission_total),
+        "policy_version": project.policy_version_id,
+        "status": project.status,
+        "accepted_on": project.accepted_on.isoformat() if project.accepted_on else None,
+        "cancelled_on": project.cancelled_on.isoformat() if project.cancelled_on else None,
+    }
+
+
+def get_visible(user: Any, project_id: int) -> Project:
+    """The project if the caller may see it; NotFound otherwise (R-VIS-1, R-VIS-4)."""
+    project = (
+        Project.objects.visible_to(user)
+        .select_related("partner", "customer", "policy_version")
+        .filter(pk=project_id)
+        .first()
+    )
+    if project is None:
+        raise NotFound(NOT_FOUND)
+    return project
+
+
+def _lock(project_id: int) -> Project:
+    # The project row lock serialises every event of one project (two concurrent postings of
+    # the same payment, a payment racing an acceptance): the replay must see them in order.
+    project = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("partner", "partner__referrer", "policy_version")
+        .filter(pk=project_id)
+        .first()
+    )
+    if project is None:
+        raise NotFound(NOT_FOUND)
+    return project
+
+
+def _amount_error(amount: Decimal) -> str | None:
+    if amount <= 0:
+        return "必须大于 0 / Must be greater than 0."
+    if cny(amount) != amount:
+        return "最多两位小数 / At most two decimal places."
+    return None
+
+
+def _rate(policy: rules.Policy, amount: Decimal, kind: str, high_margin: bool, tier: str) -> Any:
+    return rules.project_rate(policy, amount, kind, high_margin, tier)
+
+
+@transaction.atomic
+def create_project(
+    actor: Any,
+    *,
+    customer_id: int,
+    title: str,
+    kind: str,
+    high_margin: bool,
+    contract_amount: Decimal,
+    signed_on: dt.date,
+    lead_id: int | None = None,
+    high_margin_category: str | None = None,
+    project_manager_id: int | None = None,
+) -> Project:
+    """Sign a project for an attributed customer; lock rate, total and policy (R-PROJ-1, -2)."""
+    require_role(actor, Role.OFFICER, Role.PM, Role.ADMIN)
+    errors: dict[str, str] = {}
+    customer = Customer.objects.filter(pk=customer_id).first()
+    partner = None
+    if customer is None:
+        errors["customer_id"] = "客户不存在 / No such customer."
+    else:
+        partner = owner_of(customer)
+        if partner is None:
+            errors["customer_id"] = "客户尚未归属任何伙伴 / The customer is not attributed."
+    lead = None
+    if lead_id is not None:
+        lead = Lead.objects.filter(pk=lead_id).first()
+        if lead is None:
+            errors["lead_id"] = "线索不存在 / No such lead."
+        elif lead.status != "valid":
+            errors["lead_id"] = "线索不是有效线索 / The lead is not valid."
+        elif customer is not None and lead.customer_id != customer.pk:
+            errors["lead_id"] = "线索不属于该客户 / The lead is not on this customer."
+        elif partner is not None and lead.partner_id != partner.pk:
+            errors["lead_id"] = "线索不属于客户的归属伙伴 / The lead is not the owner's."
+    if not title.strip():
+        errors["title"] = "不能为空 / Must not be empty."
+    message = _amount_error(contract_amount)
+    if message:
+        errors["contract_amount"] = message
+    if high_margin and not high_margin_category:
+        errors["high_margin_category"] = "高毛利项目须选择类别 / Required for high-margin."
+    if not high_margin and high_margin_category:
+        errors["high_margin_category"] = "非高毛利项目不设类别 / Only for high-margin."
+    if signed_on > clock.today():
+        errors["signed_on"] = "签约日不能晚于今天 / Must not be in the future."
+    manager = None
+    if project_manager_id is not None:
+        from huoban.accounts.models import User
+
+        manager = User.objects.filter(pk=project_manager_id, is_active=True, role=Role.PM).first()
+        if manager is None:
+            errors["project_manager_id"] = "不是项目经理 / Not a project manager."
+    if errors:
+        raise ValidationFailed(errors)
+    assert partner is not None and customer is not None
+    policy_row = policy_for(signed_on, partner)
+    policy = policy_row.to_policy()
+    rate = _rate(policy, contract_amount, kind, high_margin, partner.tier)
+    total = rules.commission_total(rate.rate, contract_amount)
+    now = clock.now()
+    project = Project.objects.create(
+        customer=customer,
+        partner=partner,
+        lead=lead,
+        title=title.strip(),
+        kind=kind,
+        high_margin=high_margin,
+        high_margin_category=high_margin_category or "",
+        contract_amount=contract_amount,
+        signed_on=signed_on,
+        project_manager=manager,
+        tier_at_signing=partner.tier,
+        rate=rate.rate,
+        commission_total=total.amount,
+        rate_explanation=rules.explanation_text([*rate.explanation, *total.explanation]),
+        policy_version=policy_row,
+        created_at=now,
+    )
+    Milestone.objects.bulk_create(
+        Milestone(project=project, stage=stage, position=i, updated_at=now)
+        for i, stage in enumerate(Stage.values, start=1)
+    )
+    record(actor, "project.create", project, after=project_snapshot(project))
+    return project
+
+
+@transaction.atomic
+def amend_contract_amount(
+    project_id: int, *, actor: Any, contract_amount: Decimal, reason: str
+) -> Project:
+    """Correct the contract amount before the first payment, re-pricing it (R-PROJ-2)."""
+    require_role(actor, Role.OFFICER, Role.PM, Role.ADMIN)
+    project = _lock(project_id)
+    errors: dict[str, str] = {}
+    message = _amount_error(contract_amount)
+    if message:
+        errors["contract_amount"] = message
+    if not reason.strip():
+        errors["reason"] = "必须说明原因 / A reason is required."
+    if errors:
+        raise ValidationFailed(errors)
+    if project.payments.exists():
+        raise Conflict("首笔回款后合同额不可更改 / The amount is fixed after the first payment.")
+    if project.status == Status.CANCELLED:
+        raise Conflict("项目已取消 / The project is cancelled.")
+    before = project_snapshot(project)
+    policy = project.policy_version.to_policy()
+    # Same policy version and the tier at signing: only the amount is corrected.
+    rate = _rate(
+        policy, contract_amount, project.kind, project.high_margin, project.tier_at_signing
+    )
+    total = rules.commission_total(rate.rate, contract_amount)
+    project.contract_amount = contract_amount
+    project.rate = rate.rate
+    project.commission_total = total.amount
+    project.rate_explanation = rules.explanation_text([*rate.explanation, *total.explanation])
+    project.save(update_fields=["contract_amount", "rate", "commission_total", "rate_explanation"])
+    after = {**project_snapshot(project), "reason": reason.strip()}
+    record(actor, "project.amend", project, before=before, after=after)
+    return project
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def update_milestone(
+    project_id: int,
+    stage: str,
+    *,
+    actor: Any,
+    planned_on: Any = _UNSET,
+    actual_on: Any = _UNSET,
+    status: Any = _UNSET,
+    note: Any = _UNSET,
+) -> Milestone:
+    """Update a stage of the progress board and keep the change in its history (R-PROJ-3)."""
+    require_role(actor, Role.PM, Role.OFFICER, Role.ADMIN)
+    project = _lock(project_id)
+    milestone = Milestone.objects.filter(project=project, stage=stage).first()
+    if milestone is None:
+        raise ValidationFailed({"stage": "阶段无效 / Unknown stage."})
+    if status is not _UNSET and status not in MilestoneStatus.values:
+        raise ValidationFailed({"status": "取值无效 / Not one of the allowed values."})
+    changes: dict[str, Any] = {}
+    for name, value in (
+        ("planned_on", planned_on),
+        ("actual_on", actual_on),
+        ("status", status),
+        ("note", note),
+    ):
+        if value is _UNSET:
+            continue
+        if name == "note" and value is None:
+            value = ""
+        old = getattr(milestone, name)
+        if old != value:
+            changes[name] = [
+                old.isoformat() if isinstance(old, dt.date) else old,
+                value.isoformat() if isinstance(value, dt.date) else value,
+            ]
+            setattr(milestone, name, value)
+    if not changes:
+        return milestone
+    milestone.updated_at = clock.now()
+    milestone.save()
+    MilestoneUpdate.objects.create(
+        milestone=milestone, at=milestone.updated_at, actor=actor, changes=changes
+    )
+    record(actor, "project.milestone", milestone, after={"stage": stage, "changes": changes})
+    return milestone
+
+
+def _same_content(
+    payment: CustomerPayment,
+    amount: Decimal,
+    received_on: dt.date,
+    kind: str,
+    refund_of: CustomerPayment | None,
+) -> bool:
+    return (
+        payment.amount == amount
+        and payment.received_on == received_on
+        and payment.kind == kind
+        and payment.refund_of_id == (refund_of.pk if refund_of is not None else None)
+    )
+
+
+def _next_seq(project: Project) -> int:
+    project.event_count += 1
+    project.save(update_fields=["event_count"])
+    return project.event_count
+
+
+@transaction.atomic
+def record_payment(
+    project_id: int,
+    *,
+    actor: Any,
+    amount: Decimal,
+    received_on: dt.date,
+    reference: str,
+    kind: str = PaymentKind.PAYMENT,
+    refund_of: int | str | None = None,
+) -> tuple[CustomerPayment, bool, list[ledger.Outcome]]:
+    """Record a customer payment or refund and earn its commission (R-PROJ-4, R-LED-4).
+
+    Idempotent by reference: the same content again answers the existing payment (created
+    False); other content under the same reference is a Conflict.
+    """
+    require_role(actor, Role.FINANCE)
+    project = _lock(project_id)
+    errors: dict[str, str] = {}
+    reference = reference.strip()
+    if not reference:
+        errors["reference"] = "不能为空 / Must not be empty."
+    message = _amount_error(amount)
+    if message:
+        errors["amount"] = message
+    if received_on > clock.today():
+        errors["received_on"] = "到账日不能晚于今天 / Must not be in the future."
+    original: CustomerPayment | None = None
+    if kind == PaymentKind.REFUND:
+        if refund_of is None:
+            errors["refund_of"] = "退款须指明原回款 / A refund must name its payment."
+        else:
+            lookup: dict[str, int | str] = (
+                {"pk": refund_of}
+                if isinstance(refund_of, int)
+                else {"reference": str(refund_of).strip()}
+            )
+            original = project.payments.filter(kind=PaymentKind.PAYMENT, **lookup).first()
+            if original is None:
+                errors["refund_of"] = "本项目没有该笔回款 / No such payment on this project."
+    elif refund_of is not None:
+        errors["refund_of"] = "只有退款可指明原回款 / Only a refund names a payment."
+    if errors:
+        raise ValidationFailed(errors)
+    existing = project.payments.filter(reference=reference).first()
+    if existing is not None:
+        if _same_content(existing, amount, received_on, kind, original):
+            return existing, False, []
+        raise Conflict("该流水号已登记为不同内容 / This reference is recorded with other content.")
+    if original is not None:
+        refunded = original.refunds.aggregate(s=Sum("amount"))["s"] or ZERO
+        if refunded + amount > original.amount:
+            raise ValidationFailed(
+                {
+                    "amount": f"退款合计不能超过原回款 {original.amount}（已退 {refunded}）/ "
+                    f"Refunds cannot exceed the payment {original.amount} "
+                    f"({refunded} refunded)."
+                }
+            )
+    payment = CustomerPayment.objects.create(
+        project=project,
+        kind=kind,
+        amount=amount,
+        received_on=received_on,
+        reference=reference,
+        refund_of=original,
+        seq=_next_seq(project),
+        recorded_by=actor,
+        created_at=clock.now(),
+    )
+    outcomes = ledger.record_project_events(project)
+    mine = [o for o in outcomes if o.event_key == f"{kind}:{payment.pk}"]
+    record(
+        actor,
+        f"project.{kind}",
+        payment,
+        after={
+            "project": project.pk,
+            "amount": str(payment.amount),
+            "received_on": received_on.isoformat(),
+            "reference": reference,
+            "refund_of": payment.refund_of_id,
+            "entries": [o.entry.pk for o in mine if o.entry is not None],
+        },
+    )
+    return payment, True, mine
+
+
+@transaction.atomic
+def accept_project(
+    project_id: int, *, actor: Any, accepted_on: dt.date
+) -> tuple[Project, bool, list[ledger.Outcome]]:
+    """Record the project's acceptance 验收 and earn its settlement (R-PROJ-5, R-LED-4)."""
+    require_role(actor, Role.PM, Role.OFFICER, Role.ADMIN)
+    project = _lock(project_id)
+    if accepted_on < project.signed_on:
+        raise ValidationFailed(
+            {"accepted_on": "验收日不能早于签约日 / Must not be before signing."}
+        )
+    if accepted_on > clock.today():
+        raise ValidationFailed({"accepted_on": "不能晚于今天 / Must not be in the future."})
+    if project.status == Status.CANCELLED:
+        raise Conflict("项目已取消 / The project is cancelled.")
+    if project.accepted_on is not None:
+        if project.accepted_on == accepted_on:
+            return project, False, []
+        raise Conflict("项目已于其他日期验收 / The project was accepted on another date.")
+    before = project_snapshot(project)
+    project.accepted_on = accepted_on
+    project.status = Status.ACCEPTED
+    project.accepted_seq = _next_seq(project)
+    project.save(update_fields=["accepted_on", "status", "accepted_seq"])
+    outcomes = ledger.record_project_events(project)
+    mine = [o for o in outcomes if o.event_key == "acceptance"]
+    record(actor, "project.accept", project, before=before, after=project_snapshot(project))
+    return project, True, mine
+
+
+@transaction.atomic
+def cancel_project(project_id: int, *, actor: Any, cancelled_on: dt.date, reason: str) -> Project:
+    """Cancel a project: what was credited stays, later events earn nothing (R-PROJ-5)."""
+    require_role(actor, Role.OFFICER, Role.PM, Role.ADMIN)
+    project = _lock(project_id)
+    errors: dict[str, str] = {}
+    if cancelled_on < project.signed_on:
+        errors["cancelled_on"] = "取消日不能早于签约日 / Must not be before signing."
+    if cancelled_on > clock.today():
+        errors["cancelled_on"] = "不能晚于今天 / Must not be in the future."
+    if not reason.strip():
+        errors["reason"] = "必须说明原因 / A reason is required."
+    if errors:
+        raise ValidationFailed(errors)
+    if project.status == Status.CANCELLED:
+        if project.cancelled_on == cancelled_on:
+            return project
+        raise Conflict("项目已取消 / The project is already cancelled.")
+    before = project_snapshot(project)
+    project.cancelled_on = cancelled_on
+    project.cancel_reason = reason.strip()
+    project.status = Status.CANCELLED
+    project.cancelled_seq = _next_seq(project)
+    project.save(update_fields=["cancelled_on", "cancel_reason", "status", "cancelled_seq"])
+    ledger.record_project_events(project)
+    record(actor, "project.cancel", project, before=before, after=project_snapshot(project))
+    return project
+
+
+def received(project: Project) -> Decimal:
+    """Net received R: payments minus refunds (R-LED-4)."""
+    rows = project.payments.order_by().values_list("kind").annotate(s=Sum("amount"))
+    sums = {kind: total for kind, total in rows}
+    return cny(sums.get(PaymentKind.PAYMENT, ZERO) - sums.get(PaymentKind.REFUND, ZERO))
+
+
+def commission_earned(project: Project) -> Decimal:
+    """What the project's partner has been credited on it (entries that count)."""
+    total = (
+        LedgerEntry.objects.filter(project=project, partner_id=project.partner_id, effective=True)
+        .exclude(kind=EntryKind.OVERRIDE)
+        .aggregate(s=Sum("amount"))["s"]
+    )
+    return cny(total or ZERO)

@@ -1,0 +1,73 @@
+"""R-PROJ-4 / R-LED-2 on PostgreSQL: the same payment posted from two connections at once is
+recorded once and earns one set of entries (the project row lock serialises them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from huoban import clock
+from huoban.commissions import ledger
+from huoban.commissions.models import LedgerEntry
+from huoban.projects import services
+from huoban.projects.models import CustomerPayment
+from tests.projects.helpers import TODAY, sign
+
+
+def run_together(*calls: Callable[[], Any]) -> list[Any]:
+    """Run each call in its own thread (its own connection), released together."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def worker(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            with clock.frozen(TODAY):
+                results[i] = call()
+        except Exception as exc:  # the test inspects what each thread got
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_payment_posted_twice_at_once_is_recorded_once(actors):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two real connections to a PostgreSQL server")
+    gamma_recruiter = actors.alpha
+    with clock.frozen(TODAY):
+        from tests.factories import make_partner
+
+        gamma = make_partner("伽马信息技术有限公司", referrer_code=gamma_recruiter.code)
+        project = sign(actors.officer, gamma)
+
+    def post() -> Any:
+        return services.record_payment(
+            project.pk,
+            actor=actors.finance,
+            amount=Decimal("100000.00"),
+            received_on=dt.date(2026, 1, 15),
+            reference="HK-001",
+        )
+
+    results = run_together(post, post)
+    assert all(isinstance(r, tuple) for r in results), results
+    assert sorted(created for _p, created, _o in results) == [False, True]
+    assert CustomerPayment.objects.filter(project=project).count() == 1
+    # One confirmation 8% × 300,000 = 24,000.00 for gamma, one override 1% × 100,000 = 1,000.00
+    # for its recruiter alpha.
+    assert sorted(str(e.amount) for e in LedgerEntry.objects.all()) == ["1000.00", "24000.00"]
+    assert all(v.result.ok for v in ledger.verify_ledger())

@@ -1,0 +1,81 @@
+"""Builders for project and ledger tests: attributed customers, signed projects, events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from huoban.commissions.models import PolicyVersion, parameters_of
+from huoban.commissions.rules import POLICY_V1
+from huoban.customers.models import AttributionSource
+from huoban.customers.services import attach_attribution, get_or_create_customer
+from huoban.partners.models import Partner
+from huoban.projects import services
+
+# The tests run "today" = 2026-06-30 (a Tuesday); every date used is before it.
+TODAY = dt.date(2026, 6, 30)
+
+
+def ensure_policy_v1() -> PolicyVersion:
+    """Version 1 as its data migration writes it (a transactional test's flush removes it)."""
+    version, _ = PolicyVersion.objects.get_or_create(
+        version=1,
+        defaults={
+            "effective_from": POLICY_V1.effective_from,
+            "parameters": parameters_of(POLICY_V1),
+            "created_at": dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
+        },
+    )
+    return version
+
+
+def make_customer(partner: Partner | None, name: str = "晋城华东机械制造有限公司") -> Any:
+    """A customer, attributed to ``partner`` unless None."""
+    customer, _ = get_or_create_customer(name, region="山西")
+    if partner is not None:
+        attach_attribution(customer, partner, source=AttributionSource.TRANSFER)
+    return customer
+
+
+def sign(
+    actor: Any,
+    partner: Partner,
+    amount: str = "300000.00",
+    *,
+    name: str = "晋城华东机械制造有限公司",
+    kind: str = "new",
+    high_margin: bool = False,
+    category: str | None = None,
+    signed_on: dt.date = dt.date(2026, 1, 5),
+) -> Any:
+    ensure_policy_v1()
+    return services.create_project(
+        actor,
+        customer_id=make_customer(partner, name).pk,
+        title="生产数据平台",
+        kind=kind,
+        high_margin=high_margin,
+        high_margin_category=category,
+        contract_amount=Decimal(amount),
+        signed_on=signed_on,
+    )
+
+
+def pay(actor: Any, project: Any, amount: str, on: dt.date, ref: str, **kw: Any) -> Any:
+    return services.record_payment(
+        project.pk, actor=actor, amount=Decimal(amount), received_on=on, reference=ref, **kw
+    )
+
+
+def project_body(customer_id: int, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "customer_id": customer_id,
+        "title": "生产数据平台",
+        "kind": "new",
+        "high_margin": False,
+        "contract_amount": "300000.00",
+        "signed_on": "2026-01-05",
+    }
+    body.update(overrides)
+    return body

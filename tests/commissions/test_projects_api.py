@@ -317,3 +317,29 @@ def test_high_margin_renewal_is_capped_at_30_percent(api_client, actors):
     )
     assert (body["rate"], body["commission_total"]) == ("0.30", "180000.00")
     assert sign  # the service-level builder is exercised in tests/projects
+
+
+def test_a_refund_is_recorded_through_the_api_and_only_finance_records(api_client, actors):
+    pid = _sign(api_client, actors)["id"]
+    payment = {"amount": "100000.00", "received_on": "2026-01-15", "reference": "HK-001"}
+    assert api_client.as_(actors.alice).post(f"projects/{pid}/payments", payment)[0] == 403
+    status, first = api_client.as_(actors.finance).post(f"projects/{pid}/payments", payment)
+    assert status == 201
+    refund = {
+        "amount": "40000.00",
+        "received_on": "2026-02-01",
+        "reference": "TK-001",
+        "kind": "refund",
+        "refund_of": "HK-001",
+    }
+    status, body = api_client.as_(actors.finance).post(f"projects/{pid}/payments", refund)
+    assert status == 201, body
+    assert (body["kind"], body["refund_of"]) == ("refund", first["id"])
+    # Net received 100,000 − 40,000 = 60,000; the 24,000.00 confirmation stays.
+    status, project = api_client.as_(actors.finance).get(f"projects/{pid}")
+    assert (project["received"], project["commission_earned"]) == ("60000.00", "24000.00")
+    # 40,000 + 60,000.01 would return more than the 100,000 paid.
+    too_much = {**refund, "reference": "TK-002", "amount": "60000.01"}
+    status, body = api_client.as_(actors.finance).post(f"projects/{pid}/payments", too_much)
+    assert status == 422 and "amount" in body["detail"]
+    assert CustomerPayment.objects.filter(project_id=pid).count() == 2

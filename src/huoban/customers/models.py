@@ -66,7 +66,9 @@ class NameKind(models.TextChoices):
 class CustomerName(models.Model):
     """Every name a customer is known by; the matching index is built over these rows."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="names")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.CASCADE, related_name="names"
+    )
     name = models.CharField(_("名称"), max_length=200)
     normalized = models.CharField(_("规范化名称"), max_length=200, db_index=True)
     # First two characters of the normalised name: the indexed key for names too short for
@@ -98,12 +100,20 @@ class LinkKind(models.TextChoices):
 class CustomerLink(models.Model):
     """A related-entity link (R-ATT-1, R-ATT-6): `related` is the `kind` of `customer`."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="links")
-    related = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.CASCADE, related_name="links"
+    )
+    related = models.ForeignKey(
+        Customer, verbose_name=_("关联客户"), on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(_("关系"), max_length=16, choices=LinkKind.choices)
     created_at = models.DateTimeField(_("创建时间"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -135,14 +145,24 @@ class Attribution(models.Model):
     expiring. Only an admin transfer changes `partner`, recorded in AttributionTransfer.
     """
 
-    customer = models.OneToOneField(Customer, on_delete=models.PROTECT, related_name="attribution")
+    customer = models.OneToOneField(
+        Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="attribution"
+    )
     partner = models.ForeignKey(
-        "partners.Partner", on_delete=models.PROTECT, related_name="attributions"
+        "partners.Partner",
+        verbose_name=_("伙伴"),
+        on_delete=models.PROTECT,
+        related_name="attributions",
     )
     since = models.DateTimeField(_("归属时间"))
     source = models.CharField(_("来源"), max_length=16, choices=AttributionSource.choices)
     lead = models.ForeignKey(
-        "leads.Lead", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "leads.Lead",
+        verbose_name=_("线索"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     via = models.ForeignKey(
         Customer,
@@ -164,12 +184,23 @@ class Attribution(models.Model):
 class AttributionTransfer(models.Model):
     """An admin's transfer of an attribution, with the written reason (R-ATT-4)."""
 
-    attribution = models.ForeignKey(Attribution, on_delete=models.PROTECT, related_name="transfers")
-    from_partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
-    to_partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    attribution = models.ForeignKey(
+        Attribution, verbose_name=_("归属"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("原伙伴"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("新伙伴"), on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(_("原因"))
     at = models.DateTimeField(_("时间"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("归属转移")
@@ -182,7 +213,9 @@ class AttributionTransfer(models.Model):
 class Contact(models.Model):
     """A person at a customer. Phone, e-mail and WeChat are masked for staff (R-VIS-3)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(_("姓名"), max_length=100)
     title = models.CharField(_("职务"), max_length=100, blank=True)
     phone = models.CharField(_("电话"), max_length=32, blank=True)
@@ -202,8 +235,12 @@ class Contact(models.Model):
 class ContactConsent(models.Model):
     """Written consent (书面同意, R-ATT-7) for a staff user or role to see a customer's contacts."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.CASCADE, related_name="consents"
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("伙伴"), on_delete=models.PROTECT, related_name="+"
+    )
     grantee_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("授权员工"),
@@ -216,13 +253,21 @@ class ContactConsent(models.Model):
     expires_at = models.DateTimeField(_("到期时间"))
     granted_at = models.DateTimeField(_("授权时间"))
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("授权人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     document = models.FileField(_("书面同意文件"), upload_to="consents/%Y/", blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -251,13 +296,21 @@ class InboundContact(models.Model):
     """A customer who contacted the company directly (主动寻访, R-ATT-5)."""
 
     customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="inbound_contacts"
+        Customer,
+        verbose_name=_("客户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inbound_contacts",
     )
     name_given = models.CharField(_("客户自报名称"), max_length=200)
     uscc_given = models.CharField(_("自报信用代码"), max_length=18, blank=True)
     at = models.DateTimeField(_("时间"), db_index=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     routed_to = models.ForeignKey(
         "partners.Partner",

@@ -97,17 +97,32 @@ class LeadQuerySet(models.QuerySet["Lead"]):
 class Lead(models.Model):
     """A partner's registration of an end customer's need (线索报备)."""
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="leads")
+    partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("伙伴"), on_delete=models.PROTECT, related_name="leads"
+    )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报备人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("报备时间"), db_index=True)
     # Matched or created customer; empty while a possible match awaits an officer.
     customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+        "customers.Customer",
+        verbose_name=_("客户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
     )
     candidate_customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "customers.Customer",
+        verbose_name=_("疑似匹配客户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     match_score = models.DecimalField(
         _("相似度"), max_digits=5, decimal_places=2, null=True, blank=True
@@ -117,7 +132,12 @@ class Lead(models.Model):
     customer_region = models.CharField(_("地区"), max_length=100, blank=True)
     customer_industry = models.CharField(_("行业"), max_length=100, blank=True)
     contact = models.ForeignKey(
-        "customers.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "customers.Contact",
+        verbose_name=_("联系人记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     contact_name = models.CharField(_("联系人"), max_length=100)
     contact_title = models.CharField(_("职务"), max_length=100, blank=True)
@@ -145,7 +165,12 @@ class Lead(models.Model):
     # When the first verdict was given: what the 24-hour SLA measures (R-LEAD-3).
     first_verdict_at = models.DateTimeField(_("首次评估时间"), null=True, blank=True)
     verdict_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评估人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reason_code = models.CharField(
         _("无效原因"), max_length=16, choices=ReasonCode.choices, blank=True
@@ -191,9 +216,14 @@ class Lead(models.Model):
 class SecondReviewSignature(models.Model):
     """One reviewer's signed verdict on an appealed lead (R-LEAD-4)."""
 
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="signatures")
+    lead = models.ForeignKey(
+        Lead, verbose_name=_("线索"), on_delete=models.CASCADE, related_name="signatures"
+    )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("复核人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # The seat the reviewer signed in: officer or presales.
     seat = models.CharField(_("席位"), max_length=16)

@@ -57,6 +57,7 @@ row(
     open_endpoint=True,
     body={"username": "alice", "password": "correct-horse-9"},
 )
+row("DELETE", f"{V1}/auth/token", "auth/token", ALL[1:])
 row(
     "POST",
     f"{V1}/partners",

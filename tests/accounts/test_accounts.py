@@ -84,3 +84,9 @@ def test_every_staff_role_reads_the_admin_back_office_but_cannot_change_it(actor
     partner = Client()
     partner.force_login(actors.alice)
     assert partner.get("/admin/leads/lead/").status_code == 302  # to the admin login
+
+
+def test_a_client_revokes_its_own_token(actors, api_client):
+    status, body = api_client.as_(actors.bob).request("DELETE", "auth/token")
+    assert status == 200 and body == {"revoked": True}
+    assert api_client.get("leads")[0] == 401

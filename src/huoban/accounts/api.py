@@ -32,3 +32,20 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     if token is None:
         raise BadCredentials("用户名或密码错误 / Wrong username or password.")
     return {"token": token}
+
+
+class RevokedOut(Schema):
+    revoked: bool
+
+
+@router.delete("/token", response=RevokedOut, summary="Revoke the token of this request (log out)")
+def revoke_own_token(request: HttpRequest) -> dict[str, bool]:
+    """Revoke the bearer token that authenticated this request; it answers 401 from now on."""
+    from .models import ApiToken, hash_token
+    from .services import revoke_token
+
+    raw = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    token = ApiToken.objects.filter(key_hash=hash_token(raw), revoked_at__isnull=True).first()
+    if token is not None:
+        revoke_token(token, actor=request.user)
+    return {"revoked": token is not None}

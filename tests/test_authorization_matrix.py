@@ -21,6 +21,7 @@ from huoban.commissions.ledger import approve_entry
 from huoban.commissions.models import LedgerEntry
 from huoban.customers.services import get_or_create_customer, grant_consent
 from huoban.leads.services import appeal
+from huoban.partners.tier_services import apply_for_strategic
 from huoban.projects.services import create_project, record_payment
 
 from .leads.helpers import INVALID, judge, submit
@@ -275,6 +276,25 @@ row(
     body={"bank_reference": "BANK-MX", "paid_on": "2026-11-20", "entry_ids": ["{entry}"]},
 )
 
+# Tiers (SPEC §8).
+row("GET", f"{V1}/partners/{{code}}/tier", "partners/{alpha}/tier", ALPHA_SIDE, visible=ALPHA_SIDE)
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/tier-applications",
+    "partners/{alpha}/tier-applications",
+    ("alice",),
+    visible=ALPHA_SIDE,
+    body={"resources": "省属国企集团资源", "plan": "三年合作计划"},
+)
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/tier-applications/{{application_id}}/decision",
+    "partners/{alpha}/tier-applications/{application}/decision",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"approve": True, "note": "资源属实"},
+)
+
 
 def _openapi_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
@@ -316,6 +336,7 @@ def build_world(actors) -> dict[str, Any]:
         )
         entry = LedgerEntry.objects.get(project=paid)
         approve_entry(entry.pk, actors.finance)
+        application = apply_for_strategic(actors.alice, resources="集团资源", plan="三年计划")
     assert review.status == "needs_review", review.status
     return {
         "alpha": actors.alpha.code,
@@ -329,6 +350,7 @@ def build_world(actors) -> dict[str, Any]:
         "consent": consent.pk,
         "project": project.pk,
         "entry": entry.pk,
+        "application": application.pk,
     }
 
 

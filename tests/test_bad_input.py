@@ -66,6 +66,16 @@ BAD: dict[tuple[str, str], tuple[str, dict[str, Any], set[str]]] = {
         {"to_partner_code": "{beta}", "reason": ""},
         {"reason"},
     ),
+    ("POST", f"{V1}/partners/{{code}}/tier-applications"): (
+        "alice",
+        {"resources": "", "plan": ""},
+        {"resources", "plan"},
+    ),
+    ("POST", f"{V1}/partners/{{code}}/tier-applications/{{application_id}}/decision"): (
+        "officer",
+        {"approve": "perhaps", "note": ""},
+        {"approve"},
+    ),
     ("POST", f"{V1}/customers/{{customer_id}}/consents"): (
         "alice",
         {"grantee_role": "pm", "expires_at": "2020-01-01T00:00:00+08:00"},

@@ -8,8 +8,10 @@ import datetime as dt
 def run_daily(day: dt.date) -> list[str]:
     """Run every daily job as of `day`; return one report line per job."""
     from huoban.leads.services import flag_overdue_leads
+    from huoban.partners.tier_services import run_tier_jobs
 
     lines = []
     flagged = flag_overdue_leads()
     lines.append(f"leads: {flagged} newly overdue (R-LEAD-3)")
+    lines.append(run_tier_jobs(day))
     return lines

@@ -28,6 +28,7 @@ from huoban.customers.services import (
 )
 from huoban.customers.uscc import normalize_uscc, uscc_error
 from huoban.errors import Conflict, NotFound, ValidationFailed
+from huoban.partners import tier_services
 
 from .models import (
     CATEGORY_ITEMS,
@@ -319,6 +320,8 @@ def record_verdict(user: Any, lead_id: int, data: VerdictInput) -> Lead:
         lead.reason_code = data.reason_code
     lead.save()
     record(user, "lead.verdict", lead, before=before, after=snapshot(lead))
+    if lead.status == Status.VALID:
+        tier_services.on_lead_valid(lead.partner)  # R-TIER-1
     return lead
 
 
@@ -444,6 +447,8 @@ def sign_second_review(user: Any, lead_id: int, data: VerdictInput) -> Lead:
         before=before,
         after=snapshot(lead) | {"seat": _seat(user), "signed": data.verdict, "final": final},
     )
+    if final and lead.status == Status.VALID:
+        tier_services.on_lead_valid(lead.partner)  # R-TIER-1
     return lead
 
 

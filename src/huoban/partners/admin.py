@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from .models import Partner, TierChange
+from .models import Partner, PartnerViolation, TierApplication, TierChange
 
 
 class TierChangeInline(admin.TabularInline):
     model = TierChange
     extra = 0
     can_delete = False
-    readonly_fields = ("at", "from_tier", "to_tier", "reason", "actor")
+    readonly_fields = ("at", "kind", "from_tier", "to_tier", "reason", "actor")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -27,16 +27,63 @@ class PartnerAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind", "tier", "status", "retention_state")
     search_fields = ("code", "name", "uscc", "contact_name")
-    readonly_fields = ("code", "created_at", "tier", "tier_since")
+    readonly_fields = (
+        "code",
+        "created_at",
+        "tier",
+        "tier_since",
+        "retention_state",
+        "grace_until",
+        "retention_cycle",
+        "inactivity_notice_on",
+    )
     autocomplete_fields = ("referrer", "account_manager")
     inlines = [TierChangeInline]
 
 
 @admin.register(TierChange)
 class TierChangeAdmin(admin.ModelAdmin):
-    list_display = ("partner", "at", "from_tier", "to_tier", "reason")
-    list_filter = ("to_tier",)
+    list_display = ("partner", "at", "kind", "from_tier", "to_tier", "reason")
+    list_filter = ("kind", "to_tier")
     search_fields = ("partner__code", "partner__name")
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the tier services (R-TIER-2, R-VIOL-2): read here, decided via the API."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TierApplication)
+class TierApplicationAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "partner",
+        "kind",
+        "from_tier",
+        "requested_tier",
+        "status",
+        "applied_at",
+        "due_on",
+        "due_estimated",
+        "decided_at",
+    )
+    list_filter = ("kind", "status", "requested_tier")
+    search_fields = ("partner__code", "partner__name")
+
+
+@admin.register(PartnerViolation)
+class PartnerViolationAdmin(ReadOnlyAdmin):
+    list_display = ("partner", "kind", "occurred_on", "recorded_by", "recorded_at")
+    list_filter = ("kind",)
+    search_fields = ("partner__code", "partner__name")

@@ -10,14 +10,16 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status as Answer
 from pydantic import Field
 
-from huoban.access import require_role
+from huoban import clock
+from huoban.access import Forbidden, require_partner_user, require_role
 from huoban.accounts.models import Role
 from huoban.accounts.services import create_user
 from huoban.errors import NotFound
+from huoban.money import fmt
 from huoban.pagination import PageParams, paginate
 
-from . import services
-from .models import Partner
+from . import services, tier_services, tiers
+from .models import Partner, TierApplication
 
 router = Router(tags=["partners"])
 
@@ -163,3 +165,131 @@ def set_referrer(request: HttpRequest, code: str, payload: ReferrerIn) -> dict[s
     partner = visible_partner(request.user, code)
     actor = require_role(request.user, Role.OFFICER)
     return render(services.set_referrer(partner, payload.referrer_code, actor=actor))
+
+
+# --- tiers (SPEC §8) -------------------------------------------------------------------------
+
+# A partner's tier history is a few lines a year; the answer carries the latest ones.
+HISTORY_LIMIT = 100
+
+
+class TierHistoryOut(Schema):
+    at: dt.datetime
+    kind: str
+    from_tier: str
+    to_tier: str
+    reason: str
+
+
+class TierOut(Schema):
+    tier: str
+    since: dt.date
+    retention_state: str
+    grace_until: dt.date | None
+    ytd_signed: str
+    next_tier: str | None
+    remaining_to_next: str
+    inactivity_notice_on: dt.date | None
+    history: list[TierHistoryOut]
+
+
+class TierApplicationIn(Schema):
+    resources: str = Field(min_length=1, max_length=5000)
+    plan: str = Field(min_length=1, max_length=5000)
+
+
+class TierDecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=5000)
+
+
+class TierApplicationOut(Schema):
+    id: int
+    partner_code: str
+    kind: str
+    from_tier: str
+    requested_tier: str
+    status: str
+    applied_at: dt.datetime
+    due_on: dt.date | None
+    due_estimated: bool
+    decided_at: dt.datetime | None
+    decision_note: str
+    tier: str
+
+
+def render_application(app: TierApplication) -> dict[str, Any]:
+    return {
+        "id": app.pk,
+        "partner_code": app.partner.code,
+        "kind": app.kind,
+        "from_tier": app.from_tier,
+        "requested_tier": app.requested_tier,
+        "status": app.status,
+        "applied_at": app.applied_at,
+        "due_on": app.due_on,
+        "due_estimated": app.due_estimated,
+        "decided_at": app.decided_at,
+        "decision_note": app.decision_note,
+        "tier": app.partner.tier,
+    }
+
+
+@router.get("/{code}/tier", response=TierOut, summary="A partner's tier (staff; the partner)")
+def get_tier(request: HttpRequest, code: str) -> dict[str, Any]:
+    partner = visible_partner(request.user, code)
+    ytd = tier_services.ytd_signed(partner, clock.today())
+    upper, remaining = tiers.progress(partner.tier, ytd)
+    history = list(partner.tier_history.order_by("-at", "-id")[:HISTORY_LIMIT])
+    return {
+        "tier": partner.tier,
+        "since": partner.tier_since,
+        "retention_state": partner.retention_state,
+        "grace_until": partner.grace_until,
+        "ytd_signed": fmt(ytd),
+        "next_tier": upper,
+        "remaining_to_next": fmt(remaining),
+        "inactivity_notice_on": partner.inactivity_notice_on,
+        "history": [
+            {
+                "at": h.at,
+                "kind": h.kind,
+                "from_tier": h.from_tier,
+                "to_tier": h.to_tier,
+                "reason": h.reason,
+            }
+            for h in reversed(history)
+        ],
+    }
+
+
+@router.post(
+    "/{code}/tier-applications",
+    response={201: TierApplicationOut},
+    summary="Apply for strategic (the partner's user)",
+)
+def apply_for_strategic(
+    request: HttpRequest, code: str, payload: TierApplicationIn
+) -> Answer[dict[str, Any]]:
+    partner = visible_partner(request.user, code)
+    user = require_partner_user(request.user)
+    if user.partner_id != partner.pk:
+        raise Forbidden("只能为本伙伴申请 / Only for your own partner.")
+    app = tier_services.apply_for_strategic(user, resources=payload.resources, plan=payload.plan)
+    return Answer(201, render_application(app))
+
+
+@router.post(
+    "/{code}/tier-applications/{application_id}/decision",
+    response=TierApplicationOut,
+    summary="Decide a strategic application (officer, admin)",
+)
+def decide_application(
+    request: HttpRequest, code: str, application_id: int, payload: TierDecisionIn
+) -> dict[str, Any]:
+    partner = visible_partner(request.user, code)
+    actor = require_role(request.user, Role.OFFICER)
+    app = tier_services.decide_application(
+        actor, application_id, approve=payload.approve, note=payload.note, partner=partner
+    )
+    return render_application(app)

@@ -105,6 +105,10 @@ class Partner(models.Model):
     exit_kind = models.CharField(_("退出类型"), max_length=20, choices=ExitKind.choices, blank=True)
     exited_on = models.DateField(_("退出日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"))
+    # The year whose 1 January retention check has been done (R-TIER-3): once per year.
+    retention_cycle = models.PositiveSmallIntegerField(_("保级周期"), null=True, blank=True)
+    # When the 30-day inactivity notice went out (R-TIER-4); void once there is new activity.
+    inactivity_notice_on = models.DateField(_("不活跃通知日"), null=True, blank=True)
 
     objects = PartnerQuerySet.as_manager()
 
@@ -132,11 +136,27 @@ class Partner(models.Model):
         return self.status == PartnerStatus.EXITED
 
 
+class TierChangeKind(models.TextChoices):
+    REGISTER = "register", _("注册")
+    PROMOTION = "promotion", _("自动晋级")
+    APPLICATION = "application", _("申请获批")
+    RETENTION = "retention", _("保级")
+    DEMOTION = "demotion", _("降级")
+    INACTIVITY_NOTICE = "inactivity_notice", _("不活跃通知")
+    INACTIVITY = "inactivity", _("不活跃回到轻协同")
+
+
 class TierChange(models.Model):
-    """One line of a partner's tier history (R-TIER-6), including auto-approved promotions."""
+    """One line of a partner's tier history (R-TIER-6), including auto-approved promotions.
+
+    Retention decisions and inactivity notices are history lines too, with from = to tier.
+    """
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="tier_history")
     at = models.DateTimeField(_("时间"))
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=TierChangeKind.choices, default=TierChangeKind.REGISTER
+    )
     from_tier = models.CharField(_("原梯度"), max_length=16, choices=Tier.choices, blank=True)
     to_tier = models.CharField(_("新梯度"), max_length=16, choices=Tier.choices)
     reason = models.TextField(_("原因"))
@@ -151,3 +171,93 @@ class TierChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner.code} {self.from_tier}→{self.to_tier}"
+
+
+class ApplicationKind(models.TextChoices):
+    AUTO = "auto", _("自动晋级（自动批准）")
+    STRATEGIC = "strategic", _("战略伙伴申请")
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    SUPERSEDED = "superseded", _("已被新申请取代")
+
+
+class TierApplication(models.Model):
+    """A tier application (梯度申请): a partner's strategic application (R-TIER-2) or the
+    auto-approved record of an automatic promotion (R-TIER-1)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="tier_applications")
+    kind = models.CharField(_("类型"), max_length=16, choices=ApplicationKind.choices)
+    from_tier = models.CharField(_("原梯度"), max_length=16, choices=Tier.choices)
+    requested_tier = models.CharField(_("申请梯度"), max_length=16, choices=Tier.choices)
+    resources = models.TextField(_("资源说明"), blank=True)
+    plan = models.TextField(_("合作计划"), blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("申请时间"))
+    due_on = models.DateField(_("审批截止"), null=True, blank=True)
+    due_estimated = models.BooleanField(_("截止日为估算"), default=False)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        ordering = ["-applied_at", "-id"]
+        verbose_name = _("梯度申请")
+        verbose_name_plural = _("梯度申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=Q(status="pending"),
+                name="%(app_label)s_%(class)s_one_pending_per_partner",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "status"], name="tier_application_partner_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.partner_id} → {self.requested_tier} ({self.status})"
+
+
+class ViolationKind(models.TextChoices):
+    FAKE_LEAD = "fake_lead", _("虚假线索")
+    CONFIDENTIALITY = "confidentiality", _("泄密")
+    OTHER = "other", _("其他")
+
+
+class PartnerViolation(models.Model):
+    """A partner violation (伙伴违规) recorded by an officer; blocks deep entry for 12 months
+    (R-VIOL-2)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="violations")
+    kind = models.CharField(_("违规类型"), max_length=20, choices=ViolationKind.choices)
+    occurred_on = models.DateField(_("发生日期"))
+    description = models.TextField(_("说明"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"))
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("伙伴违规")
+        verbose_name_plural = _("伙伴违规")
+        indexes = [
+            models.Index(fields=["partner", "occurred_on"], name="violation_partner_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.kind} {self.occurred_on}"

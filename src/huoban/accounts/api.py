@@ -47,5 +47,5 @@ def revoke_own_token(request: HttpRequest) -> dict[str, bool]:
     raw = request.headers.get("Authorization", "").partition(" ")[2].strip()
     token = ApiToken.objects.filter(key_hash=hash_token(raw), revoked_at__isnull=True).first()
     if token is not None:
-        revoke_token(token, actor=request.user)
+        revoke_token(token, actor=token.user)
     return {"revoked": token is not None}

@@ -23,6 +23,7 @@ from huoban.customers.services import owner_of
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.leads.models import Lead
 from huoban.money import ZERO, cny
+from huoban.partners import tier_services
 
 from .models import (
     CustomerPayment,
@@ -182,6 +183,7 @@ def create_project(
         for i, stage in enumerate(Stage.values, start=1)
     )
     record(actor, "project.create", project, after=project_snapshot(project))
+    tier_services.on_project_signed(project.partner)  # R-TIER-1: promotion the moment it qualifies
     return project
 
 

@@ -22,6 +22,7 @@ from huoban.commissions.models import LedgerEntry
 from huoban.customers.services import get_or_create_customer, grant_consent
 from huoban.leads.services import appeal
 from huoban.partners.tier_services import apply_for_strategic
+from huoban.partners.violations import decide_company_violation, report_company_violation
 from huoban.projects.services import create_project, record_payment
 
 from .leads.helpers import INVALID, judge, submit
@@ -295,6 +296,47 @@ row(
     body={"approve": True, "note": "资源属实"},
 )
 
+# Violations and exit (SPEC §9).
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/violations",
+    "partners/{alpha}/violations",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"kind": "fake_lead", "occurred_on": "2026-11-01", "description": "虚构需求"},
+)
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/company-violations",
+    "partners/{alpha}/company-violations",
+    ("alice",),
+    visible=ALPHA_SIDE,
+    body={"project_id": "{project}", "kind": "bypass", "description": "销售绕开伙伴"},
+)
+row(
+    "POST",
+    f"{V1}/company-violations/{{violation_id}}/decision",
+    "company-violations/{violation}/decision",
+    ("admin",),
+    visible=ALPHA_SIDE,
+    body={"confirm": True, "note": "核实属实"},
+)
+row(
+    "POST",
+    f"{V1}/company-violations/{{violation_id}}/claim",
+    "company-violations/{confirmed_violation}/claim",
+    ("alice",),
+    visible=ALPHA_SIDE,
+)
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/exit",
+    "partners/{alpha}/exit",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"kind": "mutual", "on": "2026-11-20", "note": "协商一致"},
+)
+
 
 def _openapi_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
@@ -336,6 +378,14 @@ def build_world(actors) -> dict[str, Any]:
         )
         entry = LedgerEntry.objects.get(project=paid)
         approve_entry(entry.pk, actors.finance)
+        # A reported company violation, and a confirmed one that may be claimed (R-VIOL-1).
+        violation = report_company_violation(
+            actors.alice, project_id=project.pk, kind="bypass", description="销售绕开伙伴"
+        )
+        confirmed = report_company_violation(
+            actors.alice, project_id=paid.pk, kind="withheld_commission", description="扣发佣金"
+        )
+        decide_company_violation(actors.admin, confirmed.pk, confirm=True, note="核实属实")
         application = apply_for_strategic(actors.alice, resources="集团资源", plan="三年计划")
     assert review.status == "needs_review", review.status
     return {
@@ -350,6 +400,8 @@ def build_world(actors) -> dict[str, Any]:
         "consent": consent.pk,
         "project": project.pk,
         "entry": entry.pk,
+        "violation": violation.pk,
+        "confirmed_violation": confirmed.pk,
         "application": application.pk,
     }
 

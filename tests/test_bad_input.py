@@ -76,6 +76,26 @@ BAD: dict[tuple[str, str], tuple[str, dict[str, Any], set[str]]] = {
         {"approve": "perhaps", "note": ""},
         {"approve"},
     ),
+    ("POST", f"{V1}/partners/{{code}}/violations"): (
+        "officer",
+        {"kind": "spam", "occurred_on": "2026-13-01", "description": ""},
+        {"kind", "occurred_on", "description"},
+    ),
+    ("POST", f"{V1}/partners/{{code}}/company-violations"): (
+        "alice",
+        {"project_id": 999999, "kind": "bypass", "description": "绕开伙伴"},
+        {"project_id"},
+    ),
+    ("POST", f"{V1}/company-violations/{{violation_id}}/decision"): (
+        "admin",
+        {"confirm": "maybe", "note": ""},
+        {"confirm", "note"},
+    ),
+    ("POST", f"{V1}/partners/{{code}}/exit"): (
+        "officer",
+        {"kind": "leave", "on": "tomorrow"},
+        {"kind", "on"},
+    ),
     ("POST", f"{V1}/customers/{{customer_id}}/consents"): (
         "alice",
         {"grantee_role": "pm", "expires_at": "2020-01-01T00:00:00+08:00"},

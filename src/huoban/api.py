@@ -110,6 +110,7 @@ def _register_routers() -> None:
     from huoban.commissions.api import router as commissions_router
     from huoban.customers.api import router as customers_router
     from huoban.leads.api import router as leads_router
+    from huoban.partners.api import company_violations_router
     from huoban.partners.api import router as partners_router
     from huoban.projects.api import router as projects_router
 
@@ -120,6 +121,8 @@ def _register_routers() -> None:
     api.add_router("/projects", projects_router)
     # Full paths (/partners/{code}/ledger, /ledger/verify): kept out of the partners router.
     api.add_router("/", commissions_router)
+    # Full paths (/company-violations/{id}/…): a report is not under one partner's URL.
+    api.add_router("/", company_violations_router)
 
 
 _register_routers()

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from huoban import clock
-from huoban.access import Forbidden, require_role
+from huoban.access import Forbidden, require_active_partner, require_role
 from huoban.accounts.models import STAFF_ROLES, Role, User
 from huoban.audit.services import record
 from huoban.errors import Conflict, NotFound, ValidationFailed
@@ -557,6 +557,7 @@ def grant_consent(
     note: str = "",
 ) -> ContactConsent:
     """Grant a staff user or role access to an attributed customer's contacts (R-ATT-7)."""
+    require_active_partner(actor)  # R-EXIT-1
     owner = owner_of(customer)
     if owner is None:
         raise Conflict("客户尚无归属，联系人不受保护 / The customer has no owner to consent.")
@@ -602,6 +603,7 @@ def grant_consent(
 @transaction.atomic
 def revoke_consent(consent: ContactConsent, actor: Any) -> ContactConsent:
     """Revoke a contact consent before its expiry (R-ATT-7)."""
+    require_active_partner(actor)  # R-EXIT-1
     consent = (
         ContactConsent.objects.select_for_update().select_related("partner").get(pk=consent.pk)
     )

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
 from huoban import clock
-from huoban.access import require_partner_user, require_role
+from huoban.access import require_active_partner, require_partner_user, require_role
 from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.calendar import add_business_days
@@ -149,8 +149,7 @@ def submit_lead(user: Any, data: LeadInput) -> Lead:
     """Register a lead for an end customer and queue it for a verdict (R-LEAD-1, R-ATT-2/3)."""
     user = require_partner_user(user)
     assert user.partner is not None
-    if user.partner.is_exited:
-        raise Conflict("伙伴已退出，仅可查看 / The partner has exited: read-only access.")
+    require_active_partner(user)  # R-EXIT-1
     uscc = _validate_submission(data)
     now = clock.now()
     lead = Lead(
@@ -356,6 +355,7 @@ def resolve_match(user: Any, lead_id: int, customer_id: int | None) -> Lead:
 def appeal(user: Any, lead_id: int, reason: str) -> Lead:
     """Appeal an invalid verdict once, within 30 days, with a reason (R-LEAD-4)."""
     lead = _lock_visible(user, lead_id, Role.PARTNER)
+    require_active_partner(user)  # R-EXIT-1
     if not reason.strip():
         raise ValidationFailed({"reason": "申诉理由必填 / Give a reason for the appeal."})
     if lead.status != Status.INVALID or lead.verdict_at is None:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Partner, PartnerViolation, TierApplication, TierChange
+from .models import CompanyViolation, Partner, PartnerViolation, TierApplication, TierChange
 
 
 class TierChangeInline(admin.TabularInline):
@@ -36,6 +36,13 @@ class PartnerAdmin(admin.ModelAdmin):
         "grace_until",
         "retention_cycle",
         "inactivity_notice_on",
+        # Through the services only: exit (R-EXIT-1) and white-label (R-TIER-5) are audited.
+        "status",
+        "exit_kind",
+        "exited_on",
+        "exit_notice_on",
+        "exit_note",
+        "white_label",
     )
     autocomplete_fields = ("referrer", "account_manager")
     inlines = [TierChangeInline]
@@ -86,4 +93,13 @@ class TierApplicationAdmin(ReadOnlyAdmin):
 class PartnerViolationAdmin(ReadOnlyAdmin):
     list_display = ("partner", "kind", "occurred_on", "recorded_by", "recorded_at")
     list_filter = ("kind",)
+    search_fields = ("partner__code", "partner__name")
+
+
+@admin.register(CompanyViolation)
+class CompanyViolationAdmin(ReadOnlyAdmin):
+    """Reports and decisions go through the API (R-VIOL-1): the back office reads them."""
+
+    list_display = ("id", "partner", "project", "kind", "status", "reported_at", "decided_at")
+    list_filter = ("kind", "status")
     search_fields = ("partner__code", "partner__name")

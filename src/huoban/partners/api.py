@@ -18,7 +18,7 @@ from huoban.errors import NotFound
 from huoban.money import fmt
 from huoban.pagination import PageParams, paginate
 
-from . import services, tier_services, tiers
+from . import services, tier_services, tiers, violations
 from .models import Partner, TierApplication
 
 router = Router(tags=["partners"])
@@ -293,3 +293,211 @@ def decide_application(
         actor, application_id, approve=payload.approve, note=payload.note, partner=partner
     )
     return render_application(app)
+
+
+# --- violations and exit (SPEC §9) -----------------------------------------------------------
+
+ViolationKindLiteral = Literal["fake_lead", "confidentiality", "other"]
+CompanyViolationKindLiteral = Literal[
+    "bypass", "contact_without_consent", "withheld_commission", "other"
+]
+ExitKindLiteral = Literal["partner_initiated", "company_violation", "mutual"]
+
+
+class PartnerViolationIn(Schema):
+    kind: ViolationKindLiteral
+    occurred_on: dt.date
+    description: str = Field(min_length=1, max_length=5000)
+
+
+class PartnerViolationOut(Schema):
+    id: int
+    partner_code: str
+    kind: str
+    occurred_on: dt.date
+    description: str
+    recorded_at: dt.datetime
+    white_label: bool
+
+
+class CompanyViolationIn(Schema):
+    project_id: int
+    kind: CompanyViolationKindLiteral
+    description: str = Field(min_length=1, max_length=5000)
+
+
+class CompanyViolationDecisionIn(Schema):
+    confirm: bool
+    note: str = Field(min_length=1, max_length=5000)
+
+
+class CompanyViolationOut(Schema):
+    id: int
+    partner_code: str
+    project_id: int
+    kind: str
+    description: str
+    status: str
+    reported_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class ExitIn(Schema):
+    kind: ExitKindLiteral
+    on: dt.date
+    note: str = Field("", max_length=5000)
+    notice_on: dt.date | None = None
+
+
+class InFlightProjectOut(Schema):
+    id: int
+    title: str
+    customer_id: int
+    contract_amount: str
+    signed_on: dt.date
+
+
+class ExitOut(Schema):
+    code: str
+    status: str
+    exit_kind: str
+    exited_on: dt.date
+    notice_on: dt.date | None
+    notice_days: int | None
+    note: str
+    in_flight: list[InFlightProjectOut]
+    warnings: list[str]
+
+
+def render_company_violation(violation: Any) -> dict[str, Any]:
+    return {
+        "id": violation.pk,
+        "partner_code": violation.partner.code,
+        "project_id": violation.project_id,
+        "kind": violation.kind,
+        "description": violation.description,
+        "status": violation.status,
+        "reported_at": violation.reported_at,
+        "decided_at": violation.decided_at,
+        "decision_note": violation.decision_note,
+    }
+
+
+def _own_partner_user(user: Any, partner: Partner) -> Any:
+    """The caller if it is one of this partner's users (403 for staff: they may see it)."""
+    user = require_partner_user(user)
+    if user.partner_id != partner.pk:
+        raise Forbidden("只能为本伙伴操作 / Only for your own partner.")
+    return user
+
+
+@router.post(
+    "/{code}/violations",
+    response={201: PartnerViolationOut},
+    summary="Record a partner violation (officer, admin)",
+)
+def record_violation(
+    request: HttpRequest, code: str, payload: PartnerViolationIn
+) -> Answer[dict[str, Any]]:
+    partner = visible_partner(request.user, code)
+    actor = require_role(request.user, Role.OFFICER)
+    v = violations.record_partner_violation(
+        actor,
+        partner,
+        kind=payload.kind,
+        occurred_on=payload.occurred_on,
+        description=payload.description,
+    )
+    partner.refresh_from_db(fields=["white_label"])
+    return Answer(
+        201,
+        {
+            "id": v.pk,
+            "partner_code": partner.code,
+            "kind": v.kind,
+            "occurred_on": v.occurred_on,
+            "description": v.description,
+            "recorded_at": v.recorded_at,
+            "white_label": partner.white_label,
+        },
+    )
+
+
+@router.post(
+    "/{code}/company-violations",
+    response={201: CompanyViolationOut},
+    summary="Report a company violation (the partner's user)",
+)
+def report_company_violation(
+    request: HttpRequest, code: str, payload: CompanyViolationIn
+) -> Answer[dict[str, Any]]:
+    partner = visible_partner(request.user, code)
+    user = _own_partner_user(request.user, partner)
+    violation = violations.report_company_violation(
+        user, project_id=payload.project_id, kind=payload.kind, description=payload.description
+    )
+    return Answer(201, render_company_violation(violation))
+
+
+@router.post("/{code}/exit", response=ExitOut, summary="Record a partner's exit (officer, admin)")
+def exit_partner(request: HttpRequest, code: str, payload: ExitIn) -> dict[str, Any]:
+    partner = visible_partner(request.user, code)
+    actor = require_role(request.user, Role.OFFICER)
+    result = violations.exit_partner(
+        partner, payload.kind, payload.on, actor, payload.note, notice_on=payload.notice_on
+    )
+    p = result.partner
+    assert p.exited_on is not None
+    return {
+        "code": p.code,
+        "status": p.status,
+        "exit_kind": p.exit_kind,
+        "exited_on": p.exited_on,
+        "notice_on": p.exit_notice_on,
+        "notice_days": result.notice_days,
+        "note": p.exit_note,
+        "in_flight": [
+            {
+                "id": project.pk,
+                "title": project.title,
+                "customer_id": project.customer_id,
+                "contract_amount": fmt(project.contract_amount),
+                "signed_on": project.signed_on,
+            }
+            for project in result.in_flight
+        ],
+        "warnings": result.warnings,
+    }
+
+
+# Mounted at the API root: /company-violations/{id}/… (see huoban.api).
+company_violations_router = Router(tags=["violations"])
+
+
+@company_violations_router.post(
+    "/company-violations/{violation_id}/decision",
+    response=CompanyViolationOut,
+    summary="Confirm or reject a company violation (admin)",
+)
+def decide_company_violation(
+    request: HttpRequest, violation_id: int, payload: CompanyViolationDecisionIn
+) -> dict[str, Any]:
+    violation = violations.decide_company_violation(
+        request.user, violation_id, confirm=payload.confirm, note=payload.note
+    )
+    return render_company_violation(violation)
+
+
+@company_violations_router.post(
+    "/company-violations/{violation_id}/claim",
+    response={200: dict, 201: dict},
+    summary="Claim liquidated damages on a confirmed company violation (the partner's user)",
+)
+def claim_liquidated_damages(request: HttpRequest, violation_id: int) -> Answer[dict[str, Any]]:
+    from huoban.commissions.api import render_entry
+    from huoban.commissions.models import LedgerEntry
+
+    entry, created = violations.claim_liquidated_damages(request.user, violation_id)
+    entry = LedgerEntry.objects.select_related("policy_version").get(pk=entry.pk)
+    return Answer(201 if created else 200, render_entry(entry))

@@ -104,6 +104,11 @@ class Partner(models.Model):
     )
     exit_kind = models.CharField(_("退出类型"), max_length=20, choices=ExitKind.choices, blank=True)
     exited_on = models.DateField(_("退出日期"), null=True, blank=True)
+    # The day the partner gave notice of its own exit (R-EXIT-1: 30 days suggested).
+    exit_notice_on = models.DateField(_("退出通知日"), null=True, blank=True)
+    exit_note = models.TextField(_("退出说明"), blank=True)
+    # White-label (贴牌/OEM) output, for strategic partners without violations (R-TIER-5).
+    white_label = models.BooleanField(_("贴牌输出"), default=False)
     created_at = models.DateTimeField(_("创建时间"))
     # The year whose 1 January retention check has been done (R-TIER-3): once per year.
     retention_cycle = models.PositiveSmallIntegerField(_("保级周期"), null=True, blank=True)
@@ -261,3 +266,70 @@ class PartnerViolation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.kind} {self.occurred_on}"
+
+
+class CompanyViolationKind(models.TextChoices):
+    BYPASS = "bypass", _("绕开伙伴")
+    CONTACT_WITHOUT_CONSENT = "contact_without_consent", _("未经同意联系客户")
+    WITHHELD_COMMISSION = "withheld_commission", _("扣发佣金")
+    OTHER = "other", _("其他")
+
+
+class CompanyViolationStatus(models.TextChoices):
+    REPORTED = "reported", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("已驳回")
+
+
+class CompanyViolationQuerySet(models.QuerySet["CompanyViolation"]):
+    def visible_to(self, user: Any) -> CompanyViolationQuerySet:
+        """Staff see every report; a partner user only its own partner's (R-VIS-1)."""
+        return self.filter(partner__in=Partner.objects.visible_to(user))
+
+
+class CompanyViolation(models.Model):
+    """A company violation (公司违约) reported by a partner on one of its projects; once an
+    admin confirms it the partner may claim liquidated damages (违约金, R-VIOL-1)."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="company_violations"
+    )
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="company_violations"
+    )
+    kind = models.CharField(_("违约类型"), max_length=30, choices=CompanyViolationKind.choices)
+    description = models.TextField(_("说明"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("报告时间"))
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=CompanyViolationStatus.choices,
+        default=CompanyViolationStatus.REPORTED,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    decision_note = models.TextField(_("确认意见"), blank=True)
+
+    objects = CompanyViolationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("公司违约")
+        verbose_name_plural = _("公司违约")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="reported") | Q(decided_at__isnull=False),
+                name="%(app_label)s_%(class)s_decided_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "status"], name="company_violation_partner_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.partner_id} {self.kind} ({self.status})"

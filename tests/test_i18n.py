@@ -50,7 +50,7 @@ def test_admin_login_is_english_with_the_language_cookie(client):
 @pytest.mark.django_db
 def test_landing_page_in_english(client):
     _english(client)
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()  # "/" → the login page
     assert "Admin back office" in html
     assert "管理后台" not in html
     assert '<html lang="en">' in html
@@ -61,7 +61,7 @@ def test_language_switch_sets_the_cookie_and_wins(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN", follow=True).content.decode()
     assert "Admin back office" in html
 
 
@@ -72,7 +72,7 @@ def test_chinese_when_chosen_even_if_english_is_the_default(client, settings, mo
 
     monkeypatch.setattr(trans_real, "_translations", {})  # catalogues cache their fallback
     settings.LANGUAGE_CODE = "en"
-    assert "Admin back office" in client.get("/").content.decode()
+    assert "Admin back office" in client.get("/", follow=True).content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     html = client.get("/admin/login/").content.decode()
     assert ADMIN_TITLE_ZH in html

@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "huoban.projects",
     "huoban.commissions",
     "huoban.demo",
+    "huoban.portal",
+    "huoban.console",
 ]
 
 MIDDLEWARE = [
@@ -181,7 +183,9 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"  # "/" sends partners to the portal, staff to the console
+LOGOUT_REDIRECT_URL = "/login/"
 
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True

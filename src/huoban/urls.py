@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from huoban.api import api
 from huoban.core.views import home
+from huoban.web import root
 
 admin.site.site_header = _("伙伴 Huoban 管理后台")
 admin.site.site_title = _("伙伴 Huoban")
@@ -20,5 +22,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
-    path("", home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("portal/", include("huoban.portal.urls")),
+    path("console/", include("huoban.console.urls")),
+    path("about/", home, name="home"),
+    path("", root, name="root"),
 ]

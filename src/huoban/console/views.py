@@ -1,0 +1,222 @@
+"""Staff console pages (SPEC §1 staff roles). Thin: parse a form, call the same service as the
+API, render. Every staff role may read; the services refuse what a role may not do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from huoban import clock
+from huoban.customers.services import contacts_for, owner_of
+from huoban.errors import DomainError, NotFound, ValidationFailed
+from huoban.leads import services
+from huoban.leads.models import OPEN_STATUSES, Lead, Status
+from huoban.portal.forms import ITEM_LABELS
+from huoban.web import (
+    apply_errors,
+    in_language,
+    mark_invalid,
+    paginate,
+    query_without_page,
+    staff_required,
+)
+
+from .forms import SignatureForm, VerdictForm
+
+CONTACTS_SHOWN = 10
+
+
+def _lead_or_404(request: HttpRequest, lead_id: int) -> Lead:
+    try:
+        return services.get_visible_lead(request.user, lead_id)
+    except NotFound as e:
+        raise Http404 from e
+
+
+@staff_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """The lead queue: open leads by SLA due time, overdue first and highlighted (R-LEAD-3);
+    a lead waiting behind an earlier one on the same customer is marked (R-ATT-3)."""
+    now = clock.now()
+    view = request.GET.get("view", "open")
+    leads = services.visible_leads(request.user).select_related("partner")
+    if view == "overdue":
+        leads = leads.filter(status__in=OPEN_STATUSES, sla_due_at__lt=now).order_by("sla_due_at")
+    elif view == "all":
+        leads = leads.order_by("-submitted_at", "-id")
+    else:
+        view = "open"
+        leads = leads.filter(status__in=OPEN_STATUSES).order_by("sla_due_at", "id")
+    page = paginate(request, leads)
+    rows = [
+        {
+            "lead": lead,
+            "overdue": lead.status in OPEN_STATUSES and lead.sla_due_at < now,
+            "waiting": lead.status == Status.PENDING and services.blocking_lead(lead) is not None,
+        }
+        for lead in page
+    ]
+    open_leads = services.visible_leads(request.user).filter(status__in=OPEN_STATUSES)
+    return render(
+        request,
+        "console/queue.html",
+        {
+            "nav": "queue",
+            "page": page,
+            "rows": rows,
+            "view": view,
+            "views": [
+                ("open", _("待评估")),
+                ("overdue", _("已超时")),
+                ("all", _("全部")),
+            ],
+            "open_count": open_leads.count(),
+            "overdue_count": open_leads.filter(sla_due_at__lt=now).count(),
+            "query": query_without_page(request),
+            "now": now,
+        },
+    )
+
+
+@staff_required
+@require_GET
+def reviews(request: HttpRequest) -> HttpResponse:
+    """Appealed leads awaiting the two signatures, earliest due first (R-LEAD-4)."""
+    leads = (
+        services.visible_leads(request.user)
+        .filter(status=Status.APPEALED)
+        .select_related("partner")
+        .prefetch_related("signatures__reviewer")
+        .annotate(
+            no_due=Case(
+                When(second_review_due_on=None, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("no_due", "second_review_due_on", "appealed_at", "id")
+    )
+    return render(
+        request,
+        "console/reviews.html",
+        {
+            "nav": "reviews",
+            "page": paginate(request, leads),
+            "query": query_without_page(request),
+            "today": clock.today(),
+        },
+    )
+
+
+def _detail(
+    request: HttpRequest,
+    lead: Lead,
+    *,
+    verdict_form: VerdictForm | None = None,
+    signature_form: SignatureForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    now = clock.now()
+    customer = lead.customer
+    contacts: list[dict[str, Any]] = []
+    owner = None
+    if customer is not None:
+        contacts = contacts_for(request.user, customer, limit=CONTACTS_SHOWN)
+        owner = owner_of(customer)
+    signatures = list(lead.signatures.select_related("reviewer"))
+    return render(
+        request,
+        "console/lead_detail.html",
+        {
+            "nav": "reviews" if lead.status == Status.APPEALED else "queue",
+            "lead": lead,
+            "now": now,
+            "overdue": lead.status in OPEN_STATUSES and lead.sla_due_at < now,
+            "blocking": services.blocking_lead(lead) if lead.status == Status.PENDING else None,
+            "item_label": ITEM_LABELS.get(lead.item, lead.item),
+            "owner": owner,
+            "contacts": contacts,
+            "signatures": signatures,
+            "verdict_form": mark_invalid(verdict_form or VerdictForm()),
+            "signature_form": mark_invalid(signature_form or SignatureForm()),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """One lead with the verdict form, the match decision or the second-review signatures."""
+    return _detail(request, _lead_or_404(request, lead_id))
+
+
+@staff_required
+@require_POST
+def lead_verdict(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """Record a verdict (R-LEAD-3) through the same service as the API."""
+    lead = _lead_or_404(request, lead_id)
+    form = VerdictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_verdict(request.user, lead.pk, form.to_input())
+        except ValidationFailed as e:
+            apply_errors(form, e)
+        except DomainError as e:  # not pending, waiting, role
+            messages.error(request, in_language(e.message))
+            return redirect("console:lead", lead_id=lead.pk)
+        else:
+            messages.success(request, _("结论已记录。"))
+            return redirect("console:lead", lead_id=lead.pk)
+    return _detail(request, lead, verdict_form=form, status=422)
+
+
+@staff_required
+@require_POST
+def lead_match(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """Decide a possible customer match (R-ATT-2): the candidate, or a new customer."""
+    lead = _lead_or_404(request, lead_id)
+    choice = request.POST.get("decision")
+    if choice not in {"candidate", "new"} or (
+        choice == "candidate" and lead.candidate_customer_id is None
+    ):
+        messages.error(request, _("请选择是否为同一客户。"))
+        return redirect("console:lead", lead_id=lead.pk)
+    customer_id = lead.candidate_customer_id if choice == "candidate" else None
+    try:
+        services.resolve_match(request.user, lead.pk, customer_id)
+    except DomainError as e:
+        messages.error(request, in_language(e.message))
+    else:
+        messages.success(request, _("客户匹配已确认。"))
+    return redirect("console:lead", lead_id=lead.pk)
+
+
+@staff_required
+@require_POST
+def lead_sign(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """Sign the second review of an appealed lead (R-LEAD-4)."""
+    lead = _lead_or_404(request, lead_id)
+    form = SignatureForm(request.POST)
+    if form.is_valid():
+        try:
+            signed = services.sign_second_review(request.user, lead.pk, form.to_input())
+        except ValidationFailed as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            messages.error(request, in_language(e.message))
+            return redirect("console:lead", lead_id=lead.pk)
+        else:
+            if signed.final_at is not None and signed.status != Status.APPEALED:
+                messages.success(request, _("双人复核完成，结论已生效。"))
+            else:
+                messages.success(request, _("已签署，等待另一位复核人。"))
+            return redirect("console:lead", lead_id=lead.pk)
+    return _detail(request, lead, signature_form=form, status=422)

@@ -1,0 +1,135 @@
+"""Shared helpers for the server-rendered pages (portal and console).
+
+Views stay thin: these helpers decide who may open a page (R-VIS-4: what a caller may not see
+answers 404), paginate every list, and turn the services' bilingual errors into form errors in
+the user's language.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import get_language
+
+from huoban.accounts.models import STAFF_ROLES, Role
+from huoban.errors import ValidationFailed
+
+View = Callable[..., HttpResponse]
+
+PAGE_SIZE = 20
+
+
+def in_language(message: str) -> str:
+    """Pick the user's half of a service message written "中文 / English"."""
+    chinese, sep, english = message.partition(" / ")
+    if not sep:
+        return message
+    language = get_language() or "zh-hans"
+    return english.strip() if language.startswith("en") else chinese.strip()
+
+
+def partner_required(view: View) -> View:
+    """Portal pages: anonymous → login; staff and other non-partner users → 404.
+
+    The portal shows one partner's own data; a staff user has no partner, so there is nothing
+    to show and the page does not exist for them (they work in the console).
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if getattr(user, "role", None) != Role.PARTNER or user.partner_id is None:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(view: View) -> View:
+    """Console pages: anonymous → login; partner users → 404 (R-VIS-4). Every staff role may
+    read the console; the services refuse the actions a role may not take."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if getattr(user, "role", None) not in STAFF_ROLES:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def root(request: HttpRequest) -> HttpResponse:
+    """The site root: a partner user goes to the portal, staff to the console, anyone else to
+    login."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if getattr(user, "role", None) == Role.PARTNER:
+        return redirect("portal:home")
+    if getattr(user, "role", None) in STAFF_ROLES:
+        return redirect("console:queue")
+    raise Http404  # a signed-in user without a role has no pages (and no redirect loop)
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page:
+    """One page of `queryset` from ``?page=``; a bad or out-of-range number gives the nearest
+    page instead of an error."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The current query string minus ``page``, for building page links that keep filters."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def apply_errors(
+    form: forms.BaseForm, error: ValidationFailed, field_map: dict[str, str] | None = None
+) -> None:
+    """Show a service's field errors on the form's fields, in the user's language.
+
+    The services name fields as the API does (``customer.name``); `field_map` renames them to
+    the form's fields (``customer_name``). An unknown key becomes a form-wide error.
+    """
+    names = field_map or {}
+    for key, message in error.errors.items():
+        field = names.get(key, key)
+        form.add_error(field if field in form.fields else None, in_language(message))
+
+
+def hx(request: HttpRequest) -> bool:
+    """Whether HTMX sent the request (it then wants a fragment, not a page)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def status_counts(
+    rows: Iterable[dict[str, Any]], statuses: Iterable[tuple[str, Any]]
+) -> list[tuple[str, Any, int]]:
+    """[(code, label, count)] for every status, zero included, in the statuses' order."""
+    counts = {row["status"]: row["n"] for row in rows}
+    return [(code, label, counts.get(code, 0)) for code, label in statuses]
+
+
+def mark_invalid(form: forms.BaseForm) -> forms.BaseForm:
+    """Add Bootstrap's ``is-invalid`` to the widgets of fields with errors (call before render)."""
+    for name in form.errors:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            css = widget.attrs.get("class", "")
+            if "is-invalid" not in css:
+                widget.attrs["class"] = f"{css} is-invalid".strip()
+    return form

@@ -277,6 +277,28 @@ row(
     body={"bank_reference": "BANK-MX", "paid_on": "2026-11-20", "entry_ids": ["{entry}"]},
 )
 
+# Annual settlement and statements (R-LED-6, R-LED-9).
+row(
+    "POST",
+    f"{V1}/settlements/annual",
+    "settlements/annual",
+    ("finance", "admin"),
+    body={"year": 2025},
+)
+for _template, _path in (
+    ("statements", "statements?month=2026-11"),
+    ("statements/{year}-{month}", "statements/2026-11"),
+    ("statements/{year}-{month}.pdf", "statements/2026-11.pdf"),
+    ("statements/{year}-{month}.xlsx", "statements/2026-11.xlsx"),
+):
+    row(
+        "GET",
+        f"{V1}/partners/{{code}}/{_template}",
+        f"partners/{{alpha}}/{_path}",
+        ALPHA_COMMISSION,
+        visible=ALPHA_SIDE,
+    )
+
 # Tiers (SPEC §8).
 row("GET", f"{V1}/partners/{{code}}/tier", "partners/{alpha}/tier", ALPHA_SIDE, visible=ALPHA_SIDE)
 row(

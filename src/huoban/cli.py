@@ -155,6 +155,48 @@ def cmd_ledger_verify(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_statement(args: argparse.Namespace) -> int:
+    """Write a partner's monthly statement as JSON, PDF or Excel (R-LED-9)."""
+    _setup()
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from huoban.commissions import statements
+    from huoban.errors import ValidationFailed
+    from huoban.partners.models import Partner
+
+    partner = Partner.objects.filter(code=args.code).first()
+    if partner is None:
+        print(f"no partner {args.code}", file=sys.stderr)
+        return 2
+    try:
+        year, month = statements.parse_month(args.month)
+    except ValidationFailed as exc:
+        for field, message in exc.errors.items():
+            print(f"{field}: {message}", file=sys.stderr)
+        return 2
+    statement = statements.build_statement(partner, year, month)
+    if args.format == "pdf":
+        data = statements.render_pdf(statement)
+    elif args.format == "xlsx":
+        data = statements.render_xlsx(statement)
+    else:
+        text = json.dumps(
+            statements.render_json(statement), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+        )
+        data = (text + "\n").encode()
+    if args.output and args.output != "-":
+        with open(args.output, "wb") as handle:
+            handle.write(data)
+        print(f"wrote {args.output} (chain head {statement.chain_head})")
+    elif args.format == "json":
+        sys.stdout.write(data.decode())
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huoban.settings")
     from django.core.management import execute_from_command_line
@@ -207,6 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
     q = ledger_sub.add_parser("verify", help="verify the hash chains; exit 1 on any break")
     q.add_argument("--partner", help="partner code (default: every partner)")
     q.set_defaults(func=cmd_ledger_verify)
+
+    p = sub.add_parser("statement", help="a partner's monthly statement (JSON, PDF or Excel)")
+    p.add_argument("code", help="partner code")
+    p.add_argument("month", help="YYYY-MM")
+    p.add_argument("--format", choices=["json", "pdf", "xlsx"], default="json")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_statement)
 
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -7,6 +7,7 @@ import datetime as dt
 
 def run_daily(day: dt.date) -> list[str]:
     """Run every daily job as of `day`; return one report line per job."""
+    from huoban.commissions.settlement import settle_previous_year
     from huoban.leads.services import flag_overdue_leads
     from huoban.partners.tier_services import run_tier_jobs
 
@@ -14,4 +15,5 @@ def run_daily(day: dt.date) -> list[str]:
     flagged = flag_overdue_leads()
     lines.append(f"leads: {flagged} newly overdue (R-LEAD-3)")
     lines.append(run_tier_jobs(day))
+    lines.append(settle_previous_year(day))
     return lines

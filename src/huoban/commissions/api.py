@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.responses import Status as Answer
 from pydantic import Field
@@ -201,3 +201,106 @@ def payout(request: HttpRequest, code: str, payload: PayoutIn) -> Answer:
         entry_ids=payload.entry_ids,
     )
     return Answer(201 if created else 200, render_payout(result))
+
+
+# --- annual settlement (R-LED-6) and statements (R-LED-9) ------------------------------------
+
+
+class AnnualSettlementIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+
+
+@router.post(
+    "/settlements/annual",
+    response=dict,
+    summary="Settle a finished year's annual bonuses (finance, admin); idempotent",
+)
+def annual_settlement(request: HttpRequest, payload: AnnualSettlementIn) -> dict[str, Any]:
+    from .settlement import settle_year
+
+    results = settle_year(payload.year, actor=request.user)
+    return {
+        "year": payload.year,
+        "items": [
+            {
+                "partner_code": r.partner_code,
+                "performance": money.fmt(r.performance),
+                "rate": money.fmt_rate(r.rate),
+                "amount": money.fmt(r.amount),
+                "created": r.created,
+                "entry_id": r.entry.pk if r.entry is not None else None,
+            }
+            for r in results
+        ],
+    }
+
+
+class StatementQuery(Schema):
+    format: Literal["json", "pdf", "xlsx"] = "json"
+
+
+class StatementMonthQuery(StatementQuery):
+    month: str = Field(max_length=7)
+
+
+def _statement(
+    request: HttpRequest,
+    code: str,
+    year: int | None,
+    month: int | None,
+    fmt: str,
+    text: str | None = None,
+) -> Any:
+    from . import statements
+
+    partner = _partner_for_commission(request.user, code)
+    y, m = statements.parse_month(text, year=year, month=month)
+    statement = statements.build_statement(partner, y, m)
+    if fmt == "json":
+        return statements.render_json(statement)
+    if fmt == "pdf":
+        body, content_type = statements.render_pdf(statement), "application/pdf"
+    else:
+        body, content_type = (
+            statements.render_xlsx(statement),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{statement.filename(fmt)}"'
+    return response
+
+
+@router.get(
+    "/partners/{code}/statements",
+    response=dict,
+    summary="A partner's monthly statement, ?month=YYYY-MM (finance, admin, itself)",
+)
+def statement_by_query(request: HttpRequest, code: str, query: Query[StatementMonthQuery]) -> Any:
+    return _statement(request, code, None, None, query.format, query.month)
+
+
+@router.get(
+    "/partners/{code}/statements/{int:year}-{int:month}",
+    response=dict,
+    summary="A partner's monthly statement as JSON, or ?format=pdf|xlsx (finance, admin, itself)",
+)
+def statement(
+    request: HttpRequest, code: str, year: int, month: int, query: Query[StatementQuery]
+) -> Any:
+    return _statement(request, code, year, month, query.format)
+
+
+@router.get(
+    "/partners/{code}/statements/{int:year}-{int:month}.pdf",
+    summary="A partner's monthly statement as PDF (finance, admin, itself)",
+)
+def statement_pdf(request: HttpRequest, code: str, year: int, month: int) -> Any:
+    return _statement(request, code, year, month, "pdf")
+
+
+@router.get(
+    "/partners/{code}/statements/{int:year}-{int:month}.xlsx",
+    summary="A partner's monthly statement as Excel (finance, admin, itself)",
+)
+def statement_xlsx(request: HttpRequest, code: str, year: int, month: int) -> Any:
+    return _statement(request, code, year, month, "xlsx")

@@ -44,6 +44,8 @@ from huoban.leads.services import (
 from huoban.partners.models import Partner, PartnerKind, PartnerType
 from huoban.partners.services import register_partner
 
+from .money import add_money
+
 DEMO_PASSWORD = "huoban-demo-2026"
 # The idempotency marker: the demo admin (this user name with this e-mail) exists only after a
 # complete load, which is one transaction.
@@ -170,11 +172,13 @@ class _DemoBuilder:
     # --- people ------------------------------------------------------------------------------
 
     def build(self) -> None:
-        with clock.frozen(at(1, 5, 9)):
+        # The programme started in September 2025, when 极峰科技 signed on (seed 001).
+        with clock.frozen(dt.datetime(2025, 9, 1, 9, tzinfo=SH).astimezone(dt.UTC)):
             self.staff()
             self.register_partners()
             self.partner_users()
         self.history()
+        add_money(self)
         self.recent()
         flag_overdue_leads()  # what the daily job would have done since (R-LEAD-3)
 
@@ -450,6 +454,9 @@ class _DemoBuilder:
             "可行：已完成同类政务平台信创迁移，需现场调研数据量。",
             (650000, 880000),
         )
+        gov.refresh_from_db()
+        assert gov.customer is not None
+        self.customers["taiyuan_gov"] = gov.customer
 
     def invalid_leads(self) -> None:
         """One invalid verdict per reason code (R-LEAD-3); none of them marks the partner."""
@@ -585,6 +592,9 @@ class _DemoBuilder:
             sign_second_review(self.users["officer"], lead.pk, review)
         with clock.frozen(at(9, 28, 15, 0)):
             sign_second_review(self.users["presales"], lead.pk, review)
+        lead.refresh_from_db()
+        assert lead.customer is not None
+        self.customers["huimin"] = lead.customer
 
     def resolved_match(self) -> None:
         """A short name an officer resolves to an existing customer owned by another partner:
@@ -636,6 +646,9 @@ class _DemoBuilder:
             "可行：品牌全案 + 小程序视觉，6–8 周。",
             (150000, 190000),
         )
+        lead.refresh_from_db()
+        assert lead.customer is not None
+        self.customers["yunling"] = lead.customer
 
     # --- the last days before "today" --------------------------------------------------
 

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from huoban.accounts.models import STAFF_ROLES, Role
+from huoban.customers.models import Customer
 from huoban.leads.models import CATEGORY_ITEMS, Category
 from huoban.leads.services import LeadInput
 
@@ -198,4 +200,75 @@ class AppealForm(forms.Form):
         label=_("申诉理由"),
         max_length=5000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )
+
+
+# --- contact consents (R-ATT-7) ---------------------------------------------------------------
+
+# The service names the fields as the API does; "grantee" (neither or both) sits on the username.
+CONSENT_ERROR_FIELDS = {"grantee": "grantee_username", "partner": "customer"}
+
+
+def staff_role_choices() -> list[tuple[str, Any]]:
+    return [("", _("（不按角色）")), *((r.value, r.label) for r in Role if r in STAFF_ROLES)]
+
+
+class ConsentForm(forms.Form):
+    """Grant a staff user (by username) or a staff role access to a customer's contacts until
+    an expiry. The service checks one grantee, a staff grantee and a future expiry."""
+
+    customer = forms.ModelChoiceField(
+        label=_("客户"),
+        queryset=Customer.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    grantee_username = forms.CharField(
+        label=_("员工用户名"),
+        required=False,
+        max_length=150,
+        help_text=_("填写员工用户名，或选择下方的角色（二选一）。"),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+    grantee_role = forms.ChoiceField(
+        label=_("员工角色"),
+        required=False,
+        choices=staff_role_choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    expires_at = forms.DateTimeField(
+        label=_("到期时间"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(
+            attrs={"class": "form-control", "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+    note = forms.CharField(
+        label=_("备注"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args: Any, customers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if customers is not None:
+            self.fields["customer"].queryset = customers  # type: ignore[attr-defined]
+
+
+# --- strategic application (R-TIER-2) ---------------------------------------------------------
+
+
+class StrategicApplicationForm(forms.Form):
+    """Apply for strategic: the resources the partner brings and its plan."""
+
+    resources = forms.CharField(
+        label=_("可提供的资源"),
+        max_length=5000,
+        help_text=_("如独家行业或区域资源、政府或集团资源。"),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
+    )
+    plan = forms.CharField(
+        label=_("合作计划"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
     )

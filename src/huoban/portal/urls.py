@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import views, views_ledger, views_partner, views_projects
 
 app_name = "portal"
 
@@ -12,4 +12,42 @@ urlpatterns = [
     path("leads/new/name-check/", views.name_check, name="name_check"),
     path("leads/<int:lead_id>/", views.lead_detail, name="lead"),
     path("leads/<int:lead_id>/appeal/", views.lead_appeal, name="lead_appeal"),
+    # customers, projects, progress board
+    path("customers/", views_projects.customer_list, name="customers"),
+    path("customers/<int:customer_id>/", views_projects.customer_detail, name="customer"),
+    path("projects/", views_projects.project_list, name="projects"),
+    path("projects/<int:project_id>/", views_projects.project_detail, name="project"),
+    path(
+        "projects/<int:project_id>/milestones/",
+        views_projects.project_milestones,
+        name="project_milestones",
+    ),
+    # contact consents
+    path("consents/", views_partner.consent_list, name="consents"),
+    path("consents/grant/", views_partner.consent_grant, name="consent_grant"),
+    path("consents/<int:consent_id>/revoke/", views_partner.consent_revoke, name="consent_revoke"),
+    # ledger, statements, recruits
+    path("ledger/", views_ledger.ledger_list, name="ledger"),
+    path("ledger/verify/", views_ledger.ledger_verify, name="ledger_verify"),
+    path("statements/", views_ledger.statement_list, name="statements"),
+    # YYYY-MM, the month zero-padded as in the API's statement URLs.
+    re_path(
+        r"^statements/(?P<year>[0-9]{4})-(?P<month>[0-9]{2})/$",
+        views_ledger.statement_detail,
+        name="statement",
+    ),
+    re_path(
+        r"^statements/(?P<year>[0-9]{4})-(?P<month>[0-9]{2})\.pdf$",
+        views_ledger.statement_pdf,
+        name="statement_pdf",
+    ),
+    re_path(
+        r"^statements/(?P<year>[0-9]{4})-(?P<month>[0-9]{2})\.xlsx$",
+        views_ledger.statement_xlsx,
+        name="statement_xlsx",
+    ),
+    path("recruits/", views_ledger.recruits, name="recruits"),
+    # tier and the strategic application
+    path("tier/", views_partner.tier, name="tier"),
+    path("tier/apply/", views_partner.tier_apply, name="tier_apply"),
 ]

@@ -16,10 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huoban import clock
+from huoban.customers.models import Attribution
 from huoban.customers.services import match_customer, owner_of
 from huoban.errors import DomainError, NotFound, ValidationFailed
 from huoban.leads import services
 from huoban.leads.models import OPEN_STATUSES, Category, Lead, ReasonCode, Status
+from huoban.partners.models import Partner
+from huoban.projects.models import Project
+from huoban.projects.models import Status as ProjectStatus
 from huoban.web import (
     apply_errors,
     in_language,
@@ -30,6 +34,7 @@ from huoban.web import (
     status_counts,
 )
 
+from . import overview
 from .forms import ITEM_LABELS, LEAD_ERROR_FIELDS, AppealForm, LeadForm, item_choices
 
 RECENT = 5
@@ -45,11 +50,14 @@ def _lead_or_404(request: HttpRequest, lead_id: int) -> Lead:
 @partner_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The partner's start page: tier, leads by status, the latest leads."""
+    """The partner's start page: tier and progress, this year's earnings, what is due next,
+    leads by status, customers owned, projects in delivery, earnings by month."""
+    partner: Partner = request.user.partner  # type: ignore[union-attr,assignment]
     leads = services.visible_leads(request.user)
     counts = status_counts(
         leads.order_by().values("status").annotate(n=Count("id")), Status.choices
     )
+    year = clock.today().year
     return render(
         request,
         "portal/home.html",
@@ -59,6 +67,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "total": sum(n for _code, _label, n in counts),
             "recent": leads[:RECENT],
             "now": clock.now(),
+            "year": year,
+            "progress": overview.tier_progress(partner),
+            "earnings": overview.year_totals(partner, year),
+            "due_next": overview.due_next(partner),
+            "by_month": overview.earnings_by_month(partner, year),
+            "customers_owned": Attribution.objects.filter(partner=partner).count(),
+            "in_delivery": Project.objects.visible_to(request.user)
+            .filter(status=ProjectStatus.SIGNED)
+            .count(),
         },
     )
 

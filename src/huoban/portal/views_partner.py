@@ -1,0 +1,168 @@
+"""Portal: contact consents (R-ATT-7) and the tier page with the strategic application
+(R-TIER-2). Writes go through the services, which refuse an exited partner with 409
+(R-EXIT-1); the pages also hide their forms once the partner has exited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from huoban import clock
+from huoban.accounts.models import User
+from huoban.customers import services as customers
+from huoban.customers.models import ContactConsent, Customer
+from huoban.errors import DomainError, ValidationFailed
+from huoban.partners import tier_services
+from huoban.partners.models import ApplicationKind, Tier
+from huoban.web import apply_errors, in_language, mark_invalid, paginate, partner_required
+
+from . import overview
+from .forms import CONSENT_ERROR_FIELDS, ConsentForm, StrategicApplicationForm
+
+
+def _partner(request: HttpRequest) -> Any:
+    return request.user.partner  # type: ignore[union-attr]
+
+
+def _owned_customers(request: HttpRequest) -> Any:
+    """Only the customers the partner owns can have their contacts consented (R-ATT-7)."""
+    return Customer.objects.visible_to(request.user).filter(attribution__partner=_partner(request))
+
+
+def _consents_page(request: HttpRequest, form: ConsentForm, status: int = 200) -> HttpResponse:
+    partner = _partner(request)
+    consents = (
+        ContactConsent.objects.filter(partner=partner, customer__in=_owned_customers(request))
+        .select_related("customer", "grantee_user")
+        .order_by("-granted_at", "-id")
+    )
+    return render(
+        request,
+        "portal/consents.html",
+        {
+            "nav": "customers",
+            "tab": "consents",
+            "page": paginate(request, consents),
+            "form": mark_invalid(form),
+            "now": clock.now(),
+            "read_only": partner.is_exited,
+        },
+        status=status,
+    )
+
+
+@partner_required
+@require_GET
+def consent_list(request: HttpRequest) -> HttpResponse:
+    """The consents the partner granted on its customers, and the grant form."""
+    form = ConsentForm(customers=_owned_customers(request))
+    return _consents_page(request, form)
+
+
+@partner_required
+@require_POST
+def consent_grant(request: HttpRequest) -> HttpResponse:
+    """Grant a staff user or role access to a customer's contacts until an expiry (R-ATT-7)."""
+    form = ConsentForm(request.POST, customers=_owned_customers(request))
+    if form.is_valid():
+        data = form.cleaned_data
+        username = data["grantee_username"].strip()
+        grantee = User.objects.filter(username=username).first() if username else None
+        if username and grantee is None:
+            form.add_error("grantee_username", _("用户不存在"))
+        else:
+            try:
+                customers.grant_consent(
+                    data["customer"],
+                    partner=_partner(request),
+                    grantee_user=grantee,
+                    grantee_role=data["grantee_role"],
+                    expires_at=data["expires_at"],
+                    actor=request.user,
+                    note=data["note"],
+                )
+            except ValidationFailed as e:
+                apply_errors(form, e, CONSENT_ERROR_FIELDS)
+            except DomainError as e:  # exited partner (409), role
+                form.add_error(None, in_language(e.message))
+            else:
+                messages.success(request, _("已授权。"))
+                return redirect("portal:consents")
+    return _consents_page(request, form, status=422)
+
+
+@partner_required
+@require_POST
+def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """Revoke a consent before its expiry (R-ATT-7); another partner's consent is 404."""
+    consent = (
+        ContactConsent.objects.filter(
+            pk=consent_id, partner=_partner(request), customer__in=_owned_customers(request)
+        )
+        .select_related("partner")
+        .first()
+    )
+    if consent is None:
+        raise Http404
+    try:
+        customers.revoke_consent(consent, request.user)
+    except DomainError as e:
+        messages.error(request, in_language(e.message))
+    else:
+        messages.success(request, _("授权已撤销。"))
+    return redirect("portal:consents")
+
+
+def _tier_page(
+    request: HttpRequest, form: StrategicApplicationForm, status: int = 200
+) -> HttpResponse:
+    partner = _partner(request)
+    applications = partner.tier_applications.filter(kind=ApplicationKind.STRATEGIC).order_by(
+        "-applied_at", "-id"
+    )
+    return render(
+        request,
+        "portal/tier.html",
+        {
+            "nav": "home",
+            "progress": overview.tier_progress(partner),
+            "history": partner.tier_history.order_by("-at", "-id")[:10],
+            "page": paginate(request, applications),
+            "form": mark_invalid(form),
+            "can_apply": not partner.is_exited and partner.tier != Tier.STRATEGIC,
+        },
+        status=status,
+    )
+
+
+@partner_required
+@require_GET
+def tier(request: HttpRequest) -> HttpResponse:
+    """The tier, the progress to the next one, its history and the strategic applications."""
+    return _tier_page(request, StrategicApplicationForm())
+
+
+@partner_required
+@require_POST
+def tier_apply(request: HttpRequest) -> HttpResponse:
+    """Apply for strategic (R-TIER-2); a newer application supersedes a pending one."""
+    form = StrategicApplicationForm(request.POST)
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            tier_services.apply_for_strategic(
+                request.user, resources=data["resources"], plan=data["plan"]
+            )
+        except ValidationFailed as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            form.add_error(None, in_language(e.message))
+        else:
+            messages.success(request, _("申请已提交，将在 5 个工作日内答复。"))
+            return redirect("portal:tier")
+    return _tier_page(request, form, status=422)

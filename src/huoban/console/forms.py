@@ -93,3 +93,141 @@ class SignatureForm(forms.Form):
             quote_min=data["quote_min"] if valid else None,
             quote_max=data["quote_max"] if valid else None,
         )
+
+
+def _input(label: StrOrPromise, required: bool = True, max_length: int = 200) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+def _date(label: StrOrPromise, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+    )
+
+
+class InboundForm(forms.Form):
+    """A customer's direct contact (R-ATT-5); the service asks for the referral answer (首问必确认)
+    when nobody owns the customer."""
+
+    name = _input(_("客户名称"))
+    uscc = _input(_("统一社会信用代码"), required=False, max_length=18)
+    referral_answer = forms.ChoiceField(
+        label=_("客户是否有引荐伙伴？"),
+        required=False,
+        choices=[("yes", _("有")), ("no", _("没有"))],
+        widget=forms.RadioSelect,
+    )
+    referring_partner_name = _input(_("客户提及的伙伴"), required=False)
+    note = _text(_("备注"), rows=2)
+
+
+class LinkForm(forms.Form):
+    """Link a related entity found later, by its name or USCC (R-ATT-6)."""
+
+    related = _input(_("关联主体名称或信用代码"))
+    kind = forms.ChoiceField(
+        label=_("关系"), choices=[], widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from huoban.customers.models import LinkKind
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = LinkKind.choices  # type: ignore[attr-defined]
+
+
+class ExitForm(forms.Form):
+    """A partner's exit (R-EXIT-1)."""
+
+    kind = forms.ChoiceField(
+        label=_("退出类型"), choices=[], widget=forms.Select(attrs={"class": "form-select"})
+    )
+    on = _date(_("退出日期"))
+    notice_on = _date(_("通知日期"), required=False)
+    note = _text(_("说明"), rows=2)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from huoban.partners.models import ExitKind
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = ExitKind.choices  # type: ignore[attr-defined]
+
+
+class MilestoneForm(forms.Form):
+    """One stage of the progress board (R-PROJ-3)."""
+
+    planned_on = _date(_("计划日期"), required=False)
+    actual_on = _date(_("实际日期"), required=False)
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[], widget=forms.Select(attrs={"class": "form-select"})
+    )
+    note = _text(_("备注"), rows=1)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from huoban.projects.models import MilestoneStatus
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["status"].choices = MilestoneStatus.choices  # type: ignore[attr-defined]
+
+
+class PaymentForm(forms.Form):
+    """A customer payment or refund (R-PROJ-4)."""
+
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=[], widget=forms.Select(attrs={"class": "form-select"})
+    )
+    amount = forms.DecimalField(
+        label=_("金额（元）"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(
+            attrs={"class": "form-control", "inputmode": "decimal", "step": "0.01"}
+        ),
+    )
+    received_on = _date(_("到账日"))
+    reference = _input(_("流水号"), max_length=100)
+    refund_of = _input(_("原回款流水号（退款时）"), required=False, max_length=100)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from huoban.projects.models import PaymentKind
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = PaymentKind.choices  # type: ignore[attr-defined]
+
+
+class AcceptForm(forms.Form):
+    """Acceptance 验收 (R-PROJ-5)."""
+
+    accepted_on = _date(_("验收日"))
+
+
+class CancelForm(forms.Form):
+    """Cancellation (R-PROJ-5)."""
+
+    cancelled_on = _date(_("取消日"))
+    reason = _text(_("取消原因"), rows=2, required=True)
+
+
+class PayoutForm(forms.Form):
+    """A payout of approved entries under one bank reference (R-LED-8)."""
+
+    bank_reference = _input(_("银行流水号"), max_length=100)
+    paid_on = _date(_("付款日"))
+
+
+class SettlementForm(forms.Form):
+    """The annual settlement of a finished year (R-LED-6)."""
+
+    year = forms.IntegerField(
+        label=_("年度"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )

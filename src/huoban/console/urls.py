@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import customers, partners, projects, views
 
 app_name = "console"
 
@@ -11,4 +11,28 @@ urlpatterns = [
     path("leads/<int:lead_id>/verdict/", views.lead_verdict, name="lead_verdict"),
     path("leads/<int:lead_id>/match/", views.lead_match, name="lead_match"),
     path("leads/<int:lead_id>/second-review/", views.lead_sign, name="lead_sign"),
+    path("customers/", customers.lookup, name="lookup"),
+    path("customers/inbound/", customers.record_inbound, name="inbound"),
+    path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+    path("customers/<int:customer_id>/reveal/", customers.customer_reveal, name="customer_reveal"),
+    path("customers/<int:customer_id>/link/", customers.customer_link, name="customer_link"),
+    path("partners/", partners.partner_list, name="partners"),
+    path("partners/<str:code>/", partners.partner_detail, name="partner"),
+    path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),
+    path("projects/", projects.project_list, name="projects"),
+    path("projects/board/", projects.project_board, name="board"),
+    path("projects/<int:project_id>/", projects.project_detail, name="project"),
+    path(
+        "projects/<int:project_id>/milestones/<str:stage>/",
+        projects.milestone_update,
+        name="milestone",
+    ),
+    path(
+        "projects/<int:project_id>/milestones/<str:stage>/edit/",
+        projects.milestone_edit,
+        name="milestone_edit",
+    ),
+    path("projects/<int:project_id>/payments/", projects.project_payment, name="project_payment"),
+    path("projects/<int:project_id>/accept/", projects.project_accept, name="project_accept"),
+    path("projects/<int:project_id>/cancel/", projects.project_cancel, name="project_cancel"),
 ]

@@ -1,0 +1,199 @@
+"""Customer lookup for inbound contact and the customer page (R-ATT-5, R-ATT-6, R-VIS-3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from huoban.accounts.models import Role
+from huoban.customers.models import Customer, CustomerLink, CustomerName, InboundContact
+from huoban.customers.services import (
+    contacts_for,
+    has_consent,
+    link_related,
+    match_customer,
+    owner_of,
+    record_inbound_contact,
+)
+from huoban.errors import DomainError, ValidationFailed
+from huoban.projects.models import Project
+from huoban.web import apply_errors, mark_invalid, paginate, query_without_page, staff_required
+
+from .common import refused
+from .forms import InboundForm, LinkForm
+
+CONTACTS_SHOWN = 20
+RECENT = 10
+
+
+def _lookup(request: HttpRequest, form: InboundForm, status: int = 200) -> HttpResponse:
+    """The lookup page: the form, what the registry says about the name typed, recent contacts."""
+    match = None
+    owner = None
+    name = (form.data.get("name") or "").strip() if form.is_bound else ""
+    uscc = (form.data.get("uscc") or "").strip() if form.is_bound else ""
+    if name:
+        try:
+            match = match_customer(name, uscc or None)
+        except ValidationFailed:
+            match = None
+        if match is not None and match.kind == "exact" and match.customer is not None:
+            owner = owner_of(match.customer)
+    recent = InboundContact.objects.select_related("customer", "routed_to", "recorded_by").order_by(
+        "-at", "-id"
+    )
+    return render(
+        request,
+        "console/lookup.html",
+        {
+            "nav": "customers",
+            "form": mark_invalid(form),
+            "match": match,
+            "owner": owner,
+            "searched": bool(name),
+            "page": paginate(request, recent),
+            "query": query_without_page(request),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Look a customer up when it contacts us directly (R-ATT-5): owned → name the owner."""
+    form = InboundForm(request.GET) if request.GET.get("name") else InboundForm()
+    if form.is_bound:
+        form.errors.clear()  # a lookup is not a submission: no "required" noise yet
+    return _lookup(request, form)
+
+
+@staff_required
+@require_POST
+def record_inbound(request: HttpRequest) -> HttpResponse:
+    """Record the contact: routed back to the owner, or with the 首问 answer (R-ATT-5)."""
+    form = InboundForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            inbound, _match = record_inbound_contact(
+                name=data["name"],
+                uscc=data["uscc"] or None,
+                referral_answer=data["referral_answer"],
+                referring_partner_name=data["referring_partner_name"],
+                note=data["note"],
+                actor=request.user,
+            )
+        except ValidationFailed as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            return _lookup(request, form, status=refused(request, e))
+        else:
+            if inbound.routed_to is not None:
+                messages.success(
+                    request,
+                    _("已登记来访并转回归属伙伴：%(partner)s（%(code)s）。")
+                    % {"partner": inbound.routed_to.name, "code": inbound.routed_to.code},
+                )
+            else:
+                messages.success(request, _("已登记来访（客户未归属任何伙伴）。"))
+            return redirect("console:lookup")
+    return _lookup(request, form, status=422)
+
+
+def _customer_or_404(request: HttpRequest, customer_id: int) -> Customer:
+    customer = Customer.objects.visible_to(request.user).filter(pk=customer_id).first()
+    if customer is None:
+        raise Http404
+    return customer
+
+
+def _customer_page(
+    request: HttpRequest,
+    customer: Customer,
+    *,
+    reveal: bool = False,
+    link_form: LinkForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    owner = owner_of(customer)
+    consent = owner is not None and has_consent(request.user, customer)
+    contacts = contacts_for(request.user, customer, reveal=reveal, limit=CONTACTS_SHOWN)
+    links = (
+        CustomerLink.objects.filter(Q(customer=customer) | Q(related=customer))
+        .select_related("customer", "related")
+        .order_by("id")[:RECENT]
+    )
+    user: Any = request.user
+    return render(
+        request,
+        "console/customer.html",
+        {
+            "nav": "customers",
+            "customer": customer,
+            "owner": owner,
+            "names": CustomerName.objects.filter(customer=customer).order_by("id")[:RECENT],
+            "links": links,
+            "contacts": contacts,
+            "masked": any(c["masked"] for c in contacts),
+            "consent": consent,
+            "revealed": reveal and consent,
+            "projects": Project.objects.filter(customer=customer)
+            .select_related("partner")
+            .order_by("-signed_on", "-id")[:RECENT],
+            "may_link": user.has_role(Role.OFFICER),
+            "link_form": mark_invalid(link_form or LinkForm()),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """A customer: names, owner, related entities, contacts masked for an owned customer."""
+    return _customer_page(request, _customer_or_404(request, customer_id))
+
+
+@staff_required
+@require_POST
+def customer_reveal(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Show the contacts in full when a consent covers the caller; the service audits it."""
+    customer = _customer_or_404(request, customer_id)
+    if owner_of(customer) is not None and not has_consent(request.user, customer):
+        messages.error(request, _("您没有该客户联系人的书面授权，联系方式保持脱敏。"))
+        return _customer_page(request, customer, status=403)
+    return _customer_page(request, customer, reveal=True)
+
+
+@staff_required
+@require_POST
+def customer_link(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Link a related entity (officer, admin); it inherits the owner (R-ATT-6)."""
+    customer = _customer_or_404(request, customer_id)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        text = form.cleaned_data["related"].strip()
+        try:
+            found = match_customer(text, text if len(text) == 18 and text.isalnum() else None)
+        except ValidationFailed:
+            found = match_customer(text, None)
+        if found.kind != "exact" or found.customer is None:
+            form.add_error("related", _("登记簿中没有该主体，请先核对名称。"))
+        else:
+            try:
+                link_related(customer, found.customer, form.cleaned_data["kind"], request.user)
+            except ValidationFailed as e:
+                apply_errors(form, e, {"related_id": "related"})
+            except DomainError as e:
+                return _customer_page(request, customer, link_form=form, status=refused(request, e))
+            else:
+                messages.success(request, _("已关联，关联主体继承归属。"))
+                return redirect("console:customer", customer_id=customer.pk)
+    return _customer_page(request, customer, link_form=form, status=422)

@@ -1,0 +1,164 @@
+"""Partner 360: the partner list and one partner's whole picture (SPEC §8, §9, R-VIS-2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from huoban.accounts.models import Role, User
+from huoban.commissions import ledger
+from huoban.commissions.models import LedgerEntry
+from huoban.customers.models import Attribution
+from huoban.errors import DomainError, ValidationFailed
+from huoban.leads.models import Lead
+from huoban.leads.models import Status as LeadStatus
+from huoban.partners.models import (
+    CompanyViolation,
+    Partner,
+    PartnerStatus,
+    PartnerViolation,
+    Tier,
+    TierChange,
+)
+from huoban.partners.violations import exit_partner
+from huoban.projects.models import Project
+from huoban.web import (
+    apply_errors,
+    in_language,
+    mark_invalid,
+    paginate,
+    query_without_page,
+    staff_required,
+    status_counts,
+)
+
+from .common import refused, sees_money
+from .forms import ExitForm
+
+RECENT = 10
+
+
+@staff_required
+@require_GET
+def partner_list(request: HttpRequest) -> HttpResponse:
+    """Every partner, searchable by code or name, filterable by tier."""
+    q = request.GET.get("q", "").strip()
+    tier = request.GET.get("tier", "")
+    partners = Partner.objects.visible_to(request.user).order_by("code")
+    if q:
+        partners = partners.filter(Q(code=q.upper()) | Q(name__contains=q))
+    if tier in Tier.values:
+        partners = partners.filter(tier=tier)
+    return render(
+        request,
+        "console/partners.html",
+        {
+            "nav": "partners",
+            "page": paginate(request, partners),
+            "query": query_without_page(request),
+            "q": q,
+            "tier": tier,
+            "tiers": Tier.choices,
+        },
+    )
+
+
+def _partner_or_404(request: HttpRequest, code: str) -> Partner:
+    partner = (
+        Partner.objects.visible_to(request.user)
+        .select_related("referrer", "account_manager")
+        .filter(code=code)
+        .first()
+    )
+    if partner is None:
+        raise Http404
+    return partner
+
+
+def _partner_page(
+    request: HttpRequest, partner: Partner, exit_form: ExitForm | None = None, status: int = 200
+) -> HttpResponse:
+    user: Any = request.user
+    money = sees_money(user)
+    lead_rows = (
+        Lead.objects.filter(partner=partner).order_by().values("status").annotate(n=Count("id"))
+    )
+    context: dict[str, Any] = {
+        "nav": "partners",
+        "partner": partner,
+        "users": User.objects.filter(partner=partner).order_by("username")[:RECENT],
+        "tier_history": TierChange.objects.filter(partner=partner)
+        .select_related("actor")
+        .order_by("-at", "-id")[:RECENT],
+        "lead_counts": status_counts(lead_rows, LeadStatus.choices),
+        "leads": Lead.objects.filter(partner=partner).order_by("-submitted_at", "-id")[:RECENT],
+        "customers": Attribution.objects.filter(partner=partner)
+        .select_related("customer")
+        .order_by("-since", "-id")[:RECENT],
+        "customer_count": Attribution.objects.filter(partner=partner).count(),
+        "projects": Project.objects.filter(partner=partner)
+        .select_related("customer")
+        .order_by("-signed_on", "-id")[:RECENT],
+        "project_count": Project.objects.filter(partner=partner).count(),
+        "violations": PartnerViolation.objects.filter(partner=partner).order_by(
+            "-occurred_on", "-id"
+        )[:RECENT],
+        "company_violations": CompanyViolation.objects.filter(partner=partner)
+        .select_related("project")
+        .order_by("-reported_at", "-id")[:RECENT],
+        "money": money,
+        "may_exit": user.has_role(Role.OFFICER) and partner.status != PartnerStatus.EXITED,
+        "exit_form": mark_invalid(exit_form or ExitForm()),
+    }
+    if money:
+        context["totals"] = ledger.totals(LedgerEntry.objects.filter(partner=partner))
+        context["chain_head"] = ledger.chain_head(partner)
+    return render(request, "console/partner.html", context, status=status)
+
+
+@staff_required
+@require_GET
+def partner_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """Partner 360: profile, users, tier history, leads, customers, projects, ledger (finance
+    and admin only, R-VIS-2), violations and exit."""
+    return _partner_page(request, _partner_or_404(request, code))
+
+
+@staff_required
+@require_POST
+def partner_exit(request: HttpRequest, code: str) -> HttpResponse:
+    """Record a partner's exit (officer, admin; R-EXIT-1) through the service."""
+    partner = _partner_or_404(request, code)
+    form = ExitForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = exit_partner(
+                partner,
+                data["kind"],
+                data["on"],
+                request.user,
+                data["note"],
+                notice_on=data["notice_on"],
+            )
+        except ValidationFailed as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            return _partner_page(request, partner, form, status=refused(request, e))
+        else:
+            messages.success(request, _("已记录退出。"))
+            for warning in result.warnings:
+                messages.warning(request, in_language(warning))
+            if result.in_flight:
+                messages.info(
+                    request,
+                    _("有 %(n)d 个在途项目需要交接。") % {"n": len(result.in_flight)},
+                )
+            return redirect("console:partner", code=partner.code)
+    return _partner_page(request, partner, form, status=422)

@@ -1,0 +1,342 @@
+"""Projects: list, board by stage, the project page with milestones, payments, acceptance and
+cancellation (SPEC §5). Money shown only to finance and admin (R-VIS-2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from huoban.accounts.models import Role
+from huoban.commissions.models import LedgerEntry
+from huoban.errors import DomainError, NotFound, ValidationFailed
+from huoban.projects import services
+from huoban.projects.models import (
+    CustomerPayment,
+    Milestone,
+    MilestoneStatus,
+    PaymentKind,
+    Project,
+    Stage,
+    Status,
+)
+from huoban.web import (
+    apply_errors,
+    hx,
+    mark_invalid,
+    paginate,
+    query_without_page,
+    staff_required,
+)
+
+from .common import refused, sees_money
+from .forms import AcceptForm, CancelForm, MilestoneForm, PaymentForm
+
+BOARD_COLUMN = 12
+DONE_STAGE = "done"
+
+
+def _with_stage(projects: QuerySet[Project]) -> QuerySet[Any]:
+    """Annotate each project's current stage: its first milestone not done (one subquery over
+    the (project, stage) unique index); every stage done reads as maintenance."""
+    first_open = (
+        Milestone.objects.filter(project=OuterRef("pk"))
+        .exclude(status=MilestoneStatus.DONE)
+        .order_by("position")
+        .values("stage")[:1]
+    )
+    return projects.annotate(current_stage=Subquery(first_open))
+
+
+def _stage_label(code: str | None) -> str:
+    return str(Stage(code).label) if code in Stage.values else str(Stage.MAINTENANCE.label)
+
+
+@staff_required
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    """Every project, newest signing first, filtered by status and partner."""
+    status = request.GET.get("status", "")
+    partner = request.GET.get("partner", "").strip()
+    projects: QuerySet[Any] = Project.objects.visible_to(request.user).select_related(
+        "partner", "customer"
+    )
+    if status in Status.values:
+        projects = projects.filter(status=status)
+    if partner:
+        projects = projects.filter(partner__code=partner)
+    projects = _with_stage(projects).order_by("-signed_on", "-id")
+    page = paginate(request, projects)
+    for project in page:
+        project.stage_label = _stage_label(project.current_stage)
+    return render(
+        request,
+        "console/projects.html",
+        {
+            "nav": "projects",
+            "page": page,
+            "query": query_without_page(request),
+            "status": status,
+            "partner": partner,
+            "statuses": Status.choices,
+            "money": sees_money(request.user),
+        },
+    )
+
+
+@staff_required
+@require_GET
+def project_board(request: HttpRequest) -> HttpResponse:
+    """Projects in delivery by current stage (R-PROJ-3): counts in one grouped query, the
+    latest few of each stage."""
+    signed = _with_stage(Project.objects.visible_to(request.user).filter(status=Status.SIGNED))
+    counts = {
+        row["current_stage"]: row["n"]
+        for row in signed.order_by().values("current_stage").annotate(n=Count("id"))
+    }
+    columns = []
+    for code, label in Stage.choices:
+        rows = list(
+            signed.filter(current_stage=code)
+            .select_related("partner", "customer")
+            .order_by("-signed_on", "-id")[:BOARD_COLUMN]
+        )
+        n = counts.get(code, 0) + (counts.get(None, 0) if code == Stage.MAINTENANCE else 0)
+        columns.append({"code": code, "label": label, "projects": rows, "count": n})
+    return render(request, "console/board.html", {"nav": "projects", "columns": columns})
+
+
+def _project_or_404(request: HttpRequest, project_id: int) -> Project:
+    try:
+        return services.get_visible(request.user, project_id)
+    except NotFound as e:
+        raise Http404 from e
+
+
+def _forms_for(user: Any) -> dict[str, bool]:
+    return {
+        "may_pay": user.has_role(Role.FINANCE),
+        "may_accept": user.has_role(Role.PM, Role.OFFICER),
+        "may_cancel": user.has_role(Role.PM, Role.OFFICER),
+        "may_edit_milestones": user.has_role(Role.PM, Role.OFFICER),
+    }
+
+
+def _project_page(
+    request: HttpRequest,
+    project: Project,
+    *,
+    payment_form: PaymentForm | None = None,
+    accept_form: AcceptForm | None = None,
+    cancel_form: CancelForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    money = sees_money(user)
+    context: dict[str, Any] = {
+        "nav": "projects",
+        "project": project,
+        "milestones": project.milestones.order_by("position"),
+        "payments": CustomerPayment.objects.filter(project=project)
+        .select_related("refund_of", "recorded_by")
+        .order_by("seq"),
+        "received": services.received(project),
+        "money": money,
+        "payment_form": mark_invalid(
+            payment_form or PaymentForm(initial={"kind": PaymentKind.PAYMENT})
+        ),
+        "accept_form": mark_invalid(accept_form or AcceptForm()),
+        "cancel_form": mark_invalid(cancel_form or CancelForm()),
+        "edit": request.GET.get("edit", ""),
+        **_forms_for(user),
+    }
+    if money:
+        context["earned"] = services.commission_earned(project)
+        context["entries"] = (
+            LedgerEntry.objects.filter(project=project).select_related("partner").order_by("id")
+        )
+    if context["edit"] in Stage.values and context["may_edit_milestones"]:
+        milestone = project.milestones.filter(stage=context["edit"]).first()
+        if milestone is not None:
+            context["milestone_form"] = _milestone_form(milestone)
+    return render(request, "console/project.html", context, status=status)
+
+
+@staff_required
+@require_GET
+def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    """One project: milestones, payments, acceptance, cancellation."""
+    return _project_page(request, _project_or_404(request, project_id))
+
+
+def _milestone_form(milestone: Milestone, data: Any = None) -> MilestoneForm:
+    return MilestoneForm(
+        data,
+        prefix=milestone.stage,
+        initial={
+            "planned_on": milestone.planned_on,
+            "actual_on": milestone.actual_on,
+            "status": milestone.status,
+            "note": milestone.note,
+        },
+    )
+
+
+def _milestone_row(
+    request: HttpRequest,
+    project: Project,
+    milestone: Milestone,
+    form: MilestoneForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "console/_milestone_row.html",
+        {
+            "project": project,
+            "m": milestone,
+            "milestone_form": mark_invalid(form) if form is not None else None,
+            "edit": milestone.stage if form is not None else "",
+            "may_edit_milestones": True,
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def milestone_edit(request: HttpRequest, project_id: int, stage: str) -> HttpResponse:
+    """The inline edit row for one stage (HTMX); without HTMX, the page with that row open."""
+    project = _project_or_404(request, project_id)
+    milestone = project.milestones.filter(stage=stage).first()
+    if milestone is None:
+        raise Http404
+    if not hx(request):
+        return redirect(f"{reverse('console:project', args=[project.pk])}?edit={stage}")
+    user: Any = request.user
+    if not user.has_role(Role.PM, Role.OFFICER):
+        return _milestone_row(request, project, milestone, status=403)
+    return _milestone_row(request, project, milestone, _milestone_form(milestone))
+
+
+@staff_required
+@require_POST
+def milestone_update(request: HttpRequest, project_id: int, stage: str) -> HttpResponse:
+    """Update one stage through the service; HTMX gets the row back, a browser the page."""
+    project = _project_or_404(request, project_id)
+    milestone = project.milestones.filter(stage=stage).first()
+    if milestone is None:
+        raise Http404
+    form = _milestone_form(milestone, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            milestone = services.update_milestone(
+                project.pk,
+                stage,
+                actor=request.user,
+                planned_on=data["planned_on"],
+                actual_on=data["actual_on"],
+                status=data["status"],
+                note=data["note"],
+            )
+        except ValidationFailed as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            status = refused(request, e)
+            if hx(request):
+                return _milestone_row(request, project, milestone, status=status)
+            return _project_page(request, project, status=status)
+        else:
+            if hx(request):
+                return _milestone_row(request, project, milestone)
+            messages.success(request, _("进度已更新。"))
+            return redirect("console:project", project_id=project.pk)
+    if hx(request):
+        return _milestone_row(request, project, milestone, form, status=422)
+    return _project_page(request, project, status=422)
+
+
+@staff_required
+@require_POST
+def project_payment(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Record a customer payment or refund (finance; R-PROJ-4). A reused reference with other
+    content answers 409 with the service's message."""
+    project = _project_or_404(request, project_id)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment, created, _outcomes = services.record_payment(
+                project.pk,
+                actor=request.user,
+                amount=data["amount"],
+                received_on=data["received_on"],
+                reference=data["reference"],
+                kind=data["kind"],
+                refund_of=data["refund_of"] or None,
+            )
+        except ValidationFailed as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            return _project_page(request, project, payment_form=form, status=refused(request, e))
+        else:
+            if created:
+                text = _("已登记回款流水 %(ref)s。") % {"ref": payment.reference}
+                messages.success(request, text)
+            else:
+                messages.info(request, _("该流水已登记过，内容一致，未重复记录。"))
+            return redirect("console:project", project_id=project.pk)
+    return _project_page(request, project, payment_form=form, status=422)
+
+
+@staff_required
+@require_POST
+def project_accept(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Record acceptance 验收 (pm, officer, admin; R-PROJ-5)."""
+    project = _project_or_404(request, project_id)
+    form = AcceptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.accept_project(
+                project.pk, actor=request.user, accepted_on=form.cleaned_data["accepted_on"]
+            )
+        except ValidationFailed as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            return _project_page(request, project, accept_form=form, status=refused(request, e))
+        else:
+            messages.success(request, _("已记录验收。"))
+            return redirect("console:project", project_id=project.pk)
+    return _project_page(request, project, accept_form=form, status=422)
+
+
+@staff_required
+@require_POST
+def project_cancel(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Cancel a project (pm, officer, admin; R-PROJ-5): what was credited stays."""
+    project = _project_or_404(request, project_id)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.cancel_project(
+                project.pk,
+                actor=request.user,
+                cancelled_on=data["cancelled_on"],
+                reason=data["reason"],
+            )
+        except ValidationFailed as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            return _project_page(request, project, cancel_form=form, status=refused(request, e))
+        else:
+            messages.success(request, _("项目已取消。"))
+            return redirect("console:project", project_id=project.pk)
+    return _project_page(request, project, cancel_form=form, status=422)

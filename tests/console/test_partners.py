@@ -1,0 +1,60 @@
+"""Partner 360: search, the partner page and exit (SPEC §8, §9, R-EXIT-1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from huoban.partners.models import Partner
+from tests.console.helpers import project_for
+from tests.portal.helpers import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_finds_a_partner_by_name_or_code(actors):
+    client = client_for(actors.presales)
+    page = client.get("/console/partners/", {"q": "贝塔"}).content.decode()
+    assert actors.beta.name in page
+    assert actors.alpha.name not in page
+    page = client.get("/console/partners/", {"q": actors.alpha.code.lower()}).content.decode()
+    assert actors.alpha.name in page
+
+
+def test_the_partner_page_shows_users_projects_and_tier(actors, today):
+    project = project_for(actors)
+    page = client_for(actors.officer).get(f"/console/partners/{actors.alpha.code}/")
+    html = page.content.decode()
+    assert actors.alice.username in html
+    assert project.title in html
+    assert "轻协同" in html
+
+
+def test_an_officer_records_an_exit(actors, today):
+    response = client_for(actors.officer).post(
+        f"/console/partners/{actors.alpha.code}/exit/",
+        {"kind": "mutual", "on": "2026-06-30", "note": "协商一致"},
+    )
+    assert response.status_code == 302
+    alpha = Partner.objects.get(pk=actors.alpha.pk)
+    assert alpha.status == "exited"
+    assert alpha.exit_kind == "mutual"
+
+
+def test_a_pm_sees_no_exit_form_and_cannot_exit_a_partner(actors, today):
+    url = f"/console/partners/{actors.alpha.code}/"
+    assert "记录退出" not in client_for(actors.pm).get(url).content.decode()
+    response = client_for(actors.pm).post(url + "exit/", {"kind": "mutual", "on": "2026-06-30"})
+    assert response.status_code == 403
+    assert Partner.objects.get(pk=actors.alpha.pk).status == "active"
+
+
+def test_exit_errors_show_in_place(actors, today):
+    response = client_for(actors.officer).post(
+        f"/console/partners/{actors.alpha.code}/exit/",
+        {"kind": "company_violation", "on": "2026-12-01", "note": "保留的说明"},
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "立即生效" in html
+    assert "保留的说明" in html
+    assert Partner.objects.get(pk=actors.alpha.pk).status == "active"

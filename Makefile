@@ -50,5 +50,15 @@ test-postgres: $(STAMP)
 		echo "== PostgreSQL not reachable at $(PG_URL): lane skipped (CI requires it) =="; \
 	fi
 
+## make bench: the benchmarks under bench/. They print figures (medians, ratios); nothing in them
+## asserts a time. BENCH_SCALE and BENCH_RUNS tune bench/pages.py; DATABASE_URL picks PostgreSQL.
+BENCH_SCALE ?= 100
+BENCH_RUNS ?= 7
+.PHONY: bench bench-pages
+bench: bench-pages
+
+bench-pages: $(STAMP)
+	$(BIN)/python bench/pages.py --scale $(BENCH_SCALE) --runs $(BENCH_RUNS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

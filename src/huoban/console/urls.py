@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import customers, partners, projects, views
+from . import customers, dashboard, finance, partners, projects, views
 
 app_name = "console"
 
@@ -35,4 +35,11 @@ urlpatterns = [
     path("projects/<int:project_id>/payments/", projects.project_payment, name="project_payment"),
     path("projects/<int:project_id>/accept/", projects.project_accept, name="project_accept"),
     path("projects/<int:project_id>/cancel/", projects.project_cancel, name="project_cancel"),
+    path("finance/", finance.approvals, name="finance"),
+    path("finance/approve/", finance.approve, name="approve"),
+    path("finance/payouts/", finance.payouts, name="payouts"),
+    path("finance/payouts/<str:code>/", finance.payout_create, name="payout_create"),
+    path("finance/settlement/", finance.settlement, name="settlement"),
+    path("finance/verify/", finance.verification, name="verify"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
 ]

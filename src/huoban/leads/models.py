@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from huoban.scoping import STAFF, caller_scope
+
 
 class Category(models.TextChoices):
     """The five scenario categories of seed 000 §二."""
@@ -83,15 +85,10 @@ class ReasonCode(models.TextChoices):
 class LeadQuerySet(models.QuerySet["Lead"]):
     def visible_to(self, user: Any) -> LeadQuerySet:
         """The one place leads are scoped to a caller (R-VIS-1): staff all, partners their own."""
-        from huoban.accounts.models import STAFF_ROLES, Role
-
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        scope = caller_scope(user)
+        if scope is None:
             return self.none()
-        if user.role in STAFF_ROLES:
-            return self
-        if user.role == Role.PARTNER and user.partner_id is not None:
-            return self.filter(partner_id=user.partner_id)
-        return self.none()
+        return self if scope == STAFF else self.filter(partner_id=scope)
 
 
 class Lead(models.Model):

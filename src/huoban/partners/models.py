@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from huoban.scoping import STAFF, caller_scope
+
 
 class PartnerKind(models.TextChoices):
     INDIVIDUAL = "individual", _("个人")
@@ -53,15 +55,10 @@ class ExitKind(models.TextChoices):
 class PartnerQuerySet(models.QuerySet["Partner"]):
     def visible_to(self, user: Any) -> PartnerQuerySet:
         """Staff see every partner; a partner user sees only its own partner (R-VIS-1)."""
-        from huoban.accounts.models import STAFF_ROLES, Role
-
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        scope = caller_scope(user)
+        if scope is None:
             return self.none()
-        if user.role in STAFF_ROLES:
-            return self
-        if user.role == Role.PARTNER and user.partner_id is not None:
-            return self.filter(pk=user.partner_id)
-        return self.none()
+        return self if scope == STAFF else self.filter(pk=scope)
 
 
 class Partner(models.Model):

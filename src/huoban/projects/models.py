@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from huoban.scoping import STAFF, caller_scope
+
 
 class Kind(models.TextChoices):
     NEW = "new", _("新签")
@@ -55,15 +57,10 @@ class PaymentKind(models.TextChoices):
 class ProjectQuerySet(models.QuerySet["Project"]):
     def visible_to(self, user: Any) -> ProjectQuerySet:
         """Staff see every project; a partner user only its own partner's (R-VIS-1)."""
-        from huoban.accounts.models import STAFF_ROLES, Role
-
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        scope = caller_scope(user)
+        if scope is None:
             return self.none()
-        if user.role in STAFF_ROLES:
-            return self
-        if user.role == Role.PARTNER and user.partner_id is not None:
-            return self.filter(partner_id=user.partner_id)
-        return self.none()
+        return self if scope == STAFF else self.filter(partner_id=scope)
 
 
 class Project(models.Model):

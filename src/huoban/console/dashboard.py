@@ -1,0 +1,191 @@
+"""The programme dashboard (SPEC §4, §5, §7, §8, R-ATT-5): every figure is a grouped query in
+the database; commission figures only for finance and admin (R-VIS-2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from huoban import clock
+from huoban.commissions.models import EntryStatus, LedgerEntry
+from huoban.customers.services import inbound_report
+from huoban.leads.models import Lead
+from huoban.leads.services import sla_report
+from huoban.money import ZERO, cny
+from huoban.partners.models import Partner, PartnerStatus, Tier
+from huoban.projects.models import Project, Status
+from huoban.web import staff_required
+
+from .common import sees_money
+
+
+def _month_start(year: int, month: int) -> dt.datetime:
+    return dt.datetime(year, month, 1, tzinfo=clock.local_tz())
+
+
+def _months(year: int) -> list[tuple[str, dt.datetime, dt.datetime]]:
+    """(label "YYYY-MM", start, end) of every month of ``year`` up to the current month."""
+    today = clock.today()
+    last = 12 if year < today.year else today.month
+    months = []
+    for m in range(1, last + 1):
+        end = _month_start(year + 1, 1) if m == 12 else _month_start(year, m + 1)
+        months.append((f"{year}-{m:02d}", _month_start(year, m), end))
+    return months
+
+
+def _key(moment: Any) -> str:
+    return f"{moment.year}-{moment.month:02d}"
+
+
+def _year(request: HttpRequest) -> int:
+    today = clock.today()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        return today.year
+    return year if 2000 <= year <= today.year else today.year
+
+
+@staff_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Lead volume and SLA, signed volume by month and tier, commission owed and paid, partners
+    by tier, inbound contacts routed back — for one year, by month."""
+    year = _year(request)
+    months = _months(year)
+    start, end = _month_start(year, 1), _month_start(year + 1, 1)
+    tz = clock.local_tz()
+
+    lead_counts = {
+        _key(row["m"]): row["n"]
+        for row in Lead.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .annotate(m=TruncMonth("submitted_at", tzinfo=tz))
+        .values("m")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    signed = Project.objects.filter(signed_on__year=year).exclude(status=Status.CANCELLED)
+    signed_by_month = {
+        _key(row["m"]): row["s"]
+        for row in signed.annotate(m=TruncMonth("signed_on"))
+        .values("m")
+        .annotate(s=Sum("contract_amount"))
+        .order_by()
+    }
+    tier_labels = dict(Tier.choices)
+    signed_by_tier = {
+        row["tier_at_signing"]: (row["s"], row["n"])
+        for row in signed.values("tier_at_signing")
+        .annotate(s=Sum("contract_amount"), n=Count("id"))
+        .order_by()
+    }
+    partner_tiers = {
+        row["tier"]: row["n"]
+        for row in Partner.objects.filter(status=PartnerStatus.ACTIVE)
+        .values("tier")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+
+    lead_rows = []
+    inbound_rows = []
+    for label, m_start, m_end in months:
+        sla = sla_report(m_start, m_end)
+        lead_rows.append(
+            {
+                "month": label,
+                "submitted": lead_counts.get(label, 0),
+                "judged": sla["judged"],
+                "on_time": sla["judged_on_time"],
+                "overdue_open": sla["overdue_open"],
+                "compliance": sla["compliance_percent"],
+            }
+        )
+        first = m_start.date()
+        last = (m_end - dt.timedelta(days=1)).date()
+        inbound = inbound_report(first, last)
+        inbound_rows.append({"month": label, **inbound})
+    year_sla = sla_report(start, end)
+    year_inbound = inbound_report(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    signed_amounts = [cny(signed_by_month.get(label) or ZERO) for label, _s, _e in months]
+    signed_rows = [
+        {"month": label, "amount": amount}
+        for (label, _s, _e), amount in zip(months, signed_amounts, strict=True)
+    ]
+    tier_rows = [
+        {
+            "tier": code,
+            "label": str(tier_labels[code]),
+            "amount": cny(signed_by_tier.get(code, (ZERO, 0))[0] or ZERO),
+            "projects": signed_by_tier.get(code, (ZERO, 0))[1],
+            "partners": partner_tiers.get(code, 0),
+        }
+        for code in Tier.values
+    ]
+
+    money = sees_money(request.user)
+    commission: dict[str, Any] | None = None
+    if money:
+        by_status = {
+            row["status"]: row["s"] or ZERO
+            for row in LedgerEntry.objects.filter(effective=True)
+            .values("status")
+            .annotate(s=Sum("amount"))
+            .order_by()
+        }
+        earned = sum(by_status.values(), ZERO)
+        paid = by_status.get(EntryStatus.PAID, ZERO)
+        commission = {
+            "earned": cny(earned),
+            "paid": cny(paid),
+            "owed": cny(earned - paid),
+            "pending": cny(by_status.get(EntryStatus.PENDING, ZERO)),
+            "approved": cny(by_status.get(EntryStatus.APPROVED, ZERO)),
+        }
+
+    chart_data = {
+        "months": [label for label, _s, _e in months],
+        "leads": [r["submitted"] for r in lead_rows],
+        "compliance": [
+            float(r["compliance"]) if r["compliance"] is not None else None for r in lead_rows
+        ],
+        "signed": [str(r["amount"]) for r in signed_rows],
+        "tiers": [r["label"] for r in tier_rows],
+        "signed_by_tier": [str(r["amount"]) for r in tier_rows],
+        "partners_by_tier": [r["partners"] for r in tier_rows],
+        "inbound": [r["total"] for r in inbound_rows],
+        "routed_back": [r["routed_back"] for r in inbound_rows],
+        "commission": (
+            {k: str(v) for k, v in commission.items() if k in {"paid", "owed"}}
+            if commission
+            else None
+        ),
+    }
+    return render(
+        request,
+        "console/dashboard.html",
+        {
+            "nav": "dashboard",
+            "year": year,
+            "years": list(range(clock.today().year, clock.today().year - 4, -1)),
+            "lead_rows": lead_rows,
+            "signed_rows": signed_rows,
+            "signed_total": cny(sum(signed_amounts, Decimal("0"))),
+            "tier_rows": tier_rows,
+            "inbound_rows": inbound_rows,
+            "year_sla": year_sla,
+            "year_inbound": year_inbound,
+            "money": money,
+            "commission": commission,
+            "chart_data": chart_data,
+        },
+    )

@@ -1,0 +1,244 @@
+"""Finance: entries to approve, payouts, the annual settlement and ledger verification
+(R-LED-2, R-LED-3, R-LED-6, R-LED-8). Finance and admin only (R-VIS-2); other staff get 403."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from huoban import clock
+from huoban.accounts.models import Role
+from huoban.commissions import ledger
+from huoban.commissions.models import EntryStatus, LedgerEntry, Payout
+from huoban.commissions.settlement import settle_year
+from huoban.errors import DomainError, ValidationFailed
+from huoban.partners.models import Partner
+from huoban.web import (
+    View,
+    apply_errors,
+    in_language,
+    mark_invalid,
+    paginate,
+    query_without_page,
+    staff_required,
+)
+
+from .common import refused
+from .forms import PayoutForm, SettlementForm
+
+
+def finance_required(view: View) -> View:
+    """Staff without finance (or admin) get a 403 page that says why (R-VIS-2)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user: Any = request.user
+        if not user.has_role(Role.FINANCE):
+            return render(
+                request,
+                "console/forbidden.html",
+                {"nav": "finance", "reason": _("佣金与付款信息仅财务和管理员可见。")},
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    return staff_required(wrapper)
+
+
+def _entry_ids(request: HttpRequest) -> list[int]:
+    return [int(v) for v in request.POST.getlist("entry_ids") if v.isdigit()]
+
+
+@finance_required
+@require_GET
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Pending entries, oldest earned first (R-LED-2)."""
+    entries = (
+        LedgerEntry.objects.filter(status=EntryStatus.PENDING)
+        .select_related("partner", "project")
+        .order_by("earned_on", "id")
+    )
+    pending = entries.aggregate(n=Count("id"), s=Sum("amount"))
+    return render(
+        request,
+        "console/finance_approvals.html",
+        {
+            "nav": "finance",
+            "tab": "approvals",
+            "page": paginate(request, entries),
+            "query": query_without_page(request),
+            "pending": pending,
+        },
+    )
+
+
+@finance_required
+@require_POST
+def approve(request: HttpRequest) -> HttpResponse:
+    """Approve the selected pending entries through the service, one by one."""
+    ids = _entry_ids(request)
+    if not ids:
+        messages.error(request, _("请至少选择一条。"))
+        return redirect("console:finance")
+    done = 0
+    for entry_id in ids:
+        try:
+            entry = ledger.approve_entry(entry_id, request.user)
+        except DomainError as e:
+            messages.error(request, f"#{entry_id}: {in_language(e.message)}")
+        else:
+            done += entry.status == EntryStatus.APPROVED
+    if done:
+        messages.success(request, _("已审批 %(n)d 条。") % {"n": done})
+    return redirect("console:finance")
+
+
+def _payouts_page(
+    request: HttpRequest,
+    partner: Partner | None,
+    form: PayoutForm | None = None,
+    selected: list[int] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    approved = LedgerEntry.objects.filter(status=EntryStatus.APPROVED, effective=True)
+    by_partner = (
+        approved.order_by("partner__code")
+        .values("partner__code", "partner__name")
+        .annotate(n=Count("id"), s=Sum("amount"))
+    )
+    context: dict[str, Any] = {
+        "nav": "finance",
+        "tab": "payouts",
+        "by_partner": by_partner[:50],
+        "partner": partner,
+        "form": mark_invalid(form or PayoutForm(initial={"paid_on": clock.today()})),
+        "selected": set(selected or []),
+        "page": paginate(
+            request,
+            Payout.objects.select_related("partner", "created_by").order_by("-paid_on", "-id"),
+        ),
+        "query": query_without_page(request),
+    }
+    if partner is not None:
+        context["entries"] = (
+            approved.filter(partner=partner).select_related("project").order_by("earned_on", "id")
+        )
+    return render(request, "console/finance_payouts.html", context, status=status)
+
+
+def _partner(code: str) -> Partner:
+    partner = Partner.objects.filter(code=code).first()
+    if partner is None:
+        raise Http404
+    return partner
+
+
+@finance_required
+@require_GET
+def payouts(request: HttpRequest) -> HttpResponse:
+    """Approved entries by partner; choose a partner, tick entries, pay (R-LED-8)."""
+    code = request.GET.get("partner", "")
+    return _payouts_page(request, _partner(code) if code else None)
+
+
+@finance_required
+@require_POST
+def payout_create(request: HttpRequest, code: str) -> HttpResponse:
+    """Create a payout with a bank reference over the ticked approved entries; no fee."""
+    partner = _partner(code)
+    form = PayoutForm(request.POST)
+    ids = _entry_ids(request)
+    if form.is_valid():
+        try:
+            payout, created = ledger.create_payout(
+                partner,
+                actor=request.user,
+                bank_reference=form.cleaned_data["bank_reference"],
+                paid_on=form.cleaned_data["paid_on"],
+                entry_ids=ids,
+            )
+        except ValidationFailed as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            return _payouts_page(request, partner, form, ids, status=refused(request, e))
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("已付款 ¥%(total)s（%(ref)s）。")
+                    % {"total": payout.total, "ref": payout.bank_reference},
+                )
+            else:
+                messages.info(request, _("该银行流水已登记过，未重复付款。"))
+            return redirect("console:payouts")
+    return _payouts_page(request, partner, form, ids, status=422)
+
+
+@finance_required
+@require_http_methods(["GET", "POST"])
+def settlement(request: HttpRequest) -> HttpResponse:
+    """Run the annual settlement of a finished year and show its lines (R-LED-6)."""
+    results = None
+    status = 200
+    if request.method == "POST":
+        form = SettlementForm(request.POST)
+        if form.is_valid():
+            try:
+                results = settle_year(form.cleaned_data["year"], actor=request.user)
+            except ValidationFailed as e:
+                apply_errors(form, e)
+                status = 422
+            except DomainError as e:
+                status = refused(request, e)
+            else:
+                created = sum(1 for r in results if r.created)
+                messages.success(
+                    request,
+                    _("%(year)d 年度结算完成：新增 %(n)d 条年度奖励。")
+                    % {"year": form.cleaned_data["year"], "n": created},
+                )
+        else:
+            status = 422
+    else:
+        form = SettlementForm(initial={"year": clock.today().year - 1})
+    rows = [r for r in results if r.performance > 0] if results is not None else None
+    return render(
+        request,
+        "console/finance_settlement.html",
+        {"nav": "finance", "tab": "settlement", "form": mark_invalid(form), "results": rows},
+        status=status,
+    )
+
+
+@finance_required
+@require_http_methods(["GET", "POST"])
+def verification(request: HttpRequest) -> HttpResponse:
+    """Verify every partner's hash chain (R-LED-3): ok, or the first bad entry."""
+    results = None
+    names: dict[str, str] = {}
+    if request.method == "POST":
+        results = ledger.verify_ledger()
+        names = dict(
+            Partner.objects.filter(code__in=[r.partner_code for r in results]).values_list(
+                "code", "name"
+            )
+        )
+    return render(
+        request,
+        "console/finance_verify.html",
+        {
+            "nav": "finance",
+            "tab": "verify",
+            "results": results,
+            "rows": [(r, names.get(r.partner_code, "")) for r in results or []],
+            "bad": sum(1 for r in results if not r.result.ok) if results else 0,
+            "combined": ledger.combined_head(results) if results else "",
+        },
+    )

@@ -111,3 +111,27 @@ def test_a_duplicate_answer_names_no_owner(actors, api_client):
 def test_pagination_is_bounded(actors, api_client):
     status, body = api_client.as_(actors.officer).get("leads?page_size=1000")
     assert status == 422 and "page_size" in body["detail"]
+
+
+def test_the_list_marks_waiting_leads_without_a_query_per_row(actors, api_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_client.as_(actors.alice)
+    client.post("leads", api_lead_body("甲公司"))
+    api_client.as_(actors.bob).post("leads", api_lead_body("甲公司"))  # waits behind alice's
+    for i in range(5):
+        api_client.as_(actors.bob).post("leads", api_lead_body(f"乙{i}号公司"))
+    officer = api_client.as_(actors.officer)
+    with CaptureQueriesContext(connection) as few:
+        status, page = officer.get("leads?page_size=2")
+    with CaptureQueriesContext(connection) as many:
+        status, page = officer.get("leads?page_size=50")
+    assert status == 200 and page["count"] == 7
+    assert len(many) == len(few)  # the page size does not add queries
+    waiting = {
+        item["customer_name"]: item["waiting"]
+        for item in page["items"]
+        if item["partner_code"] == actors.beta.code
+    }
+    assert waiting["甲公司"] is True and waiting["乙0号公司"] is False

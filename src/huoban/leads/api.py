@@ -132,6 +132,8 @@ def render(lead: Lead, *, waiting: bool | None = None) -> dict[str, Any]:
     from huoban import clock
 
     if waiting is None:
+        waiting = getattr(lead, "waiting", None)
+    if waiting is None:
         waiting = lead.status == Status.PENDING and services.blocking_lead(lead) is not None
     return {
         "id": lead.pk,
@@ -198,7 +200,7 @@ def submit(request: HttpRequest, payload: LeadIn) -> Answer[dict[str, Any]]:
 def list_leads(request: HttpRequest, filters: Query[LeadFilter]) -> dict[str, Any]:
     from huoban import clock
 
-    qs = services.visible_leads(request.user).select_related("partner")
+    qs = services.with_waiting(services.visible_leads(request.user).select_related("partner"))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.overdue:

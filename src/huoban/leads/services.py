@@ -10,7 +10,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from huoban import clock
 from huoban.access import require_active_partner, require_partner_user, require_role
@@ -208,6 +218,26 @@ def blocking_lead(lead: Lead) -> Lead | None:
         )
         .order_by("submitted_at", "pk")
         .first()
+    )
+
+
+def with_waiting(leads: QuerySet[Lead]) -> QuerySet[Lead]:
+    """Annotate each lead with `waiting` (R-ATT-3) in the same query: the per-row
+    :func:`blocking_lead` made list pages one query per row."""
+    earlier = (
+        Lead.objects.filter(customer_id=OuterRef("customer_id"), status__in=OPEN_STATUSES)
+        .exclude(partner_id=OuterRef("partner_id"))
+        .filter(
+            Q(submitted_at__lt=OuterRef("submitted_at"))
+            | Q(submitted_at=OuterRef("submitted_at"), pk__lt=OuterRef("pk"))
+        )
+    )
+    return leads.annotate(
+        waiting=Case(
+            When(Q(status=Status.PENDING) & Exists(earlier), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
     )
 
 

@@ -220,6 +220,7 @@ class ConsentForm(forms.Form):
     customer = forms.ModelChoiceField(
         label=_("客户"),
         queryset=Customer.objects.none(),
+        empty_label=_("请选择客户"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     grantee_username = forms.CharField(

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,8 @@ from huoban.web import apply_errors, in_language, mark_invalid, paginate, partne
 
 from . import overview
 from .forms import CONSENT_ERROR_FIELDS, ConsentForm, StrategicApplicationForm
+
+DEFAULT_CONSENT_DAYS = 90
 
 
 def _partner(request: HttpRequest) -> Any:
@@ -60,7 +63,12 @@ def _consents_page(request: HttpRequest, form: ConsentForm, status: int = 200) -
 @require_GET
 def consent_list(request: HttpRequest) -> HttpResponse:
     """The consents the partner granted on its customers, and the grant form."""
-    form = ConsentForm(customers=_owned_customers(request))
+    # A written consent usually covers a phase of the deal: 90 days unless the partner says so.
+    until = (clock.now() + dt.timedelta(days=DEFAULT_CONSENT_DAYS)).astimezone(clock.local_tz())
+    form = ConsentForm(
+        customers=_owned_customers(request),
+        initial={"expires_at": until.replace(hour=18, minute=0, second=0, microsecond=0)},
+    )
     return _consents_page(request, form)
 
 

@@ -34,3 +34,11 @@ def role_label(code: str) -> str:
     from huoban.accounts.models import Role
 
     return str(Role(code).label) if code in Role.values else code
+
+
+@register.filter
+def own_language(text: str) -> str:
+    """Each "中文 / English" line of a stored explanation or reason, in the user's language."""
+    from huoban.web import in_language
+
+    return "\n".join(in_language(line) for line in (text or "").splitlines())

@@ -164,3 +164,21 @@ def test_the_list_and_board_show_the_project_at_its_stage(actors, today):
     assert "需求梳理" in listing
     board = client_for(actors.pm).get("/console/projects/board/").content.decode()
     assert f"/console/projects/{project.pk}/" in board
+
+
+def test_the_milestone_form_shows_stored_dates_in_iso_for_the_date_input(actors, today):
+    from huoban.projects.services import update_milestone
+
+    project = project_for(actors)
+    update_milestone(
+        project.pk, "solution", actor=actors.pm, planned_on=today.replace(month=7, day=15)
+    )
+    html = (
+        client_for(actors.pm)
+        .get(
+            f"/console/projects/{project.pk}/milestones/solution/edit/",
+            headers={"HX-Request": "true"},
+        )
+        .content.decode()
+    )
+    assert 'value="2026-07-15"' in html

@@ -108,7 +108,8 @@ def _date(label: StrOrPromise, required: bool = True) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+        # ISO format: a type="date" input shows nothing for a localised value.
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -122,7 +123,7 @@ class InboundForm(forms.Form):
         label=_("客户是否有引荐伙伴？"),
         required=False,
         choices=[("yes", _("有")), ("no", _("没有"))],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     referring_partner_name = _input(_("客户提及的伙伴"), required=False)
     note = _text(_("备注"), rows=2)

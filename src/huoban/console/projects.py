@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from huoban.accounts.models import Role
 from huoban.commissions.models import LedgerEntry
 from huoban.errors import DomainError, NotFound, ValidationFailed
+from huoban.partners.models import Tier
 from huoban.projects import services
 from huoban.projects.models import (
     CustomerPayment,
@@ -147,6 +148,7 @@ def _project_page(
         .select_related("refund_of", "recorded_by")
         .order_by("seq"),
         "received": services.received(project),
+        "tier_label": dict(Tier.choices).get(project.tier_at_signing, project.tier_at_signing),
         "money": money,
         "payment_form": mark_invalid(
             payment_form or PaymentForm(initial={"kind": PaymentKind.PAYMENT})

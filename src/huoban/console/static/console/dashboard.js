@@ -29,7 +29,7 @@ document.addEventListener("DOMContentLoaded", function () {
       yAxis: [{ type: "value", axisLabel: { formatter: function (v) { return v >= 10000 ? (zh ? (v / 10000) + "万" : (v / 1000) + "k") : v; } } }, { type: "value", minInterval: 1 }],
       series: [
         { name: t("签约额", "Signed"), type: "bar", data: num(data.signed_by_tier), itemStyle: { color: "#6f42c1" } },
-        { name: t("伙伴数", "Partners"), type: "line", yAxisIndex: 1, data: data.partners_by_tier, itemStyle: { color: "#fd7e14" } }
+        { name: t("伙伴数", "Partners"), type: "bar", yAxisIndex: 1, data: data.partners_by_tier, itemStyle: { color: "#fd7e14" } }
       ]
     },
     inbound: {

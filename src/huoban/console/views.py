@@ -46,7 +46,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     a lead waiting behind an earlier one on the same customer is marked (R-ATT-3)."""
     now = clock.now()
     view = request.GET.get("view", "open")
-    leads = services.visible_leads(request.user).select_related("partner")
+    leads = services.with_waiting(services.visible_leads(request.user).select_related("partner"))
     if view == "overdue":
         leads = leads.filter(status__in=OPEN_STATUSES, sla_due_at__lt=now).order_by("sla_due_at")
     elif view == "all":
@@ -59,7 +59,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "lead": lead,
             "overdue": lead.status in OPEN_STATUSES and lead.sla_due_at < now,
-            "waiting": lead.status == Status.PENDING and services.blocking_lead(lead) is not None,
+            "waiting": lead.waiting,
         }
         for lead in page
     ]

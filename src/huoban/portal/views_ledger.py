@@ -21,7 +21,7 @@ from huoban import clock
 from huoban.commissions import ledger, statements
 from huoban.commissions.models import EntryKind, LedgerEntry
 from huoban.errors import ValidationFailed
-from huoban.web import hx, paginate, partner_required, query_without_page
+from huoban.web import PAGE_SIZE, hx, paginate, partner_required, query_without_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -122,12 +122,23 @@ def _statement(request: HttpRequest, year: str, month: str) -> statements.Statem
 @partner_required
 @require_GET
 def statement_detail(request: HttpRequest, year: str, month: str) -> HttpResponse:
-    """One month's statement (R-LED-9): opening, entries, payouts, closing, chain head."""
+    """One month's statement (R-LED-9): opening, entries, payouts, closing, chain head.
+
+    The totals come from the whole statement; the entries are paged, since rendering each
+    explanation is what made a busy month slow (bench/pages.py). Downloads keep every entry.
+    """
     statement = _statement(request, year, month)
+    page = Paginator(statement.entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/statement_detail.html",
-        {"nav": "money", "tab": "statements", "s": statement},
+        {
+            "nav": "money",
+            "tab": "statements",
+            "s": statement,
+            "page": page,
+            "query": query_without_page(request),
+        },
     )
 
 

@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/huoban
 PYTEST_ARGS ?=
 export HUOBAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test lint typecheck migrations-check test-sqlite test-postgres install clean
+.PHONY: demo test lint typecheck migrations-check test-sqlite test-postgres browser-deps install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,23 @@ demo: $(STAMP)
 	$(BIN)/huoban demo --port 8000
 
 ## make test: lint, type-check, migrations check, the suite on SQLite and (when reachable) PostgreSQL
-test: $(STAMP) lint typecheck migrations-check test-sqlite test-postgres
+test: $(STAMP) browser-deps lint typecheck migrations-check test-sqlite test-postgres
+
+# The browser tests drive Debian's Chromium (Playwright never downloads one). Installed here when
+# missing and we are root; otherwise they skip, unless HUOBAN_REQUIRE_BROWSER=1 (CI).
+CHROMIUM ?= /usr/bin/chromium
+browser-deps:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "== installing Debian's chromium for the browser tests =="; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "== $(CHROMIUM) missing and not root: browser tests will skip (apt-get install chromium) =="; \
+	fi
+
+# Each lane: the suite in parallel without the browser tests, then the browser tests (marker
+# "browser") in one process: one live server, one Chromium. Exit 5 = PYTEST_ARGS selected none.
+BROWSER_PYTEST = $(BIN)/pytest -p no:xdist -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
@@ -34,16 +50,20 @@ typecheck: $(STAMP)
 migrations-check: $(STAMP)
 	HUOBAN_DATA_DIR=$$(mktemp -d) $(BIN)/huoban manage makemigrations --check --dry-run
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) browser-deps
 	@echo "== test suite on SQLite =="
-	HUOBAN_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	HUOBAN_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	@echo "== browser tests on SQLite =="
+	HUOBAN_DATA_DIR=$$(mktemp -d) $(BROWSER_PYTEST)
 
 # The PostgreSQL lane runs when a server answers at PG_URL; HUOBAN_REQUIRE_PG=1 (CI) makes a
 # missing server an error instead of a skip.
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) browser-deps
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== test suite on PostgreSQL =="; \
-		HUOBAN_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS); \
+		HUOBAN_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS) && \
+		echo "== browser tests on PostgreSQL ==" && \
+		{ HUOBAN_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_URL) $(BROWSER_PYTEST); }; \
 	elif [ "$$HUOBAN_REQUIRE_PG" = "1" ]; then \
 		echo "PostgreSQL is required (HUOBAN_REQUIRE_PG=1) but $(PG_URL) does not answer"; exit 1; \
 	else \

@@ -4,43 +4,19 @@ recorded once and earns one set of entries (the project row lock serialises them
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from huoban import clock
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
 from huoban.projects import services
 from huoban.projects.models import CustomerPayment
+from tests.concurrency import run_together
 from tests.projects.helpers import TODAY, sign
-
-
-def run_together(*calls: Callable[[], Any]) -> list[Any]:
-    """Run each call in its own thread (its own connection), released together."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            with clock.frozen(TODAY):
-                results[i] = call()
-        except Exception as exc:  # the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -63,7 +39,7 @@ def test_the_same_payment_posted_twice_at_once_is_recorded_once(actors):
             reference="HK-001",
         )
 
-    results = run_together(post, post)
+    results = run_together(post, post, at=TODAY)
     assert all(isinstance(r, tuple) for r in results), results
     assert sorted(created for _p, created, _o in results) == [False, True]
     assert CustomerPayment.objects.filter(project=project).count() == 1

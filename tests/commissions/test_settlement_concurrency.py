@@ -3,44 +3,20 @@ bonus once (the partner's chain lock and the (partner, event_key) constraint).""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from huoban import clock
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
 from huoban.commissions.settlement import settle_year
+from tests.concurrency import run_together
 from tests.projects.helpers import ensure_policy_v1, sign
 
 from .test_settlement import SETTLING_DAY, SIGNING_DAY, D
-
-
-def run_together(*calls: Callable[[], Any]) -> list[Any]:
-    """Run each call in its own thread (its own connection), released together."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            with clock.frozen(SETTLING_DAY):
-                results[i] = call()
-        except Exception as exc:  # the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -57,7 +33,7 @@ def test_two_settlements_at_once_write_each_bonus_once(actors):
     def settle() -> Any:
         return settle_year(2026, actor=actors.finance)
 
-    results = run_together(settle, settle)
+    results = run_together(settle, settle, at=SETTLING_DAY)
     assert all(isinstance(r, list) for r in results), results
     created = [r.created for run in results for r in run if r.entry is not None]
     assert sorted(created) == [False, False, True, True]

@@ -3,40 +3,17 @@ same moment from two connections, and exactly one ends up owning it."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from huoban.customers.models import Attribution, Customer
 from huoban.errors import Conflict
 from huoban.leads.models import Lead, Status
+from tests.concurrency import run_together
 
 from .helpers import judge, submit
-
-
-def run_together(*calls: Callable[[], Any]) -> list[Any]:
-    """Run each call in its own thread (so its own database connection), released together."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # the caller inspects what each thread got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

@@ -395,6 +395,30 @@ def _tail_skip(partner_exit: PartnerExit | None, policy: Policy, event: ProjectE
     return [] if allowed else steps
 
 
+def _skipped(
+    event: ProjectEvent,
+    cancelled_on: dt.date | None,
+    partner_exit: PartnerExit | None,
+    policy: Policy,
+) -> EventOutcome | None:
+    """Why an event earns nothing at all (the project was cancelled, or it falls past the
+    tail after the partner's exit), or None when it is to be credited."""
+    if cancelled_on is not None:
+        return EventOutcome(
+            event.key,
+            event.date,
+            None,
+            [
+                Step(
+                    f"项目已于 {cancelled_on} 取消，此后事件不计佣",
+                    f"project cancelled on {cancelled_on}: later events earn nothing",
+                )
+            ],
+        )
+    skip = _tail_skip(partner_exit, policy, event)
+    return EventOutcome(event.key, event.date, None, skip) if skip else None
+
+
 def _credit(
     earned: Decimal, credited: Decimal, steps: list[Step]
 ) -> tuple[Decimal | None, list[Step]]:
@@ -452,24 +476,9 @@ def project_outcomes(
     for event in events:
         if not _check_unique(seen, event):
             continue
-        if cancelled_on is not None:
-            outcomes.append(
-                EventOutcome(
-                    event.key,
-                    event.date,
-                    None,
-                    [
-                        Step(
-                            f"项目已于 {cancelled_on} 取消，此后事件不计佣",
-                            f"project cancelled on {cancelled_on}: later events earn nothing",
-                        )
-                    ],
-                )
-            )
-            continue
-        skip = _tail_skip(partner_exit, policy, event)
-        if skip:
-            outcomes.append(EventOutcome(event.key, event.date, None, skip))
+        skipped = _skipped(event, cancelled_on, partner_exit, policy)
+        if skipped is not None:
+            outcomes.append(skipped)
             continue
 
         if isinstance(event, Payment):
@@ -607,24 +616,9 @@ def override_outcomes(
     for event in events:
         if not _check_unique(seen, event):
             continue
-        if cancelled_on is not None:
-            outcomes.append(
-                EventOutcome(
-                    event.key,
-                    event.date,
-                    None,
-                    [
-                        Step(
-                            f"项目已于 {cancelled_on} 取消，此后事件不计佣",
-                            f"project cancelled on {cancelled_on}: later events earn nothing",
-                        )
-                    ],
-                )
-            )
-            continue
-        skip = _tail_skip(partner_exit, policy, event)
-        if skip:
-            outcomes.append(EventOutcome(event.key, event.date, None, skip))
+        skipped = _skipped(event, cancelled_on, partner_exit, policy)
+        if skipped is not None:
+            outcomes.append(skipped)
             continue
         if isinstance(event, Payment):
             received += event.amount

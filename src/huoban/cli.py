@@ -155,6 +155,20 @@ def cmd_ledger_verify(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_ledger_rebuild(args: argparse.Namespace) -> int:
+    """Append every entry the recorded events earn and the ledger lacks (R-LED-2)."""
+    _setup()
+    from huoban.commissions.rebuild import rebuild_ledger
+
+    def show(report: object) -> None:
+        if args.verbose:
+            print(f"  {report.line()}", flush=True)  # type: ignore[attr-defined]
+
+    report = rebuild_ledger(chunk_size=args.chunk, progress=show)
+    print(report.line())
+    return 0
+
+
 def cmd_statement(args: argparse.Namespace) -> int:
     """Write a partner's monthly statement as JSON, PDF or Excel (R-LED-9)."""
     _setup()
@@ -194,6 +208,27 @@ def cmd_statement(args: argparse.Namespace) -> int:
         sys.stdout.write(data.decode())
     else:
         sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_bench_data(args: argparse.Namespace) -> int:
+    """Generate the synthetic scale data set into an empty database (bench/README)."""
+    _setup()
+    from django.conf import settings
+
+    from huoban.demo.benchdata import generate
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _migrate()
+    try:
+        report = generate(
+            args.scale, seed=args.seed, progress=lambda m: print("  " + m, flush=True)
+        )
+    except RuntimeError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    for line in report.lines():
+        print(line)
     return 0
 
 
@@ -250,12 +285,24 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--partner", help="partner code (default: every partner)")
     q.set_defaults(func=cmd_ledger_verify)
 
+    q = ledger_sub.add_parser(
+        "rebuild", help="append the entries the recorded events earn and the ledger lacks"
+    )
+    q.add_argument("--chunk", type=int, default=2000, help="projects per transaction")
+    q.add_argument("-v", "--verbose", action="store_true", help="print each chunk")
+    q.set_defaults(func=cmd_ledger_rebuild)
+
     p = sub.add_parser("statement", help="a partner's monthly statement (JSON, PDF or Excel)")
     p.add_argument("code", help="partner code")
     p.add_argument("month", help="YYYY-MM")
     p.add_argument("--format", choices=["json", "pdf", "xlsx"], default="json")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_statement)
+
+    p = sub.add_parser("bench-data", help="generate the synthetic scale data set (benchmarks)")
+    p.add_argument("--scale", type=float, default=1.0, help="1 = 10k partners, 1M customers")
+    p.add_argument("--seed", type=int, default=2026)
+    p.set_defaults(func=cmd_bench_data)
 
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
@@ -118,39 +119,51 @@ def _append(
 # --- project events (R-LED-4, R-LED-5, R-LED-7) ----------------------------------------------
 
 
-def project_events(project: Any) -> list[rules.ProjectEvent]:
-    """The project's payments, refunds, acceptance and cancellation in recorded order."""
+PaymentRow = tuple[int, str, Decimal, dt.date, int | None, int]
+"""(id, kind, amount, received_on, refund_of_id, seq) of a customer payment or refund."""
+
+
+def events_of(
+    payments: Iterable[PaymentRow],
+    *,
+    accepted_seq: int | None,
+    accepted_on: dt.date | None,
+    cancelled_seq: int | None,
+    cancelled_on: dt.date | None,
+) -> list[rules.ProjectEvent]:
+    """A project's payments, refunds, acceptance and cancellation in recorded order."""
     numbered: list[tuple[int, rules.ProjectEvent]] = []
-    for p in project.payments.order_by("seq"):
-        if p.kind == "refund":
-            numbered.append(
-                (
-                    p.seq,
-                    rules.Refund(
-                        key=f"refund:{p.pk}",
-                        date=p.received_on,
-                        amount=p.amount,
-                        refund_of=f"payment:{p.refund_of_id}",
-                    ),
-                )
+    for pk, kind, amount, received_on, refund_of_id, seq in payments:
+        if kind == "refund":
+            event: rules.ProjectEvent = rules.Refund(
+                key=f"refund:{pk}",
+                date=received_on,
+                amount=amount,
+                refund_of=f"payment:{refund_of_id}",
             )
         else:
-            numbered.append(
-                (p.seq, rules.Payment(key=f"payment:{p.pk}", date=p.received_on, amount=p.amount))
-            )
-    if project.accepted_seq is not None and project.accepted_on is not None:
-        numbered.append(
-            (project.accepted_seq, rules.Acceptance(key="acceptance", date=project.accepted_on))
-        )
-    if project.cancelled_seq is not None and project.cancelled_on is not None:
-        numbered.append(
-            (
-                project.cancelled_seq,
-                rules.Cancellation(key="cancellation", date=project.cancelled_on),
-            )
-        )
+            event = rules.Payment(key=f"payment:{pk}", date=received_on, amount=amount)
+        numbered.append((seq, event))
+    if accepted_seq is not None and accepted_on is not None:
+        numbered.append((accepted_seq, rules.Acceptance(key="acceptance", date=accepted_on)))
+    if cancelled_seq is not None and cancelled_on is not None:
+        numbered.append((cancelled_seq, rules.Cancellation(key="cancellation", date=cancelled_on)))
     numbered.sort(key=lambda pair: pair[0])
     return [event for _, event in numbered]
+
+
+def project_events(project: Any) -> list[rules.ProjectEvent]:
+    """The project's payments, refunds, acceptance and cancellation in recorded order."""
+    rows = project.payments.order_by("seq").values_list(
+        "pk", "kind", "amount", "received_on", "refund_of_id", "seq"
+    )
+    return events_of(
+        rows,
+        accepted_seq=project.accepted_seq,
+        accepted_on=project.accepted_on,
+        cancelled_seq=project.cancelled_seq,
+        cancelled_on=project.cancelled_on,
+    )
 
 
 def _exit_of(partner: Partner) -> rules.PartnerExit | None:
@@ -159,10 +172,11 @@ def _exit_of(partner: Partner) -> rules.PartnerExit | None:
     return rules.PartnerExit(date=partner.exited_on, kind=partner.exit_kind)
 
 
-def _payment_of(project: Any, event_key: str) -> Any:
+def payment_id_of(event_key: str) -> int | None:
+    """The customer payment an event key names (``payment:<id>``, ``refund:<id>``), if any."""
     kind, _, pk = event_key.partition(":")
     if kind in ("payment", "refund") and pk.isdigit():
-        return project.payments.filter(pk=int(pk)).first()
+        return int(pk)
     return None
 
 
@@ -215,11 +229,73 @@ def record_project_events(project: Any) -> list[Outcome]:
                     policy,
                     outcome,
                     f"override:{project.pk}",
-                    f"推荐伙伴 {partner.code} 的项目 #{project.pk} / "
-                    f"project #{project.pk} of recruited partner {partner.code}",
+                    override_line(partner, project.pk),
                 )
             )
     return results
+
+
+@dataclass(frozen=True)
+class EntryValues:
+    """The hashed values of a project or override entry, before its chain position."""
+
+    kind: str
+    payment_id: int | None
+    basis: Decimal
+    rate: Decimal
+    amount: Decimal
+    earned_on: dt.date
+    due_on: dt.date
+    due_estimated: bool
+    explanation: str
+    event_key: str
+
+
+DueFunction = Callable[[rules.Policy, dt.date], tuple[dt.date, bool, rules.Step]]
+
+
+def outcome_values(
+    policy: rules.Policy,
+    outcome: rules.EventOutcome,
+    prefix: str,
+    lead_line: str,
+    due: DueFunction = _due,
+) -> tuple[EntryValues | None, str]:
+    """What one event outcome writes (or None) and the explanation, for one partner's chain.
+
+    Shared by the live path (:func:`record_project_events`) and the bulk rebuild
+    (:mod:`huoban.commissions.rebuild`), so both write the same entry for the same event.
+    """
+    steps = list(outcome.explanation)
+    if lead_line:
+        zh, _, en = lead_line.partition(" / ")
+        steps.insert(0, rules.Step(zh, en))
+    result = outcome.entry
+    if result is None:
+        return None, rules.explanation_text(steps)
+    due_on, estimated, due_step = due(policy, result.earned_on)
+    text = rules.explanation_text([*steps, due_step])
+    values = EntryValues(
+        kind=result.kind,
+        payment_id=payment_id_of(result.event_key),
+        basis=cny(result.basis),
+        rate=result.rate,
+        amount=cny(result.amount),
+        earned_on=result.earned_on,
+        due_on=due_on,
+        due_estimated=estimated,
+        explanation=text,
+        event_key=f"{prefix}:{result.event_key}",
+    )
+    return values, text
+
+
+def override_line(partner: Any, project_id: int) -> str:
+    """The first explanation line of a recruiter's override entry (R-LED-5)."""
+    return (
+        f"推荐伙伴 {partner.code} 的项目 #{project_id} / "
+        f"project #{project_id} of recruited partner {partner.code}"
+    )
 
 
 def _write(
@@ -231,31 +307,28 @@ def _write(
     prefix: str,
     lead_line: str,
 ) -> Outcome:
-    steps = list(outcome.explanation)
-    if lead_line:
-        zh, _, en = lead_line.partition(" / ")
-        steps.insert(0, rules.Step(zh, en))
-    result = outcome.entry
-    if result is None:
-        return Outcome(partner.code, "", outcome.event_key, None, rules.explanation_text(steps))
-    due_on, estimated, due_step = _due(policy, result.earned_on)
-    text = rules.explanation_text([*steps, due_step])
+    values, text = outcome_values(policy, outcome, prefix, lead_line)
+    if values is None:
+        return Outcome(partner.code, "", outcome.event_key, None, text)
+    payment = None
+    if values.payment_id is not None:
+        payment = project.payments.filter(pk=values.payment_id).first()
     entry = _append(
         partner,
-        kind=result.kind,
+        kind=values.kind,
         project=project,
-        payment=_payment_of(project, result.event_key),
-        basis=result.basis,
-        rate=result.rate,
-        amount=result.amount,
-        earned_on=result.earned_on,
-        due_on=due_on,
-        due_estimated=estimated,
+        payment=payment,
+        basis=values.basis,
+        rate=values.rate,
+        amount=values.amount,
+        earned_on=values.earned_on,
+        due_on=values.due_on,
+        due_estimated=values.due_estimated,
         policy_version=policy_row,
         explanation=text,
-        event_key=f"{prefix}:{result.event_key}",
+        event_key=values.event_key,
     )
-    return Outcome(partner.code, result.kind, outcome.event_key, entry, text)
+    return Outcome(partner.code, values.kind, outcome.event_key, entry, text)
 
 
 # --- totals ----------------------------------------------------------------------------------

@@ -173,6 +173,50 @@ class Payout(models.Model):
         return f"{self.bank_reference} {self.total}"
 
 
+def entry_payload(
+    *,
+    partner_id: int,
+    kind: str,
+    project_id: int | None,
+    payment_id: int | None,
+    basis: Decimal,
+    rate: Decimal,
+    amount: Decimal,
+    earned_on: dt.date,
+    due_on: dt.date,
+    due_estimated: bool,
+    policy_version_id: int,
+    explanation: str,
+    event_key: str,
+    reason: str,
+    reverses_id: int | None,
+    created_at: dt.datetime,
+) -> dict[str, Any]:
+    """A ledger entry's hashed fields: UTC instants, ISO dates, Decimals as fixed-place strings.
+
+    One function for :meth:`LedgerEntry.chain_payload` and the bulk rebuild, which hashes rows
+    it never turns into model instances.
+    """
+    return {
+        "partner": partner_id,
+        "kind": kind,
+        "project": project_id,
+        "payment": payment_id,
+        "basis": f"{Decimal(basis):.2f}",
+        "rate": f"{Decimal(rate):.4f}",
+        "amount": f"{Decimal(amount):.2f}",
+        "earned_on": earned_on.isoformat(),
+        "due_on": due_on.isoformat(),
+        "due_estimated": due_estimated,
+        "policy_version": policy_version_id,
+        "explanation": explanation,
+        "event_key": event_key,
+        "reason": reason,
+        "reverses": reverses_id,
+        "created_at": created_at.astimezone(dt.UTC).isoformat(),
+    }
+
+
 class LedgerEntry(AppendOnlyModel):
     """One amount owed to a partner (佣金台账条目, R-LED-1), chained per partner (R-LED-3).
 
@@ -259,25 +303,25 @@ class LedgerEntry(AppendOnlyModel):
         return f"#{self.pk} {self.kind} {self.amount}"
 
     def chain_payload(self) -> dict[str, Any]:
-        """The hashed fields: UTC instants, ISO dates, Decimals as fixed-place strings."""
-        return {
-            "partner": self.partner_id,
-            "kind": self.kind,
-            "project": self.project_id,
-            "payment": self.payment_id,
-            "basis": f"{Decimal(self.basis):.2f}",
-            "rate": f"{Decimal(self.rate):.4f}",
-            "amount": f"{Decimal(self.amount):.2f}",
-            "earned_on": self.earned_on.isoformat(),
-            "due_on": self.due_on.isoformat(),
-            "due_estimated": self.due_estimated,
-            "policy_version": self.policy_version_id,
-            "explanation": self.explanation,
-            "event_key": self.event_key,
-            "reason": self.reason,
-            "reverses": self.reverses_id,
-            "created_at": self.created_at.astimezone(dt.UTC).isoformat(),
-        }
+        """The hashed fields (see :func:`entry_payload`)."""
+        return entry_payload(
+            partner_id=self.partner_id,
+            kind=self.kind,
+            project_id=self.project_id,
+            payment_id=self.payment_id,
+            basis=self.basis,
+            rate=self.rate,
+            amount=self.amount,
+            earned_on=self.earned_on,
+            due_on=self.due_on,
+            due_estimated=self.due_estimated,
+            policy_version_id=self.policy_version_id,
+            explanation=self.explanation,
+            event_key=self.event_key,
+            reason=self.reason,
+            reverses_id=self.reverses_id,
+            created_at=self.created_at,
+        )
 
     def set_workflow(self, **changes: Any) -> None:
         """Move the workflow columns only (status, approvals, payout); nothing hashed."""

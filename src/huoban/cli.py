@@ -232,6 +232,71 @@ def cmd_bench_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Back up the configured database with its manifest (huoban.backup)."""
+    _setup()
+    from pathlib import Path
+
+    from huoban.backup import BackupError, backup
+
+    try:
+        result = backup(Path(args.output) if args.output else None)
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    ledger = result.manifest["ledger"]
+    print(f"备份完成 / backup written: {result.path}")
+    print(f"  大小 / size:      {result.size} bytes")
+    print(f"  SHA-256:          {result.sha256}")
+    print(f"  清单 / manifest:  {result.manifest_path}")
+    state = "ok" if ledger["ok"] else "BAD"
+    print(
+        f"  台账 / ledger:    {state}, {ledger['chains']} chains, {ledger['entries']} entries, "
+        f"head {ledger['combined_head']}"
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore a backup: refuse a damaged file, a newer schema or (without --yes) a database
+    that is not empty; then migrate forward and verify the ledger (exit 1 if bad)."""
+    _setup()
+    from pathlib import Path
+
+    from huoban.backup import BackupError, RestoreRefused, describe_target, restore
+
+    try:
+        result = restore(Path(args.path), overwrite=args.yes)
+    except RestoreRefused as exc:
+        print(f"拒绝恢复 / restore refused: {exc}", file=sys.stderr)
+        for line in exc.details:
+            print(f"  {line}", file=sys.stderr)
+        if exc.hint:
+            print(exc.hint, file=sys.stderr)
+        return 2
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    manifest = result.manifest
+    print(f"已恢复 / restored: {args.path} → {describe_target()}")
+    print(f"  备份时间 / taken at: {manifest.get('created_at')}")
+    for name in result.migrated:
+        print(f"  已迁移 / migrated: {name}")
+    if not result.counts_match:
+        print(f"  行数与清单不符 / row counts differ from the manifest: {result.counts}")
+    for item in result.ledger:
+        r = item.result
+        if r.ok:
+            print(f"ok   {item.partner_code}: {r.checked} entries, head {r.head}")
+        else:
+            where = f"entry #{r.first_bad}" if r.first_bad is not None else "chain head"
+            print(f"BAD  {item.partner_code}: ledger {where}: {r.reason}", file=sys.stderr)
+    if not result.heads_match:
+        print("BAD  台账链头与清单不符 / chain heads differ from the manifest", file=sys.stderr)
+    print(("ok" if result.ok else "BAD") + f"   combined head {result.combined_head}")
+    return 0 if result.ok else 1
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huoban.settings")
     from django.core.management import execute_from_command_line
@@ -303,6 +368,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=1.0, help="1 = 10k partners, 1M customers")
     p.add_argument("--seed", type=int, default=2026)
     p.set_defaults(func=cmd_bench_data)
+
+    p = sub.add_parser("backup", help="back up the database (with a manifest) to a file")
+    p.add_argument("--output", "-o", help="file to write (default: DATA_DIR/backups/…)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup into the configured database")
+    p.add_argument("path", help="the backup file (its manifest <file>.json beside it)")
+    p.add_argument("--yes", action="store_true", help="overwrite a database that is not empty")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -4,7 +4,7 @@ inside its own transaction, as its last write."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -43,6 +43,33 @@ def commit_head(head: ChainHead, new_hash: str, count: int = 1) -> None:
     head.save(update_fields=["head_hash", "length"])
 
 
+def _event(
+    actor: Any,
+    action: str,
+    obj: models.Model | None,
+    *,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    object_type: str | None,
+    object_id: str | None,
+    prev: str,
+) -> AuditEvent:
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    event = AuditEvent(
+        at=clock.now(),
+        actor_id=actor_id,
+        actor_name=str(actor) if actor is not None else "system",
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=object_id or (str(obj.pk) if obj is not None else ""),
+        before=_jsonable(before),
+        after=_jsonable(after),
+        prev_hash=prev,
+    )
+    event.hash = link_hash(prev, event.chain_payload())
+    return event
+
+
 def record(
     actor: Any,
     action: str,
@@ -56,22 +83,41 @@ def record(
     """Append one audit event to the chain, in the caller's transaction."""
     with transaction.atomic():
         head, prev = advance_chain(AUDIT_CHAIN)
-        actor_id = getattr(actor, "pk", None) if actor is not None else None
-        event = AuditEvent(
-            at=clock.now(),
-            actor_id=actor_id,
-            actor_name=str(actor) if actor is not None else "system",
-            action=action,
-            object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
-            object_id=object_id or (str(obj.pk) if obj is not None else ""),
-            before=_jsonable(before),
-            after=_jsonable(after),
-            prev_hash=prev,
+        event = _event(
+            actor,
+            action,
+            obj,
+            before=before,
+            after=after,
+            object_type=object_type,
+            object_id=object_id,
+            prev=prev,
         )
-        event.hash = link_hash(prev, event.chain_payload())
         event.save()
         commit_head(head, event.hash)
         return event
+
+
+def record_many(
+    actor: Any, action: str, items: Sequence[tuple[models.Model, Mapping[str, Any]]]
+) -> list[AuditEvent]:
+    """Append one event per (object, after) in one write, for a job that does the same action
+    to many objects (the annual settlement); the chain is the same as for one record() each."""
+    if not items:
+        return []
+    with transaction.atomic():
+        head, prev = advance_chain(AUDIT_CHAIN)
+        events = []
+        for obj, after in items:
+            event = _event(
+                actor, action, obj, before=None, after=after, object_type=None, object_id=None,
+                prev=prev,
+            )  # fmt: skip
+            events.append(event)
+            prev = event.hash
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        commit_head(head, prev, count=len(events))
+        return events
 
 
 def _rows() -> Iterator[ChainRow]:

@@ -24,7 +24,7 @@ from django.db.models import Sum
 from huoban import calendar, clock
 from huoban.access import require_role
 from huoban.accounts.models import Role
-from huoban.audit.chain import ChainRow, Verification, link_hash, verify
+from huoban.audit.chain import GENESIS, ChainRow, Verification, link_hash, verify
 from huoban.audit.models import ChainHead
 from huoban.audit.services import advance_chain, commit_head, record
 from huoban.errors import Conflict, NotFound, ValidationFailed
@@ -47,7 +47,22 @@ __all__ = [
 
 
 def ledger_key(partner: Partner) -> str:
-    return f"ledger:{partner.code}"
+    return ledger_key_of(partner.code)
+
+
+def ledger_key_of(code: str) -> str:
+    """The chain head key of a partner's ledger (``ledger:<code>``)."""
+    return f"ledger:{code}"
+
+
+def lock_heads(keys: list[str]) -> list[ChainHead]:
+    """Lock many chain heads at once (creating missing ones at genesis), in key order so two
+    jobs locking overlapping sets cannot deadlock; for the bulk jobs (rebuild, settlement)."""
+    have = set(ChainHead.objects.filter(key__in=keys).values_list("key", flat=True))
+    missing = [ChainHead(key=k, head_hash=GENESIS, length=0) for k in keys if k not in have]
+    if missing:
+        ChainHead.objects.bulk_create(missing, ignore_conflicts=True)
+    return list(ChainHead.objects.select_for_update().filter(key__in=keys).order_by("key"))
 
 
 def _due(policy: rules.Policy, event_date: dt.date) -> tuple[dt.date, bool, rules.Step]:

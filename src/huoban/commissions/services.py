@@ -27,6 +27,11 @@ def policy_for(signed_on: dt.date, partner: Partner) -> PolicyVersion:
     )
     if agreement is not None:
         return agreement.policy_version
+    return policy_in_force(signed_on)
+
+
+def policy_in_force(signed_on: dt.date) -> PolicyVersion:
+    """The latest policy version effective on ``signed_on`` (no agreement pins one)."""
     version = (
         PolicyVersion.objects.filter(effective_from__lte=signed_on)
         .order_by("-effective_from", "-version")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.db import transaction
@@ -20,16 +21,18 @@ from django.db.models.functions import Coalesce
 from huoban import clock
 from huoban.access import require_role
 from huoban.accounts.models import Role
-from huoban.audit.services import record
+from huoban.audit.chain import link_hash
+from huoban.audit.models import ChainHead
+from huoban.audit.services import record_many
 from huoban.errors import ValidationFailed
 from huoban.money import ZERO, cny
 from huoban.partners.models import Partner
 from huoban.projects.models import Project, Status
 
 from . import rules
-from .ledger import _append
-from .models import EntryKind, LedgerEntry
-from .services import policy_for
+from .ledger import ledger_key_of, lock_heads
+from .models import EntryKind, EntryStatus, LedgerEntry, PartnerAgreement, PolicyVersion
+from .services import policy_in_force
 
 __all__ = ["AnnualResult", "annual_event_key", "settle_previous_year", "settle_year"]
 
@@ -108,62 +111,113 @@ def settle_year(year: int, *, actor: Any) -> list[AnnualResult]:
     return _settle(year, actor)
 
 
+BATCH = 1000  # partners per transaction
+
+
 def _settle(year: int, actor: Any) -> list[AnnualResult]:
+    results: list[AnnualResult] = []
+    rows = _performance_by_partner(year).iterator(chunk_size=BATCH)
+    while batch := list(islice(rows, BATCH)):
+        with transaction.atomic():
+            results.extend(_settle_batch(year, batch, actor))
+    return results
+
+
+def _policies(partner_ids: list[int], year_end: dt.date) -> dict[int, PolicyVersion]:
+    """:func:`policy_for` of many partners at once: a pinned version, else the one in force."""
+    pinned: dict[int, PolicyVersion] = {}
+    agreements = (
+        PartnerAgreement.objects.filter(partner_id__in=partner_ids, signed_on__lte=year_end)
+        .select_related("policy_version")
+        .order_by("partner_id", "-signed_on", "-id")
+    )
+    for agreement in agreements:
+        pinned.setdefault(agreement.partner_id, agreement.policy_version)
+    default: PolicyVersion | None = None
+    out = {}
+    for pk in partner_ids:
+        if pk in pinned:
+            out[pk] = pinned[pk]
+            continue
+        if default is None:
+            default = policy_in_force(year_end)
+        out[pk] = default
+    return out
+
+
+def _settle_batch(year: int, batch: list[tuple[Any, ...]], actor: Any) -> list[AnnualResult]:
+    """One transaction: the bonuses of up to BATCH partners, appended under their chain locks."""
     year_end = dt.date(year, 12, 31)
     due_on = rules.annual_bonus_due(year)
     key = annual_event_key(year)
-    results: list[AnnualResult] = []
-    for partner_id, code, performance, projects, settled in _performance_by_partner(year).iterator(
-        chunk_size=500
-    ):
-        performance = cny(performance)
-        if settled:
-            entry = LedgerEntry.objects.get(partner_id=partner_id, event_key=key)
-            results.append(
-                AnnualResult(code, entry.basis, entry.rate, entry.amount, projects, entry, False)
-            )
+    codes = {pk: code for pk, code, *_ in batch}
+    due = [(pk, cny(p), n) for pk, _code, p, n, settled in batch if not settled and p > 0]
+    policies = _policies([pk for pk, *_ in due], year_end)
+    computed = {pk: rules.annual_bonus(policies[pk].to_policy(), p) for pk, p, _n in due}
+    bonuses = {pk: bonus for pk, bonus in computed.items() if bonus.amount > 0}
+    heads = {h.key: h for h in lock_heads(sorted(ledger_key_of(codes[pk]) for pk in bonuses))}
+    # Read under the chain locks: a concurrent run may have appended some first (R-LED-2).
+    settled_ids = [pk for pk, *_rest, settled in batch if settled]
+    existing = {
+        e.partner_id: e
+        for e in LedgerEntry.objects.filter(partner_id__in=[*settled_ids, *bonuses], event_key=key)
+    }
+    now = clock.now()
+    created: list[LedgerEntry] = []
+    for pk, performance, projects in due:
+        if pk not in bonuses or pk in existing:
             continue
-        if performance == 0:  # nothing signed: no policy to look up
-            results.append(AnnualResult(code, performance, Decimal("0"), ZERO, 0, None, False))
-            continue
-        partner = Partner.objects.get(pk=partner_id)
-        policy_row = policy_for(year_end, partner)
-        bonus = rules.annual_bonus(policy_row.to_policy(), performance)
-        if bonus.amount <= 0:
-            results.append(AnnualResult(code, performance, bonus.rate, ZERO, projects, None, False))
-            continue
-        with transaction.atomic():
-            appended = _append(
-                partner,
-                kind=EntryKind.ANNUAL_BONUS,
-                basis=performance,
-                rate=bonus.rate,
-                amount=bonus.amount,
-                earned_on=year_end,
-                due_on=due_on,
-                due_estimated=False,
-                policy_version=policy_row,
-                explanation=_explanation(year, projects, policy_row.version, bonus, due_on),
-                event_key=key,
-            )
-            created = appended is not None
-            if appended is None:  # a concurrent run appended it first
-                entry = LedgerEntry.objects.get(partner=partner, event_key=key)
-            else:
-                entry = appended
-                record(
-                    actor,
-                    "ledger.annual_bonus",
-                    entry,
-                    after={
-                        "year": year,
-                        "performance": str(performance),
-                        "amount": str(entry.amount),
-                    },
-                )
-        results.append(
-            AnnualResult(code, entry.basis, entry.rate, entry.amount, projects, entry, created)
+        bonus, policy_row = bonuses[pk], policies[pk]
+        head = heads[ledger_key_of(codes[pk])]
+        entry = LedgerEntry(
+            partner_id=pk,
+            kind=EntryKind.ANNUAL_BONUS,
+            basis=performance,
+            rate=bonus.rate,
+            amount=cny(bonus.amount),
+            earned_on=year_end,
+            due_on=due_on,
+            due_estimated=False,
+            policy_version=policy_row,
+            explanation=_explanation(year, projects, policy_row.version, bonus, due_on),
+            event_key=key,
+            reason="",
+            created_at=now,
+            prev_hash=head.head_hash,
+            status=EntryStatus.PENDING,
+            effective=True,
         )
+        entry.hash = link_hash(head.head_hash, entry.chain_payload())
+        head.head_hash = entry.hash
+        head.length += 1
+        created.append(entry)
+    LedgerEntry.objects.bulk_create(created, batch_size=2000)
+    ChainHead.objects.bulk_update(
+        [heads[ledger_key_of(codes[e.partner_id])] for e in created], ["head_hash", "length"]
+    )
+    record_many(
+        actor,
+        "ledger.annual_bonus",
+        [
+            (e, {"year": year, "performance": str(e.basis), "amount": str(e.amount)})
+            for e in created
+        ],
+    )
+    fresh = {e.partner_id: e for e in created}
+    results = []
+    for pk, code, performance, projects, _settled in batch:
+        found = fresh.get(pk) or existing.get(pk)
+        p = cny(performance)
+        if found is not None:
+            results.append(
+                AnnualResult(
+                    code, found.basis, found.rate, found.amount, projects, found, pk in fresh
+                )
+            )
+        elif pk in computed:  # P > 0 below the first bound of the annual ladder
+            results.append(AnnualResult(code, p, computed[pk].rate, ZERO, projects, None, False))
+        else:  # nothing signed: no policy looked up
+            results.append(AnnualResult(code, p, Decimal("0"), ZERO, 0, None, False))
     return results
 
 

@@ -353,7 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = ledger_sub.add_parser(
         "rebuild", help="append the entries the recorded events earn and the ledger lacks"
     )
-    q.add_argument("--chunk", type=int, default=2000, help="projects per transaction")
+    q.add_argument("--chunk", type=int, default=5000, help="projects per transaction")
     q.add_argument("-v", "--verbose", action="store_true", help="print each chunk")
     q.set_defaults(func=cmd_ledger_rebuild)
 

@@ -22,6 +22,8 @@ def to_decimal(value: object) -> Decimal:
 
 def cny(value: object) -> Decimal:
     """Round half-up to the fen (0.01), the rounding of every ledger entry."""
+    if type(value) is Decimal:  # the common case, without the parsing checks (hot in replays)
+        return value.quantize(FEN, rounding=ROUND_HALF_UP)
     return to_decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
 
 

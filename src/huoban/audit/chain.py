@@ -34,7 +34,12 @@ def canonical(payload: Mapping[str, Any]) -> bytes:
 
 
 def link_hash(prev_hash: str, payload: Mapping[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(payload)).hexdigest()
+    return chain_hash(prev_hash, canonical(payload))
+
+
+def chain_hash(prev_hash: str, canonical_payload: bytes) -> str:
+    """The link of one entry: SHA-256 of the previous hash, a newline, the canonical payload."""
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical_payload).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -17,29 +17,39 @@ doubled — ``tests/commissions/test_rebuild.py`` kills one to prove it).
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+import os
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Max, Min
 
 from huoban import calendar, clock
-from huoban.audit.chain import GENESIS, link_hash
-from huoban.audit.models import ChainHead
+from huoban.audit.chain import canonical, chain_hash
 from huoban.audit.services import record
 from huoban.bulk import db_datetime, insert_rows
 from huoban.partners.models import Partner
 from huoban.projects.models import CustomerPayment, Project
 
 from . import rules
-from .ledger import EntryValues, PaymentRow, events_of, outcome_values, override_line
+from .ledger import (
+    EntryValues,
+    PaymentRow,
+    events_of,
+    ledger_key_of,
+    lock_heads,
+    outcome_values,
+    override_line,
+)
 from .models import EntryStatus, LedgerEntry, PolicyVersion, entry_payload
 
 __all__ = ["RebuildReport", "rebuild_ledger"]
 
-CHUNK = 2000
+CHUNK = 5000
 COLUMNS = [
     "partner_id", "kind", "project_id", "payment_id", "basis", "rate", "amount", "earned_on",
     "due_on", "due_estimated", "policy_version_id", "explanation", "event_key", "reason",
@@ -117,28 +127,6 @@ def _chunks(size: int) -> Iterator[list[tuple[Any, ...]]]:
         last = rows[-1][0]
 
 
-def rebuild_ledger(
-    *,
-    actor: Any = None,
-    chunk_size: int = CHUNK,
-    progress: Callable[[RebuildReport], None] | None = None,
-) -> RebuildReport:
-    """Append every entry the recorded project events earn and the ledger lacks (R-LED-2/4/5)."""
-    started = time.perf_counter()
-    report = RebuildReport()
-    partners = _partners()
-    policies = {row.pk: (row, row.to_policy()) for row in PolicyVersion.objects.all()}
-    due = _Due()
-    for projects in _chunks(chunk_size):
-        with transaction.atomic():
-            _rebuild_chunk(projects, partners, policies, due, report, actor)
-        report.chunks += 1
-        if progress is not None:
-            progress(report)
-    report.seconds = time.perf_counter() - started
-    return report
-
-
 def _payments(first: int, last: int) -> dict[int, list[PaymentRow]]:
     by_project: dict[int, list[PaymentRow]] = defaultdict(list)
     rows = (
@@ -151,47 +139,54 @@ def _payments(first: int, last: int) -> dict[int, list[PaymentRow]]:
     return by_project
 
 
-def _lock_heads(keys: list[str]) -> dict[str, list[Any]]:
-    """Lock (creating at genesis) the chain heads of ``keys``: key → [head_hash, length]."""
-    ChainHead.objects.bulk_create(
-        [ChainHead(key=k, head_hash=GENESIS, length=0) for k in keys], ignore_conflicts=True
+def _event_days() -> tuple[dt.date, dt.date] | None:
+    """The first and last day any project event happened on."""
+    pays = CustomerPayment.objects.aggregate(lo=Min("received_on"), hi=Max("received_on"))
+    ends = Project.objects.aggregate(
+        a=Min("accepted_on"), b=Max("accepted_on"), c=Min("cancelled_on"), d=Max("cancelled_on")
     )
-    rows = ChainHead.objects.select_for_update().filter(key__in=keys).order_by("key")
-    return {
-        key: [head, length] for key, head, length in rows.values_list("key", "head_hash", "length")
-    }
+    days = [d for d in (pays["lo"], pays["hi"], *ends.values()) if d is not None]
+    return (min(days), max(days)) if days else None
 
 
-def _rebuild_chunk(
+# --- computing a chunk (pure: no database, so it may run in a worker process) -----------------
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """An entry a chunk's events earn, hashed but for its place in the chain."""
+
+    partner_id: int
+    event_key: str
+    row: tuple[Any, ...]  # the values of COLUMNS up to created_at
+    canonical: bytes  # canonical JSON of the hashed fields (audit.chain.canonical)
+
+
+@dataclass
+class _Context:
+    partners: dict[int, _PartnerInfo]
+    policies: dict[int, rules.Policy]
+    due: _Due
+
+
+_CONTEXT: _Context | None = None  # set before the worker processes fork
+
+
+def _compute(
     projects: list[tuple[Any, ...]],
-    partners: dict[int, _PartnerInfo],
-    policies: dict[int, tuple[PolicyVersion, rules.Policy]],
-    due: _Due,
-    report: RebuildReport,
-    actor: Any,
-) -> None:
-    first, last = projects[0][0], projects[-1][0]
-    payments = _payments(first, last)
-    owners: set[int] = {p[1] for p in projects}
-    recruiters = {r for o in owners if (r := partners[o].referrer_id) is not None}
-    involved = sorted(owners | recruiters)
-    heads = _lock_heads([f"ledger:{partners[pid].code}" for pid in involved])
-    # Read under the head locks, as the live path checks its event key (R-LED-2).
-    existing = set(
-        LedgerEntry.objects.filter(project_id__gte=first, project_id__lte=last).values_list(
-            "partner_id", "event_key"
-        )
-    )
-    created_at = clock.now()
-    created = db_datetime(created_at)
-    rows: list[tuple[Any, ...]] = []
+    payments: dict[int, list[PaymentRow]],
+    created_at: dt.datetime,
+    created: str,
+) -> tuple[list[_Candidate], int]:
+    """Every entry the chunk's events earn (whether or not the ledger has it), and the number
+    of payments read. Reads nothing from the database."""
+    context = _CONTEXT
+    assert context is not None
+    partners, due = context.partners, context.due
+    out: list[_Candidate] = []
+    read = 0
 
-    def append(partner_id: int, project_id: int, policy_id: int, values: EntryValues) -> None:
-        if (partner_id, values.event_key) in existing:
-            report.existing += 1
-            return
-        existing.add((partner_id, values.event_key))
-        head = heads[f"ledger:{partners[partner_id].code}"]
+    def candidate(partner_id: int, project_id: int, policy_id: int, values: EntryValues) -> None:
         payload = entry_payload(
             partner_id=partner_id,
             kind=values.kind,
@@ -210,51 +205,170 @@ def _rebuild_chunk(
             reverses_id=None,
             created_at=created_at,
         )
-        digest = link_hash(head[0], payload)
-        rows.append(
-            (
-                partner_id, values.kind, project_id, values.payment_id, str(values.basis),
-                str(values.rate), str(values.amount), values.earned_on.isoformat(),
-                values.due_on.isoformat(), values.due_estimated, policy_id, values.explanation,
-                values.event_key, "", None, created, head[0], digest, EntryStatus.PENDING.value,
-                True,
-            )
+        row = (
+            partner_id, values.kind, project_id, values.payment_id, str(values.basis),
+            str(values.rate), str(values.amount), values.earned_on.isoformat(),
+            values.due_on.isoformat(), values.due_estimated, policy_id, values.explanation,
+            values.event_key, "", None, created,
         )  # fmt: skip
-        head[0] = digest
-        head[1] += 1
+        out.append(_Candidate(partner_id, values.event_key, row, canonical(payload)))
 
     for (
         pk, partner_id, policy_id, rate, amount, accepted_seq, accepted_on, cancelled_seq,
         cancelled_on,
     ) in projects:  # fmt: skip
+        rows = payments.get(pk, [])
+        read += len(rows)
         events = events_of(
-            payments.get(pk, ()),
+            rows,
             accepted_seq=accepted_seq,
             accepted_on=accepted_on,
             cancelled_seq=cancelled_seq,
             cancelled_on=cancelled_on,
         )
-        report.projects += 1
-        report.events += len(payments.get(pk, ()))
         if not events:
             continue
-        _, policy = policies[policy_id]
+        policy = context.policies[policy_id]
         info = partners[partner_id]
         for outcome in rules.project_outcomes(
             policy, rate=rate, amount=amount, events=events, partner_exit=info.exit
         ):
+            if outcome.entry is None:  # nothing to write: skip building its text
+                continue
             values, _ = outcome_values(policy, outcome, f"project:{pk}", "", due)
-            if values is not None:
-                append(partner_id, pk, policy_id, values)
+            assert values is not None
+            candidate(partner_id, pk, policy_id, values)
         if info.referrer_id is not None:
             recruiter = partners[info.referrer_id]
             line = override_line(info, pk)
             for outcome in rules.override_outcomes(
                 policy, amount=amount, events=events, partner_exit=recruiter.exit
             ):
+                if outcome.entry is None:
+                    continue
                 values, _ = outcome_values(policy, outcome, f"override:{pk}", line, due)
-                if values is not None:
-                    append(info.referrer_id, pk, policy_id, values)
+                assert values is not None
+                candidate(info.referrer_id, pk, policy_id, values)
+    return out, read
+
+
+def _compute_job(job: tuple[Any, ...]) -> tuple[list[_Candidate], int]:
+    return _compute(*job)
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def default_workers() -> int:
+    """Worker processes for the replay: one per core beyond the first, at most 3.
+
+    None inside an open transaction (a test, or a caller's atomic block): forking there is
+    safe for the database (the workers never touch it) but pointless for such small runs.
+    """
+    if connection.in_atomic_block:
+        return 0
+    cores = os.cpu_count() or 1
+    return min(3, cores) if cores > 1 else 0
+
+
+def rebuild_ledger(
+    *,
+    actor: Any = None,
+    chunk_size: int = CHUNK,
+    workers: int | None = None,
+    progress: Callable[[RebuildReport], None] | None = None,
+) -> RebuildReport:
+    """Append every entry the recorded project events earn and the ledger lacks (R-LED-2/4/5).
+
+    With ``workers`` > 1 the rules run in that many forked processes while this one reads the
+    next chunk and writes the previous one; the chains are still extended here, in project
+    order, so the ledger written is the same whatever the number of workers.
+    """
+    global _CONTEXT
+    started = time.perf_counter()
+    report = RebuildReport()
+    due = _Due()
+    policies = {row.pk: row.to_policy() for row in PolicyVersion.objects.all()}
+    span = _event_days()
+    if span is not None:  # every due date the run can need, before any process forks
+        day = span[0]
+        while day <= span[1]:
+            for policy in policies.values():
+                due(policy, day)
+            day += dt.timedelta(days=1)
+    _CONTEXT = _Context(_partners(), policies, due)
+    workers = default_workers() if workers is None else workers
+    pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
+    pending: deque[tuple[list[tuple[Any, ...]], Any]] = deque()
+
+    def finish_oldest() -> None:
+        projects, result = pending.popleft()
+        candidates, read = result.get() if pool is not None else result
+        report.projects += len(projects)
+        report.events += read
+        with transaction.atomic():
+            _commit(projects, candidates, report, actor)
+        report.chunks += 1
+        if progress is not None:
+            progress(report)
+
+    try:
+        for projects in _chunks(chunk_size):
+            payments = _payments(projects[0][0], projects[-1][0])
+            now = clock.now()
+            job = (projects, payments, now, db_datetime(now))
+            if pool is not None:
+                pending.append((projects, pool.apply_async(_compute_job, (job,))))
+            else:
+                pending.append((projects, _compute(*job)))
+            # Keep at most one chunk per worker in flight (and one being written).
+            while len(pending) > max(1, workers):
+                finish_oldest()
+        while pending:
+            finish_oldest()
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        _CONTEXT = None
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _commit(
+    projects: list[tuple[Any, ...]],
+    candidates: list[_Candidate],
+    report: RebuildReport,
+    actor: Any,
+) -> None:
+    """Append the chunk's candidates the ledger lacks, extending each partner's chain."""
+    context = _CONTEXT
+    assert context is not None
+    if not candidates:
+        return
+    first, last = projects[0][0], projects[-1][0]
+    codes = {pid: context.partners[pid].code for pid in {c.partner_id for c in candidates}}
+    heads: dict[str, list[Any]] = {
+        h.key: [h.head_hash, h.length]
+        for h in lock_heads(sorted(ledger_key_of(code) for code in codes.values()))
+    }
+    # Read under the head locks, as the live path checks its event key (R-LED-2).
+    existing = set(
+        LedgerEntry.objects.filter(project_id__gte=first, project_id__lte=last).values_list(
+            "partner_id", "event_key"
+        )
+    )
+    rows: list[tuple[Any, ...]] = []
+    for c in candidates:
+        if (c.partner_id, c.event_key) in existing:
+            report.existing += 1
+            continue
+        existing.add((c.partner_id, c.event_key))
+        head = heads[ledger_key_of(codes[c.partner_id])]
+        digest = chain_hash(head[0], c.canonical)
+        rows.append((*c.row, head[0], digest, EntryStatus.PENDING.value, True))
+        head[0] = digest
+        head[1] += 1
     if not rows:
         return
     insert_rows(LedgerEntry, COLUMNS, rows)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Protocol
 
-from huoban.money import ZERO, cny, to_decimal
+from huoban.money import FEN, ZERO, cny, to_decimal
 
 PROJECT_KINDS: Mapping[str, str] = MappingProxyType(
     {"new": "新签", "renewal": "续费", "increment": "增项", "iteration": "迭代"}
@@ -109,6 +109,8 @@ def explanation_text(steps: Sequence[Step]) -> str:
 
 def yuan(value: Decimal) -> str:
     """An amount for an explanation: thousands separators, two decimals ('300,000.00')."""
+    if type(value) is Decimal:  # hot: an explanation names several amounts per event
+        return format(value.quantize(FEN, rounding=ROUND_HALF_UP), ",")
     return f"{cny(value):,}"
 
 

@@ -12,12 +12,13 @@ from .models import LedgerEntry, PartnerAgreement, Payout, PolicyVersion
 class PolicyVersionAdmin(admin.ModelAdmin):
     list_display = ("version", "effective_from", "created_at")
 
+    # Only who may change versions at all (the admin, R-POL-1; other staff roles only view), and
+    # a version a project uses never changes (R-POL-2); the model refuses it too.
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A version a project uses never changes (R-POL-2); the model refuses it too.
-        return obj is None or not obj.used
+        return super().has_change_permission(request, obj) and (obj is None or not obj.used)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None or not obj.used
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.used)
 
 
 @admin.register(PartnerAgreement)

@@ -40,3 +40,14 @@ class LeadAdmin(admin.ModelAdmin):
         "final_at",
     )
     inlines = [SignatureInline]
+
+    # A lead is the evidence of who registered a customer when (R-ATT-3): it is read here and
+    # changed only by the audited services (verdict, match, appeal, second review).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -43,9 +43,19 @@ class PartnerAdmin(admin.ModelAdmin):
         "exit_notice_on",
         "exit_note",
         "white_label",
+        # The referrer earns the override (R-LED-5): set through the audited service.
+        "referrer",
     )
-    autocomplete_fields = ("referrer", "account_manager")
+    autocomplete_fields = ("account_manager",)
     inlines = [TierChangeInline]
+
+    # A partner is registered through the service (code, tier history, audit event) and never
+    # deleted: its leads, projects and ledger point at it; an exit is recorded instead.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TierChange)
@@ -54,7 +64,15 @@ class TierChangeAdmin(admin.ModelAdmin):
     list_filter = ("kind", "to_tier")
     search_fields = ("partner__code", "partner__name")
 
+    # The tier history (R-TIER-6) is written by the tier services only: no rows typed in or
+    # taken out here.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -31,7 +31,8 @@ def db_datetime(moment: dt.datetime) -> str:
 def table_columns(
     model: type[models.Model], given: Sequence[str]
 ) -> tuple[list[str], tuple[Any, ...]]:
-    """The table's columns: ``given`` first, then every other column with its default value."""
+    """The table's columns: ``given`` first, then every other column with its default value
+    (an automatic primary key that is not given is left out: the database numbers the row)."""
     known = {f.column for f in model._meta.concrete_fields}
     unknown = set(given) - known
     if unknown:
@@ -39,8 +40,8 @@ def table_columns(
     rest: list[str] = []
     defaults: list[Any] = []
     for f in model._meta.concrete_fields:
-        if f.column in given:
-            continue
+        if f.column in given or (f.primary_key and isinstance(f, models.AutoField)):
+            continue  # an automatic primary key not given is left to the database
         value = f.get_default()
         if isinstance(f, models.JSONField) and value is not None:
             value = json.dumps(value)

@@ -74,11 +74,18 @@ test-postgres: $(STAMP) browser-deps
 ## asserts a time. BENCH_SCALE and BENCH_RUNS tune bench/pages.py; DATABASE_URL picks PostgreSQL.
 BENCH_SCALE ?= 100
 BENCH_RUNS ?= 7
-.PHONY: bench bench-pages
-bench: bench-pages
+## The scale benchmarks (issue #5) use `huoban bench-data --scale BENCH_N` (N=1: 10,000 partners,
+## 1,000,000 customers, 300,000 projects, 1,000,000 payments), generated once into var/bench/.
+BENCH_N ?= 1
+BENCH_SCALE_RUNS ?= 3
+.PHONY: bench bench-pages bench-settlement
+bench: bench-pages bench-settlement
 
 bench-pages: $(STAMP)
 	$(BIN)/python bench/pages.py --scale $(BENCH_SCALE) --runs $(BENCH_RUNS)
+
+bench-settlement: $(STAMP)
+	$(BIN)/python bench/settlement.py --scale $(BENCH_N) --runs $(BENCH_SCALE_RUNS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,905 @@
+"""Who may open what on the web: every URL pattern × anonymous, two partners and each staff role.
+
+The patterns are walked from the URL conf (includes and namespaces), so a page without a row
+fails `test_every_web_pattern_is_in_the_matrix`, naming it, and a row whose pattern is gone
+fails it too. Every pattern listed here has a GET and a POST row (a method a page does not take
+answers 405 once the caller is past the page's own check). The API's operations are the API
+matrix's (`tests/test_authorization_matrix.py`, built from the OpenAPI document); the API's
+other URLs (OpenAPI document, docs, root) are rows here. The Django admin's per-app and
+per-model pages are shape rules generated from `admin.site._registry` (changelist, add, change,
+delete, history, redirect, password), asked for every registered model; every admin pattern
+must be a row or match exactly one rule. `SUPERUSER_MAY` says what the admin may do to which
+model there; `ADMIN_ACTIONS` posts the admin's delete and add forms.
+
+Each row runs against one world: alpha's leads, customer, consent, projects and ledger entries
+(`build_world` of the API matrix) plus a pending entry and a 2025 project of beta. The objects
+in the URLs are alpha's: alice is their own partner, bob ANOTHER partner (404, never 200).
+Each caller's request runs in a savepoint that is rolled back, so every caller sees the same
+world; the state (row counts of every table and every hash-chain head) must not change for a
+caller a POST row does not list in `changes`, and must change for each one it does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from huoban import clock
+from huoban.accounts.backends import HUOBAN_APPS
+from huoban.audit.models import ChainHead
+from huoban.commissions.models import EntryStatus, LedgerEntry
+from huoban.core.models import Holiday
+from huoban.projects.services import record_payment
+from tests.portal.helpers import form_data
+from tests.projects.helpers import sign
+
+from .test_authorization_matrix import ROWS as API_ROWS
+from .test_authorization_matrix import build_world
+
+ANON = "anonymous"
+PARTNERS = ("alice", "bob")
+STAFF = ("officer", "presales", "pm", "finance", "admin")
+ALL = (ANON, *PARTNERS, *STAFF)
+
+# Outcomes: an HTTP status, or a redirect to a sign-in page (the `next` kept).
+LOGIN = "login"  # 302 to /login/
+ADMIN_LOGIN = "admin-login"  # 302 to /admin/login/
+
+NOW = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
+
+
+# --- the URL conf -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    route: str  # the patterns' strings joined, e.g. "portal/leads/<int:lead_id>/"
+    name: str  # namespaced, e.g. "portal:lead"
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Pattern]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        else:
+            assert isinstance(p, URLPattern)
+            yield Pattern(prefix + str(p.pattern), namespace + (p.name or ""))
+
+
+def url_patterns() -> list[Pattern]:
+    return list(walk(get_resolver().url_patterns))
+
+
+# --- expected answers -------------------------------------------------------------------------
+
+Expect = dict[str, int | str]
+
+
+def everyone(outcome: int | str) -> Expect:
+    return dict.fromkeys(ALL, outcome)
+
+
+def signed_in(anonymous: int | str, others: int | str) -> Expect:
+    return {ANON: anonymous, **dict.fromkeys(ALL[1:], others)}
+
+
+def portal(alice: int | str = 200, bob: int | str | None = None) -> Expect:
+    """A portal page: anonymous → login, staff → 404; bob defaults to alice's answer (a page
+    of his own partner) — pass bob=404 for a page on one of alpha's objects."""
+    return {
+        ANON: LOGIN,
+        "alice": alice,
+        "bob": alice if bob is None else bob,
+        **dict.fromkeys(STAFF, 404),
+    }
+
+
+def console(default: int | str = 200, **roles: int | str) -> Expect:
+    """A console page: anonymous → login, partner users → 404 (R-VIS-4)."""
+    return {
+        ANON: LOGIN,
+        **dict.fromkeys(PARTNERS, 404),
+        **{s: roles.get(s, default) for s in STAFF},
+    }
+
+
+def finance_only(ok: int | str = 200) -> Expect:
+    """Finance pages: other staff get a 403 page saying why (R-VIS-2)."""
+    return console(403, finance=ok, admin=ok)
+
+
+# The admin site: anonymous visitors and partner users (not staff) are sent to its login.
+ADMIN_SITE: Expect = {ANON: ADMIN_LOGIN, **dict.fromkeys(PARTNERS, ADMIN_LOGIN)}
+
+
+def wrong_method(route: str) -> Expect:
+    """The answer to a method a page does not take: the side's own check comes first (login,
+    the other side's 404, finance's 403), then 405 for everyone who gets through."""
+    if route.startswith("portal/"):
+        return portal(405)
+    if route.startswith("console/finance/"):
+        return finance_only(405)
+    if route.startswith("console/"):
+        return console(405)
+    if route.startswith("admin/"):
+        return {**ADMIN_SITE, **dict.fromkeys(STAFF, 405)}
+    return everyone(405)
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    route: str
+    path: str  # with {placeholders} filled from the world
+    expect: Expect
+    body: dict[str, Any] | None = None
+    changes: tuple[str, ...] = ()  # callers whose POST must change the state
+    check_state: bool = True  # False: sign-in/out (sessions, not business state)
+    headers: dict[str, str] | None = None
+
+
+ROWS: dict[tuple[str, str], Row] = {}
+
+
+def row(method: str, route: str, path: str, expect: Expect, **kw: Any) -> None:
+    assert (method, route) not in ROWS, (method, route)
+    assert set(expect) == set(ALL), (route, set(ALL) ^ set(expect))
+    ROWS[(method, route)] = Row(method, route, path, expect, **kw)
+
+
+def get_only(route: str, path: str, expect: Expect, **kw: Any) -> None:
+    """A page that only reads: GET as given, POST answers 405 to whoever gets through."""
+    row("GET", route, path, expect, **kw)
+    row("POST", route, path, wrong_method(route), **kw)
+
+
+def post_only(route: str, path: str, expect: Expect, **kw: Any) -> None:
+    """An action: POST as given, GET answers 405 to whoever gets through."""
+    row("POST", route, path, expect, **kw)
+    row("GET", route, path, wrong_method(route))
+
+
+# Public pages and sign-in.
+for _method in ("GET", "POST"):  # these answer any method
+    row(_method, "healthz", "/healthz", everyone(200))
+    row(_method, "api/v1/openapi.json", "/api/v1/openapi.json", everyone(200))
+    row(_method, "api/v1/docs", "/api/v1/docs", everyone(200))
+row("GET", "about/", "/about/", everyone(200))
+row("POST", "about/", "/about/", everyone(200))  # a static page: any method shows it
+row("GET", "", "/", signed_in(LOGIN, 302))  # → login, portal or console
+row("POST", "", "/", signed_in(LOGIN, 302))
+row("GET", "login/", "/login/", signed_in(200, 302))  # signed in: on to "/"
+row(
+    "POST",
+    "login/",
+    "/login/",
+    signed_in(200, 302),  # a wrong password shows the form again
+    body={"username": "alice", "password": "wrong-password-1"},
+    check_state=False,
+)
+row("GET", "logout/", "/logout/", everyone(405))
+row("POST", "logout/", "/logout/", everyone(LOGIN), check_state=False)
+row("GET", "i18n/setlang/", "/i18n/setlang/", everyone(302))
+row("POST", "i18n/setlang/", "/i18n/setlang/", everyone(302), body={"language": "en"})
+
+# The API's own pages that are not operations (the operations are the API matrix's).
+for _method in ("GET", "POST"):  # no page at the API's root
+    row(_method, "api/v1/", "/api/v1/", everyone(404))
+
+# The partner portal: one partner's own data; staff have none (404).
+P = "portal/"
+get_only(P, "/portal/", portal())
+get_only(f"{P}leads/", "/portal/leads/", portal())
+row("GET", f"{P}leads/new/", "/portal/leads/new/", portal())
+row(
+    "POST",
+    f"{P}leads/new/",
+    "/portal/leads/new/",
+    portal(302),
+    body=form_data("网页新客户科技有限公司"),
+    changes=PARTNERS,
+)
+get_only(f"{P}leads/new/items/", "/portal/leads/new/items/?category=ai", portal())
+get_only(
+    f"{P}leads/new/name-check/",
+    "/portal/leads/new/name-check/?" + urlencode({"customer_name": "东义集团"}),
+    portal(),
+)
+get_only(f"{P}leads/<int:lead_id>/", "/portal/leads/{pending}/", portal(200, 404))
+post_only(
+    f"{P}leads/<int:lead_id>/appeal/",
+    "/portal/leads/{invalid}/appeal/",
+    portal(302, 404),
+    body={"reason": "客户已立项"},
+    changes=("alice",),
+)
+get_only(f"{P}customers/", "/portal/customers/", portal())
+get_only(f"{P}customers/<int:customer_id>/", "/portal/customers/{owned}/", portal(200, 404))
+get_only(f"{P}projects/", "/portal/projects/", portal())
+get_only(f"{P}projects/<int:project_id>/", "/portal/projects/{project}/", portal(200, 404))
+get_only(
+    f"{P}projects/<int:project_id>/milestones/",
+    "/portal/projects/{project}/milestones/",
+    portal(200, 404),
+)
+get_only(f"{P}consents/", "/portal/consents/", portal())
+post_only(
+    f"{P}consents/grant/",
+    "/portal/consents/grant/",
+    # bob may not choose alpha's customer: the form refuses it (422), nothing is written.
+    portal(302, 422),
+    body={"customer": "{owned}", "grantee_role": "pm", "expires_at": "2027-06-30T18:00"},
+    changes=("alice",),
+)
+post_only(
+    f"{P}consents/<int:consent_id>/revoke/",
+    "/portal/consents/{consent}/revoke/",
+    portal(302, 404),
+    changes=("alice",),
+)
+get_only(f"{P}ledger/", "/portal/ledger/", portal())
+post_only(f"{P}ledger/verify/", "/portal/ledger/verify/", portal(200))
+get_only(f"{P}statements/", "/portal/statements/", portal())
+for _suffix, _path in (("/$", "/"), (r"\.pdf$", ".pdf"), (r"\.xlsx$", ".xlsx")):
+    get_only(
+        f"{P}^statements/(?P<year>[0-9]{{4}})-(?P<month>[0-9]{{2}}){_suffix}",
+        f"/portal/statements/2026-11{_path}",
+        portal(),
+    )
+get_only(f"{P}recruits/", "/portal/recruits/", portal())
+get_only(f"{P}tier/", "/portal/tier/", portal())
+post_only(
+    f"{P}tier/apply/",
+    "/portal/tier/apply/",
+    portal(302),
+    body={"resources": "省属国企集团资源", "plan": "三年合作计划"},
+    changes=PARTNERS,
+)
+
+# The staff console: every staff role reads; the services refuse the actions a role may not
+# take. The lead actions answer a refused role with a redirect and a message (decisions.md,
+# "Every staff role reads the console"), the other pages with the service's 403.
+C = "console/"
+get_only(C, "/console/", console())
+get_only(f"{C}reviews/", "/console/reviews/", console())
+get_only(f"{C}leads/<int:lead_id>/", "/console/leads/{pending}/", console())
+JUDGES = ("officer", "presales", "admin")
+post_only(
+    f"{C}leads/<int:lead_id>/verdict/",
+    "/console/leads/{pending}/verdict/",
+    console(302),
+    body={"verdict": "invalid", "reason_code": "other", "explanation": "测试"},
+    changes=JUDGES,
+)
+post_only(
+    f"{C}leads/<int:lead_id>/match/",
+    "/console/leads/{review}/match/",
+    console(302),
+    body={"decision": "new"},
+    changes=JUDGES,
+)
+post_only(
+    f"{C}leads/<int:lead_id>/second-review/",
+    "/console/leads/{appealed}/second-review/",
+    console(302),
+    body={"verdict": "invalid", "explanation": "维持原结论"},
+    changes=JUDGES,
+)
+get_only(f"{C}customers/", "/console/customers/?" + urlencode({"name": "东义集团"}), console())
+post_only(
+    f"{C}customers/inbound/",
+    "/console/customers/inbound/",
+    console(302),
+    body={"name": "东义集团"},  # owned by alpha: routed back, no 首问 answer needed
+    changes=STAFF,
+)
+get_only(f"{C}customers/<int:customer_id>/", "/console/customers/{owned}/", console())
+post_only(
+    f"{C}customers/<int:customer_id>/reveal/",
+    "/console/customers/{owned}/reveal/",
+    console(403, presales=200),  # only presales holds alpha's consent; the reveal is audited
+    changes=("presales",),
+)
+OFFICERS = ("officer", "admin")
+post_only(
+    f"{C}customers/<int:customer_id>/link/",
+    "/console/customers/{owned}/link/",
+    console(403, officer=302, admin=302),
+    body={"related": "东义集团孝义焦化有限公司", "kind": "subsidiary"},
+    changes=OFFICERS,
+)
+get_only(f"{C}partners/", "/console/partners/", console())
+get_only(f"{C}partners/<str:code>/", "/console/partners/{alpha}/", console())
+post_only(
+    f"{C}partners/<str:code>/exit/",
+    "/console/partners/{alpha}/exit/",
+    console(403, officer=302, admin=302),
+    body={"kind": "mutual", "on": "2026-11-20", "note": "协商一致"},
+    changes=OFFICERS,
+)
+get_only(f"{C}projects/", "/console/projects/", console())
+get_only(f"{C}projects/board/", "/console/projects/board/", console())
+get_only(f"{C}projects/<int:project_id>/", "/console/projects/{project}/", console())
+DELIVERY = ("officer", "pm", "admin")
+post_only(
+    f"{C}projects/<int:project_id>/milestones/<str:stage>/",
+    "/console/projects/{project}/milestones/solution/",
+    console(403, officer=302, pm=302, admin=302),
+    body={"solution-status": "in_progress", "solution-planned_on": "2026-12-01"},
+    changes=DELIVERY,
+)
+# The inline edit row (HTMX): only the roles that may edit get the form.
+get_only(
+    f"{C}projects/<int:project_id>/milestones/<str:stage>/edit/",
+    "/console/projects/{project}/milestones/solution/edit/",
+    console(403, officer=200, pm=200, admin=200),
+    headers={"HX-Request": "true"},
+)
+post_only(
+    f"{C}projects/<int:project_id>/payments/",
+    "/console/projects/{project}/payments/",
+    console(403, finance=302, admin=302),
+    body={"kind": "payment", "amount": "1000.00", "received_on": "2026-11-15", "reference": "W-1"},
+    changes=("finance", "admin"),
+)
+post_only(
+    f"{C}projects/<int:project_id>/accept/",
+    "/console/projects/{project}/accept/",
+    console(403, officer=302, pm=302, admin=302),
+    body={"accepted_on": "2026-11-15"},
+    changes=DELIVERY,
+)
+post_only(
+    f"{C}projects/<int:project_id>/cancel/",
+    "/console/projects/{project}/cancel/",
+    console(403, officer=302, pm=302, admin=302),
+    body={"cancelled_on": "2026-11-15", "reason": "客户终止"},
+    changes=DELIVERY,
+)
+MONEY = ("finance", "admin")
+get_only(f"{C}finance/", "/console/finance/", finance_only())
+post_only(
+    f"{C}finance/approve/",
+    "/console/finance/approve/",
+    finance_only(302),
+    body={"entry_ids": "{pending_entry}"},
+    changes=MONEY,
+)
+get_only(f"{C}finance/payouts/", "/console/finance/payouts/", finance_only())
+post_only(
+    f"{C}finance/payouts/<str:code>/",
+    "/console/finance/payouts/{alpha}/",
+    finance_only(302),
+    body={"bank_reference": "BANK-W", "paid_on": "2026-11-20", "entry_ids": "{entry}"},
+    changes=MONEY,
+)
+row("GET", f"{C}finance/settlement/", "/console/finance/settlement/", finance_only())
+row(
+    "POST",
+    f"{C}finance/settlement/",
+    "/console/finance/settlement/",
+    finance_only(),
+    body={"year": "2025"},  # beta signed 600,000.00 in 2025: one annual bonus
+    changes=MONEY,
+)
+row("GET", f"{C}finance/verify/", "/console/finance/verify/", finance_only())
+row("POST", f"{C}finance/verify/", "/console/finance/verify/", finance_only())
+get_only(f"{C}dashboard/", "/console/dashboard/", console())
+
+# The admin's own pages (the per-model pages are shape rules below).
+STAFF_ADMIN = {**ADMIN_SITE, **dict.fromkeys(STAFF, 200)}
+row("GET", "admin/", "/admin/", STAFF_ADMIN)
+row("POST", "admin/", "/admin/", STAFF_ADMIN)  # the index answers any method
+row(
+    "GET",
+    "admin/login/",
+    "/admin/login/",
+    # A signed-in partner user is not staff: the login page says so (200); staff go on.
+    {ANON: 200, **dict.fromkeys(PARTNERS, 200), **dict.fromkeys(STAFF, 302)},
+)
+row(
+    "POST",
+    "admin/login/",
+    "/admin/login/",
+    everyone(200),  # a wrong password shows the form again
+    body={"username": "adam", "password": "wrong-password-1"},
+    check_state=False,
+)
+# Not staff: sent to the admin index (which sends them to its login); staff log out by POST.
+row(
+    "GET",
+    "admin/logout/",
+    "/admin/logout/",
+    {**dict.fromkeys(ALL[:3], 302), **dict.fromkeys(STAFF, 405)},
+)
+row(
+    "POST",
+    "admin/logout/",
+    "/admin/logout/",
+    {**dict.fromkeys(ALL[:3], 302), **dict.fromkeys(STAFF, LOGIN)},
+    check_state=False,
+)
+row("GET", "admin/password_change/", "/admin/password_change/", STAFF_ADMIN)
+row("POST", "admin/password_change/", "/admin/password_change/", STAFF_ADMIN)  # form errors
+get_only("admin/password_change/done/", "/admin/password_change/done/", STAFF_ADMIN)
+# Without its query the autocomplete refuses (403) before it answers anything.
+row(
+    "GET",
+    "admin/autocomplete/",
+    "/admin/autocomplete/",
+    {**ADMIN_SITE, **dict.fromkeys(STAFF, 403)},
+)
+row("POST", "admin/autocomplete/", "/admin/autocomplete/", wrong_method("admin/"))
+get_only("admin/jsi18n/", "/admin/jsi18n/", STAFF_ADMIN)
+for _method in ("GET", "POST"):
+    row(
+        _method,
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        "/admin/r/{lead_type}/{pending}/",  # a lead has no page on the site
+        {**ADMIN_SITE, **dict.fromkeys(STAFF, 404)},
+    )
+    row(
+        _method,
+        "admin/(?P<url>.*)$",
+        "/admin/nowhere/",
+        {**ADMIN_SITE, **dict.fromkeys(STAFF, 404)},
+    )
+
+
+def web_routes() -> set[str]:
+    """Every pattern the web matrix must list: all but the API's operations and the admin's
+    per-app and per-model pages (those are shape rules)."""
+    out = set()
+    for p in url_patterns():
+        if p.name.startswith("api-v1:") and _openapi_path(p.route) in API_OPERATION_PATHS:
+            continue
+        if p.name.startswith("admin:") and admin_shape(p) is not None:
+            continue
+        out.add(p.route)
+    return out
+
+
+def _openapi_path(route: str) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+API_OPERATION_PATHS = {path for _method, path in API_ROWS}
+
+
+def test_every_web_pattern_is_in_the_matrix():
+    routes = web_routes()
+    listed = {route for _method, route in ROWS}
+    missing = sorted(
+        f"{method} {route}"
+        for route in routes
+        for method in ("GET", "POST")
+        if (method, route) not in ROWS
+    )
+    assert not missing, f"URL patterns without a row in the web matrix: {missing}"
+    stale = sorted(listed - routes)
+    assert not stale, f"rows for URL patterns that no longer exist: {stale}"
+
+
+def test_every_api_pattern_is_an_operation_of_the_api_matrix_or_a_row():
+    api_routes = {p.route for p in url_patterns() if p.name.startswith("api-v1:")}
+    assert api_routes, "the API's patterns were not found"
+    for route in api_routes:
+        assert _openapi_path(route) in API_OPERATION_PATHS or ("GET", route) in ROWS, route
+
+
+# --- the admin: shape rules generated from the registry --------------------------------------
+
+MODEL_SHAPES = {
+    "changelist": "",
+    "add": "add/",
+    "history": "<path:object_id>/history/",
+    "delete": "<path:object_id>/delete/",
+    "change": "<path:object_id>/change/",
+    "redirect": "<path:object_id>/",  # old-style object URL → the change page
+}
+
+
+def admin_label(model: Any) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+ADMIN_MODELS = {admin_label(m): m for m in admin.site._registry}
+
+
+def admin_shape(p: Pattern) -> tuple[str, str] | None:
+    """(shape, model label) for an admin pattern a rule covers; None for the site's rows."""
+    if p.name == "admin:app_list":
+        return ("app_list", "")
+    from django.contrib.auth.admin import UserAdmin
+
+    for label, model in ADMIN_MODELS.items():
+        base = f"admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for shape, suffix in MODEL_SHAPES.items():
+            if p.route == base + suffix:
+                return (shape, label)
+        if (
+            isinstance(admin.site._registry[model], UserAdmin)
+            and p.route == base + "<id>/password/"
+        ):
+            return ("password", label)
+    return None
+
+
+# What the admin (superuser) may do to each model's rows in the back office. Everything with a
+# business rule goes through the audited services; the back office edits reference data and
+# accounts. Other staff roles only view Huoban's models (accounts.backends.RoleBackend).
+SUPERUSER_MAY: dict[str, set[str]] = {
+    "auth.group": {"add", "change", "delete"},
+    "accounts.user": {"add", "change", "delete"},
+    "accounts.apitoken": {"change", "delete"},  # revoke; tokens are issued by the API and CLI
+    "core.holiday": {"add", "change", "delete"},  # reference data (R-CAL-2)
+    "commissions.policyversion": {"add", "change", "delete"},  # while no project uses it
+    "commissions.partneragreement": {"add", "change", "delete"},
+    "partners.partner": {"change"},  # contact details; code, tier, exit, referrer: services
+    "customers.customer": {"change"},  # region and industry
+}
+
+
+def admin_expect(shape: str, label: str) -> Expect:
+    app = label.partition(".")[0]
+    huoban = app in HUOBAN_APPS
+    may = SUPERUSER_MAY.get(label, set())
+    viewer = {  # a staff role other than admin: view only, on Huoban's apps only
+        "app_list": 200 if huoban else 404,
+        "changelist": 200 if huoban else 403,
+        "history": 200 if huoban else 403,
+        "change": 200 if huoban else 403,  # the read-only view of the row
+        "add": 403,
+        "delete": 403,
+        "password": 403,
+        "redirect": 302,
+    }[shape]
+    superuser = {
+        "add": 200 if "add" in may else 403,
+        "delete": 200 if "delete" in may else 403,
+        "password": 200 if "change" in may else 403,
+        "redirect": 302,
+    }.get(shape, 200)
+    return {
+        **ADMIN_SITE,
+        **dict.fromkeys(("officer", "presales", "pm", "finance"), viewer),
+        "admin": superuser,
+    }
+
+
+def test_every_admin_pattern_has_a_shape_rule_or_a_row():
+    patterns = [p for p in url_patterns() if p.name.startswith("admin:")]
+    uncovered = sorted(
+        p.route for p in patterns if admin_shape(p) is None and ("GET", p.route) not in ROWS
+    )
+    assert not uncovered, f"admin URL patterns without a shape rule or a row: {uncovered}"
+    shapes = [admin_shape(p) for p in patterns]
+    for label in ADMIN_MODELS:
+        for shape in MODEL_SHAPES:
+            assert shapes.count((shape, label)) == 1, (shape, label)
+    assert shapes.count(("app_list", "")) == 1
+    assert set(SUPERUSER_MAY) <= set(ADMIN_MODELS), set(SUPERUSER_MAY) - set(ADMIN_MODELS)
+
+
+# --- the world and the requests ---------------------------------------------------------------
+
+
+def web_world(actors: Any) -> dict[str, Any]:
+    """The API matrix's world, plus what the web rows and the admin pages need."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from huoban.accounts.services import issue_token
+    from huoban.commissions.models import PartnerAgreement, PolicyVersion
+    from huoban.customers.models import Customer
+    from huoban.customers.services import (
+        get_or_create_customer,
+        link_related,
+        record_inbound_contact,
+        transfer_attribution,
+    )
+    from huoban.partners.models import TierChange
+    from huoban.partners.violations import record_partner_violation
+
+    world = build_world(actors)
+    with clock.frozen(dt.datetime(2026, 11, 20, 11, tzinfo=dt.UTC)):
+        # A pending entry for finance to approve: the unpaid project's first payment.
+        record_payment(
+            world["project"],
+            actor=actors.finance,
+            amount=Decimal("50000.00"),
+            received_on=dt.date(2026, 11, 12),
+            reference="MX-P",
+        )
+        # beta signed 600,000.00 in 2025: the 2025 settlement owes it an annual bonus.
+        sign(
+            actors.officer,
+            actors.beta,
+            "600000.00",
+            name="贝塔往年客户有限公司",
+            signed_on=dt.date(2025, 6, 2),
+        )
+        record_inbound_contact(
+            name="东义集团",
+            uscc=None,
+            referral_answer="",
+            referring_partner_name="",
+            note="",
+            actor=actors.officer,
+        )
+        issue_token(actors.alice, "web")
+        # Rows for the admin's per-model pages: a link, a transfer, a partner violation.
+        parent, _ = get_or_create_customer("贝塔往年集团")
+        beta_customer = Customer.objects.get(legal_name="贝塔往年客户有限公司")
+        link_related(beta_customer, parent, "parent", actors.officer)
+        transfer_attribution(beta_customer, actors.alpha, "伙伴书面同意转移", actors.admin)
+        record_partner_violation(
+            actors.officer,
+            actors.beta,
+            kind="fake_lead",
+            occurred_on=dt.date(2026, 11, 1),
+            description="虚构需求",
+        )
+    PartnerAgreement.objects.create(
+        partner=actors.beta,
+        policy_version=PolicyVersion.objects.get(version=1),
+        signed_on=dt.date(2025, 1, 2),
+    )
+    world["holiday"] = Holiday.objects.create(
+        date=dt.date(2026, 10, 1), name="国庆节", is_workday=False
+    ).pk
+    Group.objects.create(name="审计组")
+    # A policy version no project uses yet: only an admin may change or delete it (R-POL-1).
+    v1 = PolicyVersion.objects.get(version=1)
+    world["v1"] = v1.pk
+    world["v2"] = PolicyVersion.objects.create(
+        version=2,
+        effective_from=dt.date(2027, 1, 1),
+        parameters=v1.parameters,
+        created_at=NOW,
+    ).pk
+    world["tier_change"] = TierChange.objects.filter(partner=actors.alpha).first().pk
+    pending = LedgerEntry.objects.get(project_id=world["project"], status=EntryStatus.PENDING)
+    world["pending_entry"] = pending.pk
+    world["lead_type"] = ContentType.objects.get(app_label="leads", model="lead").pk
+    return world
+
+
+def _fill(value: Any, world: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        if value.startswith("{") and value.endswith("}") and value[1:-1] in world:
+            return world[value[1:-1]]
+        return value.format(**world) if "{" in value and "(?P" not in value else value
+    if isinstance(value, dict):
+        return {k: _fill(v, world) for k, v in value.items()}
+    return value
+
+
+# Not business state: sessions, and the request counters of the rate limits and the login
+# throttle (a page view may count itself).
+NOT_STATE = {"accounts.ratecount", "accounts.loginfailure", "accounts.loginlockout"}
+
+
+def state() -> dict[str, Any]:
+    """Row counts of every table but `NOT_STATE` and the sessions, and every hash-chain head
+    (audit log and ledgers): any business action moves at least one of them."""
+    counts = {
+        admin_label(m): m._base_manager.count()
+        for m in apps.get_models()
+        if m._meta.app_label != "sessions" and admin_label(m) not in NOT_STATE
+    }
+    return {"counts": counts, "heads": dict(ChainHead.objects.values_list("key", "head_hash"))}
+
+
+def outcome(response: Any) -> int | str:
+    if response.status_code == 302:
+        target = response["Location"].split("?")[0]
+        if target == "/login/":
+            return LOGIN
+        if target == "/admin/login/":
+            return ADMIN_LOGIN
+    return response.status_code
+
+
+class _Undo(Exception):
+    pass
+
+
+def clients(actors: Any) -> dict[str, Client]:
+    out = {}
+    for who in ALL:
+        client = Client()
+        if who != ANON:
+            client.force_login(getattr(actors, who))
+        out[who] = client
+    return out
+
+
+def ask(client: Client, r: Row, path: str, body: Any, before: dict[str, Any]) -> tuple[Any, bool]:
+    """One request in a savepoint that is rolled back: (outcome, whether the state changed)."""
+    result: list[Any] = []
+    try:
+        with transaction.atomic():
+            kwargs: dict[str, Any] = {"headers": r.headers or {}}
+            if r.method == "POST":
+                kwargs["data"] = body or {}
+            response = getattr(client, r.method.lower())(path, **kwargs)
+            result.append((outcome(response), r.check_state and state() != before))
+            raise _Undo
+    except _Undo:
+        pass
+    return result[0]
+
+
+def run_rows(actors: Any, rows: list[Row], world: dict[str, Any] | None = None) -> list[str]:
+    """Ask each row as every caller; the list of disagreements with the table."""
+    world = world or web_world(actors)
+    by_caller = clients(actors)
+    before = state()
+    problems = []
+    with clock.frozen(NOW):
+        for r in rows:
+            path = _fill(r.path, world)
+            body = _fill(r.body, world)
+            for who in ALL:
+                got, changed = ask(by_caller[who], r, path, body, before)
+                if got != r.expect[who]:
+                    problems.append(f"{r.method} {path} as {who}: {got}, expected {r.expect[who]}")
+                must_change = r.check_state and r.method == "POST" and who in r.changes
+                if changed != must_change:
+                    problems.append(
+                        f"{r.method} {path} as {who}: state "
+                        + ("changed" if changed else "unchanged")
+                        + (", expected a change" if must_change else ", expected no change")
+                    )
+    assert state() == before  # every request was rolled back
+    return problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted({route for _m, route in ROWS}), ids=lambda r: f"/{r}")
+def test_the_web_matrix(actors, route):
+    problems = run_rows(actors, [r for (_m, rt), r in sorted(ROWS.items()) if rt == route])
+    assert not problems, "\n".join(problems)
+
+
+# --- the admin pages, model by model ----------------------------------------------------------
+
+
+def admin_url(shape: str, label: str, pk: Any = None) -> str:
+    app, _, model = label.partition(".")
+    if shape == "password":
+        return f"/admin/{app}/{model}/{pk}/password/"
+    suffix = MODEL_SHAPES[shape].replace("<path:object_id>", str(pk))
+    return f"/admin/{app}/{model}/{suffix}"
+
+
+def admin_rows(world: dict[str, Any]) -> list[Row]:
+    """A GET row for every shape of every registered model, on that model's newest row, and the
+    app index of every app."""
+    from django.contrib.auth.admin import UserAdmin
+
+    rows = []
+    for app in sorted({label.partition(".")[0] for label in ADMIN_MODELS}):
+        rows.append(Row("GET", "app_list", f"/admin/{app}/", admin_expect("app_list", f"{app}.")))
+    for label, model in sorted(ADMIN_MODELS.items()):
+        # The newest row: for policy versions the one no project uses yet.
+        last = model._base_manager.order_by("pk").values_list("pk", flat=True).last()
+        assert last is not None, f"the world has no {label} row to open in the admin"
+        shapes = list(MODEL_SHAPES)
+        if isinstance(admin.site._registry[model], UserAdmin):
+            shapes.append("password")
+        for shape in shapes:
+            rows.append(
+                Row("GET", shape, admin_url(shape, label, last), admin_expect(shape, label))
+            )
+    return rows
+
+
+@pytest.mark.django_db
+def test_every_admin_page_of_every_model(actors):
+    from huoban.commissions.ledger import create_payout
+
+    world = web_world(actors)
+    with clock.frozen(NOW):  # a payout row too (the web rows pay this entry themselves)
+        create_payout(
+            actors.alpha,
+            actor=actors.finance,
+            bank_reference="BANK-A",
+            paid_on=dt.date(2026, 11, 20),
+            entry_ids=[world["entry"]],
+        )
+    problems = run_rows(actors, admin_rows(world), world)
+    assert not problems, "\n".join(problems)
+
+
+# The admin's forms that change rows: who is not listed in `changes` changes nothing.
+ADMIN_STAFF_ONLY = {**ADMIN_SITE, **dict.fromkeys(STAFF, 403)}
+ADMIN_ONLY = {**ADMIN_STAFF_ONLY, "admin": 302}
+DELETE = {"post": "yes"}
+ADMIN_ACTIONS = [
+    Row(
+        "POST",
+        "holiday delete",
+        "/admin/core/holiday/{holiday}/delete/",
+        ADMIN_ONLY,
+        body=DELETE,
+        changes=("admin",),
+    ),
+    Row(
+        "POST",
+        "holiday add",
+        "/admin/core/holiday/add/",
+        ADMIN_ONLY,
+        body={"date": "2026-10-08", "name": "调休", "is_workday": "on"},
+        changes=("admin",),
+    ),
+    # Regression: every staff role could change and delete an unused policy version.
+    Row(
+        "POST",
+        "unused policy delete",
+        "/admin/commissions/policyversion/{v2}/delete/",
+        ADMIN_ONLY,
+        body=DELETE,
+        changes=("admin",),
+    ),
+    Row(
+        "GET",
+        "unused policy delete page",
+        "/admin/commissions/policyversion/{v2}/delete/",
+        {**ADMIN_STAFF_ONLY, "admin": 200},
+    ),
+    Row(
+        "POST",
+        "used policy delete",
+        "/admin/commissions/policyversion/{v1}/delete/",
+        ADMIN_STAFF_ONLY,
+        body=DELETE,
+    ),
+    # Evidence and history are never typed in or taken out in the back office.
+    Row(
+        "POST", "lead delete", "/admin/leads/lead/{pending}/delete/", ADMIN_STAFF_ONLY, body=DELETE
+    ),
+    Row(
+        "POST",
+        "tier history delete",
+        "/admin/partners/tierchange/{tier_change}/delete/",
+        ADMIN_STAFF_ONLY,
+        body=DELETE,
+    ),
+    Row(
+        "POST",
+        "partner delete",
+        "/admin/partners/partner/{alpha_id}/delete/",
+        ADMIN_STAFF_ONLY,
+        body=DELETE,
+    ),
+    Row(
+        "POST",
+        "ledger entry delete",
+        "/admin/commissions/ledgerentry/{entry}/delete/",
+        ADMIN_STAFF_ONLY,
+        body=DELETE,
+    ),
+]
+
+
+@pytest.mark.django_db
+def test_the_admin_forms_change_rows_only_for_the_admin(actors):
+    world = web_world(actors)
+    world["alpha_id"] = actors.alpha.pk
+    problems = run_rows(actors, ADMIN_ACTIONS, world)
+    assert not problems, "\n".join(problems)

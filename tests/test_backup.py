@@ -289,6 +289,20 @@ def test_an_existing_output_file_is_never_overwritten(source, tmp_path):
     assert out.read_bytes() == b"keep me"
 
 
+def test_an_older_backup_is_migrated_forward_after_the_restore(tmp_path):
+    old = env_for(tmp_path / "old")
+    assert huoban(old, "migrate").returncode == 0
+    done = huoban(old, "manage", "migrate", "leads", "0002")  # a database one migration behind
+    assert done.returncode == 0, done.stderr
+    done = huoban(old, "backup", "--output", str(tmp_path / "old.sqlite3"))
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "old.sqlite3.json").read_text())
+    assert manifest["migrations"]["leads"].startswith("0002")
+    done = huoban(env_for(tmp_path / "new"), "restore", str(tmp_path / "old.sqlite3"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "migrated: leads.0003" in done.stdout
+
+
 # --- pieces without a database -----------------------------------------------------------------
 
 

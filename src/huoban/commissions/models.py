@@ -226,8 +226,13 @@ class LedgerEntry(AppendOnlyModel):
     because a payout or an approval is a fact about the entry, not part of what was earned.
     """
 
+    # No single-column index on partner or project: the composite indexes below lead with them
+    # (an index fewer to maintain on every append: the ledger is the largest table).
     partner = models.ForeignKey(
-        "partners.Partner", on_delete=models.PROTECT, related_name="ledger_entries"
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        db_index=False,
     )
     kind = models.CharField(_("类型"), max_length=20, choices=EntryKind.choices)
     project = models.ForeignKey(
@@ -236,6 +241,7 @@ class LedgerEntry(AppendOnlyModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="ledger_entries",
+        db_index=False,
     )
     payment = models.ForeignKey(
         "projects.CustomerPayment",

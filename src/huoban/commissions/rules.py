@@ -107,10 +107,20 @@ def explanation_text(steps: Sequence[Step]) -> str:
     return "\n".join(str(step) for step in steps)
 
 
+_YUAN: dict[Decimal, str] = {}
+
+
 def yuan(value: Decimal) -> str:
     """An amount for an explanation: thousands separators, two decimals ('300,000.00')."""
-    if type(value) is Decimal:  # hot: an explanation names several amounts per event
-        return format(value.quantize(FEN, rounding=ROUND_HALF_UP), ",")
+    # Hot in replays (dozens of amounts per project, mostly the same few): memoised by value.
+    # Zero is not memoised: 0 and -0 are equal keys but print differently.
+    if type(value) is Decimal and value:
+        text = _YUAN.get(value)
+        if text is None:
+            if len(_YUAN) >= 100_000:
+                _YUAN.clear()
+            text = _YUAN[value] = format(value.quantize(FEN, rounding=ROUND_HALF_UP), ",")
+        return text
     return f"{cny(value):,}"
 
 

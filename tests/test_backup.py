@@ -314,12 +314,10 @@ def test_newer_migrations_names_only_what_this_code_lacks():
     ]
 
 
-def test_pg_tools_get_the_connection_from_the_environment(monkeypatch):
+def test_pg_tools_get_the_connection_from_the_environment():
     from django.db import connection
 
-    monkeypatch.setattr(
-        connection,
-        "settings_dict",
+    env = backup.pg_env(
         {
             **connection.settings_dict,
             "HOST": "db.example",
@@ -328,9 +326,8 @@ def test_pg_tools_get_the_connection_from_the_environment(monkeypatch):
             "PASSWORD": "s3cret",
             "NAME": "prm",
             "OPTIONS": {"sslmode": "require", "unknown": "x"},
-        },
+        }
     )
-    env = backup._pg_env()
     assert (env["PGHOST"], env["PGPORT"], env["PGUSER"], env["PGDATABASE"]) == (
         "db.example",
         "6543",

@@ -230,10 +230,10 @@ def _facts() -> dict[str, Any]:
     }
 
 
-def _pg_env() -> dict[str, str]:
-    """The environment that points libpq (pg_dump, pg_restore) at the configured database:
-    no connection string on the command line, so no password in the process list."""
-    db = connection.settings_dict
+def pg_env(db: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The environment that points libpq (pg_dump, pg_restore) at the configured database (or
+    the settings `db`): no connection string on the command line, no password in `ps`."""
+    db = connection.settings_dict if db is None else db
     env = dict(os.environ)
     for key, var in (
         ("HOST", "PGHOST"),
@@ -264,7 +264,7 @@ def _pg_tool(name: str) -> str:
 
 
 def _run(argv: list[str]) -> None:
-    done = subprocess.run(argv, env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603
+    done = subprocess.run(argv, env=pg_env(), capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
         raise BackupError(
             f"{Path(argv[0]).name} 失败 / {Path(argv[0]).name} failed "

@@ -21,6 +21,7 @@ The random numbers only shape synthetic data, so ``random`` (not ``secrets``) is
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import math
 import random
@@ -401,6 +402,14 @@ def _customers(writer: Writer, plan: _Plan) -> None:
                 next_name_id[0] += 1
             yield (i, legal, normalized, uscc, region, industry, created)
 
+    # PostgreSQL: the trigram index is built once after the load (migration 0003's statement),
+    # far faster than maintaining a GIN index row by row.
+    # (Not inside a caller's transaction: PostgreSQL will not build an index on a table with
+    # pending constraint checks.)
+    rebuild_index = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if rebuild_index:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX IF EXISTS customers_customername_normalized_trgm")
     # Customers first (in chunks), their names after each chunk: both stream.
     chunk = 100_000
     cols = ["id", "legal_name", "normalized_name", "uscc", "region", "industry", "created_at"]
@@ -413,6 +422,14 @@ def _customers(writer: Writer, plan: _Plan) -> None:
         writer.write(Customer, cols, batch)
         writer.write(CustomerName, name_cols, names_rows)
         names_rows.clear()
+    if rebuild_index:
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            index = importlib.import_module(
+                "huoban.customers.migrations.0003_customername_trigram_index"
+            )
+            for sql in index.POSTGRES_FORWARD:
+                cursor.execute(sql)
 
 
 def _leads(writer: Writer, plan: _Plan) -> None:
@@ -464,9 +481,9 @@ def _leads(writer: Writer, plan: _Plan) -> None:
     # The customer's name on the lead, as the partner typed it: the legal name.
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE leads_lead SET customer_name = (SELECT legal_name FROM customers_customer c "
-            "WHERE c.id = leads_lead.customer_id), contact_name = (SELECT name FROM "
-            "customers_contact k WHERE k.id = leads_lead.contact_id)"
+            "UPDATE leads_lead SET customer_name = c.legal_name, contact_name = k.name "
+            "FROM customers_customer c, customers_contact k "
+            "WHERE c.id = leads_lead.customer_id AND k.id = leads_lead.contact_id"
         )
 
     def attribution_rows() -> Iterator[tuple]:

@@ -58,6 +58,9 @@ document.addEventListener("DOMContentLoaded", function () {
     el.classList.remove("d-none");
     var fallback = el.parentElement.querySelector(".chart-fallback");
     if (fallback) fallback.classList.add("d-none");
+    // The default HTML tooltip writes style="" attributes, which the Content-Security-Policy
+    // refuses (style-src 'self'); rich text draws the tooltip on the canvas itself.
+    if (option.tooltip) option.tooltip.renderMode = "richText";
     var chart = echarts.init(el);
     chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });

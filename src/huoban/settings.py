@@ -1,8 +1,8 @@
 """Django settings, read from the environment (ARCHITECTURE §4).
 
-Every value has a safe default for a single-box install; production refuses to start
-without a real SECRET_KEY source and ALLOWED_HOSTS when DEBUG is off and
-HUOBAN_PRODUCTION is set.
+Every value has a safe default for a single-box install. Production (secure cookies, HSTS,
+HTTPS redirect) is on when DEBUG is off and ALLOWED_HOSTS names a host other than the loopback,
+or when HUOBAN_PRODUCTION says so; it refuses to start without ALLOWED_HOSTS.
 """
 
 from __future__ import annotations
@@ -70,7 +70,6 @@ def sqlite_database(path: Path) -> dict[str, object]:
 
 DATA_DIR = Path(os.environ.get("HUOBAN_DATA_DIR", "./var")).resolve()
 DEBUG = envbool("DEBUG", False)
-PRODUCTION = envbool("HUOBAN_PRODUCTION", False)
 
 
 def _secret_key() -> str:
@@ -91,11 +90,15 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 _hosts = os.environ.get("ALLOWED_HOSTS", "")
-ALLOWED_HOSTS = [h.strip() for h in _hosts.split(",") if h.strip()] or [
-    "127.0.0.1",
-    "localhost",
-    "testserver",
-]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "testserver", "[::1]"})
+ALLOWED_HOSTS = [h.strip() for h in _hosts.split(",") if h.strip()] or sorted(LOCAL_HOSTS)
+# Production (secure cookies, HSTS, HTTPS redirect) unless told otherwise as soon as DEBUG is off
+# and the site answers to a name other than this machine's loopback: `huoban demo` on
+# http://127.0.0.1 stays plain HTTP, `ALLOWED_HOSTS=prm.example.cn` is production by default.
+# HUOBAN_PRODUCTION=false keeps a plain-HTTP intranet install working (check --deploy warns).
+PRODUCTION = envbool(
+    "HUOBAN_PRODUCTION", not DEBUG and any(h not in LOCAL_HOSTS for h in ALLOWED_HOSTS)
+)
 if PRODUCTION and not _hosts:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production")
 
@@ -122,14 +125,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "huoban.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "huoban.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "huoban.core.middleware.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "huoban.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -187,7 +193,11 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"  # "/" sends partners to the portal, staff to the console
 LOGOUT_REDIRECT_URL = "/login/"
 
+# A session ends 8 h after sign-in however busy (SessionTimeoutMiddleware holds it to that even
+# though each save moves the stored expiry), after HUOBAN_SESSION_IDLE_MINUTES without a request,
+# and with the browser (no persistent cookie on a shared office computer).
 SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -202,6 +212,7 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's plain-HTTP health check
 
 # Business settings (SPEC): the thresholds and deadlines a company may tune.
 HUOBAN = {
@@ -214,6 +225,18 @@ HUOBAN = {
     # R-LEAD-4: appeal window (days) and second-review due (business days).
     "APPEAL_WINDOW_DAYS": int(os.environ.get("HUOBAN_APPEAL_WINDOW_DAYS", "30")),
     "SECOND_REVIEW_BUSINESS_DAYS": int(os.environ.get("HUOBAN_SECOND_REVIEW_DAYS", "2")),
+    # Security baseline (docs/decisions.md): idle sign-out, API token lifetime (0 = never
+    # expires), login throttling, the portal's name-check rate, trusted reverse proxies.
+    "SESSION_IDLE_MINUTES": int(os.environ.get("HUOBAN_SESSION_IDLE_MINUTES", "30")),
+    "API_TOKEN_DAYS": int(os.environ.get("HUOBAN_API_TOKEN_DAYS", "90")),
+    "LOGIN_FAILURES_PER_USERNAME": 5,
+    "LOGIN_FAILURES_PER_IP": 20,
+    "LOGIN_WINDOW_MINUTES": 15,
+    "LOGIN_LOCKOUT_MINUTES": 15,
+    "NAME_CHECKS_PER_MINUTE": 30,
+    # How many reverse proxies append to X-Forwarded-For in front of gunicorn: the client's
+    # address is the one the outermost trusted proxy saw. 0 = REMOTE_ADDR (no proxy).
+    "TRUSTED_PROXIES": int(os.environ.get("HUOBAN_TRUSTED_PROXIES", "1" if PRODUCTION else "0")),
 }
 
 LOGGING = {

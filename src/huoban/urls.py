@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from huoban.accounts.forms import AdminLoginForm, LoginForm
 from huoban.api import api
 from huoban.core.views import home
 from huoban.web import root
@@ -11,6 +12,7 @@ from huoban.web import root
 admin.site.site_header = _("伙伴 Huoban 管理后台")
 admin.site.site_title = _("伙伴 Huoban")
 admin.site.index_title = _("后台管理")
+admin.site.login_form = AdminLoginForm  # the same login throttle as /login/ and the API
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -24,7 +26,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -6,3 +6,19 @@ class AccountsConfig(AppConfig):
     name = "huoban.accounts"
     label = "accounts"
     verbose_name = _("账户")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(_stamp_sign_in, dispatch_uid="huoban_stamp_sign_in")
+
+
+def _stamp_sign_in(sender: object, request: object, user: object, **kwargs: object) -> None:
+    """Start the session's absolute and idle clocks at sign-in (huoban.accounts.sessions)."""
+    from huoban import clock
+
+    from .sessions import stamp_sign_in
+
+    session = getattr(request, "session", None)
+    if session is not None:
+        stamp_sign_in(session, clock.now().timestamp())

@@ -89,3 +89,67 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw() -> str:
         return "hb_" + secrets.token_urlsafe(32)
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in (login page, admin login or ``POST /api/v1/auth/token``).
+
+    Kept in the database, not in a process's memory, so every gunicorn worker counts the same
+    attempts. Rows older than the counting window are deleted as new failures arrive.
+    """
+
+    username = models.CharField(_("用户名"), max_length=150)  # as typed, case-folded
+    ip = models.CharField(_("IP 地址"), max_length=45)
+    at = models.DateTimeField(_("时间"))
+    # A later successful sign-in of the username clears its counter, not the address's.
+    cleared = models.BooleanField(_("已清除"), default=False)
+
+    class Meta:
+        verbose_name = _("登录失败")
+        verbose_name_plural = _("登录失败")
+        indexes = [
+            models.Index(fields=["username", "at"], name="accounts_loginfail_user_at"),
+            models.Index(fields=["ip", "at"], name="accounts_loginfail_ip_at"),
+            models.Index(fields=["at"], name="accounts_loginfail_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LockScope(models.TextChoices):
+    USERNAME = "username", _("用户名")
+    IP = "ip", _("IP 地址")
+
+
+class LoginLockout(models.Model):
+    """A username or an address refused sign-in until ``until`` (too many failures)."""
+
+    scope = models.CharField(_("范围"), max_length=16, choices=LockScope.choices)
+    key = models.CharField(_("用户名或地址"), max_length=150)
+    since = models.DateTimeField(_("锁定时间"))
+    until = models.DateTimeField(_("解锁时间"))
+
+    class Meta:
+        verbose_name = _("登录锁定")
+        verbose_name_plural = _("登录锁定")
+        indexes = [models.Index(fields=["scope", "key", "until"], name="accounts_lockout_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} → {self.until:%Y-%m-%d %H:%M}"
+
+
+class RateCount(models.Model):
+    """Requests one caller made in one fixed window (e.g. a partner's name checks per minute)."""
+
+    key = models.CharField(max_length=100)
+    window = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window"], name="accounts_ratecount_key_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window:%H:%M} ×{self.count}"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
+import datetime as dt
+
+from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 
 from huoban import clock
 from huoban.audit.services import record
 from huoban.errors import ValidationFailed
 
 from .models import ApiToken, Role, User, hash_token
+from .throttle import authenticate_throttled
 
 
 @transaction.atomic
@@ -89,21 +93,38 @@ def revoke_token(token: ApiToken, *, actor: User) -> None:
         record(actor, "token.revoke", token, after={"prefix": token.prefix})
 
 
-def login_for_token(username: str, password: str) -> str | None:
-    """Exchange a username and password for a new token (POST /api/v1/auth/token)."""
-    user = authenticate(username=username, password=password)
-    if user is None or not user.is_active:
+def login_for_token(username: str, password: str, request: HttpRequest | None = None) -> str | None:
+    """Exchange a username and password for a new token (POST /api/v1/auth/token).
+
+    Throttled like the login page (huoban.accounts.throttle): raises ``LoginRefused`` (429)
+    while the username or the caller's address is locked; None for wrong credentials."""
+    user = authenticate_throttled(request, username, password)
+    if user is None:
         return None
-    assert isinstance(user, User)
     return issue_token(user, "api-login")
 
 
+def token_lifetime() -> dt.timedelta | None:
+    """How long an API token is valid after it was issued (None: for ever)."""
+    days = int(settings.HUOBAN["API_TOKEN_DAYS"])
+    return dt.timedelta(days=days) if days > 0 else None
+
+
+def token_expires_at(token: ApiToken) -> dt.datetime | None:
+    lifetime = token_lifetime()
+    return token.created_at + lifetime if lifetime is not None else None
+
+
 def user_for_token(raw: str) -> User | None:
+    """The active user of an unrevoked, unexpired token, else None (the API answers 401)."""
     token = (
         ApiToken.objects.select_related("user", "user__partner")
         .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active:
+        return None
+    expires_at = token_expires_at(token)
+    if expires_at is not None and clock.now() >= expires_at:
         return None
     return token.user

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huoban import clock
+from huoban.accounts import throttle
 from huoban.customers.models import Attribution
 from huoban.customers.services import match_customer, owner_of
 from huoban.errors import DomainError, NotFound, ValidationFailed
@@ -127,8 +128,12 @@ def name_check(request: HttpRequest) -> HttpResponse:
     """HTMX: instant feedback while a partner types the customer's name (R-ATT-2).
 
     Says only "already registered" when another partner owns the customer, "possibly
-    registered" for a possible match, nothing otherwise: never who owns it (R-VIS-1).
+    registered" for a possible match, nothing otherwise: never who owns it (R-VIS-1). Limited
+    to NAME_CHECKS_PER_MINUTE per user, so the registry cannot be probed name by name (429).
     """
+    limit = int(settings.HUOBAN["NAME_CHECKS_PER_MINUTE"])
+    if not throttle.allow(f"name-check:{request.user.pk}", limit):
+        return render(request, "portal/_name_check.html", {"answer": "throttled"}, status=429)
     name = request.GET.get("customer_name", "").strip()[:200]
     uscc = request.GET.get("customer_uscc", "").strip()[:40] or None
     answer = ""

@@ -32,6 +32,24 @@ def today() -> dt.date:
     return now().astimezone(local_tz()).date()
 
 
+# The dates a request may name (reports, contracts, payments): wide enough for any business
+# record, far enough from date.min/date.max that local midnight in UTC and due dates exist.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2999, 12, 31)
+DAY_RANGE_MESSAGE = (
+    "日期须在 1900-01-01 至 2999-12-31 之间 / Date must be between 1900-01-01 and 2999-12-31."
+)
+
+
+def day_errors(**days: dt.date | None) -> dict[str, str]:
+    """Field → message for each given date outside EARLIEST_DAY … LATEST_DAY."""
+    return {
+        field: DAY_RANGE_MESSAGE
+        for field, day in days.items()
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY
+    }
+
+
 @contextlib.contextmanager
 def frozen(at: dt.datetime | dt.date) -> Iterator[dt.datetime]:
     """Freeze the clock at a moment (a date means 09:00 local time that day)."""

@@ -520,6 +520,9 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 def inbound_report(start: dt.date, end: dt.date) -> dict[str, int]:
     """Count inbound contacts from `start` to `end` inclusive, local dates (R-ATT-5)."""
+    out_of_range = clock.day_errors(start=start, end=end)
+    if out_of_range:
+        raise ValidationFailed(out_of_range)
     if end < start:
         raise ValidationFailed({"end": "结束日期不能早于开始日期 / end must not be before start."})
     rows = InboundContact.objects.filter(

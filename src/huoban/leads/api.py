@@ -11,9 +11,10 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status as Answer
 from pydantic import Field
 
-from huoban import money
+from huoban import clock, money
 from huoban.access import require_role
 from huoban.accounts.models import Role
+from huoban.errors import ValidationFailed
 from huoban.pagination import PageParams, paginate
 
 from . import services
@@ -212,9 +213,10 @@ def list_leads(request: HttpRequest, filters: Query[LeadFilter]) -> dict[str, An
 
 @router.get("/sla-report", summary="SLA compliance of leads submitted in a period (staff)")
 def sla_report(request: HttpRequest, start: dt.date, end: dt.date) -> dict[str, Any]:
-    from huoban import clock
-
     require_role(request.user, Role.OFFICER, Role.PRESALES, Role.PM, Role.FINANCE)
+    out_of_range = clock.day_errors(start=start, end=end)
+    if out_of_range:
+        raise ValidationFailed(out_of_range)
     tz = clock.local_tz()
     report = services.sla_report(
         dt.datetime.combine(start, dt.time(), tz), dt.datetime.combine(end, dt.time(), tz)

@@ -152,14 +152,10 @@ def _event_days() -> tuple[dt.date, dt.date] | None:
 # --- computing a chunk (pure: no database, so it may run in a worker process) -----------------
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    """An entry a chunk's events earn, hashed but for its place in the chain."""
-
-    partner_id: int
-    event_key: str
-    row: tuple[Any, ...]  # the values of COLUMNS up to created_at
-    canonical: bytes  # canonical JSON of the hashed fields (audit.chain.canonical)
+_Candidate = tuple[int, str, tuple[Any, ...], bytes]
+"""An entry a chunk's events earn, hashed but for its place in the chain: (partner id, event
+key, the values of COLUMNS up to created_at, the canonical JSON of its hashed fields). A plain
+tuple: thousands cross from the workers per chunk, and tuples pickle fastest."""
 
 
 @dataclass
@@ -211,7 +207,7 @@ def _compute(
             values.due_on.isoformat(), values.due_estimated, policy_id, values.explanation,
             values.event_key, "", None, created,
         )  # fmt: skip
-        out.append(_Candidate(partner_id, values.event_key, row, canonical(payload)))
+        out.append((partner_id, values.event_key, row, canonical(payload)))
 
     for (
         pk, partner_id, policy_id, rate, amount, accepted_seq, accepted_on, cancelled_seq,
@@ -347,7 +343,7 @@ def _commit(
     if not candidates:
         return
     first, last = projects[0][0], projects[-1][0]
-    codes = {pid: context.partners[pid].code for pid in {c.partner_id for c in candidates}}
+    codes = {pid: context.partners[pid].code for pid in {c[0] for c in candidates}}
     heads: dict[str, list[Any]] = {
         h.key: [h.head_hash, h.length]
         for h in lock_heads(sorted(ledger_key_of(code) for code in codes.values()))
@@ -360,13 +356,14 @@ def _commit(
     )
     rows: list[tuple[Any, ...]] = []
     for c in candidates:
-        if (c.partner_id, c.event_key) in existing:
+        partner_id, event_key, row, payload = c
+        if (partner_id, event_key) in existing:
             report.existing += 1
             continue
-        existing.add((c.partner_id, c.event_key))
-        head = heads[ledger_key_of(codes[c.partner_id])]
-        digest = chain_hash(head[0], c.canonical)
-        rows.append((*c.row, head[0], digest, EntryStatus.PENDING.value, True))
+        existing.add((partner_id, event_key))
+        head = heads[ledger_key_of(codes[partner_id])]
+        digest = chain_hash(head[0], payload)
+        rows.append((*row, head[0], digest, EntryStatus.PENDING.value, True))
         head[0] = digest
         head[1] += 1
     if not rows:

@@ -13,7 +13,8 @@ A run is one child process doing what finance does at year end on a ledger that 
 rebuilt: ``rebuild_ledger()`` (every payment, refund, acceptance and cancellation replayed
 through the commission rules into each partner's hash chain) and ``settle_year()`` for the last
 finished year (one annual bonus per partner). The parent samples the resident memory of the
-child's whole process tree (workers included) every 50 ms from /proc and prints the peak.
+child's whole process tree (workers included) every 100 ms from /proc — the proportional set
+size, so pages a forked worker shares with its parent count once — and prints the peak.
 
 The floor: DuckDB reads the same tables (through its sqlite / postgres scanner, installed from
 PyPI) and computes per-partner totals — payments received, the commission the end state earns by
@@ -45,7 +46,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
 HUOBAN = Path(sys.executable).with_name("huoban")
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def _pg_url() -> str | None:
@@ -142,26 +142,38 @@ class DataSet:
 # --- memory of a process tree ------------------------------------------------------------------
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants, from /proc."""
+def _tree(root: int) -> list[int]:
+    """``root`` and all its descendants, from /proc."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for stat in glob.glob("/proc/[0-9]*/stat"):
         try:
             fields = Path(stat).read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        pid = int(stat.split("/")[2])
-        parents[pid] = int(fields[1])
-        rss[pid] = int(fields[21]) * PAGE
-    total = 0
-    for pid in rss:
+        parents[int(stat.split("/")[2])] = int(fields[1])
+    found = []
+    for pid in parents:
         p = pid
         while p and p != root and p in parents:
             p = parents[p]
         if p == root:
-            total += rss[pid]
-    return total
+            found.append(pid)
+    return found
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes: pages shared with forked workers counted once overall."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_memory(root: int) -> int:
+    return sum(_pss(pid) for pid in _tree(root))
 
 
 class PeakMemory(threading.Thread):
@@ -171,8 +183,8 @@ class PeakMemory(threading.Thread):
 
     def run(self) -> None:
         while not self.done.is_set():
-            self.peak = max(self.peak, _tree_rss(self.pid))
-            self.done.wait(0.05)
+            self.peak = max(self.peak, _tree_memory(self.pid))
+            self.done.wait(0.1)
 
 
 # --- one run (child process) -------------------------------------------------------------------

@@ -19,7 +19,7 @@ from huoban.errors import ValidationFailed
 from huoban.partners.models import Partner
 from huoban.projects import services
 from tests.factories import make_partner
-from tests.projects.helpers import TODAY, ensure_policy_v1, pay, sign
+from tests.projects.helpers import TODAY, ensure_policy_v1, full_example, pay, sign
 
 D = dt.date
 
@@ -31,22 +31,12 @@ def _today(db):
         yield
 
 
-def _full_example(actors):
-    """300,000 new light project: 24,000 + 31,000 + 11,000 = 66,000 (see the API test)."""
-    project = sign(actors.officer, actors.alpha)
-    pay(actors.finance, project, "100000.00", D(2026, 1, 15), "HK-001")
-    pay(actors.finance, project, "150000.00", D(2026, 3, 2), "HK-002")
-    services.accept_project(project.pk, actor=actors.pm, accepted_on=D(2026, 4, 10))
-    pay(actors.finance, project, "50000.00", D(2026, 5, 11), "HK-003")
-    return project
-
-
 def _yuan(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
 def test_each_explanation_lets_a_reader_recompute_the_amount(actors):
-    project = _full_example(actors)
+    project = full_example(actors)
     entries = list(LedgerEntry.objects.filter(project=project).order_by("id"))
     assert len(entries) == 3
     for entry in entries:
@@ -134,7 +124,7 @@ def test_after_the_tail_a_payment_earns_nothing_and_says_why(actors):
 
 
 def test_recording_a_replay_twice_creates_nothing(actors):
-    project = _full_example(actors)
+    project = full_example(actors)
     count = LedgerEntry.objects.count()
     locked = services._lock(project.pk)
     ledger.record_project_events(locked)
@@ -144,7 +134,7 @@ def test_recording_a_replay_twice_creates_nothing(actors):
 def test_tampering_with_an_entry_is_found_by_verify_the_api_and_the_command(
     actors, api_client, capsys
 ):
-    _full_example(actors)
+    full_example(actors)
     assert huoban(["ledger", "verify"]) == 0
     second = LedgerEntry.objects.order_by("id")[1]
     with connection.cursor() as cursor:
@@ -167,7 +157,7 @@ def test_tampering_with_an_entry_is_found_by_verify_the_api_and_the_command(
 
 
 def test_removing_the_last_entry_is_found_by_the_chain_head(actors):
-    _full_example(actors)
+    full_example(actors)
     last = LedgerEntry.objects.order_by("id").last()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM commissions_ledgerentry WHERE id = %s", [last.pk])
@@ -176,7 +166,7 @@ def test_removing_the_last_entry_is_found_by_the_chain_head(actors):
 
 
 def test_hashed_fields_cannot_change_but_the_workflow_can(actors):
-    _full_example(actors)
+    full_example(actors)
     entry = LedgerEntry.objects.order_by("id").first()
     entry.amount = Decimal("1.00")
     with pytest.raises(AppendOnlyError):
@@ -192,7 +182,7 @@ def test_hashed_fields_cannot_change_but_the_workflow_can(actors):
 
 
 def test_verify_endpoint_is_for_finance_and_admin(actors, api_client):
-    _full_example(actors)
+    full_example(actors)
     status, body = api_client.as_(actors.admin).get("ledger/verify")
     assert status == 200
     assert (body["ok"], body["checked"]) == (True, 3)
@@ -201,7 +191,7 @@ def test_verify_endpoint_is_for_finance_and_admin(actors, api_client):
 
 
 def test_approved_entries_are_paid_in_full_under_a_bank_reference(actors, api_client):
-    _full_example(actors)
+    full_example(actors)
     ids = list(LedgerEntry.objects.order_by("id").values_list("id", flat=True))
     code = actors.alpha.code
     # Not approved yet: refused, nothing paid.
@@ -235,7 +225,7 @@ def test_approved_entries_are_paid_in_full_under_a_bank_reference(actors, api_cl
 
 
 def test_an_adjustment_counts_only_after_finance_and_admin_approve(actors, api_client):
-    _full_example(actors)
+    full_example(actors)
     code = actors.alpha.code
     first = LedgerEntry.objects.order_by("id").first()
     status, body = api_client.as_(actors.finance).post(
@@ -259,7 +249,7 @@ def test_an_adjustment_counts_only_after_finance_and_admin_approve(actors, api_c
 
 
 def test_adjustment_input_is_checked(actors, api_client):
-    _full_example(actors)
+    full_example(actors)
     count = LedgerEntry.objects.count()
     code = actors.alpha.code
     for body in ({"reason": "", "amount": "10.00"}, {"reason": "x"}, {"reason": "x", "amount": 0}):

@@ -22,7 +22,7 @@ from huoban.commissions.rebuild import rebuild_ledger
 from huoban.partners.models import Partner
 from huoban.projects import services
 from tests.factories import make_partner
-from tests.projects.helpers import TODAY, ensure_policy_v1, pay, sign
+from tests.projects.helpers import TODAY, ensure_policy_v1, full_example, pay, sign
 
 D = dt.date
 FIELDS = (
@@ -40,11 +40,7 @@ def _today(db):
 
 def _history(actors):
     """Payments, acceptance, a refund, a cancellation, a recruit's override and an exit tail."""
-    full = sign(actors.officer, actors.alpha)
-    pay(actors.finance, full, "100000.00", D(2026, 1, 15), "HK-001")
-    pay(actors.finance, full, "150000.00", D(2026, 3, 2), "HK-002")
-    services.accept_project(full.pk, actor=actors.pm, accepted_on=D(2026, 4, 10))
-    pay(actors.finance, full, "50000.00", D(2026, 5, 11), "HK-003")
+    full_example(actors)  # alpha: 24,000 + 31,000 + 11,000
 
     refunded = sign(actors.officer, actors.beta, name="太原东方电气有限公司")
     pay(actors.finance, refunded, "300000.00", D(2026, 1, 20), "HK-101")

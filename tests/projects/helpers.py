@@ -68,6 +68,16 @@ def pay(actor: Any, project: Any, amount: str, on: dt.date, ref: str, **kw: Any)
     )
 
 
+def full_example(actors: Any) -> Any:
+    """300,000 new light project: 24,000 + 31,000 + 11,000 = 66,000 (see the API test)."""
+    project = sign(actors.officer, actors.alpha)
+    pay(actors.finance, project, "100000.00", dt.date(2026, 1, 15), "HK-001")
+    pay(actors.finance, project, "150000.00", dt.date(2026, 3, 2), "HK-002")
+    services.accept_project(project.pk, actor=actors.pm, accepted_on=dt.date(2026, 4, 10))
+    pay(actors.finance, project, "50000.00", dt.date(2026, 5, 11), "HK-003")
+    return project
+
+
 def project_body(customer_id: int, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "customer_id": customer_id,

@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from huoban.customers.matching import candidate_ids, match_customer, score
+from huoban.customers import matching
+from huoban.customers.matching import candidate_ids, common_only_bound, match_customer, score
 from huoban.customers.models import CustomerName
 from huoban.customers.services import add_alias
 
@@ -133,3 +134,93 @@ def test_it_uses_the_pg_trgm_gin_index():
     assert "gin" in definition and "gin_trgm_ops" in definition
     customer = make_customer(MOUTAI)
     assert candidate_ids("茅台酒厂") == list(customer.names.values_list("id", flat=True))
+
+
+# --- candidates at scale: rare trigrams, contained names, the shortest names of common ones ----
+
+
+@pytest.fixture
+def few_names_are_common(monkeypatch):
+    """A trigram in more than two names counts as common here (a million customers in
+    production: COMMON_TRIGRAM_NAMES = 200); the per-process cache starts and ends empty."""
+    monkeypatch.setattr(matching, "COMMON_TRIGRAM_NAMES", 2)
+    matching.clear_common_trigram_cache()
+    yield
+    matching.clear_common_trigram_cache()
+
+
+FILLERS = ("北京华中鑫智能科技有限公司", "北京恒盛达智能科技有限公司", "北京瑞祥丰智能科技有限公司")
+
+
+def test_it_finds_a_misspelling_by_its_rare_trigrams(actors, few_names_are_common):
+    # given 千诺阳智能科技 and three other 智能科技 companies (智能科, 能科技 are common)
+    customer = make_customer("北京千诺阳智能科技有限公司")
+    for name in FILLERS:
+        make_customer(name)
+    # when the last character is wrong: 千诺阳, 诺阳智, 阳智能 are rare, 智能科 common
+    ids = candidate_ids("千诺阳智能科枝")
+    # then the names of the common trigram are not fetched, and the customer is found: its six
+    # leading characters are the best partial window, 2·6/(7+6) = 92.31
+    assert ids == list(customer.names.values_list("id", flat=True))
+    match = match_customer("千诺阳智能科枝有限公司")
+    assert (match.kind, match.customer, match.score) == ("exact", customer, Decimal("92.31"))
+
+
+def test_it_finds_a_registered_name_inside_the_submitted_one(actors, few_names_are_common):
+    # given the registry holds 智能科技 itself, and three longer 智能科技 companies
+    generic = make_customer("智能科技有限公司")
+    for name in FILLERS:
+        make_customer(name)
+    # when 涌鲸棒智能科技 (its only known trigrams are common) is submitted
+    match = match_customer("北京涌鲸棒智能科技有限公司")
+    # then 智能科技 is found whole: partial 100 × (0.5 + 0.5 × 4/7) = 78.57
+    assert (match.kind, match.customer, match.score) == ("possible", generic, Decimal("78.57"))
+
+
+def test_it_bounds_what_the_common_trigrams_alone_can_score():
+    # 4 of 7 characters covered: a 5-character name sharing them scores at most
+    # 2·4/(5+4) × (0.5 + 0.5 × 5/7) = 76.19 — what 涛智能科技 scores against 涌鲸棒智能科技
+    assert round(common_only_bound("涌鲸棒智能科技", {"智能科", "能科技"}), 2) == 76.19
+    assert score("涌鲸棒智能科技", "涛智能科技") == Decimal("76.19")
+    # 3 of 7: at most 67.35, below the low threshold: nothing to fetch
+    assert common_only_bound("千诺阳智能科枝", {"智能科"}) < 75
+    assert common_only_bound("千诺阳智能科枝", set()) == 0
+
+
+def test_it_fetches_the_shortest_names_of_a_common_trigram(actors, few_names_are_common):
+    # given 涛智能科技 (嘉兴 is a city: the key keeps one character before 智能科技) and three
+    # longer 智能科技 companies
+    short = make_customer("嘉兴涛智能科技有限公司")
+    for name in FILLERS:
+        make_customer(name)
+    # when a new name shares only 智能科技 with them
+    match = match_customer("北京涌鲸棒智能科技有限公司")
+    # then the short name is still a possible match, as with a ranked query over all trigrams
+    assert (match.kind, match.customer, match.score) == ("possible", short, Decimal("76.19"))
+
+
+def test_it_keeps_the_shortest_names_exact_after_changes(actors, few_names_are_common):
+    # given the shortest 智能科技 names were ranked once (and kept)
+    make_customer("嘉兴涛智能科技有限公司")
+    for name in FILLERS:
+        make_customer(name)
+    assert match_customer("北京涌鲸棒智能科技有限公司").kind == "possible"
+    # when that name goes and another short one comes
+    CustomerName.objects.filter(normalized="涛智能科技").delete()
+    newcomer = make_customer("嘉兴鲲智能科技有限公司")
+    # then the answer follows: kept names are read again, newer names are added
+    match = match_customer("北京涌鲸棒智能科技有限公司")
+    assert (match.kind, match.customer, match.score) == ("possible", newcomer, Decimal("76.19"))
+
+
+@pytest.mark.django_db
+def test_the_pg_trigram_index_has_no_pending_list():
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm exists on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = %s",
+            ["customers_customername_normalized_trgm"],
+        )
+        (options,) = cursor.fetchone()
+    assert "fastupdate=off" in options

@@ -300,7 +300,12 @@ class LedgerEntry(AppendOnlyModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["partner", "earned_on"], name="ledger_partner_earned_idx"),
+            # A partner's figures (totals, by month, what is due next) from the index alone: a big
+            # partner has tens of thousands of wide rows spread over the whole table.
+            models.Index(
+                fields=["partner", "earned_on", "effective", "status", "amount", "due_on"],
+                name="ledger_partner_figures_idx",
+            ),
             models.Index(fields=["project", "kind"], name="ledger_project_kind_idx"),
             models.Index(fields=["status"], name="ledger_status_idx"),
         ]

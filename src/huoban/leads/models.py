@@ -196,6 +196,8 @@ class Lead(models.Model):
         indexes = [
             models.Index(fields=["customer", "status", "submitted_at"], name="lead_queue_idx"),
             models.Index(fields=["partner", "status"], name="lead_partner_status_idx"),
+            # A partner's newest leads (the default order) without sorting all of them.
+            models.Index(fields=["partner", "submitted_at"], name="lead_partner_submitted_idx"),
             models.Index(fields=["status", "sla_due_at"], name="lead_sla_idx"),
         ]
         constraints = [

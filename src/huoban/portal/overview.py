@@ -1,8 +1,8 @@
 """What the portal shows a partner about itself, read from the services and the ledger.
 
-Nothing here computes money: amounts are the ledger's entries (:func:`ledger.totals`, sums of
-entry amounts by month) and the tier figures come from ``tier_services`` exactly as
-``GET /api/v1/partners/{code}/tier`` computes them (SPEC §7, §8).
+Nothing here computes money: amounts are sums of the ledger's entries (earned, paid, by month,
+as :func:`huoban.commissions.ledger.totals` sums them) and the tier figures come from
+``tier_services`` as ``GET /api/v1/partners/{code}/tier`` computes them (SPEC §7, §8).
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import ExtractMonth
 
 from huoban import clock
-from huoban.commissions import ledger
 from huoban.commissions.models import EntryStatus, LedgerEntry, LedgerEntryQuerySet
 from huoban.customers.models import Customer
 from huoban.money import ZERO, cny, fmt
@@ -73,47 +71,65 @@ def entries_of(partner: Partner) -> LedgerEntryQuerySet:
 
 
 def year_totals(partner: Partner, year: int) -> dict[str, Decimal]:
-    """Earned / paid / outstanding on the entries earned in `year` (``ledger.totals``)."""
-    return ledger.totals(entries_of(partner).filter(earned_on__year=year))
+    """Earned / paid / outstanding on the entries earned in `year` (as ``ledger.totals``)."""
+    return year_earnings(partner, year)[0]
 
 
 def due_next(partner: Partner, limit: int = DUE_NEXT) -> list[LedgerEntry]:
     """The next entries to be paid: pending or approved, counted, by due date."""
-    return list(
+    # Which entries from the ledger's partner index alone, then those few with their projects:
+    # joined in one query, a planner may read every entry of a big partner (tens of thousands).
+    ids = list(
         entries_of(partner)
         .counted()
         .filter(status__in=[EntryStatus.PENDING, EntryStatus.APPROVED])
-        .select_related("project")
-        .order_by("due_on", "id")[:limit]
+        .order_by("due_on", "id")
+        .values_list("id", flat=True)[:limit]
     )
+    if not ids:
+        return []
+    entries = LedgerEntry.objects.filter(pk__in=ids).select_related("project")
+    return sorted(entries, key=lambda e: (e.due_on, e.pk))
 
 
 def earnings_by_month(partner: Partner, year: int) -> list[dict[str, Any]]:
     """Twelve rows {month, earned, paid} of the year's counted entries by earned month; the
     amounts are sums of ledger entries, as strings with two decimals."""
+    return year_earnings(partner, year)[1]
+
+
+def year_earnings(partner: Partner, year: int) -> tuple[dict[str, Decimal], list[dict[str, Any]]]:
+    """The year's totals (:func:`year_totals`) and its twelve months (:func:`earnings_by_month`)
+    from one query: sums by day in the database — a walk of the ledger's partner index; a month
+    extracted in SQL would be a Python function per row on SQLite — and by month here."""
     rows = (
         entries_of(partner)
         .counted()
         .filter(earned_on__year=year)
-        .annotate(m=ExtractMonth("earned_on"))
-        .values("m")
+        .values("earned_on")
         .annotate(
             earned=Sum("amount"),
             paid=Sum("amount", filter=Q(status=EntryStatus.PAID)),
         )
+        .order_by("earned_on")
     )
-    by_month = {r["m"]: r for r in rows}
-    out = []
-    for m in range(1, 13):
-        r = by_month.get(m, {})
-        out.append(
-            {
-                "month": f"{year:04d}-{m:02d}",
-                "earned": fmt(cny(r.get("earned") or ZERO)),
-                "paid": fmt(cny(r.get("paid") or ZERO)),
-            }
-        )
-    return out
+    earned = [ZERO] * 13
+    paid = [ZERO] * 13
+    for r in rows:
+        m = r["earned_on"].month
+        earned[m] += r["earned"] or ZERO
+        paid[m] += r["paid"] or ZERO
+    total_earned, total_paid = sum(earned, ZERO), sum(paid, ZERO)
+    totals = {
+        "earned": cny(total_earned),
+        "paid": cny(total_paid),
+        "outstanding": cny(total_earned - total_paid),
+    }
+    months = [
+        {"month": f"{year:04d}-{m:02d}", "earned": fmt(cny(earned[m])), "paid": fmt(cny(paid[m]))}
+        for m in range(1, 13)
+    ]
+    return totals, months
 
 
 def customers_of(partner: Partner, user: Any) -> QuerySet[Customer]:

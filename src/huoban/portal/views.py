@@ -59,6 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
         leads.order_by().values("status").annotate(n=Count("id")), Status.choices
     )
     year = clock.today().year
+    earnings, by_month = overview.year_earnings(partner, year)
     return render(
         request,
         "portal/home.html",
@@ -70,9 +71,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "now": clock.now(),
             "year": year,
             "progress": overview.tier_progress(partner),
-            "earnings": overview.year_totals(partner, year),
+            "earnings": earnings,
             "due_next": overview.due_next(partner),
-            "by_month": overview.earnings_by_month(partner, year),
+            "by_month": by_month,
             "customers_owned": Attribution.objects.filter(partner=partner).count(),
             "in_delivery": Project.objects.visible_to(request.user)
             .filter(status=ProjectStatus.SIGNED)

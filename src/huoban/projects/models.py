@@ -120,6 +120,7 @@ class Project(models.Model):
         verbose_name_plural = _("项目")
         indexes = [
             models.Index(fields=["partner", "signed_on"], name="project_partner_signed_idx"),
+            models.Index(fields=["partner", "status"], name="project_partner_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(

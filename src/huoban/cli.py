@@ -27,7 +27,17 @@ def _collectstatic() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def _serve(port: int, workers: int, host: str = "127.0.0.1") -> int:
+def _serve(
+    port: int,
+    workers: int,
+    host: str = "127.0.0.1",
+    threads: int = 4,
+    access_log: bool = False,
+) -> int:
+    """gunicorn: `workers` processes of `threads` threads each (docs/decisions.md, "Benchmarks at
+    scale"). Threads keep client connections alive and let a request that waits on the database
+    leave the processor to another; the access log is off unless asked for (a reverse proxy
+    logs the requests; writing each line costs the workers time)."""
     from gunicorn.app.wsgiapp import run
 
     sys.argv = [
@@ -37,9 +47,14 @@ def _serve(port: int, workers: int, host: str = "127.0.0.1") -> int:
         f"{host}:{port}",
         "--workers",
         str(workers),
-        "--access-logfile",
-        "-",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
     ]
+    if access_log:
+        sys.argv += ["--access-logfile", "-"]
+    print(f"huoban serve: {workers} workers × {threads} threads (gthread)", flush=True)
     run()
     return 0
 
@@ -70,7 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
     _migrate()
     _collectstatic()
-    return _serve(args.port, args.workers, args.host)
+    return _serve(args.port, args.workers, args.host, args.threads, args.access_log)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -317,7 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="migrate if needed and serve with gunicorn")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=2, help="processes (default 2)")
+    p.add_argument("--threads", type=int, default=4, help="threads per process (default 4)")
+    p.add_argument("--access-log", action="store_true", help="log every request to stdout")
     p.add_argument("--host", default="127.0.0.1")
     p.set_defaults(func=cmd_serve)
 

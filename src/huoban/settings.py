@@ -57,6 +57,9 @@ def sqlite_database(path: Path) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        # Kept open between requests (per server thread), as on PostgreSQL: opening the file and
+        # running the PRAGMAs below on every request cost the portal about 6% of its time.
+        "CONN_MAX_AGE": 60,
         "OPTIONS": {
             # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock
             # at BEGIN so two writers queue instead of deadlocking on lock upgrade.

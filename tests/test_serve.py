@@ -1,0 +1,42 @@
+"""`huoban serve` (ARCHITECTURE §5): the gunicorn it starts (docs/decisions.md, "Benchmarks at
+scale")."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from huoban import cli
+
+
+@pytest.fixture
+def gunicorn_argv(monkeypatch):
+    """Run the serve command without a server: record the argv gunicorn would get."""
+    seen: list[list[str]] = []
+    monkeypatch.setattr("gunicorn.app.wsgiapp.run", lambda: seen.append(list(sys.argv)))
+    monkeypatch.setattr(cli, "_setup", lambda: None)
+    monkeypatch.setattr(cli, "_migrate", lambda verbosity=0: None)
+    monkeypatch.setattr(cli, "_collectstatic", lambda: None)
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    return seen
+
+
+def test_it_serves_threads_in_each_worker_without_an_access_log(gunicorn_argv):
+    assert cli.main(["serve", "--port", "8123"]) == 0
+    (argv,) = gunicorn_argv
+    assert argv[argv.index("--bind") + 1] == "127.0.0.1:8123"
+    assert argv[argv.index("--workers") + 1] == "2"
+    assert argv[argv.index("--worker-class") + 1] == "gthread"
+    assert argv[argv.index("--threads") + 1] == "4"
+    assert "--access-logfile" not in argv
+
+
+def test_it_takes_workers_threads_host_and_the_access_log(gunicorn_argv):
+    args = ["serve", "--port", "9000", "--workers", "3", "--threads", "2", "--host", "0.0.0.0"]
+    assert cli.main([*args, "--access-log"]) == 0
+    (argv,) = gunicorn_argv
+    assert argv[argv.index("--bind") + 1] == "0.0.0.0:9000"
+    assert argv[argv.index("--workers") + 1] == "3"
+    assert argv[argv.index("--threads") + 1] == "2"
+    assert argv[argv.index("--access-logfile") + 1] == "-"

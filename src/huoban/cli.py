@@ -60,6 +60,8 @@ def _serve(
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    # The demo serves plain HTTP on 127.0.0.1, whatever ALLOWED_HOSTS the shell has exported.
+    os.environ.setdefault("HUOBAN_PRODUCTION", "false")
     _setup()
     from django.conf import settings
 

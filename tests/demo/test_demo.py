@@ -102,3 +102,24 @@ def test_demo_credit_codes_are_valid_but_name_no_real_company():
     assert code[16] != _org_code_check(code[8:16])
     # GB 11714's own example: organisation code D2143569 has check character X.
     assert _org_code_check("D2143569") == "X"
+
+
+def test_the_demo_never_starts_in_production_mode(monkeypatch):
+    """huoban demo serves plain HTTP on 127.0.0.1 even if the shell exports a real host."""
+    import os
+
+    from huoban import cli
+
+    environ = {k: v for k, v in os.environ.items() if k != "HUOBAN_PRODUCTION"}
+    environ["ALLOWED_HOSTS"] = "prm.example.com"
+    monkeypatch.setattr(os, "environ", environ)
+    seen = {}
+
+    def stop() -> None:
+        seen["production"] = os.environ.get("HUOBAN_PRODUCTION")
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli, "_setup", stop)
+    with pytest.raises(SystemExit):
+        cli.main(["demo", "--no-serve"])
+    assert seen["production"] == "false"

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
@@ -265,6 +265,12 @@ class EntryValues:
     explanation: str
     event_key: str
 
+    def hashed(self) -> dict[str, Any]:
+        """The fields shared by :func:`_append`'s keywords and :func:`entry_payload`'s."""
+        fields = asdict(self)
+        del fields["payment_id"]
+        return fields
+
 
 DueFunction = Callable[[rules.Policy, dt.date], tuple[dt.date, bool, rules.Step]]
 
@@ -329,19 +335,7 @@ def _write(
     if values.payment_id is not None:
         payment = project.payments.filter(pk=values.payment_id).first()
     entry = _append(
-        partner,
-        kind=values.kind,
-        project=project,
-        payment=payment,
-        basis=values.basis,
-        rate=values.rate,
-        amount=values.amount,
-        earned_on=values.earned_on,
-        due_on=values.due_on,
-        due_estimated=values.due_estimated,
-        policy_version=policy_row,
-        explanation=text,
-        event_key=values.event_key,
+        partner, project=project, payment=payment, policy_version=policy_row, **values.hashed()
     )
     return Outcome(partner.code, values.kind, outcome.event_key, entry, text)
 

@@ -185,21 +185,13 @@ def _compute(
     def candidate(partner_id: int, project_id: int, policy_id: int, values: EntryValues) -> None:
         payload = entry_payload(
             partner_id=partner_id,
-            kind=values.kind,
             project_id=project_id,
             payment_id=values.payment_id,
-            basis=values.basis,
-            rate=values.rate,
-            amount=values.amount,
-            earned_on=values.earned_on,
-            due_on=values.due_on,
-            due_estimated=values.due_estimated,
             policy_version_id=policy_id,
-            explanation=values.explanation,
-            event_key=values.event_key,
             reason="",
             reverses_id=None,
             created_at=created_at,
+            **values.hashed(),
         )
         row = (
             partner_id, values.kind, project_id, values.payment_id, str(values.basis),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from django.db import connections
 
 from huoban import cli
 
@@ -14,7 +15,11 @@ from huoban import cli
 def gunicorn_argv(monkeypatch):
     """Run the serve command without a server: record the argv gunicorn would get."""
     seen: list[list[str]] = []
-    monkeypatch.setattr("gunicorn.app.wsgiapp.run", lambda: seen.append(list(sys.argv)))
+
+    def run() -> None:
+        seen.append(list(sys.argv))
+
+    monkeypatch.setattr("gunicorn.app.wsgiapp.run", run)
     monkeypatch.setattr(cli, "_setup", lambda: None)
     monkeypatch.setattr(cli, "_migrate", lambda verbosity=0: None)
     monkeypatch.setattr(cli, "_collectstatic", lambda: None)
@@ -40,3 +45,13 @@ def test_it_takes_workers_threads_host_and_the_access_log(gunicorn_argv):
     assert argv[argv.index("--workers") + 1] == "3"
     assert argv[argv.index("--threads") + 1] == "2"
     assert argv[argv.index("--access-logfile") + 1] == "-"
+
+
+def test_it_closes_the_database_connections_before_gunicorn_forks(monkeypatch):
+    # the command's own connection (it migrated the database) must not be inherited by workers
+    calls: list[str] = []
+    monkeypatch.setattr(connections, "close_all", lambda: calls.append("close connections"))
+    monkeypatch.setattr("gunicorn.app.wsgiapp.run", lambda: calls.append("fork workers"))
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    cli._serve(8123, 2)
+    assert calls == ["close connections", "fork workers"]

@@ -38,8 +38,12 @@ def _serve(
     scale"). Threads keep client connections alive and let a request that waits on the database
     leave the processor to another; the access log is off unless asked for (a reverse proxy
     logs the requests; writing each line costs the workers time)."""
+    from django.db import connections
     from gunicorn.app.wsgiapp import run
 
+    # The migration's connection must not outlive the fork: kept open (CONN_MAX_AGE), every
+    # worker inherited the same socket and two processes talked over one PostgreSQL session.
+    connections.close_all()
     sys.argv = [
         "gunicorn",
         "huoban.wsgi:application",

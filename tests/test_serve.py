@@ -27,13 +27,13 @@ def gunicorn_argv(monkeypatch):
     return seen
 
 
-def test_it_serves_threads_in_each_worker_without_an_access_log(gunicorn_argv):
+def test_it_serves_sync_workers_without_an_access_log(gunicorn_argv):
     assert cli.main(["serve", "--port", "8123"]) == 0
     (argv,) = gunicorn_argv
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8123"
     assert argv[argv.index("--workers") + 1] == "2"
-    assert argv[argv.index("--worker-class") + 1] == "gthread"
-    assert argv[argv.index("--threads") + 1] == "4"
+    assert argv[argv.index("--threads") + 1] == "1"  # gunicorn's sync worker
+    assert "--worker-class" not in argv
     assert "--access-logfile" not in argv
 
 

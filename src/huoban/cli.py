@@ -31,13 +31,15 @@ def _serve(
     port: int,
     workers: int,
     host: str = "127.0.0.1",
-    threads: int = 4,
+    threads: int = 1,
     access_log: bool = False,
 ) -> int:
-    """gunicorn: `workers` processes of `threads` threads each (docs/decisions.md, "Benchmarks at
-    scale"). Threads keep client connections alive and let a request that waits on the database
-    leave the processor to another; the access log is off unless asked for (a reverse proxy
-    logs the requests; writing each line costs the workers time)."""
+    """gunicorn with `workers` processes (docs/decisions.md, "Benchmarks at scale"): sync
+    workers, one request at a time each, or with `threads` > 1 gthread workers. The pages are
+    processor-bound Python; threads only share one processor per process (and a kept-alive
+    client stays with one process), so under load sync workers answered as many requests with
+    a far narrower spread of times. The access log is off unless asked for (a reverse proxy
+    logs the requests; each line costs the workers time)."""
     from django.db import connections
     from gunicorn.app.wsgiapp import run
 
@@ -51,14 +53,13 @@ def _serve(
         f"{host}:{port}",
         "--workers",
         str(workers),
-        "--worker-class",
-        "gthread",
         "--threads",
-        str(threads),
+        str(threads),  # more than 1: gunicorn runs gthread workers instead of sync ones
     ]
     if access_log:
         sys.argv += ["--access-logfile", "-"]
-    print(f"huoban serve: {workers} workers × {threads} threads (gthread)", flush=True)
+    kind = "gthread" if threads > 1 else "sync"
+    print(f"huoban serve: {workers} workers × {threads} threads ({kind})", flush=True)
     run()
     return 0
 
@@ -339,7 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="migrate if needed and serve with gunicorn")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=2, help="processes (default 2)")
-    p.add_argument("--threads", type=int, default=4, help="threads per process (default 4)")
+    p.add_argument(
+        "--threads", type=int, default=1, help="threads per process (default 1: sync workers)"
+    )
     p.add_argument("--access-log", action="store_true", help="log every request to stdout")
     p.add_argument("--host", default="127.0.0.1")
     p.set_defaults(func=cmd_serve)

@@ -78,14 +78,22 @@ BENCH_RUNS ?= 7
 ## 1,000,000 customers, 300,000 projects, 1,000,000 payments), generated once into var/bench/.
 BENCH_N ?= 1
 BENCH_SCALE_RUNS ?= 3
-.PHONY: bench bench-pages bench-settlement
-bench: bench-pages bench-settlement
+## bench-registration and bench-portal talk HTTP to `huoban serve` on a fresh copy of that data
+## with its ledger (generated once into var/bench/n<N>-ledger/); DATABASE_URL picks PostgreSQL.
+.PHONY: bench bench-pages bench-settlement bench-registration bench-portal
+bench: bench-pages bench-settlement bench-registration bench-portal
 
 bench-pages: $(STAMP)
 	$(BIN)/python bench/pages.py --scale $(BENCH_SCALE) --runs $(BENCH_RUNS)
 
 bench-settlement: $(STAMP)
 	$(BIN)/python bench/settlement.py --scale $(BENCH_N) --runs $(BENCH_SCALE_RUNS)
+
+bench-registration: $(STAMP)
+	$(BIN)/python bench/registration.py --scale $(BENCH_N) --runs $(BENCH_SCALE_RUNS)
+
+bench-portal: $(STAMP)
+	$(BIN)/python bench/portal.py --scale $(BENCH_N) --runs $(BENCH_SCALE_RUNS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -286,6 +286,12 @@ def rebuild_ledger(
             day += dt.timedelta(days=1)
     _CONTEXT = _Context(_partners(), policies, due)
     workers = default_workers() if workers is None else workers
+    if connection.vendor == "sqlite":
+        # The run inserts into a dozen indexes of the largest table: keep their pages in a
+        # 256 MB page cache rather than reading each from the OS with a system call (sys time
+        # 19 s -> 5 s at N=1). Per connection; it only changes how pages are cached.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")
     pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
     pending: deque[tuple[list[tuple[Any, ...]], Any]] = deque()
 

@@ -13,7 +13,7 @@ A run is one child process doing what finance does at year end on a ledger that 
 rebuilt: ``rebuild_ledger()`` (every payment, refund, acceptance and cancellation replayed
 through the commission rules into each partner's hash chain) and ``settle_year()`` for the last
 finished year (one annual bonus per partner). The parent samples the resident memory of the
-child's whole process tree (workers included) every 100 ms from /proc — the proportional set
+child's whole process tree (workers included) every 250 ms from /proc — the proportional set
 size, so pages a forked worker shares with its parent count once — and prints the peak.
 
 The floor: DuckDB reads the same tables (through its sqlite / postgres scanner, installed from
@@ -184,7 +184,7 @@ class PeakMemory(threading.Thread):
     def run(self) -> None:
         while not self.done.is_set():
             self.peak = max(self.peak, _tree_memory(self.pid))
-            self.done.wait(0.1)
+            self.done.wait(0.25)
 
 
 # --- one run (child process) -------------------------------------------------------------------

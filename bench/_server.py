@@ -526,3 +526,16 @@ def cpu_meter(server: Server) -> Iterator[dict[str, float]]:
         figures["server_cpu"] = server.cpu_seconds() - served
         if on_pg:
             figures["postgres_cpu"] = cpu_since(database, postgres_cpu_seconds())
+
+
+def add_common_arguments(parser: Any) -> None:
+    """The options both HTTP benchmarks take: seed, server shape and the data set."""
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--workers", type=int, help="huoban serve --workers (default: its own)")
+    parser.add_argument("--threads", type=int, help="huoban serve --threads (default: its own)")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        help="a fresh copy of `huoban bench-data --scale N` with its ledger, generated once "
+        "under var/bench/ (default: the data HUOBAN_DATA_DIR / DATABASE_URL name, as it is)",
+    )

@@ -156,15 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds not counted")
     parser.add_argument("--partners", type=int, default=100, help="partner users signed in")
     parser.add_argument("--runs", type=int, default=1, help="runs; medians")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--workers", type=int, help="huoban serve --workers (default: its own)")
-    parser.add_argument("--threads", type=int, help="huoban serve --threads (default: its own)")
-    parser.add_argument(
-        "--scale",
-        type=float,
-        help="a fresh copy of `huoban bench-data --scale N` with its ledger, generated once "
-        "under var/bench/ (default: the data HUOBAN_DATA_DIR / DATABASE_URL name, as it is)",
-    )
+    harness.add_common_arguments(parser)
     args = parser.parse_args(argv)
     with harness.data_for(args.scale):
         return run(args)

@@ -40,7 +40,9 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
+
+from _server import _psql, _with_db  # the HTTP benchmarks' harness, beside this file
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -51,17 +53,6 @@ HUOBAN = Path(sys.executable).with_name("huoban")
 def _pg_url() -> str | None:
     url = os.environ.get("DATABASE_URL", "")
     return url if urlparse(url).scheme in ("postgres", "postgresql") else None
-
-
-def _with_db(url: str, name: str) -> str:
-    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
-
-
-def _psql(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_with_db(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
 
 
 # --- the data set ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
@@ -20,11 +20,12 @@ from django.shortcuts import redirect
 from django.utils.translation import get_language
 
 from huoban.accounts.models import STAFF_ROLES, Role
-from huoban.errors import ValidationFailed
+from huoban.errors import NotFound, ValidationFailed
 
 View = Callable[..., HttpResponse]
 
 PAGE_SIZE = 20
+T = TypeVar("T")
 
 
 def in_language(message: str) -> str:
@@ -82,6 +83,14 @@ def root(request: HttpRequest) -> HttpResponse:
     if getattr(user, "role", None) in STAFF_ROLES:
         return redirect("console:queue")
     raise Http404  # a signed-in user without a role has no pages (and no redirect loop)
+
+
+def visible_or_404(fetch: Callable[[Any, int], T], request: HttpRequest, pk: int) -> T:
+    """The object a service lets the caller see, or the page's 404 (R-VIS-4)."""
+    try:
+        return fetch(request.user, pk)
+    except NotFound as e:
+        raise Http404 from e
 
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page:

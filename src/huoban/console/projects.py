@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from huoban.accounts.models import Role
 from huoban.commissions.models import LedgerEntry
-from huoban.errors import DomainError, NotFound, ValidationFailed
+from huoban.errors import DomainError, ValidationFailed
 from huoban.partners.models import Tier
 from huoban.projects import services
 from huoban.projects.models import (
@@ -34,6 +34,7 @@ from huoban.web import (
     paginate,
     query_without_page,
     staff_required,
+    visible_or_404,
 )
 
 from .common import refused, sees_money
@@ -114,10 +115,7 @@ def project_board(request: HttpRequest) -> HttpResponse:
 
 
 def _project_or_404(request: HttpRequest, project_id: int) -> Project:
-    try:
-        return services.get_visible(request.user, project_id)
-    except NotFound as e:
-        raise Http404 from e
+    return visible_or_404(services.get_visible, request, project_id)
 
 
 def _forms_for(user: Any) -> dict[str, bool]:

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from huoban import clock
 from huoban.customers.services import contacts_for, owner_of
-from huoban.errors import DomainError, NotFound, ValidationFailed
+from huoban.errors import DomainError, ValidationFailed
 from huoban.leads import services
 from huoban.leads.models import OPEN_STATUSES, Lead, Status
 from huoban.portal.forms import ITEM_LABELS
@@ -25,6 +25,7 @@ from huoban.web import (
     paginate,
     query_without_page,
     staff_required,
+    visible_or_404,
 )
 
 from .forms import SignatureForm, VerdictForm
@@ -33,10 +34,7 @@ CONTACTS_SHOWN = 10
 
 
 def _lead_or_404(request: HttpRequest, lead_id: int) -> Lead:
-    try:
-        return services.get_visible_lead(request.user, lead_id)
-    except NotFound as e:
-        raise Http404 from e
+    return visible_or_404(services.get_visible_lead, request, lead_id)
 
 
 @staff_required

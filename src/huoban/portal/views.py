@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +19,7 @@ from huoban import clock
 from huoban.accounts import throttle
 from huoban.customers.models import Attribution
 from huoban.customers.services import match_customer, owner_of
-from huoban.errors import DomainError, NotFound, ValidationFailed
+from huoban.errors import DomainError, ValidationFailed
 from huoban.leads import services
 from huoban.leads.models import OPEN_STATUSES, Category, Lead, ReasonCode, Status
 from huoban.partners.models import Partner
@@ -33,6 +33,7 @@ from huoban.web import (
     partner_required,
     query_without_page,
     status_counts,
+    visible_or_404,
 )
 
 from . import overview
@@ -42,10 +43,7 @@ RECENT = 5
 
 
 def _lead_or_404(request: HttpRequest, lead_id: int) -> Lead:
-    try:
-        return services.get_visible_lead(request.user, lead_id)
-    except NotFound as e:
-        raise Http404 from e
+    return visible_or_404(services.get_visible_lead, request, lead_id)
 
 
 @partner_required

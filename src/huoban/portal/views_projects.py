@@ -18,10 +18,9 @@ from django.views.decorators.http import require_GET
 from huoban import clock
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
-from huoban.errors import NotFound
 from huoban.projects import services as projects
 from huoban.projects.models import Project, Status
-from huoban.web import paginate, partner_required, query_without_page
+from huoban.web import paginate, partner_required, query_without_page, visible_or_404
 
 from . import overview
 
@@ -34,10 +33,7 @@ def _partner(request: HttpRequest) -> Any:
 
 
 def _project_or_404(request: HttpRequest, project_id: int) -> Project:
-    try:
-        return projects.get_visible(request.user, project_id)
-    except NotFound as e:
-        raise Http404 from e
+    return visible_or_404(projects.get_visible, request, project_id)
 
 
 @partner_required

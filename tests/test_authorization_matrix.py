@@ -186,6 +186,9 @@ row(
     ("alice", "officer", "admin"),
     visible=ALPHA_SIDE,
     body={"grantee_role": "pm", "expires_at": "2027-06-30T18:00:00+08:00"},
+    # Staff may grant, but only with the written document, which a JSON body cannot carry
+    # (issue #10 finding 3): they get past the role check and answer 422 on `document`.
+    extra={"unprocessable": ("officer", "admin")},
 )
 
 
@@ -459,6 +462,8 @@ def expected(r: Row, who: str) -> set[int]:
         return {401}
     if who not in r.visible:
         return {404}
+    if who in r.extra.get("unprocessable", ()):
+        return {422}
     if who in r.allowed:
         return {200, 201}
     return {403}

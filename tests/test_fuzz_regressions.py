@@ -11,7 +11,7 @@ from tests.leads.helpers import api_lead_body
 pytestmark = pytest.mark.django_db
 
 DAY_RANGE = (
-    "日期须在 1900-01-01 至 2999-12-31 之间 / Date must be between 1900-01-01 and 2999-12-31."
+    "日期须在 2000-01-01 至 2100-12-31 之间 / Date must be between 2000-01-01 and 2100-12-31."
 )
 
 

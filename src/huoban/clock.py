@@ -32,13 +32,24 @@ def today() -> dt.date:
     return now().astimezone(local_tz()).date()
 
 
-# The dates a request may name (reports, contracts, payments): wide enough for any business
-# record, far enough from date.min/date.max that local midnight in UTC and due dates exist.
-EARLIEST_DAY = dt.date(1900, 1, 1)
-LATEST_DAY = dt.date(2999, 12, 31)
+# The one business date range (issue #10, finding 13): every date a request, form or service
+# takes — payments, signing, acceptance, milestones, leads' expected start, report periods,
+# statement months — must lie in EARLIEST_DAY … LATEST_DAY. Huoban holds no record from
+# before 2000 (policy v1 starts 2000-01-01) and statements name years 2000 … 2100.
+EARLIEST_DAY = dt.date(2000, 1, 1)
+LATEST_DAY = dt.date(2100, 12, 31)
 DAY_RANGE_MESSAGE = (
-    "日期须在 1900-01-01 至 2999-12-31 之间 / Date must be between 1900-01-01 and 2999-12-31."
+    f"日期须在 {EARLIEST_DAY.isoformat()} 至 {LATEST_DAY.isoformat()} 之间 / "
+    f"Date must be between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}."
 )
+# A date planned ahead (a lead's expected start, a milestone) lies at most this far ahead.
+HORIZON_YEARS = 10
+# A report period spans at most this many days (ten years).
+MAX_SPAN_DAYS = 3660
+
+
+def in_range(day: dt.date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
 
 
 def day_errors(**days: dt.date | None) -> dict[str, str]:
@@ -46,8 +57,53 @@ def day_errors(**days: dt.date | None) -> dict[str, str]:
     return {
         field: DAY_RANGE_MESSAGE
         for field, day in days.items()
-        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY
+        if day is not None and not in_range(day)
     }
+
+
+def horizon() -> dt.date:
+    """The last day a planned date may name: today + HORIZON_YEARS (capped at LATEST_DAY)."""
+    today_ = today()
+    try:
+        last = today_.replace(year=today_.year + HORIZON_YEARS)
+    except ValueError:  # 29 February
+        last = today_.replace(year=today_.year + HORIZON_YEARS, day=28)
+    return min(last, LATEST_DAY)
+
+
+def planned_errors(**days: dt.date | None) -> dict[str, str]:
+    """day_errors, and each date no later than horizon() (planned dates: expected starts)."""
+    errors = day_errors(**days)
+    last = horizon()
+    for field, day in days.items():
+        if day is not None and field not in errors and day > last:
+            errors[field] = (
+                f"日期不能晚于 {last.isoformat()} / Date must not be after {last.isoformat()}."
+            )
+    return errors
+
+
+def past_errors(**days: dt.date | None) -> dict[str, str]:
+    """day_errors, and each date no later than today (a payment received, a contract signed)."""
+    errors = day_errors(**days)
+    for field, day in days.items():
+        if day is not None and field not in errors and day > today():
+            errors[field] = "日期不能晚于今天 / Must not be in the future."
+    return errors
+
+
+def period_errors(start: dt.date, end: dt.date) -> dict[str, str]:
+    """A report period: both days in range, start ≤ end, at most MAX_SPAN_DAYS long."""
+    errors = day_errors(start=start, end=end)
+    if errors:
+        return errors
+    if end < start:
+        return {"end": "结束日期不能早于开始日期 / end must not be before start."}
+    if (end - start).days + 1 > MAX_SPAN_DAYS:
+        return {
+            "end": f"期间最长 {MAX_SPAN_DAYS} 天 / A period spans at most {MAX_SPAN_DAYS} days."
+        }
+    return {}
 
 
 @contextlib.contextmanager

@@ -72,7 +72,7 @@ def test_payment_field_errors_show_in_place_and_keep_the_typed_values(actors, to
     )
     assert response.status_code == 422
     page = response.content.decode()
-    assert "到账日不能晚于今天" in page
+    assert "日期不能晚于今天" in page
     assert 'value="HK-X"' in page
     assert not CustomerPayment.objects.exists()
 

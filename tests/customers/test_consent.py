@@ -139,7 +139,10 @@ def test_it_refuses_a_partner_user_as_grantee(actors, customer):
         _grant(customer, actors, grantee_user=actors.bob)
 
 
-def test_it_lets_an_officer_grant_but_not_presales_or_another_partner(actors, customer):
+def test_it_lets_an_officer_grant_but_not_presales_or_another_partner(
+    actors, customer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     with clock.frozen(T0):
         for user in (actors.presales, actors.bob):
             with pytest.raises(Forbidden):
@@ -150,10 +153,13 @@ def test_it_lets_an_officer_grant_but_not_presales_or_another_partner(actors, cu
                     expires_at=T0 + dt.timedelta(days=1),
                     actor=user,
                 )
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
         grant_consent(
             customer,
             partner=actors.alpha,
             grantee_role="pm",
             expires_at=T0 + dt.timedelta(days=1),
             actor=actors.officer,
+            document=SimpleUploadedFile("consent.pdf", b"%PDF-1.4 written consent"),
         )

@@ -50,10 +50,10 @@ def test_it_grants_a_staff_user_by_username(actors, customer):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"grantee_username": "nobody", "grantee_role": ""}, "grantee_username", "用户不存在"),
+        ({"grantee_username": "nobody", "grantee_role": ""}, "grantee_username", "没有该员工用户"),
         ({"grantee_username": "olivia"}, "grantee_username", "二选一"),
         ({"grantee_role": ""}, "grantee_username", "二选一"),
-        ({"grantee_username": "bob", "grantee_role": ""}, "grantee_username", "须为员工"),
+        ({"grantee_username": "bob", "grantee_role": ""}, "grantee_username", "没有该员工用户"),
         ({"expires_at": "2026-01-01T08:00"}, "expires_at", "须在未来"),
         ({"expires_at": "明天"}, "expires_at", ""),
     ],

@@ -194,6 +194,11 @@ class PaymentForm(forms.Form):
     )
     received_on = _date(_("到账日"))
     reference = _input(_("流水号"), max_length=100)
+    confirm_over_contract = forms.BooleanField(
+        label=_("确认超出合同金额 / Confirm above contract amount"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     refund_of = _input(_("原回款流水号（退款时）"), required=False, max_length=100)
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -281,6 +281,7 @@ def project_payment(request: HttpRequest, project_id: int) -> HttpResponse:
                 reference=data["reference"],
                 kind=data["kind"],
                 refund_of=data["refund_of"] or None,
+                confirm_over_contract=bool(data.get("confirm_over_contract")),
             )
         except ValidationFailed as e:
             apply_errors(form, e)

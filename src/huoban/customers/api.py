@@ -395,9 +395,7 @@ def grant_consent(request: HttpRequest, customer_id: int, payload: ConsentIn) ->
         raise ValidationFailed({"customer": "客户尚无归属 / The customer has no owner."})
     grantee_user = None
     if payload.grantee_username:
-        grantee_user = User.objects.filter(username=payload.grantee_username).first()
-        if grantee_user is None:
-            raise ValidationFailed({"grantee_username": "用户不存在 / No such user."})
+        grantee_user = services.staff_grantee(payload.grantee_username)  # one answer for all
     consent = services.grant_consent(
         customer,
         partner=owner,

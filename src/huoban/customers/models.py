@@ -15,8 +15,9 @@ class CustomerQuerySet(models.QuerySet["Customer"]):
     """The one place customers are scoped to a caller (R-VIS-1, R-VIS-4)."""
 
     def visible_to(self, user: Any) -> CustomerQuerySet:
-        """Staff see every customer; a partner user sees the customers its partner owns and the
-        customers of its partner's own leads; anyone else sees none."""
+        """Staff see every customer; a partner user sees only the customers its partner owns
+        (R-VIS-1: a duplicate lead never opens the owner's record to the later partner, R-VIS-4);
+        anyone else sees none."""
         if user is None or not getattr(user, "is_active", False):
             return self.none()
         if getattr(user, "is_staff_user", False):
@@ -24,12 +25,7 @@ class CustomerQuerySet(models.QuerySet["Customer"]):
         partner_id = getattr(user, "partner_id", None)
         if not getattr(user, "is_partner_user", False) or partner_id is None:
             return self.none()
-        from huoban.leads.models import Lead
-
-        lead_customers = Lead.objects.filter(partner_id=partner_id, customer__isnull=False)
-        return self.filter(
-            Q(attribution__partner_id=partner_id) | Q(pk__in=lead_customers.values("customer_id"))
-        )
+        return self.filter(attribution__partner_id=partner_id)
 
 
 class Customer(models.Model):
@@ -232,6 +228,13 @@ class Contact(models.Model):
         return f"{self.name} ({self.customer})"
 
 
+def consent_storage() -> Any:
+    """Written consents are stored under the data dir (MEDIA_ROOT), readable by the owner only."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(file_permissions_mode=0o600, directory_permissions_mode=0o700)
+
+
 class ContactConsent(models.Model):
     """Written consent (书面同意, R-ATT-7) for a staff user or role to see a customer's contacts."""
 
@@ -258,7 +261,21 @@ class ContactConsent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    document = models.FileField(_("书面同意文件"), upload_to="consents/%Y/", blank=True)
+    document = models.FileField(
+        _("书面同意文件"), upload_to="consents/%Y/", blank=True, storage=consent_storage
+    )
+    document_sha256 = models.CharField(_("文件 SHA-256"), max_length=64, blank=True)
+    # A staff grant to oneself or to a whole role takes effect only once a second, different
+    # officer or admin approves it (R-ATT-7); every other grant is approved when granted.
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -278,7 +295,11 @@ class ContactConsent(models.Model):
                 condition=(Q(grantee_user__isnull=False) & Q(grantee_role=""))
                 | (Q(grantee_user__isnull=True) & ~Q(grantee_role="")),
                 name="%(app_label)s_%(class)s_one_grantee",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("granted_by")),
+                name="%(app_label)s_%(class)s_second_person",
+            ),
         ]
         indexes = [models.Index(fields=["customer", "expires_at"], name="consent_customer_idx")]
 

@@ -357,9 +357,8 @@ class _DemoBuilder:
                 dongyi,
                 partner=self.partners["jifeng"],
                 grantee_user=self.users["presales"],
-                expires_at=dt.datetime(self.anchor.year + 1, 6, 30, 23, 59, tzinfo=SH).astimezone(
-                    dt.UTC
-                ),
+                # R-ATT-7: a consent runs at most CONSENT_MAX_DAYS (365) from its grant.
+                expires_at=at(2, 10, 11) + dt.timedelta(days=364),
                 actor=self.users["jifeng"],
                 note="方案设计阶段需售前直接对接信息中心，王博士书面同意。",
             )

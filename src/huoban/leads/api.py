@@ -214,7 +214,7 @@ def list_leads(request: HttpRequest, filters: Query[LeadFilter]) -> dict[str, An
 @router.get("/sla-report", summary="SLA compliance of leads submitted in a period (staff)")
 def sla_report(request: HttpRequest, start: dt.date, end: dt.date) -> dict[str, Any]:
     require_role(request.user, Role.OFFICER, Role.PRESALES, Role.PM, Role.FINANCE)
-    out_of_range = clock.day_errors(start=start, end=end)
+    out_of_range = clock.period_errors(start, end)
     if out_of_range:
         raise ValidationFailed(out_of_range)
     tz = clock.local_tz()

@@ -27,7 +27,7 @@ from huoban.access import require_active_partner, require_partner_user, require_
 from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.calendar import add_business_days
-from huoban.customers.models import Customer
+from huoban.customers.models import Contact, Customer
 from huoban.customers.services import (
     AlreadyAttributed,
     add_contact,
@@ -130,6 +130,7 @@ def _validate_submission(data: LeadInput) -> str:
         and "budget_min" not in errors
     ):
         errors["budget_max"] = "预算上限应不低于下限 / The maximum must not be below the minimum."
+    errors.update(clock.planned_errors(expected_start=data.expected_start))
     if errors:
         raise ValidationFailed(errors)
     return uscc
@@ -139,6 +140,14 @@ def _attach_customer(lead: Lead, customer: Customer) -> None:
     """Bind a lead to its customer, store the contact, and mark it duplicate if another partner
     already owns the customer (R-ATT-3, R-VIS-1: the answer names no owner)."""
     lead.customer = customer
+    owner = owner_of(customer)
+    if owner is not None and owner.pk != lead.partner_id:
+        # The contact stays on the duplicate lead only: adding it to the owner's customer would
+        # hand the owner a competitor's contact and tell it who registered (R-VIS-1).
+        lead.contact = None
+        lead.status = Status.DUPLICATE
+        lead.explanation = ALREADY_REGISTERED
+        return
     lead.contact = add_contact(
         customer,
         name=lead.contact_name,
@@ -146,12 +155,7 @@ def _attach_customer(lead: Lead, customer: Customer) -> None:
         phone=lead.contact_phone,
         is_decision_maker=lead.contact_is_decision_maker,
     )
-    owner = owner_of(customer)
-    if owner is not None and owner.pk != lead.partner_id:
-        lead.status = Status.DUPLICATE
-        lead.explanation = ALREADY_REGISTERED
-    else:
-        lead.status = Status.PENDING
+    lead.status = Status.PENDING
 
 
 @transaction.atomic
@@ -254,6 +258,15 @@ def _win_customer(lead: Lead) -> None:
     Lead.objects.filter(customer_id=lead.customer_id, status__in=OPEN_STATUSES).exclude(
         partner_id=lead.partner_id
     ).update(status=Status.DUPLICATE, explanation=ALREADY_REGISTERED)
+    # The other partners' contacts go back to their own leads only (the lead keeps its
+    # contact_* fields): the new owner must not receive a competitor's contact (R-VIS-1).
+    others = Lead.objects.filter(customer_id=lead.customer_id, contact__isnull=False).exclude(
+        partner_id=lead.partner_id
+    )
+    contact_ids = list(others.values_list("contact_id", flat=True))
+    if contact_ids:
+        others.update(contact=None)
+        Contact.objects.filter(pk__in=contact_ids).delete()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from huoban import clock
-from huoban.accounts.models import User
 from huoban.customers import services as customers
 from huoban.customers.models import ContactConsent, Customer
 from huoban.errors import DomainError, ValidationFailed
@@ -80,27 +79,25 @@ def consent_grant(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         username = data["grantee_username"].strip()
-        grantee = User.objects.filter(username=username).first() if username else None
-        if username and grantee is None:
-            form.add_error("grantee_username", _("用户不存在"))
+        try:
+            # Unknown, partner or disabled user: one answer for all (no enumeration).
+            grantee = customers.staff_grantee(username) if username else None
+            customers.grant_consent(
+                data["customer"],
+                partner=_partner(request),
+                grantee_user=grantee,
+                grantee_role=data["grantee_role"],
+                expires_at=data["expires_at"],
+                actor=request.user,
+                note=data["note"],
+            )
+        except ValidationFailed as e:
+            apply_errors(form, e, CONSENT_ERROR_FIELDS)
+        except DomainError as e:  # exited partner (409), role
+            form.add_error(None, in_language(e.message))
         else:
-            try:
-                customers.grant_consent(
-                    data["customer"],
-                    partner=_partner(request),
-                    grantee_user=grantee,
-                    grantee_role=data["grantee_role"],
-                    expires_at=data["expires_at"],
-                    actor=request.user,
-                    note=data["note"],
-                )
-            except ValidationFailed as e:
-                apply_errors(form, e, CONSENT_ERROR_FIELDS)
-            except DomainError as e:  # exited partner (409), role
-                form.add_error(None, in_language(e.message))
-            else:
-                messages.success(request, _("已授权。"))
-                return redirect("portal:consents")
+            messages.success(request, _("已授权。"))
+            return redirect("portal:consents")
     return _consents_page(request, form, status=422)
 
 

@@ -49,6 +49,7 @@ class PaymentIn(Schema):
     reference: str = Field(min_length=1, max_length=100)
     kind: Literal["payment", "refund"] = "payment"
     refund_of: int | str | None = None
+    confirm_over_contract: bool = False
 
 
 class AcceptanceIn(Schema):
@@ -95,6 +96,7 @@ def render(project: Project, user: Any) -> dict[str, Any]:
         "signed_on": project.signed_on,
         "project_manager_id": project.project_manager_id,
         "status": project.status,
+        "over_contract": project.over_contract_at is not None,
         "accepted_on": project.accepted_on,
         "cancelled_on": project.cancelled_on,
         "policy_version": project.policy_version.version,

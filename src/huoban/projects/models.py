@@ -105,6 +105,9 @@ class Project(models.Model):
     accepted_on = models.DateField(_("验收日"), null=True, blank=True)
     cancelled_on = models.DateField(_("取消日"), null=True, blank=True)
     cancel_reason = models.TextField(_("取消原因"), blank=True)
+    # Set when finance confirmed a payment taking the net received above the contract
+    # amount (R-LED-10); shown as a flag on the project.
+    over_contract_at = models.DateTimeField(_("超出合同金额确认时间"), null=True, blank=True)
     # Events (payments, refunds, acceptance, cancellation) are replayed in the order they were
     # recorded (R-LED-4); each takes the next number from this counter under the row lock.
     event_count = models.PositiveIntegerField(default=0)

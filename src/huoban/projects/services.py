@@ -37,6 +37,8 @@ from .models import (
 )
 
 NOT_FOUND = "项目不存在 / No such project."
+# A single payment or refund may not exceed this multiple of the contract amount (D-SEC-money).
+MAX_PAYMENT_FACTOR = 2
 
 
 def project_snapshot(project: Project) -> dict[str, Any]:
@@ -143,8 +145,7 @@ def create_project(
         errors["high_margin_category"] = "高毛利项目须选择类别 / Required for high-margin."
     if not high_margin and high_margin_category:
         errors["high_margin_category"] = "非高毛利项目不设类别 / Only for high-margin."
-    if signed_on > clock.today():
-        errors["signed_on"] = "签约日不能晚于今天 / Must not be in the future."
+    errors.update(clock.past_errors(signed_on=signed_on))
     manager = None
     if project_manager_id is not None:
         from huoban.accounts.models import User
@@ -245,6 +246,12 @@ def update_milestone(
         raise ValidationFailed({"stage": "阶段无效 / Unknown stage."})
     if status is not _UNSET and status not in MilestoneStatus.values:
         raise ValidationFailed({"status": "取值无效 / Not one of the allowed values."})
+    out_of_range = clock.planned_errors(
+        planned_on=None if planned_on is _UNSET else planned_on,
+        actual_on=None if actual_on is _UNSET else actual_on,
+    )
+    if out_of_range:
+        raise ValidationFailed(out_of_range)
     changes: dict[str, Any] = {}
     for name, value in (
         ("planned_on", planned_on),
@@ -305,11 +312,15 @@ def record_payment(
     reference: str,
     kind: str = PaymentKind.PAYMENT,
     refund_of: int | str | None = None,
+    confirm_over_contract: bool = False,
 ) -> tuple[CustomerPayment, bool, list[ledger.Outcome]]:
     """Record a customer payment or refund and earn its commission (R-PROJ-4, R-LED-4).
 
     Idempotent by reference: the same content again answers the existing payment (created
-    False); other content under the same reference is a Conflict.
+    False); other content under the same reference is a Conflict. A payment received before
+    the signing is refused; one above MAX_PAYMENT_FACTOR × the contract amount is refused;
+    one taking the net received above the contract amount needs confirm_over_contract and
+    then flags the project (R-LED-10).
     """
     require_role(actor, Role.FINANCE)
     project = _lock(project_id)
@@ -320,8 +331,17 @@ def record_payment(
     message = _amount_error(amount)
     if message:
         errors["amount"] = message
-    if received_on > clock.today():
-        errors["received_on"] = "到账日不能晚于今天 / Must not be in the future."
+    errors.update(clock.past_errors(received_on=received_on))
+    if "received_on" not in errors and received_on < project.signed_on:
+        errors["received_on"] = (
+            f"到账日不能早于签约日 {project.signed_on.isoformat()} / "
+            f"Must not be before the signing date {project.signed_on.isoformat()}."
+        )
+    if not message and amount > project.contract_amount * MAX_PAYMENT_FACTOR:
+        errors["amount"] = (
+            f"单笔金额不能超过合同额的 {MAX_PAYMENT_FACTOR} 倍 / "
+            f"A single amount cannot exceed {MAX_PAYMENT_FACTOR} times the contract amount."
+        )
     original: CustomerPayment | None = None
     if kind == PaymentKind.REFUND:
         if refund_of is None:
@@ -354,6 +374,20 @@ def record_payment(
                     f"({refunded} refunded)."
                 }
             )
+    over_contract = False
+    if kind == PaymentKind.PAYMENT:
+        net_after = received(project) + amount
+        if net_after > project.contract_amount:
+            if not confirm_over_contract:
+                raise ValidationFailed(
+                    {
+                        "amount": f"回款净额将达 {net_after}，超出合同额 "
+                        f"{project.contract_amount}，须确认 / The net received would be "
+                        f"{net_after}, above the contract amount {project.contract_amount}: "
+                        "confirm it."
+                    }
+                )
+            over_contract = True
     payment = CustomerPayment.objects.create(
         project=project,
         kind=kind,
@@ -365,6 +399,9 @@ def record_payment(
         recorded_by=actor,
         created_at=clock.now(),
     )
+    if over_contract and project.over_contract_at is None:
+        project.over_contract_at = clock.now()
+        project.save(update_fields=["over_contract_at"])
     outcomes = ledger.record_project_events(project)
     mine = [o for o in outcomes if o.event_key == f"{kind}:{payment.pk}"]
     record(
@@ -377,6 +414,7 @@ def record_payment(
             "received_on": received_on.isoformat(),
             "reference": reference,
             "refund_of": payment.refund_of_id,
+            "over_contract": over_contract,
             "entries": [o.entry.pk for o in mine if o.entry is not None],
         },
     )

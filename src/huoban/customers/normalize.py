@@ -3,6 +3,11 @@
 ``normalize_name`` turns what a partner or a customer types into the key the registry matches on:
 
 1. NFKC: full-width letters, digits and brackets become half-width (ＡＢＣ（ → abc( ).
+   Invisible characters (Unicode format characters such as U+200B zero-width space, the
+   bidirectional controls U+202A–202E, U+FEFF, U+00AD soft hyphen, and every other default-
+   ignorable code point) and control characters are removed: they change nothing a reader sees
+   and would otherwise turn an exact match into a new customer (issue #10).
+   Traditional characters are folded to simplified with OpenCC (t2s): 東義集團 → 东义集团.
 2. Case folded; every kind of whitespace removed.
 3. Brackets unified: （）【】[]〔〕〈〉 → ().
 4. A bracketed region — ``(北京)``, ``(北京市)``, ``(中国)`` — removed; ``(集团)`` loses only its
@@ -21,8 +26,12 @@ ever normalises to an empty string.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from typing import Any
+
+import opencc
 
 _BRACKETS = str.maketrans(
     {
@@ -314,6 +323,89 @@ def _strip_leading(text: str, forms: tuple[str, ...]) -> str:
     return text
 
 
+# Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt) and the format (Cf)
+# characters outside them; tests check that every Cf character is covered.
+_INVISIBLE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+_DELETE_INVISIBLE: dict[int, None] = {
+    **{cp: None for lo, hi in _INVISIBLE_RANGES for cp in range(lo, hi + 1)},
+    **{cp: None for cp in (*range(0x00, 0x20), *range(0x7F, 0xA0))},  # controls (Cc)
+}
+# Whitespace controls stay: they are removed as whitespace (and separate English words first).
+for _cp in (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x85):
+    _DELETE_INVISIBLE.pop(_cp)
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without invisible format, bidirectional and control characters."""
+    return text.translate(_DELETE_INVISIBLE)
+
+
+@functools.cache
+def _t2s() -> Any:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters folded to simplified (OpenCC t2s): 東義集團 → 东义集团."""
+    return str(_t2s().convert(text)) if text else text
+
+
+def clean_display_name(name: str) -> str:
+    """A name as stored and shown: NFC, invisible characters removed, runs of whitespace made
+    one space, trimmed. The characters (traditional or simplified) are kept as typed."""
+    text = strip_invisible(unicodedata.normalize("NFC", name or ""))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def legal_form_only(name: str) -> bool:
+    """True when a name says nothing but a legal form (有限公司, Co., Ltd.), a place, brackets
+    and punctuation — or nothing at all: such a name names no customer (issue #10)."""
+    text = strip_invisible(unicodedata.normalize("NFKC", name or ""))
+    text = _strip_english_form(to_simplified(text).casefold().strip())
+    text = re.sub(r"\s+", "", text).translate(_BRACKETS)
+    text = _BRACKETED_REGION.sub("", text)
+    text = _EN_SUFFIX.sub("", text)
+    changed = True
+    while changed:
+        before = text
+        text = _TRAILING_PUNCT.sub("", text).strip("()")
+        for suffix in (*_CN_SUFFIXES, "公司", "集团"):
+            if text.endswith(suffix):
+                text = text[: -len(suffix)]
+        for form in (*_PLACE_FORMS, *_CITY_FORMS):
+            if text.startswith(form):
+                text = text[len(form) :]
+                break
+        changed = text != before
+    return not re.sub(r"[\W_]+", "", text)
+
+
 def normalize_name(name: str) -> str:
     """The matching key of a customer name (R-ATT-2); never empty for a non-blank name."""
     return _normalize(name, strip_place=True)
@@ -325,7 +417,8 @@ def normalize_name_keep_place(name: str) -> str:
 
 
 def _normalize(name: str, *, strip_place: bool) -> str:
-    text = unicodedata.normalize("NFKC", name or "").casefold().strip()
+    text = strip_invisible(unicodedata.normalize("NFKC", name or ""))
+    text = to_simplified(text).casefold().strip()
     text = _strip_english_form(text)
     text = re.sub(r"\s+", "", text)
     if not text:

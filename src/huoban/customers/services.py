@@ -42,7 +42,13 @@ from .models import (
     NameKind,
     ReferralAnswer,
 )
-from .normalize import head2, normalize_name, normalize_name_keep_place
+from .normalize import (
+    clean_display_name,
+    head2,
+    legal_form_only,
+    normalize_name,
+    normalize_name_keep_place,
+)
 from .uscc import normalize_uscc, uscc_error
 
 __all__ = [
@@ -119,10 +125,18 @@ def consent_snapshot(consent: ContactConsent) -> dict[str, Any]:
 # --- building blocks (called inside other apps' transactions) ---------------------------------
 
 
+NAME_SAYS_NOTHING = (
+    "名称须含企业字号，不能只有组织形式、地名或不可见字符 / The name must name the company, "
+    "not only a legal form, a place or invisible characters."
+)
+
+
 def _clean_name(name: str, field: str) -> tuple[str, str]:
-    clean = (name or "").strip()
+    clean = clean_display_name(name)
     if not clean:
         raise ValidationFailed({field: "名称必填 / The name is required."})
+    if legal_form_only(clean):
+        raise ValidationFailed({field: NAME_SAYS_NOTHING})
     if len(clean) > MAX_NAME:
         raise ValidationFailed({field: f"名称过长（≤{MAX_NAME}） / The name is too long."})
     normalized = normalize_name(clean)

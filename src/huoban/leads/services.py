@@ -28,7 +28,9 @@ from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.calendar import add_business_days
 from huoban.customers.models import Contact, Customer
+from huoban.customers.normalize import clean_display_name, legal_form_only
 from huoban.customers.services import (
+    NAME_SAYS_NOTHING,
     AlreadyAttributed,
     add_contact,
     attach_attribution,
@@ -104,8 +106,10 @@ class LeadInput:
 
 def _validate_submission(data: LeadInput) -> str:
     errors: dict[str, str] = {}
-    if not data.customer_name.strip():
+    if not clean_display_name(data.customer_name):
         errors["customer.name"] = "客户名称必填 / Customer name is required."
+    elif legal_form_only(data.customer_name):
+        errors["customer.name"] = NAME_SAYS_NOTHING
     uscc = ""
     if data.customer_uscc.strip():
         uscc = normalize_uscc(data.customer_uscc)
@@ -171,7 +175,7 @@ def submit_lead(user: Any, data: LeadInput) -> Lead:
         submitted_by=user,
         submitted_at=now,
         sla_due_at=now + dt.timedelta(hours=int(settings.HUOBAN["LEAD_SLA_HOURS"])),
-        customer_name=data.customer_name.strip(),
+        customer_name=clean_display_name(data.customer_name),
         customer_uscc=uscc,
         customer_region=data.customer_region.strip(),
         customer_industry=data.customer_industry.strip(),

@@ -67,3 +67,31 @@ def test_pages_refuse_a_nul_character_before_the_database_sees_it(actors, path):
     response = client.get(path)
     assert response.status_code == 400
     assert NUL_MESSAGE in response.content.decode()
+
+
+@pytest.mark.parametrize("depth", [40, 1_100, 100_000])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/api/v1/leads", 422), ("/api/v1/auth/token", 422), ("/login/", 400)],
+)
+def test_json_nested_too_deeply_is_bad_input_without_login(path, status, depth):
+    """Issue #10 finding 9: was 500 (a RecursionError escaped the input guard)."""
+    client = Client(raise_request_exception=False)
+    body = "[" * depth + "]" * depth
+    response = client.post(path, body, content_type="application/json")
+    assert response.status_code == status
+    assert "Nested too deeply" in response.content.decode()
+
+
+def test_deep_form_data_on_the_login_page_is_not_a_server_error():
+    client = Client(raise_request_exception=False)
+    key = "a" + "[b]" * 2_000
+    response = client.post("/login/", {key: "x", "username": "u", "password": "p"})
+    assert response.status_code < 500
+
+
+def test_json_nested_a_little_is_left_to_the_api(actors, api_client):
+    body = api_lead_body()
+    body["need"] = [[[["x"]]]]
+    status, answer = api_client.as_(actors.alice).post("leads", body)
+    assert status == 422 and "Nested" not in str(answer)

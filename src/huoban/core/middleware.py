@@ -69,6 +69,10 @@ class ContentSecurityPolicyMiddleware:
 
 NUL_MESSAGE = "不能包含空字符 / Must not contain NUL characters."
 RANGE_MESSAGE = "数值超出范围 / Number out of range."
+DEPTH_MESSAGE = "嵌套层级过深 / Nested too deeply."
+# No Huoban body nests deeper than a few levels; 32 leaves room and keeps every parser (ours,
+# pydantic's, the JSON decoder's) far from Python's recursion limit.
+MAX_JSON_DEPTH = 32
 _INT64 = (-(2**63), 2**63 - 1)
 
 
@@ -77,6 +81,9 @@ def _bad_json_values(value: Any, path: tuple[str, ...], errors: dict[str, str]) 
     text with a NUL character (PostgreSQL refuses it, SQLite's FTS5 chokes on it) and integers
     beyond 64 bits (no integer column holds them)."""
     where = ".".join(path) or "__all__"
+    if len(path) > MAX_JSON_DEPTH:
+        errors.setdefault("__all__", DEPTH_MESSAGE)
+        return
     if isinstance(value, str):
         if "\x00" in value:
             errors.setdefault(where, NUL_MESSAGE)
@@ -108,6 +115,8 @@ def bad_input(request: HttpRequest) -> dict[str, str]:
     elif request.content_type == "application/json" and request.body:
         try:
             data = json.loads(request.body)
+        except RecursionError:
+            return {"__all__": DEPTH_MESSAGE}
         except ValueError:
             return errors  # not JSON: the API answers that itself
         _bad_json_values(data, (), errors)

@@ -29,6 +29,7 @@ from django.db.models import Sum
 
 from huoban import clock, money
 from huoban.audit.chain import GENESIS
+from huoban.core.spreadsheets import append_row
 from huoban.errors import ValidationFailed
 from huoban.money import ZERO, cny
 from huoban.partners.models import Partner
@@ -369,8 +370,7 @@ def render_xlsx(s: Statement) -> bytes:
     amount_format = "0.00"
 
     def put(row: list[Any], *, strong: bool = False) -> int:
-        ws.append(row)
-        r = ws.max_row
+        r = append_row(ws, row)  # text stays text: no formula injection (R-IMP-5)
         for cell in ws[r]:
             if isinstance(cell.value, Decimal):
                 cell.number_format = amount_format

@@ -122,3 +122,81 @@ def test_no_template_carries_inline_script_or_style():
             if pattern.search(text):
                 found.append(f"{template.relative_to(SRC)}: {what}")
     assert found == []
+
+
+# --- issue #10 finding 14: nothing signed-in is cached; the SQLite file is the owner's only ---
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        ("officer", "/console/"),
+        ("alice", "/portal/"),
+        ("officer", "/admin/"),
+        (None, "/api/v1/leads"),
+        ("finance", "/api/v1/partners/P001/statements/2026-01.xlsx"),
+    ],
+)
+def test_signed_in_pages_api_answers_and_downloads_are_not_stored(actors, client, who, path):
+    if who is not None:
+        client.force_login(getattr(actors, who))
+    response = client.get(path)
+    assert "no-store" in response.headers.get("Cache-Control", ""), (path, response.status_code)
+
+
+@pytest.mark.django_db
+def test_an_anonymous_public_answer_is_left_alone(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def test_the_sqlite_file_and_its_wal_are_made_owner_only(tmp_path):
+    from types import SimpleNamespace
+
+    from huoban.core.apps import owner_only_sqlite
+
+    db = tmp_path / "huoban.sqlite3"
+    for path in (db, tmp_path / "huoban.sqlite3-wal", tmp_path / "huoban.sqlite3-shm"):
+        path.write_bytes(b"")
+        path.chmod(0o644)
+    connection = SimpleNamespace(vendor="sqlite", settings_dict={"NAME": str(db)})
+    owner_only_sqlite(sender=None, connection=connection)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    assert modes == {
+        "huoban.sqlite3": 0o600,
+        "huoban.sqlite3-wal": 0o600,
+        "huoban.sqlite3-shm": 0o600,
+    }
+
+
+def test_a_new_sqlite_database_is_created_owner_only(tmp_path):
+    """The demo's database, made by `huoban manage migrate` in a fresh data dir."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HUOBAN_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    env.pop("DATABASE_URL")
+    subprocess.run(
+        [sys.executable, "-m", "huoban.cli", "manage", "check"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','huoban.settings');"
+            "django.setup(); from django.db import connection; "
+            "connection.cursor().execute('create table t (x int)')",
+        ],
+        env=env,
+        check=True,
+    )
+    db = tmp_path / "huoban.sqlite3"
+    assert db.stat().st_mode & 0o777 == 0o600
+    wal = tmp_path / "huoban.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_mode & 0o777 == 0o600

@@ -137,6 +137,7 @@ MIDDLEWARE = [
     "huoban.core.middleware.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "huoban.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "huoban.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

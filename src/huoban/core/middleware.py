@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.cache import patch_cache_control
 
 
 class DefaultLanguageMiddleware:
@@ -64,6 +65,29 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response.headers:
             response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every API answer, every page a signed-in user sees and
+    every download: contacts, commissions and statements must not stay in a browser's or a
+    proxy's cache on a shared office computer (issue #10 finding 14). Static files, served
+    before this middleware by WhiteNoise, keep their long cache lifetime."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            request.path.startswith("/api/")
+            or getattr(user, "is_authenticated", False)
+            or "attachment" in response.headers.get("Content-Disposition", "")
+        ):
+            if "Cache-Control" in response.headers:
+                del response.headers["Cache-Control"]
+            patch_cache_control(response, no_store=True, private=True)
         return response
 
 

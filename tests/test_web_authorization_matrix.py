@@ -539,19 +539,17 @@ def admin_shape(p: Pattern) -> tuple[str, str] | None:
     return None
 
 
-# What the admin (superuser) may do to each model's rows in the back office. Everything with a
-# business rule goes through the audited services; the back office edits reference data and
-# accounts. Other staff roles only view Huoban's models (accounts.backends.RoleBackend).
-SUPERUSER_MAY: dict[str, set[str]] = {
-    "auth.group": {"add", "change", "delete"},
-    "accounts.user": {"add", "change", "delete"},
-    "accounts.apitoken": {"change", "delete"},  # revoke; tokens are issued by the API and CLI
-    "core.holiday": {"add", "change", "delete"},  # reference data (R-CAL-2)
-    "commissions.policyversion": {"add", "change", "delete"},  # while no project uses it
-    "commissions.partneragreement": {"add", "change", "delete"},
-    "partners.partner": {"change"},  # contact details; code, tier, exit, referrer: services
-    "customers.customer": {"change"},  # region and industry
+# What the admin (superuser) may do to each model's rows in the back office: nothing (R-UI-2,
+# issue #10 finding 8). Every write goes through the audited services and their console pages.
+SUPERUSER_MAY: dict[str, set[str]] = {}
+# Commission figures (R-VIS-2): hidden from officer, presales and pm in the back office too.
+MONEY_MODELS = {
+    "commissions.ledgerentry",
+    "commissions.payout",
+    "audit.auditevent",
+    "audit.chainhead",
 }
+NOT_MONEY_ROLES = ("officer", "presales", "pm")
 
 
 def admin_expect(shape: str, label: str) -> Expect:
@@ -574,9 +572,15 @@ def admin_expect(shape: str, label: str) -> Expect:
         "password": 200 if "change" in may else 403,
         "redirect": 302,
     }.get(shape, 200)
+    no_money = viewer
+    if label in MONEY_MODELS and shape in ("changelist", "history", "change"):
+        no_money = 403
+    if app == "audit" and shape == "app_list":  # every audit model is money: no app page
+        no_money = 404
     return {
         **ADMIN_SITE,
-        **dict.fromkeys(("officer", "presales", "pm", "finance"), viewer),
+        **dict.fromkeys(NOT_MONEY_ROLES, no_money),
+        "finance": viewer,
         "admin": superuser,
     }
 
@@ -828,39 +832,36 @@ def test_every_admin_page_of_every_model(actors):
 
 # The admin's forms that change rows: who is not listed in `changes` changes nothing.
 ADMIN_STAFF_ONLY = {**ADMIN_SITE, **dict.fromkeys(STAFF, 403)}
-ADMIN_ONLY = {**ADMIN_STAFF_ONLY, "admin": 302}
 DELETE = {"post": "yes"}
 ADMIN_ACTIONS = [
     Row(
         "POST",
         "holiday delete",
         "/admin/core/holiday/{holiday}/delete/",
-        ADMIN_ONLY,
+        ADMIN_STAFF_ONLY,
         body=DELETE,
-        changes=("admin",),
     ),
     Row(
         "POST",
         "holiday add",
         "/admin/core/holiday/add/",
-        ADMIN_ONLY,
+        ADMIN_STAFF_ONLY,
         body={"date": "2026-10-08", "name": "调休", "is_workday": "on"},
-        changes=("admin",),
     ),
-    # Regression: every staff role could change and delete an unused policy version.
+    # Regression: every staff role could change and delete an unused policy version; then the
+    # admin could, unaudited (issue #10 finding 8): now nobody.
     Row(
         "POST",
         "unused policy delete",
         "/admin/commissions/policyversion/{v2}/delete/",
-        ADMIN_ONLY,
+        ADMIN_STAFF_ONLY,
         body=DELETE,
-        changes=("admin",),
     ),
     Row(
         "GET",
         "unused policy delete page",
         "/admin/commissions/policyversion/{v2}/delete/",
-        {**ADMIN_STAFF_ONLY, "admin": 200},
+        ADMIN_STAFF_ONLY,
     ),
     Row(
         "POST",
@@ -887,6 +888,21 @@ ADMIN_ACTIONS = [
         ADMIN_STAFF_ONLY,
         body=DELETE,
     ),
+    # Issue #10 finding 8: a role changed, a revoked token un-revoked, unaudited.
+    Row(
+        "POST",
+        "user role change",
+        "/admin/accounts/user/{alpha_user}/change/",
+        ADMIN_STAFF_ONLY,
+        body={"username": "alice", "role": "admin", "is_active": "on"},
+    ),
+    Row(
+        "POST",
+        "token un-revoke",
+        "/admin/accounts/apitoken/{token_id}/change/",
+        ADMIN_STAFF_ONLY,
+        body={"name": "web", "revoked_at_0": "", "revoked_at_1": ""},
+    ),
     Row(
         "POST",
         "ledger entry delete",
@@ -901,5 +917,9 @@ ADMIN_ACTIONS = [
 def test_the_admin_forms_change_rows_only_for_the_admin(actors):
     world = web_world(actors)
     world["alpha_id"] = actors.alpha.pk
+    world["alpha_user"] = actors.alice.pk
+    from huoban.accounts.models import ApiToken
+
+    world["token_id"] = ApiToken.objects.filter(user=actors.alice).first().pk
     problems = run_rows(actors, ADMIN_ACTIONS, world)
     assert not problems, "\n".join(problems)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest
 
-from huoban.accounts.models import Role
+from huoban.access import sees_money
 from huoban.errors import DomainError
 from huoban.web import in_language
 
-
-def sees_money(user: Any) -> bool:
-    """Commission figures are for finance and admin only among staff (R-VIS-2)."""
-    return bool(getattr(user, "has_role", None)) and user.has_role(Role.FINANCE)
+__all__ = ["refused", "sees_money"]
 
 
 def refused(request: HttpRequest, error: DomainError) -> int:

@@ -7,11 +7,10 @@ read-only. Contact details are masked here too (R-VIS-3): the admin is a staff v
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from huoban.backoffice import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     Attribution,
@@ -26,30 +25,6 @@ from .models import (
 from .services import mask_email, mask_phone, mask_wechat
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by services only: no add, change or delete here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 class NameInline(ReadOnlyInline):
     model = CustomerName
     fields = ("name", "normalized", "kind")
@@ -62,20 +37,13 @@ class LinkInline(ReadOnlyInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ReadOnlyAdmin):
     list_display = ("id", "legal_name", "uscc", "region", "industry", "owner", "created_at")
     search_fields = ("legal_name", "normalized_name", "uscc", "names__normalized")
     list_filter = ("region", "industry")
-    readonly_fields = ("legal_name", "normalized_name", "uscc", "created_at")
     fields = ("legal_name", "normalized_name", "uscc", "region", "industry", "created_at")
     inlines = (NameInline, LinkInline)
     list_select_related = ("attribution__partner",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # customers come from leads and inbound contacts (get_or_create_customer)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("归属伙伴"))
     def owner(self, obj: Customer) -> str:
@@ -158,7 +126,23 @@ class ContactConsentAdmin(ReadOnlyAdmin):
         "grantee_user",
         "grantee_role",
         "expires_at",
+        "approved_at",
         "revoked_at",
+    )
+    fields = (
+        "customer",
+        "partner",
+        "grantee_user",
+        "grantee_role",
+        "granted_at",
+        "granted_by",
+        "approved_at",
+        "approved_by",
+        "expires_at",
+        "document_sha256",
+        "note",
+        "revoked_at",
+        "revoked_by",
     )
     list_filter = ("grantee_role",)
     list_select_related = ("customer", "partner", "grantee_user")

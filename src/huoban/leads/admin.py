@@ -1,20 +1,22 @@
+"""Admin: leads, read-only (R-UI-2). A lead is the evidence of who registered a customer when
+(R-ATT-3): it changes only through the audited services. Its contact phone is masked (R-VIS-3)."""
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from huoban.backoffice import ReadOnlyAdmin, ReadOnlyInline, masked
+from huoban.customers.services import mask_phone
 
 from .models import Lead, SecondReviewSignature
 
 
-class SignatureInline(admin.TabularInline):
+class SignatureInline(ReadOnlyInline):
     model = SecondReviewSignature
-    extra = 0
-    readonly_fields = ("reviewer", "seat", "verdict", "explanation", "at")
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False  # signatures are given through the second-review action
+    fields = ("reviewer", "seat", "verdict", "explanation", "at")
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(ReadOnlyAdmin):
     list_display = (
         "id",
         "customer_name",
@@ -28,26 +30,13 @@ class LeadAdmin(admin.ModelAdmin):
     list_filter = ("status", "category", "sla_breached", "reason_code")
     search_fields = ("customer_name", "partner__code", "partner__name", "contact_name")
     date_hierarchy = "submitted_at"
-    raw_id_fields = ("customer", "candidate_customer", "contact")
-    readonly_fields = (
-        "status",
-        "verdict",
-        "verdict_at",
-        "first_verdict_at",
-        "verdict_by",
-        "submitted_at",
-        "submitted_by",
-        "final_at",
-    )
+    masked_contact_phone = masked(_("电话"), "contact_phone", mask_phone)
     inlines = [SignatureInline]
 
-    # A lead is the evidence of who registered a customer when (R-ATT-3): it is read here and
-    # changed only by the audited services (verdict, match, appeal, second review).
-    def has_add_permission(self, request):
-        return False
+    def get_fields(self, request, obj=None):
+        """Every column but the raw phone, which is shown masked in its place."""
+        names = list(super().get_fields(request, obj))
+        return [("masked_contact_phone" if n == "contact_phone" else n) for n in names]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)

@@ -1,28 +1,18 @@
-"""Admin: projects are read-only here; every change goes through the audited services."""
-
-from typing import Any
+"""Admin: projects and payments, read-only (R-UI-2); the locked commission terms are money
+(R-VIS-2), shown to finance and admin only."""
 
 from django.contrib import admin
-from django.http import HttpRequest
+
+from huoban.backoffice import ReadOnlyAdmin
 
 from .models import CustomerPayment, Project
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Project)
 class ProjectAdmin(ReadOnlyAdmin):
     list_display = ("id", "title", "partner", "contract_amount", "signed_on", "status")
     list_filter = ("status", "kind")
+    money_fields = ("rate", "commission_total", "rate_explanation", "tier_at_signing")
 
 
 @admin.register(CustomerPayment)

@@ -7,7 +7,6 @@ from huoban.backoffice import ReadOnlyAdmin
 
 from .models import ApiToken, User
 
-
 # Roles, not groups, decide what a user may do (huoban.access): groups have no page here.
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)

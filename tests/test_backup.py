@@ -24,6 +24,7 @@ import pytest
 from django.conf import settings
 
 from huoban import backup
+from huoban.audit import guards
 
 ROOT = Path(__file__).resolve().parents[1]
 HUOBAN = str(Path(sys.executable).with_name("huoban"))
@@ -194,6 +195,8 @@ def test_restore_brings_back_the_rows_and_the_ledger_chains(source, tmp_path):
     manifest = source["manifest"]
     # given: after the backup, an entry is tampered with and a payment deleted behind the app
     with sqlite3.connect(db) as conn:
+        for sql in guards.drop_statements("sqlite"):  # the database owner lifts the triggers
+            conn.execute(sql)
         conn.execute("UPDATE commissions_ledgerentry SET amount = amount + 1 WHERE id = 1")
         conn.execute("DELETE FROM projects_customerpayment WHERE reference = 'HK-101'")
     assert huoban(env, "ledger", "verify").returncode == 1
@@ -424,6 +427,8 @@ def test_pg_dump_and_pg_restore_round_trip(scratch_databases, tmp_path):
     import psycopg
 
     with psycopg.connect(_url(source_name)) as conn:
+        for sql in guards.drop_statements("postgresql"):
+            conn.execute(sql)
         conn.execute("UPDATE commissions_ledgerentry SET amount = amount + 1 WHERE id = 1")
     assert huoban(env, "ledger", "verify").returncode == 1
     done = huoban(env, "restore", str(path))

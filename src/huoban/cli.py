@@ -177,6 +177,20 @@ def cmd_ledger_verify(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Verify the audit log's hash chain and its stored head; exit 1 on any break."""
+    _setup()
+    from huoban.audit.services import verify_audit_log
+
+    r = verify_audit_log()
+    if r.ok:
+        print(f"ok   audit log: {r.checked} events, head {r.head}")
+        return 0
+    where = f"event #{r.first_bad}" if r.first_bad is not None else "chain head"
+    print(f"BAD  audit log {where}: {r.reason}", file=sys.stderr)
+    return 1
+
+
 def cmd_ledger_rebuild(args: argparse.Namespace) -> int:
     """Append every entry the recorded events earn and the ledger lacks (R-LED-2)."""
     _setup()
@@ -382,6 +396,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--chunk", type=int, default=5000, help="projects per transaction")
     q.add_argument("-v", "--verbose", action="store_true", help="print each chunk")
     q.set_defaults(func=cmd_ledger_rebuild)
+
+    p = sub.add_parser("audit", help="the audit log")
+    audit_sub = p.add_subparsers(dest="audit_command", required=True)
+    q = audit_sub.add_parser("verify", help="verify the audit chain and its head; exit 1 if bad")
+    q.set_defaults(func=cmd_audit_verify)
 
     p = sub.add_parser("statement", help="a partner's monthly statement (JSON, PDF or Excel)")
     p.add_argument("code", help="partner code")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from huoban.audit.chain import GENESIS, ChainRow, link_hash, verify
 from huoban.audit.models import AppendOnlyError, AuditEvent
 from huoban.audit.services import record, verify_audit_log
+from tests.tampering import tampering
 
 
 def test_it_verifies_an_empty_chain():
@@ -30,7 +30,7 @@ def test_it_chains_every_event_and_detects_sql_tampering(actors):
     record(actors.admin, "test.ping", actors.alpha, after={"x": "1"})
     assert verify_audit_log().ok
     event = AuditEvent.objects.order_by("id")[before - 1]
-    with connection.cursor() as cur:
+    with tampering() as cur:
         cur.execute("UPDATE audit_auditevent SET actor_name = 'mallory' WHERE id = %s", [event.pk])
     result = verify_audit_log()
     assert not result.ok and result.first_bad == event.pk

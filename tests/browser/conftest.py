@@ -11,7 +11,6 @@ On failure every page of the test is saved to ``test-results/<test>-<n>.png``.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -47,28 +46,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
-
-
-@pytest.fixture(autouse=True)
-def _permanent_attributions_released(transactional_db: None) -> Iterator[None]:
-    """Let the live server's test flush empty customers_attribution on SQLite.
-
-    A trigger refuses every DELETE there (R-ATT-4), and Django flushes SQLite with DELETE;
-    PostgreSQL's flush is a TRUNCATE, which the trigger does not see. Torn down before the
-    flush: lift the trigger, empty the table, put the trigger back."""
-    yield
-    from django.db import connection, transaction
-
-    if connection.vendor != "sqlite":
-        return
-    refuse_delete = importlib.import_module(
-        "huoban.customers.migrations.0004_attribution_refuse_delete"
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS customers_attribution_refuse_delete")
-        cursor.execute("DELETE FROM customers_attribution")
-        for sql in refuse_delete.SQLITE_FORWARD:
-            cursor.execute(sql)
 
 
 @pytest.fixture(scope="session")

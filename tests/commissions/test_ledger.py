@@ -8,7 +8,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from huoban import clock
 from huoban.audit.models import AppendOnlyError
@@ -20,6 +19,7 @@ from huoban.partners.models import Partner
 from huoban.projects import services
 from tests.factories import make_partner
 from tests.projects.helpers import TODAY, ensure_policy_v1, full_example, pay, sign
+from tests.tampering import tampering
 
 D = dt.date
 
@@ -137,7 +137,7 @@ def test_tampering_with_an_entry_is_found_by_verify_the_api_and_the_command(
     full_example(actors)
     assert huoban(["ledger", "verify"]) == 0
     second = LedgerEntry.objects.order_by("id")[1]
-    with connection.cursor() as cursor:
+    with tampering() as cursor:
         cursor.execute(
             "UPDATE commissions_ledgerentry SET amount = %s WHERE id = %s",
             ["41000.00", second.pk],
@@ -159,7 +159,7 @@ def test_tampering_with_an_entry_is_found_by_verify_the_api_and_the_command(
 def test_removing_the_last_entry_is_found_by_the_chain_head(actors):
     full_example(actors)
     last = LedgerEntry.objects.order_by("id").last()
-    with connection.cursor() as cursor:
+    with tampering() as cursor:
         cursor.execute("DELETE FROM commissions_ledgerentry WHERE id = %s", [last.pk])
     [result] = ledger.verify_ledger(actors.alpha)
     assert not result.result.ok and "head" in result.result.reason
@@ -176,9 +176,13 @@ def test_hashed_fields_cannot_change_but_the_workflow_can(actors):
     with pytest.raises(AppendOnlyError):
         entry.delete()
     entry.refresh_from_db()
-    entry.set_workflow(status="approved")
+    ledger.approve_entry(entry.pk, actors.finance)  # the workflow moves, audited
     assert LedgerEntry.objects.get(pk=entry.pk).status == "approved"
     assert all(v.result.ok for v in ledger.verify_ledger())
+    # A workflow move without its audit event (behind the service) is caught (issue #10).
+    LedgerEntry.objects.get(pk=entry.pk).set_workflow(status="paid")
+    [result] = ledger.verify_ledger(actors.alpha)
+    assert (result.result.ok, result.result.first_bad) == (False, entry.pk)
 
 
 def test_verify_endpoint_is_for_finance_and_admin(actors, api_client):

@@ -12,7 +12,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from huoban import clock
 from huoban.audit.models import AuditEvent
@@ -23,6 +22,7 @@ from huoban.partners.models import Partner
 from huoban.projects import services
 from tests.factories import make_partner
 from tests.projects.helpers import TODAY, ensure_policy_v1, full_example, pay, sign
+from tests.tampering import tampering
 
 D = dt.date
 FIELDS = (
@@ -82,7 +82,7 @@ def _entries() -> list[tuple]:
 
 def _wipe_ledger() -> None:
     """What a restore of projects without their ledger leaves: no entries, no ledger heads."""
-    with connection.cursor() as cursor:
+    with tampering() as cursor:
         cursor.execute("DELETE FROM commissions_ledgerentry")
         cursor.execute("DELETE FROM audit_chainhead WHERE key LIKE 'ledger:%%'")
 
@@ -127,7 +127,7 @@ def test_a_partly_missing_ledger_gets_exactly_the_missing_entries(actors):
     live = _entries()
     assert [str(r[6]) for r in live] == ["24000.00", "31000.00"]
     first, last = LedgerEntry.objects.order_by("id")
-    with connection.cursor() as cursor:  # lose the acceptance entry, head back on the first
+    with tampering() as cursor:  # lose the acceptance entry, head back on the first
         cursor.execute("DELETE FROM commissions_ledgerentry WHERE id = %s", [last.pk])
         cursor.execute(
             "UPDATE audit_chainhead SET head_hash = %s, length = 1 WHERE key = %s",

@@ -14,7 +14,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
@@ -22,6 +21,7 @@ from huoban.projects import services
 from huoban.projects.models import Milestone
 from tests.portal.helpers import client_for
 from tests.projects.helpers import pay, sign
+from tests.tampering import tampering
 
 D = dt.date
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,7 +129,7 @@ def test_verify_says_ok_and_after_a_tamper_names_the_entry(actors, project):
     assert "校验通过" in ok
     assert ledger.chain_head(actors.alpha) in ok
     entry = LedgerEntry.objects.get(project=project, partner=actors.alpha)
-    with connection.cursor() as cursor:
+    with tampering() as cursor:
         cursor.execute(
             "UPDATE commissions_ledgerentry SET amount = %s WHERE id = %s", ["99999.00", entry.pk]
         )

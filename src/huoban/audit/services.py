@@ -126,5 +126,21 @@ def _rows() -> Iterator[ChainRow]:
 
 
 def verify_audit_log() -> Verification:
-    """Verify the whole audit chain (the same check the ledger uses, R-LED-3)."""
-    return verify(_rows())
+    """Verify the whole audit chain (the same check the ledger uses, R-LED-3), then compare its
+    end with the stored head: a removed tail or an appended row that did not move the head
+    breaks the chain as surely as a changed row."""
+    result = verify(_rows())
+    if not result.ok:
+        return result
+    head = ChainHead.objects.filter(key=AUDIT_CHAIN).first()
+    stored, length = (head.head_hash, head.length) if head is not None else (GENESIS, 0)
+    if stored != result.head or length != result.checked:
+        return Verification(
+            False,
+            result.checked,
+            result.head,
+            None,
+            f"chain head does not match the events ({result.checked} events, head "
+            f"{result.head[:12]}…; stored {length} events, head {stored[:12]}…)",
+        )
+    return result

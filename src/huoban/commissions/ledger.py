@@ -25,7 +25,7 @@ from huoban import calendar, clock
 from huoban.access import require_role
 from huoban.accounts.models import Role
 from huoban.audit.chain import GENESIS, ChainRow, Verification, link_hash, verify
-from huoban.audit.models import ChainHead
+from huoban.audit.models import AuditEvent, ChainHead
 from huoban.audit.services import advance_chain, commit_head, record
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.money import ZERO, cny
@@ -370,8 +370,88 @@ class LedgerVerification:
     result: Verification
 
 
+WORKFLOW_TAMPERED = (
+    "工作流字段（状态、审批、付款）与审计记录不符 / The workflow columns (status, approvals, "
+    "payout) differ from the audited approvals and payouts"
+)
+
+
+@dataclass
+class AuditedWorkflow:
+    """What the audited approvals and payouts left in the ledger's workflow columns.
+
+    The hash covers what an entry *is*; its workflow columns (status, effective, the approvals,
+    the payout) move later, and each move is an audit event with the entry's whole workflow
+    state after it (``ledger.approve``) or the payout's entries (``ledger.payout``). Replaying
+    those hash-chained events gives the columns an untampered database must hold (issue #10).
+    """
+
+    entries: dict[int, dict[str, Any]]
+    payouts: dict[int, dict[str, Any]]
+
+    @classmethod
+    def replay(cls) -> AuditedWorkflow:
+        entries: dict[int, dict[str, Any]] = {}
+        payouts: dict[int, dict[str, Any]] = {}
+        events = (
+            AuditEvent.objects.filter(action__in=("ledger.approve", "ledger.payout"))
+            .order_by("id")
+            .values_list("action", "object_id", "after")
+        )
+        for action, object_id, after in events.iterator(chunk_size=5000):
+            after = after or {}
+            if action == "ledger.approve":
+                entries[int(object_id)] = {k: after.get(k) for k in _WORKFLOW_KEYS}
+            else:
+                payouts[int(object_id)] = after
+                for entry_id in after.get("entries", []):
+                    state = entries.setdefault(int(entry_id), {})
+                    state.update(status=EntryStatus.PAID, payout=int(object_id))
+        return cls(entries, payouts)
+
+    def expected(self, entry: LedgerEntry) -> dict[str, Any]:
+        state = {
+            "status": EntryStatus.PENDING,
+            "effective": entry.kind != EntryKind.ADJUSTMENT,
+            "finance_approved_by": None,
+            "admin_approved_by": None,
+            "payout": None,
+        }
+        state.update(self.entries.get(entry.pk, {}))
+        return state
+
+    def payout_differs(self, payout: Payout, entry_ids: set[int]) -> bool:
+        audited = self.payouts.get(payout.pk)
+        if audited is None:
+            return True
+        checks = [
+            Decimal(str(audited.get("total"))) == payout.total,
+            {int(i) for i in audited.get("entries", [])} == entry_ids,
+        ]
+        if "bank_reference" in audited:  # written since issue #10
+            checks.append(audited["bank_reference"] == payout.bank_reference)
+            checks.append(audited["paid_on"] == payout.paid_on.isoformat())
+            checks.append(audited["partner"] == payout.partner_id)
+        return not all(checks)
+
+
+_WORKFLOW_KEYS = ("status", "effective", "finance_approved_by", "admin_approved_by", "payout")
+
+
+def _workflow_of(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "status": entry.status,
+        "effective": entry.effective,
+        "finance_approved_by": entry.finance_approved_by_id,
+        "admin_approved_by": entry.admin_approved_by_id,
+        "payout": entry.payout_id,
+    }
+
+
 def verify_ledger(partner: Partner | None = None) -> list[LedgerVerification]:
-    """Verify each partner's chain (or one); a head row that disagrees means rows were removed.
+    """Verify each partner's chain (or one); a head row that disagrees means rows were removed;
+    workflow columns and payouts that disagree with the audited approvals and payouts mean they
+    were changed behind the services.
 
     All chains are read in one ordered pass over the entries and one query for the heads, so
     the cost does not grow by queries with the number of partners.
@@ -380,32 +460,64 @@ def verify_ledger(partner: Partner | None = None) -> list[LedgerVerification]:
 
     entries = LedgerEntry.objects.order_by("partner_id", "id")
     heads = ChainHead.objects.filter(key__startswith="ledger:")
+    payout_rows = Payout.objects.order_by("id")
     if partner is not None:
         entries = entries.filter(partner=partner)
         heads = heads.filter(key=ledger_key(partner))
+        payout_rows = payout_rows.filter(partner=partner)
         codes = {partner.pk: partner.code}
     else:
         codes = dict(Partner.objects.values_list("pk", "code"))
     stored = {
         key.removeprefix("ledger:"): value for key, value in heads.values_list("key", "head_hash")
     }
+    audited = AuditedWorkflow.replay()
+    tampered: dict[str, int] = {}  # partner code → first entry whose workflow differs
+    paid: dict[int, set[int]] = {}  # payout id → its entries
+
+    def rows(code: str, group: Iterable[LedgerEntry]) -> Iterable[ChainRow]:
+        for e in group:
+            if code not in tampered and _workflow_of(e) != audited.expected(e):
+                tampered[code] = e.pk
+            if e.payout_id is not None:
+                paid.setdefault(e.payout_id, set()).add(e.pk)
+            yield ChainRow(e.pk, e.prev_hash, e.hash, e.chain_payload())
+
     results: dict[str, Verification] = {}
     for partner_id, group in groupby(
         entries.iterator(chunk_size=2000), key=attrgetter("partner_id")
     ):
-        rows = (ChainRow(e.pk, e.prev_hash, e.hash, e.chain_payload()) for e in group)
-        results[codes[partner_id]] = verify(rows)
+        code = codes[partner_id]
+        results[code] = verify(rows(code, group))
     # A head without entries (all rows deleted) still has to be checked against genesis.
     for code in stored:
         results.setdefault(code, verify([]))
     if partner is not None:
         results.setdefault(partner.code, verify([]))
+    bad_payouts: dict[str, int] = {}
+    for payout in payout_rows.iterator(chunk_size=2000):
+        code = codes.get(payout.partner_id, "")
+        if code not in bad_payouts and audited.payout_differs(payout, paid.get(payout.pk, set())):
+            bad_payouts[code] = payout.pk
     out = []
     for code in sorted(results):
         result = results[code]
         if result.ok and stored.get(code, GENESIS) != result.head:
             result = Verification(
                 False, result.checked, result.head, None, "chain head does not match the entries"
+            )
+        elif result.ok and code in tampered:
+            result = Verification(
+                False, result.checked, result.head, tampered[code], WORKFLOW_TAMPERED
+            )
+        elif result.ok and code in bad_payouts:
+            result = Verification(
+                False,
+                result.checked,
+                result.head,
+                None,
+                f"付款 #{bad_payouts[code]} 与审计记录不符 / Payout #{bad_payouts[code]} "
+                "differs from its audited record",
             )
         out.append(LedgerVerification(code, result))
     return out
@@ -593,6 +705,12 @@ def create_payout(
         actor,
         "ledger.payout",
         payout,
-        after={"total": str(total), "entries": sorted(e.pk for e in entries)},
+        after={
+            "total": str(total),
+            "entries": sorted(e.pk for e in entries),
+            "bank_reference": reference,
+            "paid_on": paid_on.isoformat(),
+            "partner": partner.pk,
+        },
     )
     return payout, True

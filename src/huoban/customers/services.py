@@ -443,12 +443,8 @@ def transfer_attribution(
     before = attribution_snapshot(attribution)
     from_partner = attribution.partner
     now = clock.now()
-    attribution.partner = to_partner
-    attribution.since = now
-    attribution.source = AttributionSource.TRANSFER
-    attribution.lead = None
-    attribution.via = None
-    attribution.save(update_fields=["partner", "since", "source", "lead", "via"])
+    # The transfer row first: the database moves an attribution only when the transfer that
+    # moves it is recorded (huoban.audit.guards).
     AttributionTransfer.objects.create(
         attribution=attribution,
         from_partner=from_partner,
@@ -457,6 +453,12 @@ def transfer_attribution(
         at=now,
         by=actor,
     )
+    attribution.partner = to_partner
+    attribution.since = now
+    attribution.source = AttributionSource.TRANSFER
+    attribution.lead = None
+    attribution.via = None
+    attribution.save(update_fields=["partner", "since", "source", "lead", "via"])
     record(
         actor,
         "attribution.transfer",

@@ -143,7 +143,9 @@ def test_a_paid_entry_made_payable_again_is_found(actors, paid):
 def test_a_changed_payout_is_found(actors, paid, capsys):
     _entry, payout = paid
     with tampering() as cursor:
-        cursor.execute("UPDATE commissions_payout SET total = %s WHERE id = %s", ["1.00", payout.pk])
+        cursor.execute(
+            "UPDATE commissions_payout SET total = %s WHERE id = %s", ["1.00", payout.pk]
+        )
     [result] = ledger.verify_ledger(actors.alpha)
     assert not result.result.ok and f"#{payout.pk}" in result.result.reason
     assert f"Payout #{payout.pk}" in _bad(capsys)

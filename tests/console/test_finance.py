@@ -106,3 +106,26 @@ def test_ledger_verification_reports_every_partner(actors, today):
     page = response.content.decode()
     assert actors.alpha.code in page
     assert "全部通过校验" in page
+
+
+def test_audit_log_verification_says_ok_then_names_the_changed_event(actors, today):
+    from huoban.audit.models import AuditEvent
+    from tests.tampering import tampering
+
+    _confirmation(actors, today)
+    response = client_for(actors.finance).post("/console/finance/verify/", {"check": "audit"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"审计日志 {AuditEvent.objects.count()} 条事件全部通过校验" in page
+    event = AuditEvent.objects.order_by("id")[1]
+    with tampering() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET actor_name = 'x' WHERE id = %s", [event.pk])
+    page = client_for(actors.admin).post("/console/finance/verify/", {"check": "audit"})
+    text = page.content.decode()
+    assert "审计日志校验失败" in text and f"首个异常事件 #{event.pk}" in text
+
+
+def test_audit_log_verification_is_for_finance_and_admin(actors, today):
+    for user in (actors.officer, actors.pm):
+        response = client_for(user).post("/console/finance/verify/", {"check": "audit"})
+        assert response.status_code == 403

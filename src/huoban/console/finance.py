@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from huoban import clock
 from huoban.accounts.models import Role
+from huoban.audit.services import verify_audit_log
 from huoban.commissions import ledger
 from huoban.commissions.models import EntryStatus, LedgerEntry, Payout
 from huoban.commissions.settlement import settle_year
@@ -220,10 +221,14 @@ def settlement(request: HttpRequest) -> HttpResponse:
 @finance_required
 @require_http_methods(["GET", "POST"])
 def verification(request: HttpRequest) -> HttpResponse:
-    """Verify every partner's hash chain (R-LED-3): ok, or the first bad entry."""
+    """Verify every partner's hash chain (R-LED-3): ok, or the first bad entry; or, with
+    ``check=audit``, the audit log's chain and its stored head (issue #10)."""
     results = None
+    audit = None
     names: dict[str, str] = {}
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("check") == "audit":
+        audit = verify_audit_log()
+    elif request.method == "POST":
         results = ledger.verify_ledger()
         names = dict(
             Partner.objects.filter(code__in=[r.partner_code for r in results]).values_list(
@@ -237,6 +242,7 @@ def verification(request: HttpRequest) -> HttpResponse:
             "nav": "finance",
             "tab": "verify",
             "results": results,
+            "audit": audit,
             "rows": [(r, names.get(r.partner_code, "")) for r in results or []],
             "bad": sum(1 for r in results if not r.result.ok) if results else 0,
             "combined": ledger.combined_head(results) if results else "",

@@ -40,19 +40,25 @@ def history(actors):
     """A 300,000 new light project (r = 22%): 100,000 received 15 January → confirmation
     8% × 300,000 = 24,000.00, approved and paid on 10 February (bank ref BANK-0210); accepted
     10 April after 150,000 more on 2 March → 22% × 250,000 = 55,000 − 24,000 = 31,000.00."""
-    project = sign(actors.officer, actors.alpha)
-    pay(actors.finance, project, "100000.00", D(2026, 1, 15), "HK-001")
+    # Each step is recorded on its own day (a statement shows what was booked in its month).
+    with clock.frozen(D(2026, 1, 5)):
+        project = sign(actors.officer, actors.alpha)
+    with clock.frozen(D(2026, 1, 15)):
+        pay(actors.finance, project, "100000.00", D(2026, 1, 15), "HK-001")
     confirmation = LedgerEntry.objects.get(project=project)
-    ledger.approve_entry(confirmation.pk, actors.finance)
-    ledger.create_payout(
-        actors.alpha,
-        actor=actors.finance,
-        bank_reference="BANK-0210",
-        paid_on=D(2026, 2, 10),
-        entry_ids=[confirmation.pk],
-    )
-    pay(actors.finance, project, "150000.00", D(2026, 3, 2), "HK-002")
-    services.accept_project(project.pk, actor=actors.pm, accepted_on=D(2026, 4, 10))
+    with clock.frozen(D(2026, 2, 10)):
+        ledger.approve_entry(confirmation.pk, actors.finance)
+        ledger.create_payout(
+            actors.alpha,
+            actor=actors.finance,
+            bank_reference="BANK-0210",
+            paid_on=D(2026, 2, 10),
+            entry_ids=[confirmation.pk],
+        )
+    with clock.frozen(D(2026, 3, 2)):
+        pay(actors.finance, project, "150000.00", D(2026, 3, 2), "HK-002")
+    with clock.frozen(D(2026, 4, 10)):
+        services.accept_project(project.pk, actor=actors.pm, accepted_on=D(2026, 4, 10))
     settlement = LedgerEntry.objects.get(project=project, kind="settlement")
     return {"project": project, "confirmation": confirmation, "settlement": settlement}
 

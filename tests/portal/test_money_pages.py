@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pytest
 
+from huoban import clock
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
 from huoban.projects import services
@@ -31,8 +32,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def project(actors, today):
-    project = sign(actors.officer, actors.alpha)
-    pay(actors.finance, project, "100000.00", D(2026, 1, 15), "HK-001")
+    with clock.frozen(D(2026, 1, 15)):  # booked in January (R-LED-10)
+        project = sign(actors.officer, actors.alpha)
+        pay(actors.finance, project, "100000.00", D(2026, 1, 15), "HK-001")
     return project
 
 

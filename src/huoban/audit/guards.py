@@ -32,6 +32,7 @@ APPEND_ONLY: dict[str, tuple[str, ...] | None] = {
     "commissions_ledgerentry": (
         "status",
         "effective",
+        "effective_on",
         "finance_approved_by_id",
         "admin_approved_by_id",
         "payout_id",

@@ -413,6 +413,7 @@ class AuditedWorkflow:
         state = {
             "status": EntryStatus.PENDING,
             "effective": entry.kind != EntryKind.ADJUSTMENT,
+            "effective_on": None,
             "finance_approved_by": None,
             "admin_approved_by": None,
             "payout": None,
@@ -435,17 +436,14 @@ class AuditedWorkflow:
         return not all(checks)
 
 
-_WORKFLOW_KEYS = ("status", "effective", "finance_approved_by", "admin_approved_by", "payout")
-
-
-def _workflow_of(entry: LedgerEntry) -> dict[str, Any]:
-    return {
-        "status": entry.status,
-        "effective": entry.effective,
-        "finance_approved_by": entry.finance_approved_by_id,
-        "admin_approved_by": entry.admin_approved_by_id,
-        "payout": entry.payout_id,
-    }
+_WORKFLOW_KEYS = (
+    "status",
+    "effective",
+    "effective_on",
+    "finance_approved_by",
+    "admin_approved_by",
+    "payout",
+)
 
 
 def verify_ledger(partner: Partner | None = None) -> list[LedgerVerification]:
@@ -477,7 +475,7 @@ def verify_ledger(partner: Partner | None = None) -> list[LedgerVerification]:
 
     def rows(code: str, group: Iterable[LedgerEntry]) -> Iterable[ChainRow]:
         for e in group:
-            if code not in tampered and _workflow_of(e) != audited.expected(e):
+            if code not in tampered and _entry_snapshot(e) != audited.expected(e):
                 tampered[code] = e.pk
             if e.payout_id is not None:
                 paid.setdefault(e.payout_id, set()).add(e.pk)
@@ -536,6 +534,7 @@ def _entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:
     return {
         "status": entry.status,
         "effective": entry.effective,
+        "effective_on": entry.effective_on.isoformat() if entry.effective_on else None,
         "finance_approved_by": entry.finance_approved_by_id,
         "admin_approved_by": entry.admin_approved_by_id,
         "payout": entry.payout_id,
@@ -562,7 +561,9 @@ def approve_entry(entry_id: int, actor: Any) -> LedgerEntry:
                 raise Conflict("同一人不能两次审批 / The same person cannot approve twice.")
             entry.set_workflow(admin_approved_by=actor)
         if entry.finance_approved_by_id and entry.admin_approved_by_id:
-            entry.set_workflow(status=EntryStatus.APPROVED, effective=True)
+            entry.set_workflow(
+                status=EntryStatus.APPROVED, effective=True, effective_on=clock.today()
+            )
     else:
         require_role(actor, Role.FINANCE)
         entry.set_workflow(status=EntryStatus.APPROVED)

@@ -274,6 +274,9 @@ class LedgerEntry(AppendOnlyModel):
         _("状态"), max_length=16, choices=EntryStatus.choices, default=EntryStatus.PENDING
     )
     effective = models.BooleanField(_("已生效"), default=True)
+    # The day an adjustment became effective (its second approval): the month whose statement
+    # it counts in (R-LED-10); other entries count in the month they were booked (created_at).
+    effective_on = models.DateField(_("生效日"), null=True, blank=True)
     finance_approved_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -287,7 +290,14 @@ class LedgerEntry(AppendOnlyModel):
     objects = LedgerEntryQuerySet.as_manager()
 
     WORKFLOW_FIELDS = frozenset(
-        {"status", "effective", "finance_approved_by", "admin_approved_by", "payout"}
+        {
+            "status",
+            "effective",
+            "effective_on",
+            "finance_approved_by",
+            "admin_approved_by",
+            "payout",
+        }
     )
 
     class Meta:

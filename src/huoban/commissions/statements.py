@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from huoban import clock, money
 from huoban.audit.chain import GENESIS
@@ -110,20 +110,44 @@ def _sum(entries: Any) -> Decimal:
     return cny(entries.aggregate(s=Sum("amount"))["s"] or ZERO)
 
 
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=clock.local_tz())
+
+
+def booked_between(start: dt.datetime, end: dt.datetime) -> Q:
+    """Entries that belong to the statements of [start, end) (R-LED-10): booked (created) then;
+    an adjustment, which counts only once approved, on the day it became effective."""
+    return (~Q(kind=EntryKind.ADJUSTMENT) & Q(created_at__gte=start, created_at__lt=end)) | Q(
+        kind=EntryKind.ADJUSTMENT,
+        effective_on__gte=start.astimezone(clock.local_tz()).date(),
+        effective_on__lt=end.astimezone(clock.local_tz()).date(),
+    )
+
+
+# Before any entry: the earliest instant a statement can cover.
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
 def build_statement(partner: Partner, year: int, month: int) -> Statement:
-    """The partner's statement for a month: opening, entries, payouts, closing, head (R-LED-9)."""
+    """The partner's statement for a month: opening, entries, payouts, closing, head (R-LED-9).
+
+    A month's statement never changes once the month has ended (R-LED-10): entries belong to
+    the month they were booked in, payouts to the month they were recorded in, whatever their
+    event date (shown on each line); an adjustment to the month it became effective.
+    """
     start = dt.date(year, month, 1)
     end = dt.date(year, month, calendar.monthrange(year, month)[1])
+    since, until = _local_midnight(start), _local_midnight(end + dt.timedelta(days=1))
     counted = LedgerEntry.objects.filter(partner=partner).counted()
-    earned_before = _sum(counted.filter(earned_on__lt=start))
-    paid_before = _sum(counted.filter(payout__paid_on__lt=start))
+    earned_before = _sum(counted.filter(booked_between(_EPOCH, since)))
+    paid_before = _sum(counted.filter(payout__created_at__lt=since))
     entries = list(
-        counted.filter(earned_on__gte=start, earned_on__lte=end)
+        counted.filter(booked_between(since, until))
         .select_related("policy_version")
-        .order_by("earned_on", "id")
+        .order_by("created_at", "id")
     )
     earned = cny(sum((e.amount for e in entries), ZERO))
-    paid = _sum(counted.filter(payout__paid_on__gte=start, payout__paid_on__lte=end))
+    paid = _sum(counted.filter(payout__created_at__gte=since, payout__created_at__lt=until))
     payouts = [
         StatementPayout(
             p.pk,
@@ -133,12 +157,12 @@ def build_statement(partner: Partner, year: int, month: int) -> Statement:
             sorted(p.entries.values_list("id", flat=True)),
         )
         for p in Payout.objects.filter(
-            partner=partner, paid_on__gte=start, paid_on__lte=end
-        ).order_by("paid_on", "id")
+            partner=partner, created_at__gte=since, created_at__lt=until
+        ).order_by("created_at", "id")
     ]
     opening = earned_before - paid_before
     # The head covers the whole chain (pending adjustments too) up to the last entry shown.
-    in_chain = LedgerEntry.objects.filter(partner=partner, earned_on__lte=end)
+    in_chain = LedgerEntry.objects.filter(partner=partner, created_at__lt=until)
     last = in_chain.order_by("-id").values_list("id", "hash").first()
     if last is None:
         head, head_id, length = GENESIS, None, 0
@@ -188,6 +212,8 @@ def render_json(s: Statement) -> dict[str, Any]:
                 "rate": money.fmt_rate(e.rate),
                 "amount": money.fmt(e.amount),
                 "earned_on": e.earned_on,
+                # The day it was booked: the statement month it belongs to (R-LED-10).
+                "booked_on": e.created_at.astimezone(clock.local_tz()).date(),
                 "due_on": e.due_on,
                 "status": e.status,
                 "policy_version": e.policy_version.version,

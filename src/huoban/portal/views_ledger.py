@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, DateField, F, Q, Sum, When
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -84,14 +85,22 @@ def _months(partner: Any) -> list[tuple[int, int]]:
 @partner_required
 @require_GET
 def statement_list(request: HttpRequest) -> HttpResponse:
-    """The months with a statement, newest first, each with the entries earned in it."""
+    """The months with a statement, newest first, each with the entries booked in it (R-LED-10:
+    the month an entry was recorded in, an adjustment the month it became effective)."""
     partner = _partner(request)
     page = Paginator(_months(partner), 24).get_page(request.GET.get("page"))
+    booked = Case(
+        When(kind=EntryKind.ADJUSTMENT, effective_on__isnull=False, then=F("effective_on")),
+        default=TruncDate("created_at", tzinfo=clock.local_tz()),
+        output_field=DateField(),
+    )
     counts = {
-        (r["earned_on__year"], r["earned_on__month"]): r
+        (r["y"], r["m"]): r
         for r in LedgerEntry.objects.filter(partner=partner)
         .counted()
-        .values("earned_on__year", "earned_on__month")
+        .annotate(booked=booked)
+        .annotate(y=ExtractYear("booked"), m=ExtractMonth("booked"))
+        .values("y", "m")
         .annotate(n=Count("id"), s=Sum("amount"))
     }
     rows = [

@@ -18,7 +18,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
 from huoban import calendar, clock
@@ -644,6 +644,23 @@ def propose_adjustment(
     return entry
 
 
+REFERENCE_TAKEN = "银行流水号已用于其他付款 / This bank reference is used by another payout."
+
+
+def _same_payout(
+    existing: Payout, partner: Partner, paid_on: dt.date, entry_ids: list[int]
+) -> Payout:
+    """The existing payout when it is the same request again (idempotent), else Conflict."""
+    same = (
+        existing.partner_id == partner.pk
+        and existing.paid_on == paid_on
+        and set(existing.entries.values_list("id", flat=True)) == set(entry_ids)
+    )
+    if not same:
+        raise Conflict(REFERENCE_TAKEN)
+    return existing
+
+
 @transaction.atomic
 def create_payout(
     partner: Partner,
@@ -668,17 +685,12 @@ def create_payout(
         errors["paid_on"] = "不能晚于今天 / Must not be in the future."
     if errors:
         raise ValidationFailed(errors)
+    # Serialise payouts of one partner, then look for the reference: a twin request that got
+    # the lock first has committed by now, and its payout is the answer (issue #10 finding 12).
+    advance_chain(ledger_key(partner))
     existing = Payout.objects.filter(bank_reference=reference).first()
     if existing is not None:
-        same = (
-            existing.partner_id == partner.pk
-            and existing.paid_on == paid_on
-            and set(existing.entries.values_list("id", flat=True)) == set(entry_ids)
-        )
-        if same:
-            return existing, False
-        raise Conflict("银行流水号已用于其他付款 / This bank reference is used by another payout.")
-    advance_chain(ledger_key(partner))  # serialise payouts of one partner
+        return _same_payout(existing, partner, paid_on, entry_ids), False
     entries = list(
         LedgerEntry.objects.select_for_update().filter(pk__in=entry_ids, partner=partner)
     )
@@ -692,14 +704,21 @@ def create_payout(
     total = cny(sum((e.amount for e in entries), ZERO))
     if total <= 0:
         raise ValidationFailed({"entry_ids": "付款总额须大于 0 / The total must be positive."})
-    payout = Payout.objects.create(
-        partner=partner,
-        bank_reference=reference,
-        paid_on=paid_on,
-        total=total,
-        created_by=actor,
-        created_at=clock.now(),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: another partner's payout may take the reference
+            payout = Payout.objects.create(
+                partner=partner,
+                bank_reference=reference,
+                paid_on=paid_on,
+                total=total,
+                created_by=actor,
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        taken = Payout.objects.filter(bank_reference=reference).first()
+        if taken is None:
+            raise
+        return _same_payout(taken, partner, paid_on, entry_ids), False
     for entry in entries:
         entry.set_workflow(status=EntryStatus.PAID, payout=payout)
     record(

@@ -135,6 +135,16 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    """Lift a username's sign-in lockouts (too many wrong passwords), audited."""
+    _setup()
+    from huoban.accounts.throttle import unlock
+
+    lifted = unlock(args.name, actor=None)
+    print(f"ok   {args.name}: {lifted} lockout(s) lifted")
+    return 0
+
+
 def cmd_tick(args: argparse.Namespace) -> int:
     _setup()
     import datetime as dt
@@ -379,6 +389,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("token", help="print a new API token for a user")
     p.add_argument("name")
     p.set_defaults(func=cmd_token)
+
+    p = sub.add_parser("unlock", help="lift a username's sign-in lockouts (audited)")
+    p.add_argument("name", help="username")
+    p.set_defaults(func=cmd_unlock)
 
     p = sub.add_parser("tick", help="run the daily jobs as of a date")
     p.add_argument("--date", help="YYYY-MM-DD (default: today)")

@@ -118,7 +118,8 @@ class LoginFailure(models.Model):
 
 
 class LockScope(models.TextChoices):
-    USERNAME = "username", _("用户名")
+    USERNAME = "username", _("用户名")  # before issue #10: a username from every address
+    PAIR = "pair", _("用户名+地址")
     IP = "ip", _("IP 地址")
 
 

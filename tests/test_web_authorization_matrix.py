@@ -322,6 +322,25 @@ post_only(
     body={"related": "东义集团孝义焦化有限公司", "kind": "subsidiary"},
     changes=OFFICERS,
 )
+# Written consents on the customer page (R-ATT-7, issue #10 finding 3): officers and admins.
+# The grant needs the uploaded document, which this body lacks: the form's 422, nothing written.
+post_only(
+    f"{C}customers/<int:customer_id>/consents/",
+    "/console/customers/{owned}/consents/",
+    console(403, officer=422, admin=422),
+    body={"grantee_role": "pm", "expires_at": "2026-12-20T18:00"},
+)
+post_only(  # alice's consent for presales is in force already: nothing to approve
+    f"{C}customers/<int:customer_id>/consents/<int:consent_id>/approve/",
+    "/console/customers/{owned}/consents/{consent}/approve/",
+    console(403, officer=409, admin=409),
+)
+post_only(
+    f"{C}customers/<int:customer_id>/consents/<int:consent_id>/revoke/",
+    "/console/customers/{owned}/consents/{consent}/revoke/",
+    console(403, officer=302, admin=302),
+    changes=OFFICERS,
+)
 get_only(f"{C}partners/", "/console/partners/", console())
 get_only(f"{C}partners/<str:code>/", "/console/partners/{alpha}/", console())
 post_only(

@@ -11,22 +11,34 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from huoban import clock
+from huoban.access import Forbidden
 from huoban.accounts.models import Role
-from huoban.customers.models import Customer, CustomerLink, CustomerName, InboundContact
+from huoban.customers.models import (
+    ContactConsent,
+    Customer,
+    CustomerLink,
+    CustomerName,
+    InboundContact,
+)
 from huoban.customers.services import (
+    approve_consent,
     contacts_for,
+    grant_consent,
     has_consent,
     link_related,
     match_customer,
     owner_of,
     record_inbound_contact,
+    revoke_consent,
+    staff_grantee,
 )
 from huoban.errors import DomainError, ValidationFailed
 from huoban.projects.models import Project
 from huoban.web import apply_errors, mark_invalid, paginate, query_without_page, staff_required
 
 from .common import refused
-from .forms import InboundForm, LinkForm
+from .forms import InboundForm, LinkForm, StaffConsentForm
 
 CONTACTS_SHOWN = 20
 RECENT = 10
@@ -120,9 +132,12 @@ def _customer_page(
     *,
     reveal: bool = False,
     link_form: LinkForm | None = None,
+    consent_form: StaffConsentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     owner = owner_of(customer)
+    user: Any = request.user
+    officer = user.has_role(Role.OFFICER)
     consent = owner is not None and has_consent(request.user, customer)
     contacts = contacts_for(request.user, customer, reveal=reveal, limit=CONTACTS_SHOWN)
     links = (
@@ -130,7 +145,6 @@ def _customer_page(
         .select_related("customer", "related")
         .order_by("id")[:RECENT]
     )
-    user: Any = request.user
     return render(
         request,
         "console/customer.html",
@@ -147,8 +161,11 @@ def _customer_page(
             "projects": Project.objects.filter(customer=customer)
             .select_related("partner")
             .order_by("-signed_on", "-id")[:RECENT],
-            "may_link": user.has_role(Role.OFFICER),
+            "may_link": officer,
             "link_form": mark_invalid(link_form or LinkForm()),
+            # Written consents (R-ATT-7): officers record and approve them here.
+            "consents": _consent_rows(customer, user) if officer and owner is not None else [],
+            "consent_form": mark_invalid(consent_form or StaffConsentForm()) if officer else None,
         },
         status=status,
     )
@@ -197,3 +214,116 @@ def customer_link(request: HttpRequest, customer_id: int) -> HttpResponse:
                 messages.success(request, _("已关联，关联主体继承归属。"))
                 return redirect("console:customer", customer_id=customer.pk)
     return _customer_page(request, customer, link_form=form, status=422)
+
+
+def _consent_rows(customer: Customer, user: Any) -> list[dict[str, Any]]:
+    now = clock.now()
+    rows = []
+    for c in (
+        ContactConsent.objects.filter(customer=customer)
+        .select_related("grantee_user", "granted_by", "approved_by")
+        .order_by("-granted_at")[:RECENT]
+    ):
+        if c.revoked_at is not None:
+            state = "revoked"
+        elif c.expires_at <= now:
+            state = "expired"
+        elif c.approved_at is None:
+            state = "pending"
+        else:
+            state = "active"
+        rows.append(
+            {
+                "consent": c,
+                "state": state,
+                "may_approve": state == "pending"
+                and user.pk not in (c.granted_by_id, c.grantee_user_id),
+                "may_revoke": state in ("pending", "active"),
+            }
+        )
+    return rows
+
+
+def _officer_only(request: HttpRequest, customer: Customer) -> HttpResponse | None:
+    """Consents are recorded by officers and admins (R-ATT-7); other staff get a 403 page."""
+    user: Any = request.user
+    if user.has_role(Role.OFFICER):
+        return None
+    error = Forbidden("只有伙伴关系官或管理员可以登记授权 / Only an officer or admin may do this.")
+    return _customer_page(request, customer, status=refused(request, error))
+
+
+def _consent_or_404(customer: Customer, consent_id: int) -> ContactConsent:
+    consent = ContactConsent.objects.filter(pk=consent_id, customer=customer).first()
+    if consent is None:
+        raise Http404
+    return consent
+
+
+@staff_required
+@require_POST
+def consent_grant(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Record the owner's written consent with its document (officer, admin; R-ATT-7)."""
+    customer = _customer_or_404(request, customer_id)
+    if (refusal := _officer_only(request, customer)) is not None:
+        return refusal
+    owner = owner_of(customer)
+    form = StaffConsentForm(request.POST, request.FILES)
+    if owner is None:
+        form.add_error(None, _("该客户尚无归属伙伴，无需授权。"))
+    elif form.is_valid():
+        data = form.cleaned_data
+        username = (data["grantee_username"] or "").strip()
+        try:
+            grantee = staff_grantee(username) if username else None
+            consent = grant_consent(
+                customer,
+                partner=owner,
+                grantee_user=grantee,
+                grantee_role=data["grantee_role"],
+                expires_at=data["expires_at"],
+                actor=request.user,
+                note=data["note"],
+                document=data["document"],
+            )
+        except ValidationFailed as e:
+            apply_errors(form, e, {"grantee": "grantee_username"})
+        except DomainError as e:
+            return _customer_page(request, customer, consent_form=form, status=refused(request, e))
+        else:
+            if consent.approved_at is None:
+                messages.success(request, _("已登记，须由另一位伙伴关系官或管理员批准后生效。"))
+            else:
+                messages.success(request, _("已登记书面授权，立即生效。"))
+            return redirect("console:customer", customer_id=customer.pk)
+    return _customer_page(request, customer, consent_form=form, status=422)
+
+
+@staff_required
+@require_POST
+def consent_approve(request: HttpRequest, customer_id: int, consent_id: int) -> HttpResponse:
+    """A second officer or admin approves a self or role grant (R-ATT-7)."""
+    customer = _customer_or_404(request, customer_id)
+    if (refusal := _officer_only(request, customer)) is not None:
+        return refusal
+    try:
+        approve_consent(_consent_or_404(customer, consent_id), request.user)
+    except DomainError as e:
+        return _customer_page(request, customer, status=refused(request, e))
+    messages.success(request, _("已批准，授权生效。"))
+    return redirect("console:customer", customer_id=customer.pk)
+
+
+@staff_required
+@require_POST
+def consent_revoke(request: HttpRequest, customer_id: int, consent_id: int) -> HttpResponse:
+    """Revoke a consent before its expiry (officer, admin; R-ATT-7)."""
+    customer = _customer_or_404(request, customer_id)
+    if (refusal := _officer_only(request, customer)) is not None:
+        return refusal
+    try:
+        revoke_consent(_consent_or_404(customer, consent_id), request.user)
+    except DomainError as e:
+        return _customer_page(request, customer, status=refused(request, e))
+    messages.success(request, _("已撤销授权。"))
+    return redirect("console:customer", customer_id=customer.pk)

@@ -16,6 +16,17 @@ urlpatterns = [
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
     path("customers/<int:customer_id>/reveal/", customers.customer_reveal, name="customer_reveal"),
     path("customers/<int:customer_id>/link/", customers.customer_link, name="customer_link"),
+    path("customers/<int:customer_id>/consents/", customers.consent_grant, name="consent_grant"),
+    path(
+        "customers/<int:customer_id>/consents/<int:consent_id>/approve/",
+        customers.consent_approve,
+        name="consent_approve",
+    ),
+    path(
+        "customers/<int:customer_id>/consents/<int:consent_id>/revoke/",
+        customers.consent_revoke,
+        name="consent_revoke",
+    ),
     path("partners/", partners.partner_list, name="partners"),
     path("partners/<str:code>/", partners.partner_detail, name="partner"),
     path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),

@@ -64,7 +64,7 @@ def test_a_role_grant_waits_for_a_second_officer(actors, customer):
     consent = ContactConsent.objects.get()
     assert consent.approved_at is None and not has_consent(actors.pm, customer)
     page = officer.get(f"/console/customers/{customer.pk}/").content.decode()
-    assert "待批准" in page
+    assert "待批准" in page and "角色：项目经理" in page
     # the grantor cannot approve it
     url = f"/console/customers/{customer.pk}/consents/{consent.pk}/approve/"
     assert officer.post(url).status_code == 403

@@ -235,6 +235,9 @@ def _consent_rows(customer: Customer, user: Any) -> list[dict[str, Any]]:
         rows.append(
             {
                 "consent": c,
+                "grantee": c.grantee_user.username
+                if c.grantee_user
+                else _("角色：%(role)s") % {"role": Role(c.grantee_role).label},
                 "state": state,
                 "may_approve": state == "pending"
                 and user.pk not in (c.granted_by_id, c.grantee_user_id),

@@ -195,7 +195,7 @@ class PaymentForm(forms.Form):
     received_on = _date(_("到账日"))
     reference = _input(_("流水号"), max_length=100)
     confirm_over_contract = forms.BooleanField(
-        label=_("确认超出合同金额 / Confirm above contract amount"),
+        label=_("确认超出合同金额"),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )

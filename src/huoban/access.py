@@ -28,12 +28,6 @@ def require_role(user: Any, *roles: str) -> User:
 STAFF = (Role.OFFICER, Role.PRESALES, Role.PM, Role.FINANCE, Role.ADMIN)
 
 
-def sees_money(user: Any) -> bool:
-    """Among staff, commission figures (rates, entries, payouts) are for finance and admin only
-    (R-VIS-2); the console, the back office and the API ask here."""
-    return isinstance(user, User) and user.is_active and user.has_role(Role.FINANCE)
-
-
 def require_partner_user(user: Any) -> User:
     """Return the user if it is a partner user (admins do not act for partners)."""
     if (

@@ -23,7 +23,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from huoban.access import sees_money
+from huoban.policy import sees_money
 
 
 def _declared_filters(model_admin: Any) -> set[str]:

@@ -17,6 +17,7 @@ from huoban.accounts.models import Role
 from huoban.errors import NotFound
 from huoban.pagination import MAX_PAGE_SIZE
 from huoban.partners.models import Partner
+from huoban.policy import sees_partner_money
 
 from . import ledger
 from .models import LedgerEntry, Payout, PolicyVersion
@@ -52,9 +53,7 @@ def _partner_for_commission(user: Any, code: str) -> Partner:
     partner = Partner.objects.visible_to(user).filter(code=code).first()
     if partner is None:
         raise NotFound("伙伴不存在 / No such partner.")
-    if user.role == Role.PARTNER:
-        return partner
-    if not user.has_role(Role.FINANCE):
+    if not sees_partner_money(user, partner.pk):
         raise Forbidden("无权查看佣金 / Your role may not see commissions.")
     return partner
 

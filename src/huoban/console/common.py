@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest
 
-from huoban.access import sees_money
 from huoban.errors import DomainError
+from huoban.policy import sees_money
 from huoban.web import in_language
 
 __all__ = ["refused", "sees_money"]

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huoban import clock
-from huoban.accounts.models import Role
 from huoban.audit.services import verify_audit_log
 from huoban.commissions import ledger
 from huoban.commissions.models import EntryStatus, LedgerEntry, Payout
 from huoban.commissions.settlement import settle_year
 from huoban.errors import DomainError, ValidationFailed
 from huoban.partners.models import Partner
+from huoban.policy import sees_money
 from huoban.web import (
     View,
     apply_errors,
@@ -40,8 +40,7 @@ def finance_required(view: View) -> View:
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: Any = request.user
-        if not user.has_role(Role.FINANCE):
+        if not sees_money(request.user):
             return render(
                 request,
                 "console/forbidden.html",

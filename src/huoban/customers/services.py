@@ -26,6 +26,7 @@ from huoban.accounts.models import STAFF_ROLES, Role, User
 from huoban.audit.services import record
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.partners.models import Partner
+from huoban.policy import may_manage_consents
 
 from .matching import Match, match_customer
 from .models import (
@@ -611,14 +612,6 @@ def _document_bytes(document: Any) -> tuple[str, bytes] | str:
     return ext, content
 
 
-def _may_manage_consents(actor: Any, partner: Partner) -> bool:
-    if not isinstance(actor, User) or not actor.is_active:
-        return False
-    if actor.is_partner_user:
-        return actor.partner_id == partner.pk
-    return actor.has_role(Role.OFFICER)
-
-
 @transaction.atomic
 def grant_consent(
     customer: Customer,
@@ -638,7 +631,7 @@ def grant_consent(
         raise Conflict("客户尚无归属，联系人不受保护 / The customer has no owner to consent.")
     if owner.pk != partner.pk:
         raise ValidationFailed({"partner": "只有归属伙伴可以授权 / Only the owner can consent."})
-    if not _may_manage_consents(actor, owner):
+    if not may_manage_consents(actor, owner.pk):
         raise Forbidden("无权授权 / Your role may not grant this consent.")
     errors: dict[str, str] = {}
     grantee_role = (grantee_role or "").strip()
@@ -728,7 +721,7 @@ def revoke_consent(consent: ContactConsent, actor: Any) -> ContactConsent:
     consent = (
         ContactConsent.objects.select_for_update().select_related("partner").get(pk=consent.pk)
     )
-    if not _may_manage_consents(actor, consent.partner):
+    if not may_manage_consents(actor, consent.partner_id):
         raise Forbidden("无权撤销 / Your role may not revoke this consent.")
     if consent.revoked_at is not None:
         raise Conflict("授权已撤销 / The consent is already revoked.")

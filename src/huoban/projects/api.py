@@ -12,8 +12,8 @@ from ninja.responses import Status as Answer
 from pydantic import Field
 
 from huoban import money
-from huoban.accounts.models import Role
 from huoban.commissions.ledger import Outcome
+from huoban.policy import sees_partner_money
 
 from . import services
 from .models import CustomerPayment, Project
@@ -73,15 +73,8 @@ class MilestoneIn(Schema):
     note: str | None = Field(None, max_length=5000)
 
 
-def _sees_commission(user: Any, project: Project) -> bool:
-    """Commission figures: finance, admin and the partner itself only (R-VIS-2)."""
-    if user.role == Role.PARTNER:
-        return bool(user.partner_id == project.partner_id)
-    return bool(user.has_role(Role.FINANCE))
-
-
 def render(project: Project, user: Any) -> dict[str, Any]:
-    commission = _sees_commission(user, project)
+    commission = sees_partner_money(user, project.partner_id)
     return {
         "id": project.pk,
         "partner_code": project.partner.code,
@@ -135,7 +128,7 @@ def _render_outcome(o: Outcome) -> dict[str, Any]:
 def render_payment(
     payment: CustomerPayment, outcomes: list[Outcome], user: Any, project: Project
 ) -> dict[str, Any]:
-    commission = _sees_commission(user, project)
+    commission = sees_partner_money(user, project.partner_id)
     return {
         "id": payment.pk,
         "project_id": payment.project_id,
@@ -192,7 +185,7 @@ def accept(request: HttpRequest, project_id: int, payload: AcceptanceIn) -> Answ
         project_id, actor=request.user, accepted_on=payload.accepted_on
     )
     body = render(services.get_visible(request.user, project_id), request.user)
-    if _sees_commission(request.user, project):
+    if sees_partner_money(request.user, project.partner_id):
         body["commission"] = [_render_outcome(o) for o in outcomes]
     return Answer(201 if created else 200, body)
 

@@ -1,0 +1,42 @@
+"""Who may see what: the one place each visibility rule is written, citing its rule.
+
+Services enforce these (raising :class:`huoban.access.Forbidden`), the API and the pages ask
+them to decide what to show, and templates use them through the ``policy`` template filters
+(``{% load policy %}{% if request.user|sees_money %}``). A new rule is a new named predicate
+here, never a role comparison in a view or a template (issue #11).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from huoban.accounts.models import Role, User
+
+
+def _active(user: Any) -> bool:
+    return isinstance(user, User) and user.is_active
+
+
+def sees_money(user: Any) -> bool:
+    """R-VIS-2: among staff, commission figures (rates, ledger entries, payouts, statements,
+    the audit log that carries them) are for finance and admin only."""
+    return _active(user) and user.has_role(Role.FINANCE)
+
+
+def sees_partner_money(user: Any, partner_id: int | None) -> bool:
+    """R-VIS-2: a partner's commission figures — finance, admin, and that partner's own users."""
+    if not _active(user):
+        return False
+    if user.role == Role.PARTNER:
+        return partner_id is not None and user.partner_id == partner_id
+    return sees_money(user)
+
+
+def may_manage_consents(user: Any, partner_id: int) -> bool:
+    """R-ATT-7: the owning partner's users, officers and admins grant and revoke contact
+    consents (staff on the partner's behalf, with the written document)."""
+    if not _active(user):
+        return False
+    if user.is_partner_user:
+        return bool(user.partner_id == partner_id)
+    return user.has_role(Role.OFFICER)

@@ -5,17 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from huoban.accounts.models import Role, User
-from huoban.errors import Conflict, DomainError
+from huoban.errors import Forbidden
 
-
-class Forbidden(DomainError):
-    """The caller may see the thing but its role may not do this (403).
-
-    Used only where existence is not secret (a collection, or an object the caller can see);
-    objects the caller may not see answer 404 (R-VIS-4).
-    """
-
-    status = 403
+__all__ = ["STAFF", "Forbidden", "require_partner_user", "require_role"]
 
 
 def require_role(user: Any, *roles: str) -> User:
@@ -37,21 +29,4 @@ def require_partner_user(user: Any) -> User:
         or user.partner_id is None
     ):
         raise Forbidden("只有伙伴用户可以执行此操作 / Only a partner user may do this.")
-    return user
-
-
-EXITED_READ_ONLY = "伙伴已退出，仅可查看 / The partner has exited: read-only access."
-
-
-def require_active_partner(user: Any) -> Any:
-    """Refuse any write by a partner user whose partner has exited (R-EXIT-1: read-only).
-
-    Staff pass; an exited partner's users keep reading their ledger and statements.
-    """
-    from huoban.partners.models import Partner, PartnerStatus
-
-    if isinstance(user, User) and user.role == Role.PARTNER and user.partner_id is not None:
-        status = Partner.objects.filter(pk=user.partner_id).values_list("status", flat=True)
-        if status.first() == PartnerStatus.EXITED:
-            raise Conflict(EXITED_READ_ONLY)
     return user

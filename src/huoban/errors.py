@@ -23,6 +23,16 @@ class ValidationFailed(DomainError):
         self.errors = errors
 
 
+class Forbidden(DomainError):
+    """The caller may see the thing but its role may not do this (403).
+
+    Used only where existence is not secret (a collection, or an object the caller can see);
+    objects the caller may not see answer 404 (R-VIS-4). ``huoban.access`` re-exports it.
+    """
+
+    status = 403
+
+
 class NotFound(DomainError):
     """Unknown, or not visible to the caller (R-VIS-4: never 403)."""
 

@@ -21,10 +21,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from huoban import clock
-from huoban.access import Forbidden, require_active_partner, require_role
+from huoban.access import Forbidden, require_role
 from huoban.accounts.models import STAFF_ROLES, Role, User
 from huoban.audit.services import record
 from huoban.errors import Conflict, NotFound, ValidationFailed
+from huoban.partners.guards import require_active_partner
 from huoban.partners.models import Partner
 from huoban.policy import may_manage_consents
 

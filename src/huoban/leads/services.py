@@ -23,7 +23,7 @@ from django.db.models import (
 )
 
 from huoban import clock
-from huoban.access import require_active_partner, require_partner_user, require_role
+from huoban.access import require_partner_user, require_role
 from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.calendar import add_business_days
@@ -41,6 +41,7 @@ from huoban.customers.services import (
 from huoban.customers.uscc import normalize_uscc, uscc_error
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.partners import tier_services
+from huoban.partners.guards import require_active_partner
 
 from .models import (
     CATEGORY_ITEMS,

@@ -17,12 +17,13 @@ from typing import Any
 from django.db import transaction
 
 from huoban import clock
-from huoban.access import require_active_partner, require_partner_user, require_role
+from huoban.access import require_partner_user, require_role
 from huoban.accounts.models import Role
 from huoban.audit.services import record
 from huoban.errors import Conflict, NotFound, ValidationFailed
 
 from . import tiers
+from .guards import require_active_partner
 from .models import (
     CompanyViolation,
     CompanyViolationKind,

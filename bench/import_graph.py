@@ -18,7 +18,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src" / "huoban"
 
 
-UI_PARTS = {"api", "admin", "forms", "urls", "views", "templatetags", "console", "portal"}
+UI_PARTS = {"api", "admin", "apps", "forms", "urls", "views", "templatetags", "console", "portal"}
 UI_MODULES = {
     "huoban.api",
     "huoban.urls",
@@ -31,7 +31,8 @@ UI_MODULES = {
 
 
 def layer_of(module: str) -> str:
-    """``ui`` for pages, API routers, the back office, forms, the command line and the demo;
+    """``ui`` for pages, API routers, the back office, forms, the command line, the demo and
+    the app configs that wire hooks;
     ``domain`` for models, services, rules and the shared modules below them."""
     parts = module.split(".")
     if module in UI_MODULES or parts[1:2] == ["demo"]:
@@ -63,6 +64,8 @@ def imports(path: Path) -> list[tuple[str, bool, int]]:
 
     def visit(node: ast.AST, local: bool) -> None:
         for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                continue  # for the type checker only: no import at run time
             inner = local or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
             if isinstance(child, ast.Import):
                 for alias in child.names:

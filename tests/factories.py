@@ -27,7 +27,7 @@ def make_user(username: str, role: str, partner: Partner | None = None) -> User:
         username,
         PASSWORD,
         role,
-        partner_code=partner.code if partner else None,
+        partner=partner,
         display_name=username,
     )
 

@@ -21,9 +21,9 @@ from huoban.commissions.ledger import approve_entry
 from huoban.commissions.models import LedgerEntry
 from huoban.customers.services import get_or_create_customer, grant_consent
 from huoban.leads.services import appeal
-from huoban.partners.tier_services import apply_for_strategic
-from huoban.partners.violations import decide_company_violation, report_company_violation
 from huoban.projects.services import create_project, record_payment
+from huoban.standing.tier_services import apply_for_strategic
+from huoban.standing.violations import decide_company_violation, report_company_violation
 
 from .leads.helpers import INVALID, judge, submit
 

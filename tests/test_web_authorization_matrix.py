@@ -635,7 +635,7 @@ def web_world(actors: Any) -> dict[str, Any]:
         transfer_attribution,
     )
     from huoban.partners.models import TierChange
-    from huoban.partners.violations import record_partner_violation
+    from huoban.standing.violations import record_partner_violation
 
     world = build_world(actors)
     with clock.frozen(dt.datetime(2026, 11, 20, 11, tzinfo=dt.UTC)):

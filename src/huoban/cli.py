@@ -105,13 +105,20 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     _setup()
     from huoban.accounts.services import create_user
     from huoban.errors import ValidationFailed
+    from huoban.partners.models import Partner
 
+    partner = None
+    if args.partner:
+        partner = Partner.objects.filter(code=args.partner).first()
+        if partner is None:
+            print(f"partner: 伙伴不存在 / no partner {args.partner}", file=sys.stderr)
+            return 2
     try:
         user = create_user(
             args.name,
             args.password,
             args.role,
-            partner_code=args.partner,
+            partner=partner,
             display_name=args.display_name or "",
         )
     except ValidationFailed as exc:

@@ -44,7 +44,7 @@ def test_a_partner_user_needs_a_partner_and_staff_none(actors):
         create_user("nobody", "long-enough-1", "partner")
     assert "partner" in exc.value.errors
     with pytest.raises(ValidationFailed) as exc:
-        create_user("staffer", "long-enough-1", "finance", partner_code=actors.alpha.code)
+        create_user("staffer", "long-enough-1", "finance", partner=actors.alpha)
     assert "partner" in exc.value.errors
 
 

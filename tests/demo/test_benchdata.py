@@ -12,11 +12,11 @@ from huoban.commissions.rebuild import rebuild_ledger
 from huoban.customers.matching import match_customer
 from huoban.customers.models import Attribution, Customer, CustomerName
 from huoban.customers.normalize import normalize_name
-from huoban.customers.uscc import is_valid_uscc
 from huoban.demo.benchdata import _Plan, generate, sizes_for
 from huoban.leads.models import Lead
 from huoban.partners.models import Partner
 from huoban.projects.models import CustomerPayment, Milestone, Project
+from huoban.uscc import is_valid_uscc
 from tests.projects.helpers import ensure_policy_v1
 
 pytestmark = pytest.mark.django_db

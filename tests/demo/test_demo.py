@@ -94,8 +94,8 @@ def test_it_refuses_a_database_that_is_not_a_demo_database(settings):
 
 
 def test_demo_credit_codes_are_valid_but_name_no_real_company():
-    from huoban.customers.uscc import uscc_error
     from huoban.demo.load import _org_code_check, demo_uscc
+    from huoban.uscc import uscc_error
 
     code = demo_uscc("91110108", "HB2026JF")
     assert uscc_error(code) is None

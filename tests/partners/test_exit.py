@@ -17,8 +17,8 @@ from huoban.customers.models import ContactConsent
 from huoban.customers.services import grant_consent, revoke_consent
 from huoban.errors import Conflict, ValidationFailed
 from huoban.leads.services import appeal
-from huoban.partners import violations
 from huoban.partners.models import Partner
+from huoban.standing import violations
 from tests.leads.helpers import INVALID, judge, submit
 from tests.projects.helpers import TODAY, ensure_policy_v1, pay, sign
 

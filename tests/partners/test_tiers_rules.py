@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from huoban.partners import tiers
+from huoban.standing import tiers
 
 D = dt.date
 DAY = D(2026, 7, 15)  # complete months before: April, May, June 2026

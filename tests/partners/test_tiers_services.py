@@ -15,9 +15,9 @@ from huoban.commissions.models import LedgerEntry
 from huoban.customers.models import Attribution
 from huoban.errors import Conflict, ValidationFailed
 from huoban.jobs import run_daily
-from huoban.partners import tier_services as ts
 from huoban.partners.models import Partner, TierApplication, TierChange
 from huoban.projects.services import cancel_project
+from huoban.standing import tier_services as ts
 
 from .tier_helpers import (
     make_tier,

@@ -14,8 +14,8 @@ from huoban.audit.models import AuditEvent
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
 from huoban.errors import Conflict, ValidationFailed
-from huoban.partners import tier_services, tiers, violations
 from huoban.partners.models import CompanyViolation, Partner, PartnerViolation
+from huoban.standing import tier_services, tiers, violations
 from tests.projects.helpers import TODAY, ensure_policy_v1, sign
 
 D = dt.date

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +16,9 @@ from huoban.errors import ValidationFailed
 from .models import ApiToken, Role, User, hash_token
 from .throttle import authenticate_throttled
 
+if TYPE_CHECKING:  # the registry sits above accounts: no import at run time
+    from huoban.partners.models import Partner
+
 
 @transaction.atomic
 def create_user(
@@ -22,14 +26,13 @@ def create_user(
     password: str,
     role: str,
     *,
-    partner_code: str | None = None,
+    partner: Partner | None = None,
     display_name: str = "",
     email: str = "",
     actor: User | None = None,
 ) -> User:
-    """Create a staff or partner user with an Argon2-hashed password (SPEC §1)."""
-    from huoban.partners.models import Partner
-
+    """Create a staff or partner user with an Argon2-hashed password (SPEC §1); a partner user
+    belongs to ``partner`` (the caller has looked it up: accounts sit below the registry)."""
     errors: dict[str, str] = {}
     if role not in Role.values:
         errors["role"] = f"未知角色 / unknown role: {role}"
@@ -39,15 +42,10 @@ def create_user(
         errors["username"] = "用户名已存在 / username already taken"
     if len(password) < 8:
         errors["password"] = "密码至少8位 / password must be at least 8 characters"
-    partner = None
     if role == Role.PARTNER:
-        if not partner_code:
+        if partner is None:
             errors["partner"] = "伙伴用户必须指定伙伴 / a partner user needs --partner CODE"
-        else:
-            partner = Partner.objects.filter(code=partner_code).first()
-            if partner is None:
-                errors["partner"] = f"伙伴不存在 / no partner {partner_code}"
-    elif partner_code:
+    elif partner is not None:
         errors["partner"] = "员工账号不属于伙伴 / staff users belong to no partner"
     if errors:
         raise ValidationFailed(errors)
@@ -66,7 +64,7 @@ def create_user(
         actor,
         "user.create",
         user,
-        after={"username": username, "role": role, "partner": partner_code},
+        after={"username": username, "role": role, "partner": partner.code if partner else None},
     )
     return user
 

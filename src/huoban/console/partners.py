@@ -26,8 +26,8 @@ from huoban.partners.models import (
     Tier,
     TierChange,
 )
-from huoban.partners.violations import exit_partner
 from huoban.projects.models import Project
+from huoban.standing.violations import exit_partner
 from huoban.web import (
     apply_errors,
     in_language,

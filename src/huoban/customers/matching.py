@@ -45,9 +45,10 @@ from django.db import connection
 from django.db.models import Q
 from rapidfuzz import fuzz
 
+from huoban.uscc import normalize_uscc, uscc_error
+
 from .models import Customer, CustomerName
 from .normalize import head2, normalize_name
-from .uscc import normalize_uscc, uscc_error
 
 MatchKind = Literal["exact", "possible", "none"]
 CANDIDATE_LIMIT = 50

@@ -28,6 +28,7 @@ from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.partners.guards import require_active_partner
 from huoban.partners.models import Partner
 from huoban.policy import may_manage_consents
+from huoban.uscc import normalize_uscc, uscc_error
 
 from .matching import Match, match_customer
 from .models import (
@@ -51,7 +52,6 @@ from .normalize import (
     normalize_name,
     normalize_name_keep_place,
 )
-from .uscc import normalize_uscc, uscc_error
 
 __all__ = [
     "AlreadyAttributed",

@@ -40,11 +40,11 @@ from huoban.commissions import rules
 from huoban.commissions.models import PolicyVersion
 from huoban.customers.models import Attribution, Contact, Customer, CustomerName
 from huoban.customers.normalize import head2, normalize_name
-from huoban.customers.uscc import check_character
 from huoban.leads.models import Lead
 from huoban.money import cny
 from huoban.partners.models import Partner
 from huoban.projects.models import CustomerPayment, Milestone, Project, Stage
+from huoban.uscc import check_character
 
 __all__ = ["BENCH_PASSWORD", "Sizes", "generate", "partner_username", "sizes_for"]
 

@@ -29,7 +29,6 @@ from huoban.customers.services import (
     link_related,
     record_inbound_contact,
 )
-from huoban.customers.uscc import check_character
 from huoban.leads.models import Category, Lead, ReasonCode, Status, Verdict
 from huoban.leads.services import (
     LeadInput,
@@ -43,6 +42,7 @@ from huoban.leads.services import (
 )
 from huoban.partners.models import Partner, PartnerKind, PartnerType
 from huoban.partners.services import register_partner
+from huoban.uscc import check_character
 
 from .money import add_money
 
@@ -255,7 +255,7 @@ class _DemoBuilder:
                 username,
                 DEMO_PASSWORD,
                 Role.PARTNER,
-                partner_code=self.partners[partner_key].code,
+                partner=self.partners[partner_key],
                 display_name=display_name,
                 email=f"{username}@partner.example",
                 actor=self.users["officer"],

@@ -29,9 +29,9 @@ from huoban.commissions.models import EntryStatus, LedgerEntry
 from huoban.commissions.settlement import settle_year
 from huoban.leads.models import Category
 from huoban.leads.services import LeadInput, VerdictInput, record_verdict, submit_lead
-from huoban.partners.tier_services import apply_for_strategic, decide_application
 from huoban.projects import services as projects
 from huoban.projects.models import MilestoneStatus, Stage
+from huoban.standing.tier_services import apply_for_strategic, decide_application
 
 if TYPE_CHECKING:
     from .load import _DemoBuilder

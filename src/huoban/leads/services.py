@@ -22,7 +22,7 @@ from django.db.models import (
     When,
 )
 
-from huoban import clock
+from huoban import clock, hooks
 from huoban.access import require_partner_user, require_role
 from huoban.accounts.models import Role, User
 from huoban.audit.services import record
@@ -38,10 +38,9 @@ from huoban.customers.services import (
     match_customer,
     owner_of,
 )
-from huoban.customers.uscc import normalize_uscc, uscc_error
 from huoban.errors import Conflict, NotFound, ValidationFailed
-from huoban.partners import tier_services
 from huoban.partners.guards import require_active_partner
+from huoban.uscc import normalize_uscc, uscc_error
 
 from .models import (
     CATEGORY_ITEMS,
@@ -368,7 +367,7 @@ def record_verdict(user: Any, lead_id: int, data: VerdictInput) -> Lead:
     lead.save()
     record(user, "lead.verdict", lead, before=before, after=snapshot(lead))
     if lead.status == Status.VALID:
-        tier_services.on_lead_valid(lead.partner)  # R-TIER-1
+        hooks.lead_valid.send(sender=Lead, partner=lead.partner)  # R-TIER-1
     return lead
 
 
@@ -496,7 +495,7 @@ def sign_second_review(user: Any, lead_id: int, data: VerdictInput) -> Lead:
         after=snapshot(lead) | {"seat": _seat(user), "signed": data.verdict, "final": final},
     )
     if final and lead.status == Status.VALID:
-        tier_services.on_lead_valid(lead.partner)  # R-TIER-1
+        hooks.lead_valid.send(sender=Lead, partner=lead.partner)  # R-TIER-1
     return lead
 
 

@@ -17,8 +17,9 @@ from huoban.accounts.services import create_user
 from huoban.errors import NotFound
 from huoban.money import fmt
 from huoban.pagination import PageParams, paginate
+from huoban.standing import tier_services, tiers, violations
 
-from . import services, tier_services, tiers, violations
+from . import services
 from .models import Partner, TierApplication
 
 router = Router(tags=["partners"])
@@ -152,7 +153,7 @@ def add_user(request: HttpRequest, code: str, payload: PartnerUserIn) -> Answer[
         payload.username,
         payload.password,
         Role.PARTNER,
-        partner_code=partner.code,
+        partner=partner,
         display_name=payload.display_name or "",
         email=payload.email or "",
         actor=actor,

@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 
 from huoban import clock
 from huoban.audit.services import record
-from huoban.customers.uscc import normalize_uscc, uscc_error
 from huoban.errors import Conflict, ValidationFailed
+from huoban.uscc import normalize_uscc, uscc_error
 
 from .models import Partner, PartnerKind, PartnerType, Tier, TierChange
 

@@ -18,8 +18,8 @@ from huoban import clock
 from huoban.commissions.models import EntryStatus, LedgerEntry, LedgerEntryQuerySet
 from huoban.customers.models import Customer
 from huoban.money import ZERO, cny, fmt
-from huoban.partners import tier_services, tiers
 from huoban.partners.models import Partner, Tier
+from huoban.standing import tier_services, tiers
 
 DUE_NEXT = 3
 

@@ -17,8 +17,8 @@ from huoban import clock
 from huoban.customers import services as customers
 from huoban.customers.models import ContactConsent, Customer
 from huoban.errors import DomainError, ValidationFailed
-from huoban.partners import tier_services
 from huoban.partners.models import ApplicationKind, Tier
+from huoban.standing import tier_services
 from huoban.web import apply_errors, in_language, mark_invalid, paginate, partner_required
 
 from . import overview

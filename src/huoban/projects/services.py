@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
-from huoban import clock
+from huoban import clock, hooks
 from huoban.access import require_role
 from huoban.accounts.models import Role
 from huoban.audit.services import record
@@ -23,7 +23,6 @@ from huoban.customers.services import owner_of
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.leads.models import Lead
 from huoban.money import ZERO, cny
-from huoban.partners import tier_services
 
 from .models import (
     CustomerPayment,
@@ -184,7 +183,7 @@ def create_project(
         for i, stage in enumerate(Stage.values, start=1)
     )
     record(actor, "project.create", project, after=project_snapshot(project))
-    tier_services.on_project_signed(project.partner)  # R-TIER-1: promotion the moment it qualifies
+    hooks.project_signed.send(sender=Project, partner=project.partner)  # R-TIER-1
     return project
 
 

@@ -1,6 +1,6 @@
 """Tier operations (合作梯度, SPEC §8): promotion, strategic applications, retention and
 inactivity. Each public service is one transaction, locks the partner row and writes one audit
-event when it changes something; the rules themselves are in :mod:`huoban.partners.tiers`."""
+event when it changes something; the rules themselves are in :mod:`huoban.standing.tiers`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Sum
 
-from huoban import clock
+from huoban import clock, hooks
 from huoban.access import require_partner_user, require_role
 from huoban.accounts.models import Role
 from huoban.audit.services import record
@@ -21,9 +21,7 @@ from huoban.calendar import explain as explain_business_date
 from huoban.commissions.rules import POLICY_V1, Step, explanation_text
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.money import ZERO, cny
-
-from . import tiers
-from .models import (
+from huoban.partners.models import (
     ApplicationKind,
     ApplicationStatus,
     Partner,
@@ -35,6 +33,8 @@ from .models import (
     TierChange,
     TierChangeKind,
 )
+
+from . import tiers
 
 # --- facts ----------------------------------------------------------------------------------
 
@@ -250,6 +250,22 @@ def on_project_signed(partner: Partner) -> TierChange | None:
 def on_lead_valid(partner: Partner) -> TierChange | None:
     """Hook for a valid verdict: promote at once if a higher entry is now met (R-TIER-1)."""
     return promote_if_qualified(partner, reason_context="lead_valid")
+
+
+def connect_hooks() -> None:
+    """Listen to the leads' and projects' hooks (:mod:`huoban.hooks`); idempotent."""
+    hooks.project_signed.connect(
+        _project_signed, dispatch_uid="standing.project_signed", weak=False
+    )
+    hooks.lead_valid.connect(_lead_valid, dispatch_uid="standing.lead_valid", weak=False)
+
+
+def _project_signed(sender: Any, *, partner: Partner, **kwargs: Any) -> None:
+    on_project_signed(partner)
+
+
+def _lead_valid(sender: Any, *, partner: Partner, **kwargs: Any) -> None:
+    on_lead_valid(partner)
 
 
 # --- R-TIER-2 strategic applications --------------------------------------------------------

@@ -21,10 +21,8 @@ from huoban.access import require_partner_user, require_role
 from huoban.accounts.models import Role
 from huoban.audit.services import record
 from huoban.errors import Conflict, NotFound, ValidationFailed
-
-from . import tiers
-from .guards import require_active_partner
-from .models import (
+from huoban.partners.guards import require_active_partner
+from huoban.partners.models import (
     CompanyViolation,
     CompanyViolationKind,
     CompanyViolationStatus,
@@ -35,6 +33,8 @@ from .models import (
     Tier,
     ViolationKind,
 )
+
+from . import tiers
 
 __all__ = [
     "ExitResult",

@@ -1,6 +1,6 @@
 """The tier rules (合作梯度, SPEC §8) as pure functions over plain values — no ORM.
 
-The services in :mod:`huoban.partners.tier_services` gather the facts (year-to-date signed,
+The services in :mod:`huoban.standing.tier_services` gather the facts (year-to-date signed,
 valid leads per month, the latest violation, the last activity) and call these; every answer
 carries bilingual :class:`~huoban.commissions.rules.Step` lines so a partner can follow it.
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from huoban.customers.services import get_or_create_customer
-from huoban.customers.uscc import check_character, normalize_uscc, uscc_error
 from huoban.errors import ValidationFailed
+from huoban.uscc import check_character, normalize_uscc, uscc_error
 
 
 @pytest.mark.parametrize("code", ["91110000710926094P", "91310000631696382C"])

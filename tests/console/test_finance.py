@@ -129,3 +129,22 @@ def test_audit_log_verification_is_for_finance_and_admin(actors, today):
     for user in (actors.officer, actors.pm):
         response = client_for(user).post("/console/finance/verify/", {"check": "audit"})
         assert response.status_code == 403
+
+
+def test_every_partner_with_approved_entries_is_listed_page_by_page(actors, today, monkeypatch):
+    """Issue #11: the list was cut at 50 partners without a word."""
+    from huoban.commissions import ledger
+    from huoban.console import finance
+    from tests.projects.helpers import sign
+
+    for partner, name in ((actors.alpha, "甲一有限公司"), (actors.beta, "乙二有限公司")):
+        project = sign(actors.officer, partner, name=name)
+        pay(actors.finance, project, "100000.00", dt.date(2026, 3, 2), f"HK-{partner.code}")
+        ledger.approve_entry(LedgerEntry.objects.get(partner=partner).pk, actors.finance)
+    monkeypatch.setattr(finance, "PARTNERS_PER_PAGE", 1)
+    client = client_for(actors.finance)
+    first = client.get("/console/finance/payouts/").content.decode()
+    second = client.get("/console/finance/payouts/?ppage=2").content.decode()
+    assert f"?partner={actors.alpha.code}" in first and f"?partner={actors.beta.code}" not in first
+    assert f"?partner={actors.beta.code}" in second
+    assert "ppage=2" in first and "1 / 2" in first

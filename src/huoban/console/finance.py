@@ -100,6 +100,9 @@ def approve(request: HttpRequest) -> HttpResponse:
     return redirect("console:finance")
 
 
+PARTNERS_PER_PAGE = 50
+
+
 def _payouts_page(
     request: HttpRequest,
     partner: Partner | None,
@@ -116,7 +119,9 @@ def _payouts_page(
     context: dict[str, Any] = {
         "nav": "finance",
         "tab": "payouts",
-        "by_partner": by_partner[:50],
+        # Every partner with approved entries, 50 a page (``?ppage=``), none silently left out.
+        "by_partner": paginate(request, by_partner, PARTNERS_PER_PAGE, param="ppage"),
+        "partners_query": query_without_page(request, "ppage"),
         "partner": partner,
         "form": mark_invalid(form or PayoutForm(initial={"paid_on": clock.today()})),
         "selected": set(selected or []),

@@ -1,12 +1,19 @@
-"""Display filters for the portal: amounts are formatted here, never computed (R-POL-3)."""
+"""The one template-tag library of the console and the portal: ``{% load huoban_tags %}``.
+
+Amounts are formatted here, never computed (R-POL-3); who may see what is asked of
+:mod:`huoban.policy`.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
 
-from huoban import money
+from huoban import money, policy
+from huoban.accounts.models import Role
+from huoban.web import in_language
 
 register = template.Library()
 
@@ -24,21 +31,22 @@ def percent(rate: Decimal | None) -> str:
     """0.2200 → '22%' (0.225 → '22.5%')."""
     if rate is None:
         return "—"
-    text = format((Decimal(rate) * 100).normalize(), "f")
-    return f"{text}%"
+    return f"{format((Decimal(rate) * 100).normalize(), 'f')}%"
 
 
 @register.filter
 def role_label(code: str) -> str:
     """A role's display name ('finance' → 财务)."""
-    from huoban.accounts.models import Role
-
     return str(Role(code).label) if code in Role.values else code
 
 
 @register.filter
 def own_language(text: str) -> str:
     """Each "中文 / English" line of a stored explanation or reason, in the user's language."""
-    from huoban.web import in_language
-
     return "\n".join(in_language(line) for line in (text or "").splitlines())
+
+
+@register.filter
+def sees_money(user: Any) -> bool:
+    """R-VIS-2: ``{% if request.user|sees_money %}``."""
+    return policy.sees_money(user)

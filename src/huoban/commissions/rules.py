@@ -18,16 +18,12 @@ from types import MappingProxyType
 from typing import Protocol
 
 from huoban.money import FEN, ZERO, cny, to_decimal
+from huoban.vocabulary import EXIT_KIND_LABELS, PROJECT_KIND_LABELS, TIER_LABELS
 
-PROJECT_KINDS: Mapping[str, str] = MappingProxyType(
-    {"new": "新签", "renewal": "续费", "increment": "增项", "iteration": "迭代"}
-)
-TIERS: Mapping[str, str] = MappingProxyType(
-    {"light": "轻协同", "deep": "深度协同", "strategic": "战略伙伴"}
-)
-EXIT_KINDS: Mapping[str, str] = MappingProxyType(
-    {"partner_initiated": "伙伴主动退出", "company_violation": "公司违约", "mutual": "协商退出"}
-)
+# The vocabularies, from the one place they are written (code → Chinese label).
+PROJECT_KINDS: Mapping[str, str] = PROJECT_KIND_LABELS
+TIERS: Mapping[str, str] = TIER_LABELS
+EXIT_KINDS: Mapping[str, str] = EXIT_KIND_LABELS
 
 
 # --- policy ----------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ class PartnerStatus(models.TextChoices):
 
 class ExitKind(models.TextChoices):
     PARTNER_INITIATED = "partner_initiated", _("伙伴主动退出")
-    COMPANY_VIOLATION = "company_violation", _("因我方违约退出")
+    COMPANY_VIOLATION = "company_violation", _("因公司违约退出")
     MUTUAL = "mutual", _("协商退出")
 
 

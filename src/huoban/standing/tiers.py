@@ -30,8 +30,9 @@ from decimal import Decimal
 
 from huoban.commissions.rules import Step, yuan
 from huoban.money import ZERO, cny
+from huoban.vocabulary import Tier
 
-LIGHT, DEEP, STRATEGIC = "light", "deep", "strategic"
+LIGHT, DEEP, STRATEGIC = Tier.LIGHT.value, Tier.DEEP.value, Tier.STRATEGIC.value
 ORDER: Mapping[str, int] = {LIGHT: 0, DEEP: 1, STRATEGIC: 2}
 NAMES: Mapping[str, str] = {LIGHT: "轻协同", DEEP: "深度协同", STRATEGIC: "战略伙伴"}
 

@@ -21,6 +21,7 @@ from huoban.policy import sees_partner_money
 
 from . import ledger
 from .models import LedgerEntry, Payout, PolicyVersion
+from .schemas import EntryOut, LedgerOut, PayoutOut, SettlementOut, StatementOut, VerifyOut
 
 router = Router(tags=["ledger"])
 
@@ -87,7 +88,9 @@ def render_entry(entry: LedgerEntry, versions: dict[int, int] | None = None) -> 
 
 
 @router.get(
-    "/partners/{code}/ledger", response=dict, summary="A partner's ledger (finance, admin, itself)"
+    "/partners/{code}/ledger",
+    response=LedgerOut,
+    summary="A partner's ledger (finance, admin, itself)",
 )
 def partner_ledger(request: HttpRequest, code: str, query: Query[LedgerQuery]) -> dict[str, Any]:
     partner = _partner_for_commission(request.user, code)
@@ -107,7 +110,9 @@ def partner_ledger(request: HttpRequest, code: str, query: Query[LedgerQuery]) -
     }
 
 
-@router.get("/ledger/verify", response=dict, summary="Verify the ledger chains (finance, admin)")
+@router.get(
+    "/ledger/verify", response=VerifyOut, summary="Verify the ledger chains (finance, admin)"
+)
 def verify(request: HttpRequest, query: Query[VerifyQuery]) -> dict[str, Any]:
     from huoban.access import require_role
 
@@ -146,7 +151,7 @@ def verify(request: HttpRequest, query: Query[VerifyQuery]) -> dict[str, Any]:
 
 @router.post(
     "/ledger/entries/{entry_id}/approve",
-    response=dict,
+    response=EntryOut,
     summary="Approve an entry (finance; adjustments: finance and admin)",
 )
 def approve(request: HttpRequest, entry_id: int) -> dict[str, Any]:
@@ -156,7 +161,7 @@ def approve(request: HttpRequest, entry_id: int) -> dict[str, Any]:
 
 @router.post(
     "/partners/{code}/adjustments",
-    response={201: dict},
+    response={201: EntryOut},
     summary="Propose a reversing or adjusting entry (finance, admin)",
 )
 def adjust(request: HttpRequest, code: str, payload: AdjustmentIn) -> Answer:
@@ -195,7 +200,7 @@ def render_payout(payout: Payout) -> dict[str, Any]:
 
 @router.post(
     "/partners/{code}/payouts",
-    response={200: dict, 201: dict},
+    response={200: PayoutOut, 201: PayoutOut},
     summary="Pay approved entries with a bank reference (finance)",
 )
 def payout(request: HttpRequest, code: str, payload: PayoutIn) -> Answer:
@@ -219,7 +224,7 @@ class AnnualSettlementIn(Schema):
 
 @router.post(
     "/settlements/annual",
-    response=dict,
+    response=SettlementOut,
     summary="Settle a finished year's annual bonuses (finance, admin); idempotent",
 )
 def annual_settlement(request: HttpRequest, payload: AnnualSettlementIn) -> dict[str, Any]:
@@ -279,7 +284,7 @@ def _statement(
 
 @router.get(
     "/partners/{code}/statements",
-    response=dict,
+    response=StatementOut,
     summary="A partner's monthly statement, ?month=YYYY-MM (finance, admin, itself)",
 )
 def statement_by_query(request: HttpRequest, code: str, query: Query[StatementMonthQuery]) -> Any:
@@ -288,7 +293,7 @@ def statement_by_query(request: HttpRequest, code: str, query: Query[StatementMo
 
 @router.get(
     "/partners/{code}/statements/{int:year}-{int:month}",
-    response=dict,
+    response=StatementOut,
     summary="A partner's monthly statement as JSON, or ?format=pdf|xlsx (finance, admin, itself)",
 )
 def statement(

@@ -302,9 +302,19 @@ def statement(
     return _statement(request, code, year, month, query.format)
 
 
+def _file(content_type: str) -> dict[str, Any]:
+    """The OpenAPI entry of an answer that is a file, not JSON."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {"responses": {200: {"description": "OK", "content": {content_type: binary}}}}
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @router.get(
     "/partners/{code}/statements/{int:year}-{int:month}.pdf",
     summary="A partner's monthly statement as PDF (finance, admin, itself)",
+    openapi_extra=_file("application/pdf"),
 )
 def statement_pdf(request: HttpRequest, code: str, year: int, month: int) -> Any:
     return _statement(request, code, year, month, "pdf")
@@ -313,6 +323,7 @@ def statement_pdf(request: HttpRequest, code: str, year: int, month: int) -> Any
 @router.get(
     "/partners/{code}/statements/{int:year}-{int:month}.xlsx",
     summary="A partner's monthly statement as Excel (finance, admin, itself)",
+    openapi_extra=_file(XLSX),
 )
 def statement_xlsx(request: HttpRequest, code: str, year: int, month: int) -> Any:
     return _statement(request, code, year, month, "xlsx")

@@ -211,7 +211,22 @@ def list_leads(request: HttpRequest, filters: Query[LeadFilter]) -> dict[str, An
     return paginate(qs, filters, render)
 
 
-@router.get("/sla-report", summary="SLA compliance of leads submitted in a period (staff)")
+class SlaReportOut(Schema):
+    """R-LEAD-3: leads submitted in the period, judged, judged by their due time, still open
+    past it; compliance = on time / (judged + overdue open) in percent, null with none."""
+
+    submitted: int
+    judged: int
+    judged_on_time: int
+    overdue_open: int
+    compliance_percent: str | None
+
+
+@router.get(
+    "/sla-report",
+    response=SlaReportOut,
+    summary="SLA compliance of leads submitted in a period (staff)",
+)
 def sla_report(request: HttpRequest, start: dt.date, end: dt.date) -> dict[str, Any]:
     require_role(request.user, Role.OFFICER, Role.PRESALES, Role.PM, Role.FINANCE)
     out_of_range = clock.period_errors(start, end)

@@ -14,6 +14,9 @@ from huoban import clock
 from huoban.access import Forbidden, require_partner_user, require_role
 from huoban.accounts.models import Role
 from huoban.accounts.services import create_user
+from huoban.commissions.api import render_entry
+from huoban.commissions.models import LedgerEntry
+from huoban.commissions.schemas import EntryOut
 from huoban.errors import NotFound
 from huoban.money import fmt
 from huoban.pagination import PageParams, paginate
@@ -145,7 +148,15 @@ def get_partner(request: HttpRequest, code: str) -> dict[str, Any]:
     return render(visible_partner(request.user, code))
 
 
-@router.post("/{code}/users", response={201: dict}, summary="Add a user to a partner (officer)")
+class PartnerUserOut(Schema):
+    id: int
+    username: str
+    partner_code: str
+
+
+@router.post(
+    "/{code}/users", response={201: PartnerUserOut}, summary="Add a user to a partner (officer)"
+)
 def add_user(request: HttpRequest, code: str, payload: PartnerUserIn) -> Answer[dict[str, Any]]:
     partner = visible_partner(request.user, code)
     actor = require_role(request.user, Role.OFFICER)
@@ -492,13 +503,10 @@ def decide_company_violation(
 
 @company_violations_router.post(
     "/company-violations/{violation_id}/claim",
-    response={200: dict, 201: dict},
+    response={200: EntryOut, 201: EntryOut},
     summary="Claim liquidated damages on a confirmed company violation (the partner's user)",
 )
 def claim_liquidated_damages(request: HttpRequest, violation_id: int) -> Answer[dict[str, Any]]:
-    from huoban.commissions.api import render_entry
-    from huoban.commissions.models import LedgerEntry
-
     entry, created = violations.claim_liquidated_damages(request.user, violation_id)
     entry = LedgerEntry.objects.select_related("policy_version").get(pk=entry.pk)
     return Answer(201 if created else 200, render_entry(entry))

@@ -43,6 +43,71 @@ class ProjectCreated(Schema):
     policy_version: int
 
 
+class MilestoneOut(Schema):
+    stage: str
+    name: str
+    planned_on: dt.date | None
+    actual_on: dt.date | None
+    status: str
+    note: str
+    updated_at: dt.datetime
+
+
+class OutcomeOut(Schema):
+    """A ledger entry a project event earned (or why it earned none)."""
+
+    partner_code: str
+    kind: str | None
+    entry_id: int | None
+    amount: str | None
+    explanation: str
+
+
+class ProjectOut(Schema):
+    """A project; the commission fields are null for who may not see them (R-VIS-2)."""
+
+    id: int
+    partner_code: str
+    customer_id: int
+    customer_name: str
+    lead_id: int | None
+    title: str
+    kind: str
+    high_margin: bool
+    high_margin_category: str | None
+    contract_amount: str
+    signed_on: dt.date
+    project_manager_id: int | None
+    status: str
+    over_contract: bool
+    accepted_on: dt.date | None
+    cancelled_on: dt.date | None
+    policy_version: int
+    rate: str | None
+    commission_total: str | None
+    rate_explanation: str | None
+    received: str
+    commission_earned: str | None
+    milestones: list[MilestoneOut]
+
+
+class AcceptedOut(ProjectOut):
+    """The accepted project and, for who may see money, the entries the acceptance earned."""
+
+    commission: list[OutcomeOut] | None = None
+
+
+class PaymentOut(Schema):
+    id: int
+    project_id: int
+    kind: str
+    amount: str
+    received_on: dt.date
+    reference: str
+    refund_of: int | None
+    commission: list[OutcomeOut]
+
+
 class PaymentIn(Schema):
     amount: Amount = Field(gt=0, max_digits=14, decimal_places=2)
     received_on: dt.date
@@ -156,14 +221,14 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Answer:
     )
 
 
-@router.get("/{project_id}", response=dict, summary="One project (staff; the owning partner)")
+@router.get("/{project_id}", response=ProjectOut, summary="One project (staff; the owning partner)")
 def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
     return render(services.get_visible(request.user, project_id), request.user)
 
 
 @router.post(
     "/{project_id}/payments",
-    response={200: dict, 201: dict},
+    response={200: PaymentOut, 201: PaymentOut},
     summary="Record a customer payment or refund (finance)",
 )
 def record_payment(request: HttpRequest, project_id: int, payload: PaymentIn) -> Answer:
@@ -176,7 +241,7 @@ def record_payment(request: HttpRequest, project_id: int, payload: PaymentIn) ->
 
 @router.post(
     "/{project_id}/acceptance",
-    response={200: dict, 201: dict},
+    response={200: AcceptedOut, 201: AcceptedOut},
     summary="Record the acceptance (pm, officer)",
 )
 def accept(request: HttpRequest, project_id: int, payload: AcceptanceIn) -> Answer:
@@ -190,14 +255,14 @@ def accept(request: HttpRequest, project_id: int, payload: AcceptanceIn) -> Answ
     return Answer(201 if created else 200, body)
 
 
-@router.post("/{project_id}/cancellation", response=dict, summary="Cancel (officer, pm)")
+@router.post("/{project_id}/cancellation", response=ProjectOut, summary="Cancel (officer, pm)")
 def cancel(request: HttpRequest, project_id: int, payload: CancellationIn) -> dict[str, Any]:
     services.get_visible(request.user, project_id)
     services.cancel_project(project_id, actor=request.user, **payload.dict())
     return render(services.get_visible(request.user, project_id), request.user)
 
 
-@router.post("/{project_id}/amendment", response=dict, summary="Correct the contract amount")
+@router.post("/{project_id}/amendment", response=ProjectOut, summary="Correct the contract amount")
 def amend(request: HttpRequest, project_id: int, payload: AmendmentIn) -> dict[str, Any]:
     services.get_visible(request.user, project_id)
     services.amend_contract_amount(project_id, actor=request.user, **payload.dict())
@@ -205,7 +270,9 @@ def amend(request: HttpRequest, project_id: int, payload: AmendmentIn) -> dict[s
 
 
 @router.post(
-    "/{project_id}/milestones/{stage}", response=dict, summary="Update a milestone (pm, officer)"
+    "/{project_id}/milestones/{stage}",
+    response=ProjectOut,
+    summary="Update a milestone (pm, officer)",
 )
 def update_milestone(
     request: HttpRequest, project_id: int, stage: str, payload: MilestoneIn

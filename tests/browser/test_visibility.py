@@ -59,3 +59,46 @@ def test_bob_cannot_open_alices_pages(actors, open_as):
         response = alice.goto(url)
         assert response is not None and response.status == 200, url
         expect(alice.locator("main")).to_contain_text(name)
+
+
+def test_a_role_consent_needs_its_document_and_a_second_officer(
+    actors, open_as, tmp_path, settings
+):
+    """R-ATT-7 on the console (issue #10 finding 3): olivia records alpha's written consent for
+    the PM role with the signed PDF; it waits until oscar, a second officer, approves it; then
+    mia (PM) may reveal the contact, and that reveal is audited."""
+    import datetime as dt
+
+    from huoban.audit.models import AuditEvent
+
+    settings.MEDIA_ROOT = tmp_path
+    lead = judge(actors.officer, submit(actors.alice, "东义集团"))
+    page = f"/console/customers/{lead.customer_id}/"
+    pdf = tmp_path / "consent.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n% alpha's signed consent\n")
+    expires = (clock.now() + dt.timedelta(days=30)).astimezone(clock.local_tz())
+
+    olivia = open_as("olivia")
+    olivia.goto(page)
+    olivia.select_option("#id_grantee_role", "pm")
+    olivia.fill("#id_expires_at", expires.strftime("%Y-%m-%dT%H:%M"))
+    olivia.set_input_files("#id_document", str(pdf))
+    olivia.get_by_role("button", name="登记授权").click()
+    expect(olivia.locator(".alert")).to_contain_text("须由另一位伙伴关系官或管理员批准")
+    expect(olivia.locator("#consents tbody")).to_contain_text("待批准")
+    # olivia is offered no approval of her own grant
+    expect(olivia.locator("#consents").get_by_role("button", name="批准")).to_have_count(0)
+
+    mia = open_as("mia")
+    mia.goto(page)
+    expect(mia.get_by_role("button", name=re.compile("查看完整联系方式"))).to_have_count(0)
+
+    oscar = open_as("oscar")
+    oscar.goto(page)
+    oscar.locator("#consents").get_by_role("button", name="批准").click()
+    expect(oscar.locator("#consents tbody")).to_contain_text("生效")
+
+    mia.goto(page)
+    mia.get_by_role("button", name=re.compile("查看完整联系方式")).click()
+    expect(mia.locator("main")).to_contain_text("13812345678")
+    assert AuditEvent.objects.filter(action="contact.reveal", actor_name="mia").exists()

@@ -131,6 +131,41 @@ def _append(
     return entry
 
 
+def append_event_entry(
+    partner: Partner,
+    *,
+    kind: str,
+    project: Any,
+    policy_version: PolicyVersion,
+    event_date: dt.date,
+    basis: Decimal,
+    rate: Decimal,
+    amount: Decimal,
+    steps: list[rules.Step],
+    event_key: str,
+) -> LedgerEntry | None:
+    """Append the entry of a business event other than a project's payments (liquidated
+    damages, R-VIOL-1): due ``payout_business_days`` after ``event_date`` (R-LED-4), its
+    explanation ``steps`` plus the due-date step. None if the event is already in the chain.
+
+    The ledger's one public door for other layers (issue #11): they never call ``_append``."""
+    due_on, estimated, due_step = _due(policy_version.to_policy(), event_date)
+    return _append(
+        partner,
+        kind=kind,
+        project=project,
+        basis=basis,
+        rate=rate,
+        amount=amount,
+        earned_on=event_date,
+        due_on=due_on,
+        due_estimated=estimated,
+        policy_version=policy_version,
+        explanation=rules.explanation_text([*steps, due_step]),
+        event_key=event_key,
+    )
+
+
 # --- project events (R-LED-4, R-LED-5, R-LED-7) ----------------------------------------------
 
 

@@ -19,7 +19,10 @@ from huoban.audit.services import record
 from huoban.calendar import add_business_days
 from huoban.calendar import explain as explain_business_date
 from huoban.commissions.rules import POLICY_V1, Step, explanation_text
+from huoban.commissions.services import policy_for
 from huoban.errors import Conflict, NotFound, ValidationFailed
+from huoban.leads.models import Lead
+from huoban.leads.models import Status as LeadStatus
 from huoban.money import ZERO, cny
 from huoban.partners.models import (
     ApplicationKind,
@@ -33,6 +36,8 @@ from huoban.partners.models import (
     TierChange,
     TierChangeKind,
 )
+from huoban.projects.models import Project
+from huoban.projects.models import Status as ProjectStatus
 
 from . import tiers
 
@@ -45,11 +50,9 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 def signed_between(partner: Partner, first: dt.date, last: dt.date) -> Decimal:
     """Contract amounts of the partner's projects signed first..last, cancelled excluded."""
-    from huoban.projects.models import Project, Status
-
     total = (
         Project.objects.filter(partner=partner, signed_on__gte=first, signed_on__lte=last)
-        .exclude(status=Status.CANCELLED)
+        .exclude(status=ProjectStatus.CANCELLED)
         .aggregate(total=Sum("contract_amount"))["total"]
     )
     return cny(total or ZERO)
@@ -62,15 +65,13 @@ def ytd_signed(partner: Partner, day: dt.date) -> Decimal:
 
 def valid_leads_by_month(partner: Partner, day: dt.date) -> dict[tiers.Month, int]:
     """Valid leads by the (local) month they were submitted, over the 3 complete months."""
-    from huoban.leads.models import Lead, Status
-
     months = tiers.complete_months_before(day)
     start = _day_start(tiers.month_start(months[0]))
     end = _day_start(day.replace(day=1))
     counts: dict[tiers.Month, int] = {m: 0 for m in months}
     tz = clock.local_tz()
     for submitted_at in Lead.objects.filter(
-        partner=partner, status=Status.VALID, submitted_at__gte=start, submitted_at__lt=end
+        partner=partner, status=LeadStatus.VALID, submitted_at__gte=start, submitted_at__lt=end
     ).values_list("submitted_at", flat=True):
         local = submitted_at.astimezone(tz)
         counts[(local.year, local.month)] = counts.get((local.year, local.month), 0) + 1
@@ -97,12 +98,8 @@ def qualification(partner: Partner, day: dt.date) -> tiers.Qualification:
 def last_activity(partner: Partner) -> dt.date:
     """The latest of: the last valid lead's verdict date, the last (not cancelled) signing,
     and the date the current tier took effect (R-TIER-4; docs/decisions.md)."""
-    from huoban.leads.models import Lead, Status
-    from huoban.projects.models import Project
-    from huoban.projects.models import Status as ProjectStatus
-
     candidates = [partner.tier_since]
-    verdict_at = Lead.objects.filter(partner=partner, status=Status.VALID).aggregate(
+    verdict_at = Lead.objects.filter(partner=partner, status=LeadStatus.VALID).aggregate(
         last=Max("verdict_at")
     )["last"]
     if verdict_at is not None:
@@ -119,8 +116,6 @@ def last_activity(partner: Partner) -> dt.date:
 
 def demote_after_grace(partner: Partner, day: dt.date) -> bool:
     """The policy switch of the policy in force for the partner on `day` (off in v1)."""
-    from huoban.commissions.services import policy_for
-
     try:
         return policy_for(day, partner).to_policy().demote_after_grace
     except ValidationFailed:  # no policy version effective yet: v1's default

@@ -20,6 +20,8 @@ from huoban import clock
 from huoban.access import require_partner_user, require_role
 from huoban.accounts.models import Role
 from huoban.audit.services import record
+from huoban.commissions import ledger, rules
+from huoban.commissions.models import EntryKind, LedgerEntry
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.partners.guards import require_active_partner
 from huoban.partners.models import (
@@ -33,6 +35,8 @@ from huoban.partners.models import (
     Tier,
     ViolationKind,
 )
+from huoban.projects.models import Project
+from huoban.projects.models import Status as ProjectStatus
 
 from . import tiers
 
@@ -82,8 +86,6 @@ def report_company_violation(
     user: Any, *, project_id: int, kind: str, description: str
 ) -> CompanyViolation:
     """A partner user reports a company violation on one of its own projects (R-VIOL-1)."""
-    from huoban.projects.models import Project
-
     user = require_partner_user(user)
     require_active_partner(user)
     errors: dict[str, str] = {}
@@ -163,9 +165,6 @@ def claim_liquidated_damages(user: Any, violation_id: int) -> tuple[Any, bool]:
 
     Returns (entry, created). An exited partner may still claim: the money is owed to it.
     """
-    from huoban.commissions import ledger, rules
-    from huoban.commissions.models import EntryKind, LedgerEntry
-
     violation = _lock_visible(user, violation_id)
     user = require_partner_user(user)
     if violation.status != CompanyViolationStatus.CONFIRMED:
@@ -180,11 +179,9 @@ def claim_liquidated_damages(user: Any, violation_id: int) -> tuple[Any, bool]:
         return existing, False
     project = violation.project
     policy_row = project.policy_version
-    policy = policy_row.to_policy()
-    result = rules.liquidated_damages(policy, project.contract_amount)
+    result = rules.liquidated_damages(policy_row.to_policy(), project.contract_amount)
     assert violation.decided_at is not None
     confirmed_on = _local_date(violation.decided_at)
-    due_on, estimated, due_step = ledger._due(policy, confirmed_on)
     kind_label = CompanyViolationKind(violation.kind).label
     steps = [
         rules.Step(
@@ -196,20 +193,17 @@ def claim_liquidated_damages(user: Any, violation_id: int) -> tuple[Any, bool]:
             f"project #{project.pk} contract amount A = {rules.yuan(project.contract_amount)}",
         ),
         *result.explanation,
-        due_step,
     ]
-    entry = ledger._append(
+    entry = ledger.append_event_entry(
         partner,
         kind=EntryKind.LIQUIDATED_DAMAGES,
         project=project,
+        policy_version=policy_row,
+        event_date=confirmed_on,
         basis=result.basis,
         rate=result.rate,
         amount=result.amount,
-        earned_on=confirmed_on,
-        due_on=due_on,
-        due_estimated=estimated,
-        policy_version=policy_row,
-        explanation=rules.explanation_text(steps),
+        steps=steps,
         event_key=key,
     )
     if entry is None:  # claimed concurrently: the chain lock made the other one win
@@ -346,9 +340,6 @@ def exit_partner(
 ) -> ExitResult:
     """Record a partner's exit (officer, admin): partner_initiated, company_violation or
     mutual; from then on its users are read-only and still paid (R-EXIT-1, R-LED-7)."""
-    from huoban.projects.models import Project
-    from huoban.projects.models import Status as ProjectStatus
-
     actor = require_role(actor, Role.OFFICER)
     today = clock.today()
     errors: dict[str, str] = {}

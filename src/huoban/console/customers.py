@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -302,31 +303,36 @@ def consent_grant(request: HttpRequest, customer_id: int) -> HttpResponse:
     return _customer_page(request, customer, consent_form=form, status=422)
 
 
-@staff_required
-@require_POST
-def consent_approve(request: HttpRequest, customer_id: int, consent_id: int) -> HttpResponse:
-    """A second officer or admin approves a self or role grant (R-ATT-7)."""
+def _consent_action(
+    request: HttpRequest,
+    customer_id: int,
+    consent_id: int,
+    action: Callable[[ContactConsent, Any], Any],
+    done: str,
+) -> HttpResponse:
+    """Approve or revoke one of the customer's consents (officer, admin), then back to it."""
     customer = _customer_or_404(request, customer_id)
     if (refusal := _officer_only(request, customer)) is not None:
         return refusal
     try:
-        approve_consent(_consent_or_404(customer, consent_id), request.user)
+        action(_consent_or_404(customer, consent_id), request.user)
     except DomainError as e:
         return _customer_page(request, customer, status=refused(request, e))
-    messages.success(request, _("已批准，授权生效。"))
+    messages.success(request, done)
     return redirect("console:customer", customer_id=customer.pk)
+
+
+@staff_required
+@require_POST
+def consent_approve(request: HttpRequest, customer_id: int, consent_id: int) -> HttpResponse:
+    """A second officer or admin approves a self or role grant (R-ATT-7)."""
+    return _consent_action(
+        request, customer_id, consent_id, approve_consent, _("已批准，授权生效。")
+    )
 
 
 @staff_required
 @require_POST
 def consent_revoke(request: HttpRequest, customer_id: int, consent_id: int) -> HttpResponse:
     """Revoke a consent before its expiry (officer, admin; R-ATT-7)."""
-    customer = _customer_or_404(request, customer_id)
-    if (refusal := _officer_only(request, customer)) is not None:
-        return refusal
-    try:
-        revoke_consent(_consent_or_404(customer, consent_id), request.user)
-    except DomainError as e:
-        return _customer_page(request, customer, status=refused(request, e))
-    messages.success(request, _("已撤销授权。"))
-    return redirect("console:customer", customer_id=customer.pk)
+    return _consent_action(request, customer_id, consent_id, revoke_consent, _("已撤销授权。"))

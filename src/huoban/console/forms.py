@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huoban.customers.forms import ConsentFields
 from huoban.leads.models import ReasonCode, Verdict
 from huoban.leads.services import VerdictInput
 
@@ -239,38 +240,15 @@ class SettlementForm(forms.Form):
     )
 
 
-class StaffConsentForm(forms.Form):
+class StaffConsentForm(ConsentFields):
     """An officer records the owner's written consent for a staff user or role (R-ATT-7): the
     signed document is uploaded; a grant to oneself or to a whole role waits for a second
     officer's approval (the service decides)."""
 
-    grantee_username = _input(_("员工用户名"), required=False, max_length=150)
-    grantee_role = forms.ChoiceField(
-        label=_("员工角色"),
-        required=False,
-        choices=[],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    expires_at = forms.DateTimeField(
-        label=_("到期时间"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-        widget=forms.DateTimeInput(
-            attrs={"class": "form-control", "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-        ),
-    )
     document = forms.FileField(
         label=_("书面同意文件（PDF/JPG/PNG）"),
         widget=forms.ClearableFileInput(
             attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png"}
         ),
     )
-    note = _input(_("备注"), required=False, max_length=200)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        from huoban.accounts.models import STAFF_ROLES, Role
-
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["grantee_role"].choices = [  # type: ignore[attr-defined]
-            ("", _("（不按角色）")),
-            *((r.value, r.label) for r in Role if r in STAFF_ROLES),
-        ]
+    field_order = ["grantee_username", "grantee_role", "expires_at", "document", "note"]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from huoban.accounts.models import STAFF_ROLES, Role
+from huoban.customers.forms import ConsentFields
 from huoban.customers.models import Customer
 from huoban.leads.models import CATEGORY_ITEMS, Category
 from huoban.leads.services import LeadInput
@@ -209,13 +209,9 @@ class AppealForm(forms.Form):
 CONSENT_ERROR_FIELDS = {"grantee": "grantee_username", "partner": "customer"}
 
 
-def staff_role_choices() -> list[tuple[str, Any]]:
-    return [("", _("（不按角色）")), *((r.value, r.label) for r in Role if r in STAFF_ROLES)]
-
-
-class ConsentForm(forms.Form):
-    """Grant a staff user (by username) or a staff role access to a customer's contacts until
-    an expiry. The service checks one grantee, a staff grantee and a future expiry."""
+class ConsentForm(ConsentFields):
+    """The owning partner grants a staff user (by username) or a staff role access to one of
+    its customers' contacts until an expiry."""
 
     customer = forms.ModelChoiceField(
         label=_("客户"),
@@ -223,32 +219,7 @@ class ConsentForm(forms.Form):
         empty_label=_("请选择客户"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    grantee_username = forms.CharField(
-        label=_("员工用户名"),
-        required=False,
-        max_length=150,
-        help_text=_("填写员工用户名，或选择下方的角色（二选一）。"),
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
-    )
-    grantee_role = forms.ChoiceField(
-        label=_("员工角色"),
-        required=False,
-        choices=staff_role_choices,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    expires_at = forms.DateTimeField(
-        label=_("到期时间"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-        widget=forms.DateTimeInput(
-            attrs={"class": "form-control", "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-        ),
-    )
-    note = forms.CharField(
-        label=_("备注"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
+    field_order = ["customer", "grantee_username", "grantee_role", "expires_at", "note"]
 
     def __init__(self, *args: Any, customers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -43,6 +43,7 @@ BROWSER_PYTEST = $(BIN)/pytest -p no:xdist -m browser $(PYTEST_ARGS) || [ $$? -e
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/ruff format --check src tests $(wildcard bench)
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/huoban

@@ -96,9 +96,9 @@ def test_it_refuses_a_document_of_the_wrong_kind(actors, customer, name, content
 
 
 def test_it_refuses_a_document_over_the_size_limit(actors, customer, monkeypatch):
-    from huoban.customers import services
+    from huoban.customers import consent
 
-    monkeypatch.setattr(services, "DOCUMENT_MAX_BYTES", 100)
+    monkeypatch.setattr(consent, "DOCUMENT_MAX_BYTES", 100)
     with clock.frozen(T0), pytest.raises(ValidationFailed) as err:
         _grant(
             customer,

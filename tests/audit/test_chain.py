@@ -27,7 +27,7 @@ def test_it_names_the_first_tampered_row():
 def test_it_chains_every_event_and_detects_sql_tampering(actors):
     before = AuditEvent.objects.count()
     assert before > 0  # creating the actors wrote user and partner events
-    record(actors.admin, "test.ping", actors.alpha, after={"x": "1"})
+    record(actors.admin, "partner.violation", actors.alpha, after={"x": "1"})
     assert verify_audit_log().ok
     event = AuditEvent.objects.order_by("id")[before - 1]
     with tampering() as cur:
@@ -56,7 +56,7 @@ def test_it_verifies_events_written_at_a_frozen_local_time(actors):
     from huoban import clock
 
     with clock.frozen(dt.datetime(2026, 3, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai"))):
-        record(actors.admin, "test.local_time", actors.alpha)
+        record(actors.admin, "partner.white_label", actors.alpha)
     with clock.frozen(dt.date(2026, 3, 3)):
-        record(actors.admin, "test.local_date", actors.alpha)
+        record(actors.admin, "partner.exit", actors.alpha)
     assert verify_audit_log().ok

@@ -12,10 +12,12 @@ from django.db import models, transaction
 
 from huoban import clock
 
+from .actions import Action
 from .chain import GENESIS, ChainRow, Verification, link_hash, verify
 from .models import AuditEvent, ChainHead
 
 AUDIT_CHAIN = "audit"
+_CATALOGUE = frozenset(Action.values)
 
 
 def _jsonable(data: Mapping[str, Any] | None) -> Any:
@@ -54,6 +56,8 @@ def _event(
     object_id: str | None,
     prev: str,
 ) -> AuditEvent:
+    if action not in _CATALOGUE:
+        raise ValueError(f"audit action {action!r} is not in huoban.audit.actions.Action")
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     event = AuditEvent(
         at=clock.now(),

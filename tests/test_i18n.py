@@ -80,7 +80,8 @@ def test_chinese_when_chosen_even_if_english_is_the_default(client, settings, mo
 
 
 def _po_entries(path: Path) -> dict[str, str]:
-    """msgid → msgstr of every non-header entry (singular forms; the catalogue has no plurals)."""
+    """msgid → msgstr of every non-header entry (singular forms; the catalogue has no plurals).
+    An entry with a context is keyed "context\x04msgid", as gettext stores it."""
     entries: dict[str, str] = {}
     fuzzy = False
     current: dict[str, list[str]] = {}
@@ -91,6 +92,8 @@ def _po_entries(path: Path) -> dict[str, str]:
             msgid = "".join(current["msgid"])
             if msgid:
                 assert not fuzzy, f"fuzzy entry left in {path.name}: {msgid!r}"
+                if "msgctxt" in current:
+                    msgid = "".join(current["msgctxt"]) + "\x04" + msgid
                 entries[msgid] = "".join(current["msgstr"])
 
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -102,7 +105,7 @@ def _po_entries(path: Path) -> dict[str, str]:
             fuzzy = True
         elif line.startswith("#"):
             continue
-        elif line.startswith(("msgid ", "msgstr ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
             key, _, rest = line.partition(" ")
             current[key] = [ast.literal_eval(rest)]
         elif line.startswith('"') and key:
@@ -130,7 +133,8 @@ def test_zh_hans_catalogue_repeats_every_msgid():
     """msgstr = msgid for every string (run makemessages -l en -l zh_Hans together)."""
     zh = _po_entries(ZH_PO)
     assert set(zh) == set(_po_entries(EN_PO))
-    assert {msgid: msgstr for msgid, msgstr in zh.items() if msgstr != msgid} == {}
+    repeated = {msgid: msgid.rpartition("\x04")[2] for msgid in zh}  # without the context
+    assert {msgid: msgstr for msgid, msgstr in zh.items() if msgstr != repeated[msgid]} == {}
 
 
 @pytest.mark.parametrize("po", [EN_PO, ZH_PO], ids=["en", "zh_Hans"])

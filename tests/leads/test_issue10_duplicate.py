@@ -60,3 +60,14 @@ def test_the_later_partner_cannot_read_the_owners_customer(actors, api_client, c
     # and the portal answers 404 to the later partner
     client.force_login(actors.bob)
     assert client.get(f"/portal/customers/{customer_id}/").status_code == 404
+
+
+def test_the_verdict_event_lists_the_leads_it_made_duplicate(actors):
+    """Issue #11: an action's side effects are in its audit event."""
+    from huoban.audit.models import AuditEvent
+
+    first = submit(actors.alice, "东义集团", contact_name="王博士")
+    second = submit(actors.bob, "东义集团", contact_name="李经理")
+    judge(actors.officer, first)
+    event = AuditEvent.objects.filter(action="lead.verdict", object_id=str(first.pk)).get()
+    assert event.after["made_duplicate"] == [second.pk]

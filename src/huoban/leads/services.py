@@ -249,19 +249,22 @@ def with_waiting(leads: QuerySet[Lead]) -> QuerySet[Lead]:
     )
 
 
-def _win_customer(lead: Lead) -> None:
+def _win_customer(lead: Lead) -> list[int]:
     """Make the lead's partner the owner (first valid lead, R-ATT-3) and turn the other
-    partners' open leads on the customer into duplicates."""
+    partners' open leads on the customer into duplicates; the ids of those leads (a side
+    effect the verdict's audit event lists)."""
     assert lead.customer is not None and lead.customer_id is not None
     try:
         attach_attribution(lead.customer, lead.partner, lead=lead, source="lead")
     except AlreadyAttributed:
         lead.status = Status.DUPLICATE
         lead.explanation = f"{ALREADY_REGISTERED} ({lead.explanation})".strip()
-        return
-    Lead.objects.filter(customer_id=lead.customer_id, status__in=OPEN_STATUSES).exclude(
+        return []
+    losing = Lead.objects.filter(customer_id=lead.customer_id, status__in=OPEN_STATUSES).exclude(
         partner_id=lead.partner_id
-    ).update(status=Status.DUPLICATE, explanation=ALREADY_REGISTERED)
+    )
+    made_duplicate = sorted(losing.values_list("id", flat=True))
+    losing.update(status=Status.DUPLICATE, explanation=ALREADY_REGISTERED)
     # The other partners' contacts go back to their own leads only (the lead keeps its
     # contact_* fields): the new owner must not receive a competitor's contact (R-VIS-1).
     others = Lead.objects.filter(customer_id=lead.customer_id, contact__isnull=False).exclude(
@@ -271,6 +274,7 @@ def _win_customer(lead: Lead) -> None:
     if contact_ids:
         others.update(contact=None)
         Contact.objects.filter(pk__in=contact_ids).delete()
+    return made_duplicate
 
 
 @dataclass(frozen=True)
@@ -360,12 +364,14 @@ def record_verdict(user: Any, lead_id: int, data: VerdictInput) -> Lead:
         lead.feasibility = data.feasibility.strip()
         lead.quote_min, lead.quote_max = data.quote_min, data.quote_max
         lead.reason_code = ""
-        _win_customer(lead)
+        made_duplicate = _win_customer(lead)
     else:
+        made_duplicate = []
         lead.status = Status.INVALID
         lead.reason_code = data.reason_code
     lead.save()
-    record(user, "lead.verdict", lead, before=before, after=snapshot(lead))
+    after = snapshot(lead) | ({"made_duplicate": made_duplicate} if made_duplicate else {})
+    record(user, "lead.verdict", lead, before=before, after=after)
     if lead.status == Status.VALID:
         hooks.lead_valid.send(sender=Lead, partner=lead.partner)  # R-TIER-1
     return lead
@@ -469,6 +475,7 @@ def sign_second_review(user: Any, lead_id: int, data: VerdictInput) -> Lead:
         and officer.reviewer_id != presales.reviewer_id
         and officer.verdict == presales.verdict
     )
+    made_duplicate: list[int] = []
     if final:
         assert officer is not None
         lead.final_at = clock.now()
@@ -483,17 +490,14 @@ def sign_second_review(user: Any, lead_id: int, data: VerdictInput) -> Lead:
                 lead.quote_min, lead.quote_max = data.quote_min, data.quote_max
             if data.feasibility:
                 lead.feasibility = data.feasibility.strip()
-            _win_customer(lead)
+            made_duplicate = _win_customer(lead)
         else:
             lead.status = Status.INVALID
     lead.save()
-    record(
-        user,
-        "lead.second_review.sign",
-        lead,
-        before=before,
-        after=snapshot(lead) | {"seat": _seat(user), "signed": data.verdict, "final": final},
-    )
+    after = snapshot(lead) | {"seat": _seat(user), "signed": data.verdict, "final": final}
+    if made_duplicate:
+        after["made_duplicate"] = made_duplicate
+    record(user, "lead.second_review.sign", lead, before=before, after=after)
     if final and lead.status == Status.VALID:
         hooks.lead_valid.send(sender=Lead, partner=lead.partner)  # R-TIER-1
     return lead

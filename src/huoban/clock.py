@@ -32,6 +32,11 @@ def today() -> dt.date:
     return now().astimezone(local_tz()).date()
 
 
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The instant a local day begins: the bound of every "from day A to day B" query."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=local_tz())
+
+
 # The one business date range (issue #10, finding 13): every date a request, form or service
 # takes — payments, signing, acceptance, milestones, leads' expected start, report periods,
 # statement months — must lie in EARLIEST_DAY … LATEST_DAY. Huoban holds no record from

@@ -110,10 +110,6 @@ def _sum(entries: Any) -> Decimal:
     return cny(entries.aggregate(s=Sum("amount"))["s"] or ZERO)
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=clock.local_tz())
-
-
 def booked_between(start: dt.datetime, end: dt.datetime) -> Q:
     """Entries that belong to the statements of [start, end) (R-LED-10): booked (created) then;
     an adjustment, which counts only once approved, on the day it became effective."""
@@ -137,7 +133,7 @@ def build_statement(partner: Partner, year: int, month: int) -> Statement:
     """
     start = dt.date(year, month, 1)
     end = dt.date(year, month, calendar.monthrange(year, month)[1])
-    since, until = _local_midnight(start), _local_midnight(end + dt.timedelta(days=1))
+    since, until = clock.local_midnight(start), clock.local_midnight(end + dt.timedelta(days=1))
     counted = LedgerEntry.objects.filter(partner=partner).counted()
     earned_before = _sum(counted.filter(booked_between(_EPOCH, since)))
     paid_before = _sum(counted.filter(payout__created_at__lt=since))

@@ -386,10 +386,7 @@ def clean_display_name(name: str) -> str:
 def legal_form_only(name: str) -> bool:
     """True when a name says nothing but a legal form (有限公司, Co., Ltd.), a place, brackets
     and punctuation — or nothing at all: such a name names no customer (issue #10)."""
-    text = strip_invisible(unicodedata.normalize("NFKC", name or ""))
-    text = _strip_english_form(to_simplified(text).casefold().strip())
-    text = re.sub(r"\s+", "", text).translate(_BRACKETS)
-    text = _BRACKETED_REGION.sub("", text)
+    text = _BRACKETED_REGION.sub("", _folded(name))
     text = _EN_SUFFIX.sub("", text)
     changed = True
     while changed:
@@ -416,14 +413,18 @@ def normalize_name_keep_place(name: str) -> str:
     return _normalize(name, strip_place=False)
 
 
-def _normalize(name: str, *, strip_place: bool) -> str:
+def _folded(name: str) -> str:
+    """Steps 1–3 (and the English legal form of step 5, which needs the spaces): NFKC, no
+    invisible characters, simplified, case folded, no whitespace, brackets unified."""
     text = strip_invisible(unicodedata.normalize("NFKC", name or ""))
-    text = to_simplified(text).casefold().strip()
-    text = _strip_english_form(text)
-    text = re.sub(r"\s+", "", text)
+    text = _strip_english_form(to_simplified(text).casefold().strip())
+    return re.sub(r"\s+", "", text).translate(_BRACKETS)
+
+
+def _normalize(name: str, *, strip_place: bool) -> str:
+    text = _folded(name)
     if not text:
         return ""
-    text = text.translate(_BRACKETS)
     step = _BRACKETED_REGION.sub("", text).replace("(集团)", "集团")
     text = step or text
     text = _strip_legal_form(text)

@@ -537,10 +537,6 @@ def record_inbound_contact(
     return inbound, match
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=clock.local_tz())
-
-
 def inbound_report(start: dt.date, end: dt.date) -> dict[str, int]:
     """Count inbound contacts from `start` to `end` inclusive, local dates (R-ATT-5)."""
     out_of_range = clock.day_errors(start=start, end=end)
@@ -549,7 +545,7 @@ def inbound_report(start: dt.date, end: dt.date) -> dict[str, int]:
     if end < start:
         raise ValidationFailed({"end": "结束日期不能早于开始日期 / end must not be before start."})
     rows = InboundContact.objects.filter(
-        at__gte=_local_midnight(start), at__lt=_local_midnight(end + dt.timedelta(days=1))
+        at__gte=clock.local_midnight(start), at__lt=clock.local_midnight(end + dt.timedelta(days=1))
     )
     return {
         "total": rows.count(),

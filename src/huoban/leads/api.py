@@ -232,10 +232,7 @@ def sla_report(request: HttpRequest, start: dt.date, end: dt.date) -> dict[str, 
     out_of_range = clock.period_errors(start, end)
     if out_of_range:
         raise ValidationFailed(out_of_range)
-    tz = clock.local_tz()
-    report = services.sla_report(
-        dt.datetime.combine(start, dt.time(), tz), dt.datetime.combine(end, dt.time(), tz)
-    )
+    report = services.sla_report(clock.local_midnight(start), clock.local_midnight(end))
     if report["compliance_percent"] is not None:
         report["compliance_percent"] = str(report["compliance_percent"])
     return report

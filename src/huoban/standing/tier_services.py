@@ -44,10 +44,6 @@ from . import tiers
 # --- facts ----------------------------------------------------------------------------------
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=clock.local_tz())
-
-
 def signed_between(partner: Partner, first: dt.date, last: dt.date) -> Decimal:
     """Contract amounts of the partner's projects signed first..last, cancelled excluded."""
     total = (
@@ -66,8 +62,8 @@ def ytd_signed(partner: Partner, day: dt.date) -> Decimal:
 def valid_leads_by_month(partner: Partner, day: dt.date) -> dict[tiers.Month, int]:
     """Valid leads by the (local) month they were submitted, over the 3 complete months."""
     months = tiers.complete_months_before(day)
-    start = _day_start(tiers.month_start(months[0]))
-    end = _day_start(day.replace(day=1))
+    start = clock.local_midnight(tiers.month_start(months[0]))
+    end = clock.local_midnight(day.replace(day=1))
     counts: dict[tiers.Month, int] = {m: 0 for m in months}
     tz = clock.local_tz()
     for submitted_at in Lead.objects.filter(

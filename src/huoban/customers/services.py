@@ -190,6 +190,11 @@ def get_or_create_customer(
         return existing, False
     key = normalized
     if CustomerName.objects.filter(normalized=key).exists():
+        # A concurrent submission may have committed the same customer between the two reads
+        # (PostgreSQL, READ COMMITTED): that row is the answer, not a conflict.
+        existing = _existing_customer(normalized, code)
+        if existing is not None:
+            return existing, False
         # Same normalised name but a different USCC: another legal entity. Fall back to the
         # name with its place kept (江西铜业 vs 云南铜业); if that is taken too, an officer decides.
         key = normalize_name_keep_place(legal_name)

@@ -114,3 +114,16 @@ def test_the_admin_cannot_change_a_role_in_the_back_office(actors):
     )
     assert response.status_code == 403
     assert User.objects.get(pk=actors.alice.pk).role == Role.PARTNER
+
+
+def test_every_huoban_app_in_the_back_office_is_readable_by_staff():
+    """A new app whose models the admin lists must be in HUOBAN_APPS, or staff get a 404 for its
+    pages while the matrix (which reads the same set) agrees (issue #11: the terms app)."""
+    from huoban.accounts.backends import HUOBAN_APPS
+
+    registered = {
+        model._meta.app_label
+        for model in admin.site._registry
+        if model.__module__.startswith("huoban.")
+    }
+    assert registered <= HUOBAN_APPS, registered - HUOBAN_APPS

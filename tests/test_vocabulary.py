@@ -11,12 +11,12 @@ import pytest
 from django.utils import translation
 
 from huoban import vocabulary as v
-from huoban.commissions import rules
 from huoban.partners import api as partners_api
 from huoban.partners.models import ExitKind, Tier
 from huoban.projects import api as projects_api
 from huoban.projects.models import Kind
 from huoban.standing import tiers
+from huoban.terms import rules
 
 CASES = [
     (v.Tier, v.TIER_LABELS, Tier, rules.TIERS),

@@ -594,8 +594,9 @@ def admin_expect(shape: str, label: str) -> Expect:
     no_money = viewer
     if label in MONEY_MODELS and shape in ("changelist", "history", "change"):
         no_money = 403
-    if app == "audit" and shape == "app_list":  # every audit model is money: no app page
-        no_money = 404
+    app_models = [other for other in ADMIN_MODELS if other.startswith(f"{app}.")]
+    if shape == "app_list" and app_models and all(m in MONEY_MODELS for m in app_models):
+        no_money = 404  # every model of the app is money (audit, commissions): no app page
     return {
         **ADMIN_SITE,
         **dict.fromkeys(NOT_MONEY_ROLES, no_money),
@@ -626,7 +627,6 @@ def web_world(actors: Any) -> dict[str, Any]:
     from django.contrib.contenttypes.models import ContentType
 
     from huoban.accounts.services import issue_token
-    from huoban.commissions.models import PartnerAgreement, PolicyVersion
     from huoban.customers.models import Customer
     from huoban.customers.services import (
         get_or_create_customer,
@@ -636,6 +636,7 @@ def web_world(actors: Any) -> dict[str, Any]:
     )
     from huoban.partners.models import TierChange
     from huoban.standing.violations import record_partner_violation
+    from huoban.terms.models import PartnerAgreement, PolicyVersion
 
     world = build_world(actors)
     with clock.frozen(dt.datetime(2026, 11, 20, 11, tzinfo=dt.UTC)):
@@ -872,20 +873,20 @@ ADMIN_ACTIONS = [
     Row(
         "POST",
         "unused policy delete",
-        "/admin/commissions/policyversion/{v2}/delete/",
+        "/admin/terms/policyversion/{v2}/delete/",
         ADMIN_STAFF_ONLY,
         body=DELETE,
     ),
     Row(
         "GET",
         "unused policy delete page",
-        "/admin/commissions/policyversion/{v2}/delete/",
+        "/admin/terms/policyversion/{v2}/delete/",
         ADMIN_STAFF_ONLY,
     ),
     Row(
         "POST",
         "used policy delete",
-        "/admin/commissions/policyversion/{v1}/delete/",
+        "/admin/terms/policyversion/{v1}/delete/",
         ADMIN_STAFF_ONLY,
         body=DELETE,
     ),

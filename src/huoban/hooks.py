@@ -5,11 +5,19 @@ they must not import it. When a lead becomes valid or a project is signed they s
 here, in their own transaction; :mod:`huoban.standing` connects its handlers when the partners
 app is ready. R-TIER-1: a partner is promoted the moment it qualifies.
 
+Projects also sit below the commission ledger, which reads their payments and acceptance. When
+one of those changes the project service sends :data:`project_events_changed` inside its
+transaction and the ledger (connected by the commissions app) answers with what it wrote; the
+project service cannot succeed unless the ledger answered (:func:`answers`).
+
 Every hook is a Django signal sent with ``partner=`` (the partner the event concerns).
 """
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import Signal
 
 #: A lead was judged valid, by the first verdict or a final second review (R-LEAD-3, R-LEAD-4).
@@ -17,3 +25,25 @@ lead_valid = Signal()
 
 #: A project was signed (R-PROJ-1).
 project_signed = Signal()
+
+#: A project's payments, refunds, acceptance or cancellation changed (R-LED-4, R-LED-5, R-PROJ-5).
+#: Sent with ``project=`` (locked by the sender); the ledger's receiver returns the list of
+#: outcomes of the replay (:class:`huoban.commissions.ledger.Outcome`).
+project_events_changed = Signal()
+
+
+def answers(signal: Signal, **kwargs: Any) -> list[Any]:
+    """Send ``signal`` and return its receivers' answers, concatenated, in connection order.
+
+    A hook whose work is part of the sender's business action (the ledger booking a payment's
+    commission) must have a receiver: none means the application is wired wrong, and the action
+    fails rather than silently doing half its work.
+    """
+    sender = kwargs.pop("sender", None)
+    responses = signal.send(sender=sender, **kwargs)
+    if not responses:
+        raise ImproperlyConfigured("no receiver is connected to this hook")
+    found: list[Any] = []
+    for _, answer in responses:
+        found.extend(cast(list[Any], answer))
+    return found

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "huoban.partners",
     "huoban.customers",
     "huoban.leads",
+    "huoban.terms",
     "huoban.projects",
     "huoban.commissions",
     "huoban.demo",

@@ -78,7 +78,7 @@ def test_a_refund_creates_no_negative_entry(actors):
     assert LedgerEntry.objects.count() == 2
     assert not LedgerEntry.objects.filter(amount__lt=0).exists()
     assert services.received(project) == Decimal("200000.00")
-    assert services.commission_earned(project) == Decimal("66000.00")
+    assert ledger.earned_on_project(project) == Decimal("66000.00")
     # Refunds never exceed the payment they return: 100,000 + 200,000.01 > 300,000.
     with pytest.raises(ValidationFailed) as refused:
         pay(

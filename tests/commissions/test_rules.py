@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from huoban.calendar import add_business_days_with, explain
-from huoban.commissions.rules import (
+from huoban.terms.rules import (
     POLICY_V1,
     Acceptance,
     Cancellation,

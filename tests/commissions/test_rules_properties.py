@@ -8,7 +8,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huoban.commissions.rules import (
+from huoban.money import cny
+from huoban.terms.rules import (
     POLICY_V1,
     PROJECT_KINDS,
     TIERS,
@@ -21,7 +22,6 @@ from huoban.commissions.rules import (
     project_entries,
     project_rate,
 )
-from huoban.money import cny
 
 FAST = settings(max_examples=200, deadline=None)
 START = dt.date(2026, 1, 5)

@@ -8,9 +8,9 @@ import itertools
 from typing import Any
 
 from huoban import clock
-from huoban.commissions.models import PolicyVersion, parameters_of
-from huoban.commissions.rules import POLICY_V1
 from huoban.partners.models import Partner, PartnerViolation
+from huoban.terms.models import PolicyVersion, parameters_of
+from huoban.terms.rules import POLICY_V1
 from tests.leads.helpers import judge, submit
 from tests.projects.helpers import ensure_policy_v1, sign
 

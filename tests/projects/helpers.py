@@ -6,12 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from huoban.commissions.models import PolicyVersion, parameters_of
-from huoban.commissions.rules import POLICY_V1
 from huoban.customers.models import AttributionSource
 from huoban.customers.services import attach_attribution, get_or_create_customer
 from huoban.partners.models import Partner
 from huoban.projects import services
+from huoban.terms.models import PolicyVersion, parameters_of
+from huoban.terms.rules import POLICY_V1
 
 # The tests run "today" = 2026-06-30 (a Tuesday); every date used is before it.
 TODAY = dt.date(2026, 6, 30)

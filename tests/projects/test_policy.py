@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from huoban.commissions.models import PartnerAgreement, PolicyInUse, PolicyVersion, parameters_of
-from huoban.commissions.rules import POLICY_V1
-from huoban.commissions.services import policy_for
+from huoban.terms.models import PartnerAgreement, PolicyInUse, PolicyVersion, parameters_of
+from huoban.terms.rules import POLICY_V1
+from huoban.terms.services import policy_for
 
 from .helpers import sign
 

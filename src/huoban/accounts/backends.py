@@ -15,7 +15,17 @@ from django.contrib.auth.backends import ModelBackend
 from .models import STAFF_ROLES
 
 HUOBAN_APPS = frozenset(
-    {"accounts", "audit", "core", "partners", "customers", "leads", "projects", "commissions"}
+    {
+        "accounts",
+        "audit",
+        "core",
+        "partners",
+        "customers",
+        "leads",
+        "terms",
+        "projects",
+        "commissions",
+    }
 )
 
 

@@ -1,21 +1,11 @@
-"""Admin: policy versions, agreements, the ledger and payouts, read-only (R-UI-2). The ledger and
+"""Admin: the ledger and payouts, read-only (R-UI-2). The ledger and
 payouts are commission figures (R-VIS-2): finance and admin only."""
 
 from django.contrib import admin
 
 from huoban.backoffice import ReadOnlyAdmin
 
-from .models import LedgerEntry, PartnerAgreement, Payout, PolicyVersion
-
-
-@admin.register(PolicyVersion)
-class PolicyVersionAdmin(ReadOnlyAdmin):
-    list_display = ("version", "effective_from", "created_at")
-
-
-@admin.register(PartnerAgreement)
-class PartnerAgreementAdmin(ReadOnlyAdmin):
-    list_display = ("partner", "policy_version", "signed_on")
+from .models import LedgerEntry, Payout
 
 
 @admin.register(LedgerEntry)

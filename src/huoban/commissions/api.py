@@ -18,9 +18,10 @@ from huoban.errors import NotFound
 from huoban.pagination import MAX_PAGE_SIZE
 from huoban.partners.models import Partner
 from huoban.policy import sees_partner_money
+from huoban.terms.models import PolicyVersion
 
 from . import ledger
-from .models import LedgerEntry, Payout, PolicyVersion
+from .models import LedgerEntry, Payout
 from .schemas import EntryOut, LedgerOut, PayoutOut, SettlementOut, StatementOut, VerifyOut
 
 router = Router(tags=["ledger"])

@@ -21,7 +21,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
-from huoban import calendar, clock
+from huoban import calendar, clock, hooks
 from huoban.access import require_role
 from huoban.accounts.models import Role
 from huoban.audit.chain import GENESIS, ChainRow, Verification, link_hash, verify
@@ -30,9 +30,12 @@ from huoban.audit.services import advance_chain, commit_head, record
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.money import ZERO, cny
 from huoban.partners.models import Partner
+from huoban.projects.models import CustomerPayment, Project
+from huoban.terms import rules
+from huoban.terms.models import PolicyVersion
+from huoban.terms.services import policy_for
 
-from . import rules
-from .models import EntryKind, EntryStatus, LedgerEntry, Payout, PolicyVersion
+from .models import EntryKind, EntryStatus, LedgerEntry, Payout
 
 __all__ = [
     "LedgerVerification",
@@ -93,8 +96,8 @@ def _append(
     policy_version: PolicyVersion,
     explanation: str,
     event_key: str,
-    project: Any = None,
-    payment: Any = None,
+    project: Project | None = None,
+    payment: CustomerPayment | None = None,
     reason: str = "",
     reverses: LedgerEntry | None = None,
     effective: bool = True,
@@ -135,7 +138,7 @@ def append_event_entry(
     partner: Partner,
     *,
     kind: str,
-    project: Any,
+    project: Project | None,
     policy_version: PolicyVersion,
     event_date: dt.date,
     basis: Decimal,
@@ -202,7 +205,7 @@ def events_of(
     return [event for _, event in numbered]
 
 
-def project_events(project: Any) -> list[rules.ProjectEvent]:
+def project_events(project: Project) -> list[rules.ProjectEvent]:
     """The project's payments, refunds, acceptance and cancellation in recorded order."""
     rows = project.payments.order_by("seq").values_list(
         "pk", "kind", "amount", "received_on", "refund_of_id", "seq"
@@ -241,7 +244,28 @@ class Outcome:
     explanation: str
 
 
-def record_project_events(project: Any) -> list[Outcome]:
+def connect_hooks() -> None:
+    """Answer the projects' hook (:data:`huoban.hooks.project_events_changed`); idempotent."""
+    hooks.project_events_changed.connect(
+        _project_events_changed, dispatch_uid="ledger.project_events_changed", weak=False
+    )
+
+
+def _project_events_changed(sender: Any, *, project: Project, **kwargs: Any) -> list[Outcome]:
+    return record_project_events(project)
+
+
+def earned_on_project(project: Project) -> Decimal:
+    """What the project's partner has been credited on it (entries that count; no override)."""
+    total = (
+        LedgerEntry.objects.filter(project=project, partner_id=project.partner_id, effective=True)
+        .exclude(kind=EntryKind.OVERRIDE)
+        .aggregate(s=Sum("amount"))["s"]
+    )
+    return cny(total or ZERO)
+
+
+def record_project_events(project: Project) -> list[Outcome]:
     """Append the entries the project's events earn and that are not yet in the ledger.
 
     Called inside the caller's transaction with the project row locked (R-LED-4, R-LED-5).
@@ -279,7 +303,7 @@ def record_project_events(project: Any) -> list[Outcome]:
                     policy,
                     outcome,
                     f"override:{project.pk}",
-                    override_line(partner, project.pk),
+                    override_line(partner.code, project.pk),
                 )
             )
     return results
@@ -346,16 +370,16 @@ def outcome_values(
     return values, text
 
 
-def override_line(partner: Any, project_id: int) -> str:
+def override_line(partner_code: str, project_id: int) -> str:
     """The first explanation line of a recruiter's override entry (R-LED-5)."""
     return (
-        f"推荐伙伴 {partner.code} 的项目 #{project_id} / "
-        f"project #{project_id} of recruited partner {partner.code}"
+        f"推荐伙伴 {partner_code} 的项目 #{project_id} / "
+        f"project #{project_id} of recruited partner {partner_code}"
     )
 
 
 def _write(
-    project: Any,
+    project: Project,
     partner: Partner,
     policy_row: PolicyVersion,
     policy: rules.Policy,
@@ -614,7 +638,7 @@ def propose_adjustment(
     reason: str,
     amount: Decimal | None = None,
     reverses_id: int | None = None,
-    project: Any = None,
+    project: Project | None = None,
 ) -> LedgerEntry:
     """A reversing or adjusting entry with a reason; it counts once finance and admin approve
     it (R-LED-2)."""
@@ -637,7 +661,6 @@ def propose_adjustment(
         raise ValidationFailed(errors)
     assert amount is not None
     today = clock.today()
-    from .services import policy_for
 
     policy_row = reverses.policy_version if reverses is not None else policy_for(today, partner)
     policy = policy_row.to_policy()

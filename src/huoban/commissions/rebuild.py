@@ -34,8 +34,9 @@ from huoban.audit.services import record
 from huoban.bulk import db_datetime, insert_rows
 from huoban.partners.models import Partner
 from huoban.projects.models import CustomerPayment, Project
+from huoban.terms import rules
+from huoban.terms.models import PolicyVersion
 
-from . import rules
 from .ledger import (
     EntryValues,
     PaymentRow,
@@ -45,7 +46,7 @@ from .ledger import (
     outcome_values,
     override_line,
 )
-from .models import EntryStatus, LedgerEntry, PolicyVersion, entry_payload
+from .models import EntryStatus, LedgerEntry, entry_payload
 
 __all__ = ["RebuildReport", "rebuild_ledger"]
 
@@ -228,7 +229,7 @@ def _compute(
             candidate(partner_id, pk, policy_id, values)
         if info.referrer_id is not None:
             recruiter = partners[info.referrer_id]
-            line = override_line(info, pk)
+            line = override_line(info.code, pk)
             for outcome in rules.override_outcomes(
                 policy, amount=amount, events=events, partner_exit=recruiter.exit
             ):

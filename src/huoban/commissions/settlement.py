@@ -28,11 +28,12 @@ from huoban.errors import ValidationFailed
 from huoban.money import ZERO, cny
 from huoban.partners.models import Partner
 from huoban.projects.models import Project, Status
+from huoban.terms import rules
+from huoban.terms.models import PartnerAgreement, PolicyVersion
+from huoban.terms.services import policy_in_force
 
-from . import rules
 from .ledger import ledger_key_of, lock_heads
-from .models import EntryKind, EntryStatus, LedgerEntry, PartnerAgreement, PolicyVersion
-from .services import policy_in_force
+from .models import EntryKind, EntryStatus, LedgerEntry
 
 __all__ = ["AnnualResult", "annual_event_key", "settle_previous_year", "settle_year"]
 

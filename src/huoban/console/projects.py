@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from huoban.accounts.models import Role
+from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
 from huoban.errors import DomainError, ValidationFailed
 from huoban.partners.models import Tier
@@ -157,7 +158,7 @@ def _project_page(
         **_forms_for(user),
     }
     if money:
-        context["earned"] = services.commission_earned(project)
+        context["earned"] = ledger.earned_on_project(project)
         context["entries"] = (
             LedgerEntry.objects.filter(project=project).select_related("partner").order_by("id")
         )

@@ -36,14 +36,14 @@ from django.db import connection, models, transaction
 
 from huoban.accounts.models import User
 from huoban.bulk import db_datetime, insert_rows
-from huoban.commissions import rules
-from huoban.commissions.models import PolicyVersion
 from huoban.customers.models import Attribution, Contact, Customer, CustomerName
 from huoban.customers.normalize import head2, normalize_name
 from huoban.leads.models import Lead
 from huoban.money import cny
 from huoban.partners.models import Partner
 from huoban.projects.models import CustomerPayment, Milestone, Project, Stage
+from huoban.terms import rules
+from huoban.terms.models import PolicyVersion
 from huoban.uscc import check_character
 
 __all__ = ["BENCH_PASSWORD", "Sizes", "generate", "partner_username", "sizes_for"]

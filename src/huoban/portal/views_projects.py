@@ -125,7 +125,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     }
     if sees_commission:
         entries = LedgerEntry.objects.filter(partner_id=project.partner_id, project=project)
-        context["commission_earned"] = projects.commission_earned(project)
+        context["commission_earned"] = ledger.earned_on_project(project)
         context["entry_totals"] = ledger.totals(entries)
         context["entries"] = list(entries.select_related("policy_version").order_by("id"))
     return render(request, "portal/project_detail.html", context)

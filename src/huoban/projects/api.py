@@ -12,6 +12,7 @@ from ninja.responses import Status as Answer
 from pydantic import Field
 
 from huoban import money
+from huoban.commissions import ledger
 from huoban.commissions.ledger import Outcome
 from huoban.policy import sees_partner_money
 
@@ -162,9 +163,7 @@ def render(project: Project, user: Any) -> dict[str, Any]:
         "commission_total": money.fmt(project.commission_total) if commission else None,
         "rate_explanation": project.rate_explanation if commission else None,
         "received": money.fmt(services.received(project)),
-        "commission_earned": (
-            money.fmt(services.commission_earned(project)) if commission else None
-        ),
+        "commission_earned": (money.fmt(ledger.earned_on_project(project)) if commission else None),
         "milestones": [
             {
                 "stage": m.stage,

@@ -97,7 +97,7 @@ class Project(models.Model):
     commission_total = models.DecimalField(_("佣金总额"), max_digits=14, decimal_places=2)
     rate_explanation = models.TextField(_("费率说明"))
     policy_version = models.ForeignKey(
-        "commissions.PolicyVersion", on_delete=models.PROTECT, related_name="projects"
+        "terms.PolicyVersion", on_delete=models.PROTECT, related_name="projects"
     )
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.SIGNED, db_index=True

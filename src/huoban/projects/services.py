@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -15,14 +15,13 @@ from huoban import clock, hooks
 from huoban.access import require_role
 from huoban.accounts.models import Role
 from huoban.audit.services import record
-from huoban.commissions import ledger, rules
-from huoban.commissions.models import EntryKind, LedgerEntry
-from huoban.commissions.services import policy_for
 from huoban.customers.models import Customer
 from huoban.customers.services import owner_of
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.leads.models import Lead
 from huoban.money import ZERO, cny
+from huoban.terms import rules
+from huoban.terms.services import policy_for
 
 from .models import (
     CustomerPayment,
@@ -34,6 +33,9 @@ from .models import (
     Stage,
     Status,
 )
+
+if TYPE_CHECKING:
+    from huoban.commissions.ledger import Outcome  # the ledger's answer to the hook
 
 NOT_FOUND = "项目不存在 / No such project."
 # A single payment or refund may not exceed this multiple of the contract amount (D-SEC-money).
@@ -85,6 +87,16 @@ def _lock(project_id: int) -> Project:
     if project is None:
         raise NotFound(NOT_FOUND)
     return project
+
+
+def _book_commission(project: Project) -> list[Outcome]:
+    """The ledger books what the project's events earn, in this transaction (R-LED-4, R-LED-5).
+
+    Through the :data:`huoban.hooks.project_events_changed` hook: the ledger sits above projects.
+    """
+    return hooks.answers(
+        hooks.project_events_changed, sender=Project, project=project, partner=project.partner
+    )
 
 
 def _amount_error(amount: Decimal) -> str | None:
@@ -312,7 +324,7 @@ def record_payment(
     kind: str = PaymentKind.PAYMENT,
     refund_of: int | str | None = None,
     confirm_over_contract: bool = False,
-) -> tuple[CustomerPayment, bool, list[ledger.Outcome]]:
+) -> tuple[CustomerPayment, bool, list[Outcome]]:
     """Record a customer payment or refund and earn its commission (R-PROJ-4, R-LED-4).
 
     Idempotent by reference: the same content again answers the existing payment (created
@@ -401,7 +413,7 @@ def record_payment(
     if over_contract and project.over_contract_at is None:
         project.over_contract_at = clock.now()
         project.save(update_fields=["over_contract_at"])
-    outcomes = ledger.record_project_events(project)
+    outcomes = _book_commission(project)
     mine = [o for o in outcomes if o.event_key == f"{kind}:{payment.pk}"]
     record(
         actor,
@@ -423,7 +435,7 @@ def record_payment(
 @transaction.atomic
 def accept_project(
     project_id: int, *, actor: Any, accepted_on: dt.date
-) -> tuple[Project, bool, list[ledger.Outcome]]:
+) -> tuple[Project, bool, list[Outcome]]:
     """Record the project's acceptance 验收 and earn its settlement (R-PROJ-5, R-LED-4)."""
     require_role(actor, Role.PM, Role.OFFICER, Role.ADMIN)
     project = _lock(project_id)
@@ -444,7 +456,7 @@ def accept_project(
     project.status = Status.ACCEPTED
     project.accepted_seq = _next_seq(project)
     project.save(update_fields=["accepted_on", "status", "accepted_seq"])
-    outcomes = ledger.record_project_events(project)
+    outcomes = _book_commission(project)
     mine = [o for o in outcomes if o.event_key == "acceptance"]
     record(actor, "project.accept", project, before=before, after=project_snapshot(project))
     return project, True, mine
@@ -474,7 +486,7 @@ def cancel_project(project_id: int, *, actor: Any, cancelled_on: dt.date, reason
     project.status = Status.CANCELLED
     project.cancelled_seq = _next_seq(project)
     project.save(update_fields=["cancelled_on", "cancel_reason", "status", "cancelled_seq"])
-    ledger.record_project_events(project)
+    _book_commission(project)
     record(actor, "project.cancel", project, before=before, after=project_snapshot(project))
     return project
 
@@ -484,13 +496,3 @@ def received(project: Project) -> Decimal:
     rows = project.payments.order_by().values_list("kind").annotate(s=Sum("amount"))
     sums = {kind: total for kind, total in rows}
     return cny(sums.get(PaymentKind.PAYMENT, ZERO) - sums.get(PaymentKind.REFUND, ZERO))
-
-
-def commission_earned(project: Project) -> Decimal:
-    """What the project's partner has been credited on it (entries that count)."""
-    total = (
-        LedgerEntry.objects.filter(project=project, partner_id=project.partner_id, effective=True)
-        .exclude(kind=EntryKind.OVERRIDE)
-        .aggregate(s=Sum("amount"))["s"]
-    )
-    return cny(total or ZERO)

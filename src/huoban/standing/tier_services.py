@@ -18,8 +18,6 @@ from huoban.accounts.models import Role
 from huoban.audit.services import record
 from huoban.calendar import add_business_days
 from huoban.calendar import explain as explain_business_date
-from huoban.commissions.rules import POLICY_V1, Step, explanation_text
-from huoban.commissions.services import policy_for
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.leads.models import Lead
 from huoban.leads.models import Status as LeadStatus
@@ -38,6 +36,8 @@ from huoban.partners.models import (
 )
 from huoban.projects.models import Project
 from huoban.projects.models import Status as ProjectStatus
+from huoban.terms.rules import POLICY_V1, Step, explanation_text
+from huoban.terms.services import policy_for
 
 from . import tiers
 

@@ -20,7 +20,7 @@ from huoban import clock
 from huoban.access import require_partner_user, require_role
 from huoban.accounts.models import Role
 from huoban.audit.services import record
-from huoban.commissions import ledger, rules
+from huoban.commissions import ledger
 from huoban.commissions.models import EntryKind, LedgerEntry
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.partners.guards import require_active_partner
@@ -37,6 +37,7 @@ from huoban.partners.models import (
 )
 from huoban.projects.models import Project
 from huoban.projects.models import Status as ProjectStatus
+from huoban.terms import rules
 
 from . import tiers
 

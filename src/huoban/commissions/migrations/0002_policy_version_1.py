@@ -6,8 +6,8 @@ from django.db import migrations
 
 
 def create_v1(apps, schema_editor):
-    from huoban.commissions.models import parameters_of
-    from huoban.commissions.rules import POLICY_V1
+    from huoban.terms.models import parameters_of
+    from huoban.terms.rules import POLICY_V1
 
     PolicyVersion = apps.get_model("commissions", "PolicyVersion")
     PolicyVersion.objects.get_or_create(

@@ -1,6 +1,6 @@
 """Commission policy look-ups (R-POL-1, R-POL-2).
 
-The ledger's operations live in :mod:`huoban.commissions.ledger`.
+The ledger that applies them is :mod:`huoban.commissions.ledger`, above projects.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def _today(db):
 
 def test_a_payment_books_its_confirmation_through_the_hook(actors):
     project = sign(actors.officer, actors.alpha)  # contract A = 300,000
-    payment, created, outcomes = pay(
+    _payment, created, outcomes = pay(
         actors.finance, project, "100000.00", dt.date(2026, 1, 15), "H1"
     )
     assert created

@@ -381,7 +381,7 @@ def build_world(actors) -> dict[str, Any]:
         pending = submit(actors.alice, "晋中华泰煤化工有限公司")
         invalid = judge(actors.officer, submit(actors.alice, "太原智慧政务服务中心"), INVALID)
         appealed = judge(actors.officer, submit(actors.alice, "云岭茶业股份有限公司"), INVALID)
-        appeal(actors.alice, appealed.pk, "客户已立项")
+        appeal(appealed.pk, "客户已立项", actor=actors.alice)
         review = submit(actors.alice, "晋中华太煤化工")  # a misspelling: a possible match
         spare, _ = get_or_create_customer("东义集团孝义焦化有限公司")
         consent = grant_consent(
@@ -402,16 +402,19 @@ def build_world(actors) -> dict[str, Any]:
             reference="MX-0",
         )
         entry = LedgerEntry.objects.get(project=paid)
-        approve_entry(entry.pk, actors.finance)
+        approve_entry(entry.pk, actor=actors.finance)
         # A reported company violation, and a confirmed one that may be claimed (R-VIOL-1).
         violation = report_company_violation(
-            actors.alice, project_id=project.pk, kind="bypass", description="销售绕开伙伴"
+            actor=actors.alice, project_id=project.pk, kind="bypass", description="销售绕开伙伴"
         )
         confirmed = report_company_violation(
-            actors.alice, project_id=paid.pk, kind="withheld_commission", description="扣发佣金"
+            actor=actors.alice,
+            project_id=paid.pk,
+            kind="withheld_commission",
+            description="扣发佣金",
         )
-        decide_company_violation(actors.admin, confirmed.pk, confirm=True, note="核实属实")
-        application = apply_for_strategic(actors.alice, resources="集团资源", plan="三年计划")
+        decide_company_violation(confirmed.pk, actor=actors.admin, confirm=True, note="核实属实")
+        application = apply_for_strategic(actor=actors.alice, resources="集团资源", plan="三年计划")
     assert review.status == "needs_review", review.status
     return {
         "alpha": actors.alpha.code,
@@ -433,7 +436,7 @@ def build_world(actors) -> dict[str, Any]:
 
 def _sign(actors, customer_id: int, title: str) -> Any:
     return create_project(
-        actors.officer,
+        actor=actors.officer,
         customer_id=customer_id,
         title=title,
         kind="new",

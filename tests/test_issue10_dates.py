@@ -73,7 +73,7 @@ def test_a_project_signed_before_2000_is_refused(actors):
     ensure_policy_v1()
     with pytest.raises(ValidationFailed) as e:
         services.create_project(
-            actors.pm,
+            actor=actors.pm,
             customer_id=make_customer(actors.alpha).pk,
             title="平台",
             kind="new",

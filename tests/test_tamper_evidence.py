@@ -44,7 +44,7 @@ def paid(actors):
     """The full example with its first entry (24,000.00) approved and paid under BANK-1."""
     full_example(actors)
     first = LedgerEntry.objects.order_by("id").first()
-    ledger.approve_entry(first.pk, actors.finance)
+    ledger.approve_entry(first.pk, actor=actors.finance)
     payout, _ = ledger.create_payout(
         actors.alpha,
         actor=actors.finance,
@@ -89,7 +89,7 @@ def test_an_attribution_moves_only_with_its_recorded_transfer(actors):
         [actors.beta.pk, attribution.pk],
     )
     assert Attribution.objects.get(pk=attribution.pk).partner_id == actors.alpha.pk
-    transfer_attribution(customer, actors.beta, "伙伴书面同意转移", actors.admin)
+    transfer_attribution(customer, actors.beta, "伙伴书面同意转移", actor=actors.admin)
     assert Attribution.objects.get(pk=attribution.pk).partner_id == actors.beta.pk
 
 

@@ -668,11 +668,11 @@ def web_world(actors: Any) -> dict[str, Any]:
         # Rows for the admin's per-model pages: a link, a transfer, a partner violation.
         parent, _ = get_or_create_customer("贝塔往年集团")
         beta_customer = Customer.objects.get(legal_name="贝塔往年客户有限公司")
-        link_related(beta_customer, parent, "parent", actors.officer)
-        transfer_attribution(beta_customer, actors.alpha, "伙伴书面同意转移", actors.admin)
+        link_related(beta_customer, parent, "parent", actor=actors.officer)
+        transfer_attribution(beta_customer, actors.alpha, "伙伴书面同意转移", actor=actors.admin)
         record_partner_violation(
-            actors.officer,
             actors.beta,
+            actor=actors.officer,
             kind="fake_lead",
             occurred_on=dt.date(2026, 11, 1),
             description="虚构需求",

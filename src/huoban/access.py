@@ -7,7 +7,7 @@ from typing import Any
 from huoban.accounts.models import Role, User
 from huoban.errors import Forbidden
 
-__all__ = ["STAFF", "Forbidden", "require_partner_user", "require_role"]
+__all__ = ["STAFF", "Forbidden", "partner_id_of", "require_partner_user", "require_role"]
 
 
 def require_role(user: Any, *roles: str) -> User:
@@ -30,3 +30,10 @@ def require_partner_user(user: Any) -> User:
     ):
         raise Forbidden("只有伙伴用户可以执行此操作 / Only a partner user may do this.")
     return user
+
+
+def partner_id_of(user: Any) -> int:
+    """The partner a partner user acts for (:func:`require_partner_user`, typed as an int)."""
+    partner_id = require_partner_user(user).partner_id
+    assert partner_id is not None  # require_partner_user refused a user without one
+    return partner_id

@@ -13,18 +13,31 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import get_language
 
-from huoban.accounts.models import STAFF_ROLES, Role
+from huoban.accounts.models import STAFF_ROLES, Role, User
 from huoban.errors import NotFound, ValidationFailed
 
 View = Callable[..., HttpResponse]
 
 PAGE_SIZE = 20
 T = TypeVar("T")
+
+
+def actor_of(request: HttpRequest) -> User:
+    """The signed-in user acting through this request, typed for the services' ``actor``.
+
+    Pages reach it behind ``staff_required``/``partner_required`` and API operations behind the
+    token or session auth, so a signed-out request never gets here; if one does, it is refused.
+    """
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 def in_language(message: str) -> str:

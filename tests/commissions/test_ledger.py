@@ -176,7 +176,7 @@ def test_hashed_fields_cannot_change_but_the_workflow_can(actors):
     with pytest.raises(AppendOnlyError):
         entry.delete()
     entry.refresh_from_db()
-    ledger.approve_entry(entry.pk, actors.finance)  # the workflow moves, audited
+    ledger.approve_entry(entry.pk, actor=actors.finance)  # the workflow moves, audited
     assert LedgerEntry.objects.get(pk=entry.pk).status == "approved"
     assert all(v.result.ok for v in ledger.verify_ledger())
     # A workflow move without its audit event (behind the service) is caught (issue #10).

@@ -60,7 +60,7 @@ def _approved_entry(actors: Any, partner: Any, name: str) -> Any:
             reference=f"HK-{name}",
         )
         entry = LedgerEntry.objects.get(project=project, partner=partner)
-        ledger.approve_entry(entry.pk, actors.finance)
+        ledger.approve_entry(entry.pk, actor=actors.finance)
     return entry
 
 

@@ -68,8 +68,8 @@ def test_an_adjustment_counts_in_the_month_it_became_effective(actors, signed):
         Decimal("24000.00"),
     )
     with clock.frozen(D(2026, 12, 2)):
-        ledger.approve_entry(adjustment.pk, actors.finance)
-        ledger.approve_entry(adjustment.pk, actors.admin)
+        ledger.approve_entry(adjustment.pk, actor=actors.finance)
+        ledger.approve_entry(adjustment.pk, actor=actors.admin)
         assert _figures(build_statement(actors.alpha, 2026, 11)) == issued
         december = build_statement(actors.alpha, 2026, 12)
     # 24,000.00 − 100.00 = 23,900.00
@@ -88,7 +88,7 @@ def test_a_back_dated_payout_belongs_to_the_month_it_was_recorded(actors, signed
     with clock.frozen(D(2026, 12, 1)):
         issued = _figures(build_statement(actors.alpha, 2026, 11))
     with clock.frozen(D(2026, 12, 4)):
-        ledger.approve_entry(entry.pk, actors.finance)
+        ledger.approve_entry(entry.pk, actor=actors.finance)
         ledger.create_payout(
             actors.alpha,
             actor=actors.finance,

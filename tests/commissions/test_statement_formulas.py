@@ -33,7 +33,7 @@ def test_hostile_texts_are_written_as_text(actors):
     project = sign(actors.officer, actors.alpha)
     pay(actors.finance, project, "100000.00", dt.date(2026, 1, 15), "@SUM(1,2)")
     entry = LedgerEntry.objects.get(project=project)
-    ledger.approve_entry(entry.pk, actors.finance)
+    ledger.approve_entry(entry.pk, actor=actors.finance)
     ledger.create_payout(
         actors.alpha,
         actor=actors.finance,

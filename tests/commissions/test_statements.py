@@ -47,7 +47,7 @@ def history(actors):
         pay(actors.finance, project, "100000.00", D(2026, 1, 15), "HK-001")
     confirmation = LedgerEntry.objects.get(project=project)
     with clock.frozen(D(2026, 2, 10)):
-        ledger.approve_entry(confirmation.pk, actors.finance)
+        ledger.approve_entry(confirmation.pk, actor=actors.finance)
         ledger.create_payout(
             actors.alpha,
             actor=actors.finance,
@@ -131,8 +131,8 @@ def test_an_adjustment_counts_once_finance_and_admin_approve_it(actors, history)
         Decimal("31000.00"),
     )
     assert june.chain_head == adjustment.hash  # the head covers the whole chain up to June
-    ledger.approve_entry(adjustment.pk, actors.finance)
-    ledger.approve_entry(adjustment.pk, actors.admin)
+    ledger.approve_entry(adjustment.pk, actor=actors.finance)
+    ledger.approve_entry(adjustment.pk, actor=actors.admin)
     june = build_statement(actors.alpha, 2026, 6)
     # 31,000.00 − 100.00 = 30,900.00.
     assert _figures(june) == (

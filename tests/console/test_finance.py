@@ -140,7 +140,7 @@ def test_every_partner_with_approved_entries_is_listed_page_by_page(actors, toda
     for partner, name in ((actors.alpha, "甲一有限公司"), (actors.beta, "乙二有限公司")):
         project = sign(actors.officer, partner, name=name)
         pay(actors.finance, project, "100000.00", dt.date(2026, 3, 2), f"HK-{partner.code}")
-        ledger.approve_entry(LedgerEntry.objects.get(partner=partner).pk, actors.finance)
+        ledger.approve_entry(LedgerEntry.objects.get(partner=partner).pk, actor=actors.finance)
     monkeypatch.setattr(finance, "PARTNERS_PER_PAGE", 1)
     client = client_for(actors.finance)
     first = client.get("/console/finance/payouts/").content.decode()

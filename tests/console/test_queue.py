@@ -52,6 +52,6 @@ def test_the_review_queue_lists_appealed_leads(actors):
     lead = judge(actors.officer, submit(actors.alice), INVALID)
     from huoban.leads.services import appeal
 
-    appeal(actors.alice, lead.pk, "客户已立项")
+    appeal(lead.pk, "客户已立项", actor=actors.alice)
     html = client_for(actors.presales).get("/console/reviews/").content.decode()
     assert f"/console/leads/{lead.pk}/" in html

@@ -119,7 +119,7 @@ def test_a_new_customer_decision_queues_the_lead(actors):
 
 def test_two_signatures_settle_an_appeal(actors):
     lead = judge(actors.officer, submit(actors.alice), INVALID)
-    appeal(actors.alice, lead.pk, "客户已立项")
+    appeal(lead.pk, "客户已立项", actor=actors.alice)
     body = {
         "verdict": "valid",
         "explanation": "补充材料证明已立项",
@@ -140,7 +140,7 @@ def test_two_signatures_settle_an_appeal(actors):
 
 def test_a_signature_without_explanation_is_refused_in_place(actors):
     lead = judge(actors.officer, submit(actors.alice), INVALID)
-    appeal(actors.alice, lead.pk, "客户已立项")
+    appeal(lead.pk, "客户已立项", actor=actors.alice)
     response = client_for(actors.officer).post(
         f"/console/leads/{lead.pk}/second-review/", {"verdict": "valid", "explanation": ""}
     )

@@ -64,7 +64,7 @@ def test_it_lets_a_related_entity_inherit_the_owner(actors):
     parent = owned_customer(actors.alpha)
     child = make_customer("贵州茅台酱香酒营销有限公司")
     # when an officer links them
-    link_related(parent, child, "subsidiary", actors.officer)
+    link_related(parent, child, "subsidiary", actor=actors.officer)
     # then the subsidiary belongs to alpha, inherited via the parent
     inherited = Attribution.objects.get(customer=child)
     assert (inherited.partner, inherited.source, inherited.via) == (actors.alpha, "related", parent)
@@ -74,7 +74,7 @@ def test_it_lets_a_related_entity_inherit_the_owner(actors):
 def test_it_lets_the_owned_side_give_its_owner_whichever_side_it_is(actors):
     parent = make_customer(MOUTAI)
     child = owned_customer(actors.beta, "贵州茅台酱香酒营销有限公司")
-    link_related(parent, child, "subsidiary", actors.officer)
+    link_related(parent, child, "subsidiary", actor=actors.officer)
     assert owner_of(parent) == actors.beta
 
 
@@ -82,7 +82,7 @@ def test_it_gives_linked_entities_the_owner_won_later(actors):
     # given two linked customers with no owner
     parent = make_customer(MOUTAI)
     child = make_customer("贵州茅台酱香酒营销有限公司")
-    link_related(parent, child, "subsidiary", actors.officer)
+    link_related(parent, child, "subsidiary", actor=actors.officer)
     # when alpha's lead on the parent turns valid / then the subsidiary follows (R-ATT-4)
     attach_attribution(parent, actors.alpha)
     assert owner_of(child) == actors.alpha
@@ -92,7 +92,7 @@ def test_it_refuses_to_link_entities_owned_by_different_partners(actors):
     a = owned_customer(actors.alpha)
     b = owned_customer(actors.beta, "北京字节跳动科技有限公司")
     with pytest.raises(Conflict):
-        link_related(a, b, "affiliate", actors.officer)
+        link_related(a, b, "affiliate", actor=actors.officer)
     assert (owner_of(a), owner_of(b)) == (actors.alpha, actors.beta)
 
 
@@ -100,14 +100,14 @@ def test_it_lets_only_officers_and_admins_link(actors):
     a, b = make_customer(MOUTAI), make_customer("北京字节跳动科技有限公司")
     for user in (actors.presales, actors.alice):
         with pytest.raises(Forbidden):
-            link_related(a, b, "affiliate", user)
-    link_related(a, b, "affiliate", actors.admin)
+            link_related(a, b, "affiliate", actor=user)
+    link_related(a, b, "affiliate", actor=actors.admin)
 
 
 def test_it_transfers_by_admin_with_a_reason(actors):
     customer = owned_customer(actors.alpha)
     # when the admin transfers with a reason
-    transfer_attribution(customer, actors.beta, "伙伴合并，书面协议 2026-03", actors.admin)
+    transfer_attribution(customer, actors.beta, "伙伴合并，书面协议 2026-03", actor=actors.admin)
     # then beta owns it, and the transfer and its reason are kept and audited
     assert owner_of(customer) == actors.beta
     transfer = AttributionTransfer.objects.get()
@@ -126,14 +126,14 @@ def test_it_refuses_a_transfer_by_anyone_but_an_admin(actors):
     customer = owned_customer(actors.alpha)
     for user in (actors.officer, actors.finance, actors.alice):
         with pytest.raises(Forbidden):
-            transfer_attribution(customer, actors.beta, "reason", user)
+            transfer_attribution(customer, actors.beta, "reason", actor=user)
     assert owner_of(customer) == actors.alpha
 
 
 def test_it_refuses_a_transfer_without_a_reason(actors):
     customer = owned_customer(actors.alpha)
     with pytest.raises(ValidationFailed) as err:
-        transfer_attribution(customer, actors.beta, "   ", actors.admin)
+        transfer_attribution(customer, actors.beta, "   ", actor=actors.admin)
     assert list(err.value.errors) == ["reason"]
     assert owner_of(customer) == actors.alpha
     assert AttributionTransfer.objects.count() == 0

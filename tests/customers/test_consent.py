@@ -106,7 +106,7 @@ def test_it_stops_at_the_expiry(actors, customer):
 def test_it_stops_at_revocation(actors, customer):
     with clock.frozen(T0):
         consent = _grant(customer, actors, grantee_user=actors.presales)
-        revoke_consent(consent, actors.alice)
+        revoke_consent(consent, actor=actors.alice)
         assert not has_consent(actors.presales, customer)
         assert AuditEvent.objects.filter(action="consent.revoke").count() == 1
 
@@ -116,7 +116,7 @@ def test_it_ignores_a_consent_of_a_former_owner(actors, customer):
 
     with clock.frozen(T0):
         _grant(customer, actors, grantee_user=actors.presales)
-        transfer_attribution(customer, actors.beta, "合并", actors.admin)
+        transfer_attribution(customer, actors.beta, "合并", actor=actors.admin)
         assert not has_consent(actors.presales, customer)
 
 

@@ -136,13 +136,13 @@ def test_a_self_grant_waits_for_a_second_officer(actors, customer):
         assert contacts_for(actors.officer, customer, reveal=True)[0]["phone"] == "138****5678"
         # the granter cannot approve its own grant
         with pytest.raises(Forbidden):
-            approve_consent(consent, actors.officer)
+            approve_consent(consent, actor=actors.officer)
         # nor can presales (not an officer)
         with pytest.raises(Forbidden):
-            approve_consent(consent, actors.presales)
+            approve_consent(consent, actor=actors.presales)
         assert not AuditEvent.objects.filter(action="consent.approve").exists()
         # another person (admin) approves: in force, one audit event
-        approve_consent(consent, actors.admin)
+        approve_consent(consent, actor=actors.admin)
         consent.refresh_from_db()
         assert consent.approved_by == actors.admin
         assert has_consent(actors.officer, customer)
@@ -156,7 +156,7 @@ def test_a_role_grant_by_staff_waits_for_a_second_person(actors, customer):
             customer, actors, actor=actors.officer, grantee_role="admin", document=_pdf()
         )
         assert not has_consent(actors.admin, customer)
-        approve_consent(consent, actors.admin)
+        approve_consent(consent, actor=actors.admin)
         assert has_consent(actors.admin, customer)
 
 

@@ -75,7 +75,7 @@ def test_it_answers_none_for_an_unrelated_name(actors):
 def test_it_matches_an_alias_exactly(actors):
     # given 茅台 is recorded as the short name of 贵州茅台酒股份有限公司
     customer = make_customer(MOUTAI)
-    add_alias(customer, "茅台", "alias", actors.officer)
+    add_alias(customer, "茅台", "alias", actor=actors.officer)
     # when 贵州茅台 (key 茅台) is submitted / then it is the same customer
     match = match_customer("贵州茅台")
     assert (match.kind, match.customer, match.score) == ("exact", customer, Decimal("100.00"))
@@ -84,7 +84,7 @@ def test_it_matches_an_alias_exactly(actors):
 
 def test_it_matches_a_former_name_exactly(actors):
     customer = make_customer("蚂蚁科技集团股份有限公司")
-    add_alias(customer, "浙江蚂蚁小微金融服务集团股份有限公司", "former", actors.officer)
+    add_alias(customer, "浙江蚂蚁小微金融服务集团股份有限公司", "former", actor=actors.officer)
     match = match_customer("蚂蚁小微金融服务集团有限公司")
     assert (match.kind, match.customer) == ("exact", customer)
     assert match.reason == "normalised name (former)"

@@ -25,7 +25,7 @@ def lead_input(name: str = "东义集团", **overrides: Any) -> LeadInput:
 
 
 def submit(user: Any, name: str = "东义集团", **overrides: Any):
-    return submit_lead(user, lead_input(name, **overrides))
+    return submit_lead(lead_input(name, **overrides), actor=user)
 
 
 VALID = VerdictInput(
@@ -41,7 +41,7 @@ INVALID = VerdictInput(
 
 
 def judge(user: Any, lead: Any, verdict: VerdictInput = VALID):
-    return record_verdict(user, lead.pk, verdict)
+    return record_verdict(lead.pk, verdict, actor=user)
 
 
 def api_lead_body(name: str = "东义集团", **overrides: Any) -> dict[str, Any]:

@@ -87,7 +87,7 @@ def test_it_refuses_a_valid_verdict_without_a_quote_range_and_changes_nothing(ac
     events = AuditEvent.objects.count()
     bad = VerdictInput(verdict="valid", feasibility="", quote_min=Decimal("0"), quote_max=None)
     with pytest.raises(ValidationFailed) as exc:
-        record_verdict(actors.officer, lead.pk, bad)
+        record_verdict(lead.pk, bad, actor=actors.officer)
     assert set(exc.value.errors) == {"feasibility", "quote_min", "quote_max"}
     lead.refresh_from_db()
     assert lead.status == Status.PENDING and lead.verdict == ""
@@ -104,7 +104,7 @@ def test_it_refuses_a_quote_range_whose_max_is_below_its_min(actors):
         quote_max=Decimal("299999.99"),
     )
     with pytest.raises(ValidationFailed) as exc:
-        record_verdict(actors.officer, lead.pk, bad)
+        record_verdict(lead.pk, bad, actor=actors.officer)
     assert "quote_max" in exc.value.errors
 
 
@@ -112,7 +112,7 @@ def test_it_requires_a_reason_code_and_explanation_for_an_invalid_verdict(actors
     with clock.frozen(at(2, 10)):
         lead = submit(actors.alice)
     with pytest.raises(ValidationFailed) as exc:
-        record_verdict(actors.officer, lead.pk, VerdictInput(verdict="invalid"))
+        record_verdict(lead.pk, VerdictInput(verdict="invalid"), actor=actors.officer)
     assert set(exc.value.errors) == {"reason_code", "explanation"}
 
 
@@ -121,9 +121,9 @@ def test_it_accepts_each_reason_code(actors, code):
     with clock.frozen(at(2, 10)):
         lead = submit(actors.alice)
         judged = record_verdict(
-            actors.officer,
             lead.pk,
             VerdictInput(verdict="invalid", reason_code=code, explanation="说明"),
+            actor=actors.officer,
         )
     assert judged.status == Status.INVALID and judged.reason_code == code
 
@@ -185,6 +185,6 @@ def test_a_possible_match_waits_for_an_officer(actors):
         assert lead.customer is None and lead.candidate_customer == existing
         with pytest.raises(Conflict):
             judge(actors.officer, lead)
-        lead = resolve_match(actors.officer, lead.pk, existing.pk)
+        lead = resolve_match(lead.pk, existing.pk, actor=actors.officer)
     assert lead.status == Status.PENDING and lead.customer == existing
     assert Customer.objects.count() == 1

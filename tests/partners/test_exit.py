@@ -41,7 +41,9 @@ def _two_projects(actors):
 def test_partner_initiated_exit_earns_for_3_years_then_nothing(actors):
     first, second = _two_projects(actors)
     with clock.frozen(TODAY):
-        violations.exit_partner(actors.alpha, "partner_initiated", D(2026, 3, 1), actors.officer)
+        violations.exit_partner(
+            actors.alpha, kind="partner_initiated", on_date=D(2026, 3, 1), actor=actors.officer
+        )
     with clock.frozen(D(2029, 3, 10)):
         # Exit 2026-03-01 → the tail ends 2029-03-01, a payment that day still earns:
         # confirmation C = 8% × 300,000.00 = 24,000.00.
@@ -57,7 +59,9 @@ def test_partner_initiated_exit_earns_for_3_years_then_nothing(actors):
 def test_company_violation_exit_has_no_tail_limit(actors):
     first, _ = _two_projects(actors)
     with clock.frozen(TODAY):
-        violations.exit_partner(actors.alpha, "company_violation", D(2026, 3, 1), actors.admin)
+        violations.exit_partner(
+            actors.alpha, kind="company_violation", on_date=D(2026, 3, 1), actor=actors.admin
+        )
     with clock.frozen(D(2035, 1, 10)):
         _, _, outcomes = pay(actors.finance, first, "100000.00", D(2035, 1, 8), "HK-1")
     assert [o.entry.amount for o in outcomes if o.entry] == [Decimal("24000.00")]
@@ -71,10 +75,10 @@ def test_the_answer_lists_in_flight_projects_and_the_notice(actors):
         cancel_project(second.pk, actor=actors.pm, cancelled_on=TODAY, reason="客户终止")
         result = violations.exit_partner(
             actors.alpha,
-            "partner_initiated",
-            D(2026, 7, 20),
-            actors.officer,
-            "伙伴书面通知退出",
+            kind="partner_initiated",
+            on_date=D(2026, 7, 20),
+            actor=actors.officer,
+            note="伙伴书面通知退出",
             notice_on=D(2026, 6, 30),
         )
     assert [p.pk for p in result.in_flight] == [first.pk]
@@ -93,17 +97,23 @@ def test_the_answer_lists_in_flight_projects_and_the_notice(actors):
 def test_exit_rules(actors):
     with clock.frozen(TODAY):
         with pytest.raises(Forbidden):
-            violations.exit_partner(actors.alpha, "mutual", TODAY, actors.finance)
+            violations.exit_partner(
+                actors.alpha, kind="mutual", on_date=TODAY, actor=actors.finance
+            )
         with pytest.raises(ValidationFailed) as caught:
-            violations.exit_partner(actors.alpha, "company_violation", D(2026, 7, 1), actors.admin)
+            violations.exit_partner(
+                actors.alpha, kind="company_violation", on_date=D(2026, 7, 1), actor=actors.admin
+            )
         assert set(caught.value.errors) == {"on"}
         with pytest.raises(ValidationFailed) as caught:
-            violations.exit_partner(actors.alpha, "leave", None, actors.admin)
+            violations.exit_partner(actors.alpha, kind="leave", on_date=None, actor=actors.admin)
         assert set(caught.value.errors) == {"kind", "on"}
         assert Partner.objects.get(pk=actors.alpha.pk).status == "active"
-        violations.exit_partner(actors.alpha, "mutual", TODAY, actors.officer)
+        violations.exit_partner(actors.alpha, kind="mutual", on_date=TODAY, actor=actors.officer)
         with pytest.raises(Conflict):
-            violations.exit_partner(actors.alpha, "mutual", TODAY, actors.officer)
+            violations.exit_partner(
+                actors.alpha, kind="mutual", on_date=TODAY, actor=actors.officer
+            )
 
 
 def row_counts() -> dict[str, int]:
@@ -123,7 +133,9 @@ def test_after_exit_the_partner_user_reads_but_cannot_write(actors, api_client):
         )
         project = sign(actors.officer, actors.alpha, name="东义集团")
         pay(actors.finance, project, "100000.00", D(2026, 6, 1), "HK-1")
-        violations.exit_partner(actors.alpha, "partner_initiated", TODAY, actors.officer)
+        violations.exit_partner(
+            actors.alpha, kind="partner_initiated", on_date=TODAY, actor=actors.officer
+        )
         code = actors.alpha.code
         client = api_client.as_(actors.alice)
         before = row_counts()
@@ -154,15 +166,15 @@ def test_after_exit_the_partner_user_reads_but_cannot_write(actors, api_client):
         )
         assert status == 409, body
         with pytest.raises(Conflict, match="read-only"):
-            appeal(actors.alice, invalid.pk, "客户已立项")
+            appeal(invalid.pk, "客户已立项", actor=actors.alice)
         with pytest.raises(Conflict, match="read-only"):
-            revoke_consent(consent, actors.alice)
+            revoke_consent(consent, actor=actors.alice)
         with pytest.raises(Conflict, match="read-only"):
             submit(actors.alice, "全新客户有限公司")
         assert row_counts() == before
         assert ContactConsent.objects.get(pk=consent.pk).revoked_at is None
         # Staff may still act: an officer revokes the consent for it.
-        revoke_consent(consent, actors.officer)
+        revoke_consent(consent, actor=actors.officer)
 
 
 def test_after_exit_the_partner_is_still_paid_and_may_claim_damages(actors):
@@ -170,15 +182,19 @@ def test_after_exit_the_partner_is_still_paid_and_may_claim_damages(actors):
         project = sign(actors.officer, actors.alpha)
         pay(actors.finance, project, "100000.00", D(2026, 6, 1), "HK-1")
         report = violations.report_company_violation(
-            actors.alice, project_id=project.pk, kind="bypass", description="绕开伙伴"
+            actor=actors.alice, project_id=project.pk, kind="bypass", description="绕开伙伴"
         )
-        violations.decide_company_violation(actors.admin, report.pk, confirm=True, note="属实")
-        violations.exit_partner(actors.alpha, "company_violation", TODAY, actors.admin)
-        damages, created = violations.claim_liquidated_damages(actors.alice, report.pk)
+        violations.decide_company_violation(
+            report.pk, actor=actors.admin, confirm=True, note="属实"
+        )
+        violations.exit_partner(
+            actors.alpha, kind="company_violation", on_date=TODAY, actor=actors.admin
+        )
+        damages, created = violations.claim_liquidated_damages(report.pk, actor=actors.alice)
         assert created and damages.amount == Decimal("90000.00")
         entries = list(LedgerEntry.objects.filter(partner=actors.alpha).order_by("id"))
         for entry in entries:
-            ledger.approve_entry(entry.pk, actors.finance)
+            ledger.approve_entry(entry.pk, actor=actors.finance)
         payout, _ = ledger.create_payout(
             actors.alpha,
             actor=actors.finance,

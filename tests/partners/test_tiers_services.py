@@ -144,7 +144,7 @@ def test_the_hooks_promote_after_a_signing_and_after_a_valid_verdict(actors):
 def apply(actors, day: dt.date) -> TierApplication:
     with clock.frozen(day):
         return ts.apply_for_strategic(
-            actors.alice, resources="山西省属国企集团资源", plan="三年计划"
+            actor=actors.alice, resources="山西省属国企集团资源", plan="三年计划"
         )
 
 
@@ -169,7 +169,7 @@ def test_approval_makes_the_partner_strategic_with_history(actors):
     app = apply(actors, D(2026, 3, 6))
     before = AuditEvent.objects.count()
     with clock.frozen(D(2026, 3, 10)):
-        ts.decide_application(actors.officer, app.pk, approve=True, note="资源属实")
+        ts.decide_application(app.pk, actor=actors.officer, approve=True, note="资源属实")
     alpha = fresh(actors.alpha)
     assert (alpha.tier, alpha.tier_since) == ("strategic", D(2026, 3, 10))
     change = TierChange.objects.filter(partner=alpha).latest("id")
@@ -181,16 +181,16 @@ def test_approval_makes_the_partner_strategic_with_history(actors):
     assert "资源属实" in change.reason
     assert AuditEvent.objects.count() == before + 1
     with pytest.raises(Conflict), clock.frozen(D(2026, 3, 10)):
-        ts.decide_application(actors.officer, app.pk, approve=False, note="重复")
+        ts.decide_application(app.pk, actor=actors.officer, approve=False, note="重复")
 
 
 def test_a_rejection_needs_a_reason_and_keeps_the_tier(actors):
     app = apply(actors, D(2026, 3, 6))
     with pytest.raises(ValidationFailed) as exc, clock.frozen(D(2026, 3, 10)):
-        ts.decide_application(actors.officer, app.pk, approve=False, note=" ")
+        ts.decide_application(app.pk, actor=actors.officer, approve=False, note=" ")
     assert "note" in exc.value.errors
     with clock.frozen(D(2026, 3, 10)):
-        ts.decide_application(actors.officer, app.pk, approve=False, note="资源无法核实")
+        ts.decide_application(app.pk, actor=actors.officer, approve=False, note="资源无法核实")
     assert fresh(actors.alpha).tier == "light"
     assert TierApplication.objects.get(pk=app.pk).status == "rejected"
 

@@ -51,7 +51,7 @@ def sign(
 ) -> Any:
     ensure_policy_v1()
     return services.create_project(
-        actor,
+        actor=actor,
         customer_id=make_customer(partner, name).pk,
         title="生产数据平台",
         kind=kind,

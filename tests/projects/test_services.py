@@ -39,7 +39,7 @@ def test_a_lead_must_be_valid_and_on_the_customer(actors, policy_v1):
     customer = lead.customer
     with pytest.raises(ValidationFailed) as pending:
         services.create_project(
-            actors.officer,
+            actor=actors.officer,
             customer_id=customer.pk,
             lead_id=lead.pk,
             title="平台",
@@ -53,7 +53,7 @@ def test_a_lead_must_be_valid_and_on_the_customer(actors, policy_v1):
     other = make_customer(actors.alpha, "阳泉另一家客户有限公司")
     with pytest.raises(ValidationFailed) as elsewhere:
         services.create_project(
-            actors.officer,
+            actor=actors.officer,
             customer_id=other.pk,
             lead_id=lead.pk,
             title="平台",
@@ -64,7 +64,7 @@ def test_a_lead_must_be_valid_and_on_the_customer(actors, policy_v1):
         )
     assert "lead_id" in elsewhere.value.errors
     project = services.create_project(
-        actors.officer,
+        actor=actors.officer,
         customer_id=customer.pk,
         lead_id=lead.pk,
         title="平台",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -15,6 +15,9 @@ from huoban import clock
 from .actions import Action
 from .chain import GENESIS, ChainRow, Verification, link_hash, verify
 from .models import AuditEvent, ChainHead
+
+if TYPE_CHECKING:
+    from huoban.accounts.models import User  # accounts sits above audit
 
 AUDIT_CHAIN = "audit"
 _CATALOGUE = frozenset(Action.values)
@@ -46,7 +49,7 @@ def commit_head(head: ChainHead, new_hash: str, count: int = 1) -> None:
 
 
 def _event(
-    actor: Any,
+    actor: User | None,
     action: str,
     obj: models.Model | None,
     *,
@@ -75,7 +78,7 @@ def _event(
 
 
 def record(
-    actor: Any,
+    actor: User | None,
     action: str,
     obj: models.Model | None,
     *,
@@ -103,7 +106,7 @@ def record(
 
 
 def record_many(
-    actor: Any, action: str, items: Sequence[tuple[models.Model, Mapping[str, Any]]]
+    actor: User | None, action: str, items: Sequence[tuple[models.Model, Mapping[str, Any]]]
 ) -> list[AuditEvent]:
     """Append one event per (object, after) in one write, for a job that does the same action
     to many objects (the annual settlement); the chain is the same as for one record() each."""

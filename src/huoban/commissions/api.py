@@ -19,6 +19,7 @@ from huoban.pagination import MAX_PAGE_SIZE
 from huoban.partners.models import Partner
 from huoban.policy import sees_partner_money
 from huoban.terms.models import PolicyVersion
+from huoban.web import actor_of
 
 from . import ledger
 from .models import LedgerEntry, Payout
@@ -156,7 +157,7 @@ def verify(request: HttpRequest, query: Query[VerifyQuery]) -> dict[str, Any]:
     summary="Approve an entry (finance; adjustments: finance and admin)",
 )
 def approve(request: HttpRequest, entry_id: int) -> dict[str, Any]:
-    entry = ledger.approve_entry(entry_id, request.user)
+    entry = ledger.approve_entry(entry_id, actor=actor_of(request))
     return render_entry(LedgerEntry.objects.select_related("policy_version").get(pk=entry.pk))
 
 
@@ -178,7 +179,7 @@ def adjust(request: HttpRequest, code: str, payload: AdjustmentIn) -> Answer:
             raise ValidationFailed({"project_id": "该伙伴没有此项目 / No such project."})
     entry = ledger.propose_adjustment(
         partner,
-        actor=request.user,
+        actor=actor_of(request),
         reason=payload.reason,
         amount=payload.amount,
         reverses_id=payload.reverses,
@@ -208,7 +209,7 @@ def payout(request: HttpRequest, code: str, payload: PayoutIn) -> Answer:
     partner = _partner_for_commission(request.user, code)
     result, created = ledger.create_payout(
         partner,
-        actor=request.user,
+        actor=actor_of(request),
         bank_reference=payload.bank_reference,
         paid_on=payload.paid_on,
         entry_ids=payload.entry_ids,
@@ -231,7 +232,7 @@ class AnnualSettlementIn(Schema):
 def annual_settlement(request: HttpRequest, payload: AnnualSettlementIn) -> dict[str, Any]:
     from .settlement import settle_year
 
-    results = settle_year(payload.year, actor=request.user)
+    results = settle_year(payload.year, actor=actor_of(request))
     return {
         "year": payload.year,
         "items": [

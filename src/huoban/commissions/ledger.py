@@ -23,7 +23,7 @@ from django.db.models import Q, Sum
 
 from huoban import calendar, clock, hooks
 from huoban.access import require_role
-from huoban.accounts.models import Role
+from huoban.accounts.models import Role, User
 from huoban.audit.chain import GENESIS, ChainRow, Verification, link_hash, verify
 from huoban.audit.models import AuditEvent, ChainHead
 from huoban.audit.services import advance_chain, commit_head, record
@@ -601,7 +601,7 @@ def _entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:
 
 
 @transaction.atomic
-def approve_entry(entry_id: int, actor: Any) -> LedgerEntry:
+def approve_entry(entry_id: int, *, actor: User) -> LedgerEntry:
     """Approve a pending entry (finance); an adjustment needs finance and admin (R-LED-2)."""
     require_role(actor, Role.FINANCE, Role.ADMIN)
     entry = LedgerEntry.objects.select_for_update().filter(pk=entry_id).first()
@@ -634,7 +634,7 @@ def approve_entry(entry_id: int, actor: Any) -> LedgerEntry:
 def propose_adjustment(
     partner: Partner,
     *,
-    actor: Any,
+    actor: User,
     reason: str,
     amount: Decimal | None = None,
     reverses_id: int | None = None,
@@ -723,7 +723,7 @@ def _same_payout(
 def create_payout(
     partner: Partner,
     *,
-    actor: Any,
+    actor: User,
     bank_reference: str,
     paid_on: dt.date,
     entry_ids: list[int],

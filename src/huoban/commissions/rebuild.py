@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 
 from huoban import calendar, clock
+from huoban.accounts.models import User
 from huoban.audit.chain import canonical, chain_hash
 from huoban.audit.services import record
 from huoban.bulk import db_datetime, insert_rows
@@ -262,7 +263,7 @@ def default_workers() -> int:
 
 def rebuild_ledger(
     *,
-    actor: Any = None,
+    actor: User | None = None,
     chunk_size: int = CHUNK,
     workers: int | None = None,
     progress: Callable[[RebuildReport], None] | None = None,
@@ -334,7 +335,7 @@ def _commit(
     projects: list[tuple[Any, ...]],
     candidates: list[_Candidate],
     report: RebuildReport,
-    actor: Any,
+    actor: User | None,
 ) -> None:
     """Append the chunk's candidates the ledger lacks, extending each partner's chain."""
     context = _CONTEXT

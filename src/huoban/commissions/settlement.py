@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 
 from huoban import clock
 from huoban.access import require_role
-from huoban.accounts.models import Role
+from huoban.accounts.models import Role, User
 from huoban.audit.chain import link_hash
 from huoban.audit.models import ChainHead
 from huoban.audit.services import record_many
@@ -98,7 +98,7 @@ def _explanation(
     return rules.explanation_text(steps)
 
 
-def settle_year(year: int, *, actor: Any) -> list[AnnualResult]:
+def settle_year(year: int, *, actor: User) -> list[AnnualResult]:
     """Append every partner's annual bonus for a finished ``year`` (R-LED-6); idempotent.
 
     ``actor`` None is the system (``huoban tick``); otherwise finance or admin.
@@ -115,7 +115,7 @@ def settle_year(year: int, *, actor: Any) -> list[AnnualResult]:
 BATCH = 1000  # partners per transaction
 
 
-def _settle(year: int, actor: Any) -> list[AnnualResult]:
+def _settle(year: int, actor: User | None) -> list[AnnualResult]:
     results: list[AnnualResult] = []
     rows = _performance_by_partner(year).iterator(chunk_size=BATCH)
     while batch := list(islice(rows, BATCH)):
@@ -146,7 +146,9 @@ def _policies(partner_ids: list[int], year_end: dt.date) -> dict[int, PolicyVers
     return out
 
 
-def _settle_batch(year: int, batch: list[tuple[Any, ...]], actor: Any) -> list[AnnualResult]:
+def _settle_batch(
+    year: int, batch: list[tuple[Any, ...]], actor: User | None
+) -> list[AnnualResult]:
     """One transaction: the bonuses of up to BATCH partners, appended under their chain locks."""
     year_end = dt.date(year, 12, 31)
     due_on = rules.annual_bonus_due(year)

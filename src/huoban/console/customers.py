@@ -36,7 +36,14 @@ from huoban.customers.services import (
 )
 from huoban.errors import DomainError, ValidationFailed
 from huoban.projects.models import Project
-from huoban.web import apply_errors, mark_invalid, paginate, query_without_page, staff_required
+from huoban.web import (
+    actor_of,
+    apply_errors,
+    mark_invalid,
+    paginate,
+    query_without_page,
+    staff_required,
+)
 
 from .common import refused
 from .forms import InboundForm, LinkForm, StaffConsentForm
@@ -101,7 +108,7 @@ def record_inbound(request: HttpRequest) -> HttpResponse:
                 referral_answer=data["referral_answer"],
                 referring_partner_name=data["referring_partner_name"],
                 note=data["note"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ValidationFailed as e:
             apply_errors(form, e)
@@ -206,7 +213,9 @@ def customer_link(request: HttpRequest, customer_id: int) -> HttpResponse:
             form.add_error("related", _("登记簿中没有该主体，请先核对名称。"))
         else:
             try:
-                link_related(customer, found.customer, form.cleaned_data["kind"], request.user)
+                link_related(
+                    customer, found.customer, form.cleaned_data["kind"], actor=actor_of(request)
+                )
             except ValidationFailed as e:
                 apply_errors(form, e, {"related_id": "related"})
             except DomainError as e:
@@ -286,7 +295,7 @@ def consent_grant(request: HttpRequest, customer_id: int) -> HttpResponse:
                 grantee_user=grantee,
                 grantee_role=data["grantee_role"],
                 expires_at=data["expires_at"],
-                actor=request.user,
+                actor=actor_of(request),
                 note=data["note"],
                 document=data["document"],
             )
@@ -307,7 +316,7 @@ def _consent_action(
     request: HttpRequest,
     customer_id: int,
     consent_id: int,
-    action: Callable[[ContactConsent, Any], Any],
+    action: Callable[..., ContactConsent],
     done: str,
 ) -> HttpResponse:
     """Approve or revoke one of the customer's consents (officer, admin), then back to it."""
@@ -315,7 +324,7 @@ def _consent_action(
     if (refusal := _officer_only(request, customer)) is not None:
         return refusal
     try:
-        action(_consent_or_404(customer, consent_id), request.user)
+        action(_consent_or_404(customer, consent_id), actor=actor_of(request))
     except DomainError as e:
         return _customer_page(request, customer, status=refused(request, e))
     messages.success(request, done)

@@ -23,6 +23,7 @@ from huoban.partners.models import Partner
 from huoban.policy import sees_money
 from huoban.web import (
     View,
+    actor_of,
     apply_errors,
     in_language,
     mark_invalid,
@@ -90,7 +91,7 @@ def approve(request: HttpRequest) -> HttpResponse:
     done = 0
     for entry_id in ids:
         try:
-            entry = ledger.approve_entry(entry_id, request.user)
+            entry = ledger.approve_entry(entry_id, actor=actor_of(request))
         except DomainError as e:
             messages.error(request, f"#{entry_id}: {in_language(e.message)}")
         else:
@@ -164,7 +165,7 @@ def payout_create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             payout, created = ledger.create_payout(
                 partner,
-                actor=request.user,
+                actor=actor_of(request),
                 bank_reference=form.cleaned_data["bank_reference"],
                 paid_on=form.cleaned_data["paid_on"],
                 entry_ids=ids,
@@ -196,7 +197,7 @@ def settlement(request: HttpRequest) -> HttpResponse:
         form = SettlementForm(request.POST)
         if form.is_valid():
             try:
-                results = settle_year(form.cleaned_data["year"], actor=request.user)
+                results = settle_year(form.cleaned_data["year"], actor=actor_of(request))
             except ValidationFailed as e:
                 apply_errors(form, e)
                 status = 422

@@ -29,6 +29,7 @@ from huoban.partners.models import (
 from huoban.projects.models import Project
 from huoban.standing.violations import exit_partner
 from huoban.web import (
+    actor_of,
     apply_errors,
     in_language,
     mark_invalid,
@@ -141,10 +142,10 @@ def partner_exit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             result = exit_partner(
                 partner,
-                data["kind"],
-                data["on"],
-                request.user,
-                data["note"],
+                kind=data["kind"],
+                on_date=data["on"],
+                actor=actor_of(request),
+                note=data["note"],
                 notice_on=data["notice_on"],
             )
         except ValidationFailed as e:

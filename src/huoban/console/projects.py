@@ -29,6 +29,7 @@ from huoban.projects.models import (
     Status,
 )
 from huoban.web import (
+    actor_of,
     apply_errors,
     hx,
     mark_invalid,
@@ -241,7 +242,7 @@ def milestone_update(request: HttpRequest, project_id: int, stage: str) -> HttpR
             milestone = services.update_milestone(
                 project.pk,
                 stage,
-                actor=request.user,
+                actor=actor_of(request),
                 planned_on=data["planned_on"],
                 actual_on=data["actual_on"],
                 status=data["status"],
@@ -276,7 +277,7 @@ def project_payment(request: HttpRequest, project_id: int) -> HttpResponse:
         try:
             payment, created, _outcomes = services.record_payment(
                 project.pk,
-                actor=request.user,
+                actor=actor_of(request),
                 amount=data["amount"],
                 received_on=data["received_on"],
                 reference=data["reference"],
@@ -307,7 +308,7 @@ def project_accept(request: HttpRequest, project_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.accept_project(
-                project.pk, actor=request.user, accepted_on=form.cleaned_data["accepted_on"]
+                project.pk, actor=actor_of(request), accepted_on=form.cleaned_data["accepted_on"]
             )
         except ValidationFailed as e:
             apply_errors(form, e)
@@ -330,7 +331,7 @@ def project_cancel(request: HttpRequest, project_id: int) -> HttpResponse:
         try:
             services.cancel_project(
                 project.pk,
-                actor=request.user,
+                actor=actor_of(request),
                 cancelled_on=data["cancelled_on"],
                 reason=data["reason"],
             )

@@ -19,6 +19,7 @@ from huoban.leads import services
 from huoban.leads.models import OPEN_STATUSES, Lead, Status
 from huoban.portal.forms import ITEM_LABELS
 from huoban.web import (
+    actor_of,
     apply_errors,
     in_language,
     mark_invalid,
@@ -164,7 +165,7 @@ def lead_verdict(request: HttpRequest, lead_id: int) -> HttpResponse:
     form = VerdictForm(request.POST)
     if form.is_valid():
         try:
-            services.record_verdict(request.user, lead.pk, form.to_input())
+            services.record_verdict(lead.pk, form.to_input(), actor=actor_of(request))
         except ValidationFailed as e:
             apply_errors(form, e)
         except DomainError as e:  # not pending, waiting, role
@@ -189,7 +190,7 @@ def lead_match(request: HttpRequest, lead_id: int) -> HttpResponse:
         return redirect("console:lead", lead_id=lead.pk)
     customer_id = lead.candidate_customer_id if choice == "candidate" else None
     try:
-        services.resolve_match(request.user, lead.pk, customer_id)
+        services.resolve_match(lead.pk, customer_id, actor=actor_of(request))
     except DomainError as e:
         messages.error(request, in_language(e.message))
     else:
@@ -205,7 +206,7 @@ def lead_sign(request: HttpRequest, lead_id: int) -> HttpResponse:
     form = SignatureForm(request.POST)
     if form.is_valid():
         try:
-            signed = services.sign_second_review(request.user, lead.pk, form.to_input())
+            signed = services.sign_second_review(lead.pk, form.to_input(), actor=actor_of(request))
         except ValidationFailed as e:
             apply_errors(form, e)
         except DomainError as e:

@@ -273,7 +273,7 @@ def revoke_consent(request: HttpRequest, consent_id: int) -> dict[str, Any]:
     )
     if consent is None or (user.is_partner_user and consent.partner_id != user.partner_id):
         raise NotFound("授权不存在 / No such consent.")
-    return _consent_out(services.revoke_consent(consent, user))
+    return _consent_out(services.revoke_consent(consent, actor=user))
 
 
 @router.get("/{int:customer_id}", response=CustomerOut, summary="A customer")
@@ -326,7 +326,7 @@ def link_related(request: HttpRequest, customer_id: int, payload: LinkIn) -> Ans
     related = Customer.objects.filter(pk=payload.related_id).first()
     if related is None:
         raise ValidationFailed({"related_id": "关联客户不存在 / No such customer."})
-    link = services.link_related(customer, related, payload.kind, user)
+    link = services.link_related(customer, related, payload.kind, actor=user)
     owner = services.owner_of(customer)
     return Answer(
         201,
@@ -346,7 +346,7 @@ def add_alias(request: HttpRequest, customer_id: int, payload: AliasIn) -> Answe
     user = _caller(request)
     customer = _visible_customer(user, customer_id)
     require_role(user, Role.OFFICER)
-    row = services.add_alias(customer, payload.name, NameKind(payload.kind), user)
+    row = services.add_alias(customer, payload.name, NameKind(payload.kind), actor=user)
     return Answer(
         201,
         {
@@ -369,7 +369,7 @@ def transfer(request: HttpRequest, customer_id: int, payload: TransferIn) -> dic
     to_partner = Partner.objects.filter(code=payload.to_partner_code.strip()).first()
     if to_partner is None:
         raise ValidationFailed({"to_partner_code": "伙伴不存在 / No such partner."})
-    attribution = services.transfer_attribution(customer, to_partner, payload.reason, user)
+    attribution = services.transfer_attribution(customer, to_partner, payload.reason, actor=user)
     return {
         "customer_id": customer.pk,
         "owner_code": attribution.partner.code,

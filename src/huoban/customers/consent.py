@@ -100,7 +100,7 @@ def grant_consent(
     grantee_user: User | None = None,
     grantee_role: str = "",
     expires_at: dt.datetime,
-    actor: Any,
+    actor: User,
     document: Any = None,
     note: str = "",
 ) -> ContactConsent:
@@ -170,7 +170,7 @@ def grant_consent(
 
 
 @transaction.atomic
-def approve_consent(consent: ContactConsent, actor: Any) -> ContactConsent:
+def approve_consent(consent: ContactConsent, *, actor: User) -> ContactConsent:
     """A second officer or admin approves a staff grant to oneself or to a role (R-ATT-7)."""
     require_role(actor, Role.OFFICER)
     consent = (
@@ -195,7 +195,7 @@ def approve_consent(consent: ContactConsent, actor: Any) -> ContactConsent:
 
 
 @transaction.atomic
-def revoke_consent(consent: ContactConsent, actor: Any) -> ContactConsent:
+def revoke_consent(consent: ContactConsent, *, actor: User) -> ContactConsent:
     """Revoke a contact consent before its expiry (R-ATT-7)."""
     require_active_partner(actor)  # R-EXIT-1
     consent = (

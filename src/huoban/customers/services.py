@@ -349,7 +349,7 @@ def add_contact(
 
 
 @transaction.atomic
-def add_alias(customer: Customer, name: str, kind: str, actor: Any) -> CustomerName:
+def add_alias(customer: Customer, name: str, kind: str, *, actor: User) -> CustomerName:
     """Record a short or former name of a customer, used by matching (R-ATT-1, R-ATT-2)."""
     require_role(actor, Role.OFFICER)
     if kind not in (NameKind.ALIAS, NameKind.FORMER):
@@ -376,7 +376,7 @@ def add_alias(customer: Customer, name: str, kind: str, actor: Any) -> CustomerN
 
 
 @transaction.atomic
-def link_related(customer: Customer, related: Customer, kind: str, actor: Any) -> CustomerLink:
+def link_related(customer: Customer, related: Customer, kind: str, *, actor: User) -> CustomerLink:
     """Link a related entity found later; it inherits the owner (R-ATT-1, R-ATT-6)."""
     require_role(actor, Role.OFFICER)
     if kind not in LinkKind.values:
@@ -427,7 +427,7 @@ def link_related(customer: Customer, related: Customer, kind: str, actor: Any) -
 
 @transaction.atomic
 def transfer_attribution(
-    customer: Customer, to_partner: Partner, reason: str, actor: Any
+    customer: Customer, to_partner: Partner, reason: str, *, actor: User
 ) -> Attribution:
     """Move a customer's attribution to another partner, with a written reason (R-ATT-4)."""
     if not isinstance(actor, User) or not actor.is_active or actor.role != Role.ADMIN:
@@ -485,7 +485,7 @@ def record_inbound_contact(
     referral_answer: str = "",
     referring_partner_name: str = "",
     note: str = "",
-    actor: Any,
+    actor: User,
 ) -> tuple[InboundContact, Match]:
     """Record a customer's direct contact; route it back to the owner or ask 首问 (R-ATT-5)."""
     require_role(actor, *STAFF_ROLES)

@@ -265,14 +265,13 @@ class _DemoBuilder:
 
     def submit(self, when: dt.datetime, username: str, data: LeadInput) -> Lead:
         with clock.frozen(when):
-            return submit_lead(self.users[username], data)
+            return submit_lead(data, actor=self.users[username])
 
     def valid(
         self, when: dt.datetime, username: str, lead: Lead, feasibility: str, quote: tuple[int, int]
     ) -> Lead:
         with clock.frozen(when):
             return record_verdict(
-                self.users[username],
                 lead.pk,
                 VerdictInput(
                     verdict=Verdict.VALID,
@@ -281,6 +280,7 @@ class _DemoBuilder:
                     quote_min=Decimal(quote[0]),
                     quote_max=Decimal(quote[1]),
                 ),
+                actor=self.users[username],
             )
 
     def invalid(
@@ -288,9 +288,9 @@ class _DemoBuilder:
     ) -> Lead:
         with clock.frozen(when):
             return record_verdict(
-                self.users[username],
                 lead.pk,
                 VerdictInput(verdict=Verdict.INVALID, reason_code=reason, explanation=explanation),
+                actor=self.users[username],
             )
 
     # --- 2026 so far -----------------------------------------------------------------------
@@ -341,14 +341,14 @@ class _DemoBuilder:
         officer = self.users["officer"]
 
         with clock.frozen(at(1, 13, 9, 30)):
-            add_alias(dongyi, "东义煤电铝", NameKind.ALIAS, officer)
+            add_alias(dongyi, "东义煤电铝", NameKind.ALIAS, actor=officer)
 
         # R-ATT-6: a subsidiary found later is linked by an officer and inherits the owner.
         with clock.frozen(at(2, 3, 14)):
             coking, _created = get_or_create_customer(
                 "东义集团孝义焦化有限公司", region="山西 吕梁", industry="煤化工"
             )
-            link_related(dongyi, coking, LinkKind.SUBSIDIARY, officer)
+            link_related(dongyi, coking, LinkKind.SUBSIDIARY, actor=officer)
         self.customers["dongyi_coking"] = coking
 
         # R-ATT-7: 极峰科技 lets the presales engineer reach the customer's contacts directly.
@@ -576,9 +576,9 @@ class _DemoBuilder:
         )
         with clock.frozen(at(9, 25, 14, 0)):
             appeal(
-                self.users["zhangwei"],
                 lead.pk,
                 "客户已于 9 月 24 日总经理办公会立项，附会议纪要；白总为项目分管领导。",
+                actor=self.users["zhangwei"],
             )
         review = VerdictInput(
             verdict=Verdict.VALID,
@@ -588,9 +588,9 @@ class _DemoBuilder:
             quote_max=Decimal("240000"),
         )
         with clock.frozen(at(9, 28, 10, 0)):
-            sign_second_review(self.users["officer"], lead.pk, review)
+            sign_second_review(lead.pk, review, actor=self.users["officer"])
         with clock.frozen(at(9, 28, 15, 0)):
-            sign_second_review(self.users["presales"], lead.pk, review)
+            sign_second_review(lead.pk, review, actor=self.users["presales"])
         lead.refresh_from_db()
         assert lead.customer is not None
         self.customers["huimin"] = lead.customer
@@ -614,7 +614,7 @@ class _DemoBuilder:
         )
         if lead.status == Status.NEEDS_REVIEW and lead.candidate_customer_id is not None:
             with clock.frozen(at(10, 27, 14, 0)):
-                resolve_match(self.users["officer"], lead.pk, lead.candidate_customer_id)
+                resolve_match(lead.pk, lead.candidate_customer_id, actor=self.users["officer"])
 
     def dianyun_lead(self) -> None:
         """The recruited partner's first lead, judged late (an SLA miss in the report)."""
@@ -733,13 +733,15 @@ class _DemoBuilder:
         )
         with clock.frozen(self.ago(days=1)):
             appeal(
-                self.users["huice"], lead.pk, "已取得院长签字的需求确认函（附件），院长同意对接。"
+                lead.pk,
+                "已取得院长签字的需求确认函（附件），院长同意对接。",
+                actor=self.users["huice"],
             )
         with clock.frozen(self.ago(hours=20)):
             sign_second_review(
-                self.users["officer2"],
                 lead.pk,
                 VerdictInput(
                     verdict=Verdict.VALID, explanation="确认函真实，倾向改判有效，待售前评估。"
                 ),
+                actor=self.users["officer2"],
             )

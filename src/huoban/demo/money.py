@@ -51,7 +51,7 @@ def add_money(demo: _DemoBuilder) -> None:
     def sign(when: dt.datetime, customer: Any, title: str, amount: str, **kw: Any) -> Any:
         with clock.frozen(when):
             return projects.create_project(
-                officer,
+                actor=officer,
                 customer_id=customer.pk,
                 title=title,
                 contract_amount=Decimal(amount),
@@ -100,7 +100,6 @@ def add_money(demo: _DemoBuilder) -> None:
     # 2025: 极峰's first customer, so the demo has a finished annual settlement (R-LED-6).
     with clock.frozen(moment(2025, 9, 22)):
         lead = submit_lead(
-            users["jifeng"],
             LeadInput(
                 customer_name="霍州恒通焦化有限公司",
                 customer_region="山西 临汾",
@@ -113,10 +112,10 @@ def add_money(demo: _DemoBuilder) -> None:
                 contact_phone="13800000301",
                 contact_is_decision_maker=True,
             ),
+            actor=users["jifeng"],
         )
     with clock.frozen(moment(2025, 9, 23)):
         record_verdict(
-            users["presales"],
             lead.pk,
             VerdictInput(
                 verdict="valid",
@@ -124,6 +123,7 @@ def add_money(demo: _DemoBuilder) -> None:
                 quote_min=Decimal("1000000"),
                 quote_max=Decimal("1300000"),
             ),
+            actor=users["presales"],
         )
     lead.refresh_from_db()
     huozhou = sign(
@@ -233,13 +233,13 @@ def add_money(demo: _DemoBuilder) -> None:
     # 极峰 applies for strategic (group resources) and is approved (R-TIER-2).
     with clock.frozen(moment(2026, 3, 5)):
         application = apply_for_strategic(
-            users["jifeng"],
+            actor=users["jifeng"],
             resources="东义集团焦化、煤电、铝业板块长期合作关系；山西煤化工行业渠道。",
             plan="2026 年落地东义集团二期及三家同类煤化工企业 AI 项目。",
         )
     with clock.frozen(moment(2026, 3, 10)):
         decide_application(
-            officer, application.pk, approve=True, note="政企集团资源属实，批准战略伙伴"
+            application.pk, actor=officer, approve=True, note="政企集团资源属实，批准战略伙伴"
         )
 
     # Finance approves what fell due by the end of September and pays 极峰 (R-LED-8).
@@ -247,7 +247,7 @@ def add_money(demo: _DemoBuilder) -> None:
         due = LedgerEntry.objects.filter(
             partner=partners["jifeng"], status=EntryStatus.PENDING, due_on__lte=dt.date(2026, 9, 30)
         ).order_by("id")
-        ids = [approve_entry(entry.pk, finance).pk for entry in due]
+        ids = [approve_entry(entry.pk, actor=finance).pk for entry in due]
         create_payout(
             partners["jifeng"],
             actor=finance,

@@ -16,6 +16,7 @@ from huoban.access import require_role
 from huoban.accounts.models import Role
 from huoban.errors import ValidationFailed
 from huoban.pagination import PageParams, paginate
+from huoban.web import actor_of
 
 from . import services
 from .models import Lead, Status
@@ -166,7 +167,6 @@ def render(lead: Lead, *, waiting: bool | None = None) -> dict[str, Any]:
 @router.post("", response={201: LeadCreated}, summary="Submit a lead (partner user)")
 def submit(request: HttpRequest, payload: LeadIn) -> Answer[dict[str, Any]]:
     lead = services.submit_lead(
-        request.user,
         services.LeadInput(
             customer_name=payload.customer.name,
             customer_uscc=payload.customer.uscc or "",
@@ -183,6 +183,7 @@ def submit(request: HttpRequest, payload: LeadIn) -> Answer[dict[str, Any]]:
             budget_max=payload.budget_max,
             expected_start=payload.expected_start,
         ),
+        actor=actor_of(request),
     )
     message = lead.explanation if lead.status == Status.DUPLICATE else None
     return Answer(
@@ -246,7 +247,6 @@ def get_lead(request: HttpRequest, lead_id: int) -> dict[str, Any]:
 @router.post("/{lead_id}/verdict", response=LeadOut, summary="Record a verdict (officer, presales)")
 def verdict(request: HttpRequest, lead_id: int, payload: VerdictIn) -> dict[str, Any]:
     lead = services.record_verdict(
-        request.user,
         lead_id,
         services.VerdictInput(
             verdict=payload.verdict,
@@ -256,18 +256,19 @@ def verdict(request: HttpRequest, lead_id: int, payload: VerdictIn) -> dict[str,
             quote_min=payload.quote_min,
             quote_max=payload.quote_max,
         ),
+        actor=actor_of(request),
     )
     return render(lead)
 
 
 @router.post("/{lead_id}/match", response=LeadOut, summary="Decide a possible customer match")
 def match(request: HttpRequest, lead_id: int, payload: MatchIn) -> dict[str, Any]:
-    return render(services.resolve_match(request.user, lead_id, payload.customer_id))
+    return render(services.resolve_match(lead_id, payload.customer_id, actor=actor_of(request)))
 
 
 @router.post("/{lead_id}/appeal", response=LeadOut, summary="Appeal an invalid verdict (partner)")
 def appeal(request: HttpRequest, lead_id: int, payload: AppealIn) -> dict[str, Any]:
-    return render(services.appeal(request.user, lead_id, payload.reason))
+    return render(services.appeal(lead_id, payload.reason, actor=actor_of(request)))
 
 
 @router.post(
@@ -277,7 +278,6 @@ def appeal(request: HttpRequest, lead_id: int, payload: AppealIn) -> dict[str, A
 )
 def second_review(request: HttpRequest, lead_id: int, payload: SecondReviewIn) -> dict[str, Any]:
     lead = services.sign_second_review(
-        request.user,
         lead_id,
         services.VerdictInput(
             verdict=payload.verdict,
@@ -286,5 +286,6 @@ def second_review(request: HttpRequest, lead_id: int, payload: SecondReviewIn) -
             quote_min=payload.quote_min,
             quote_max=payload.quote_max,
         ),
+        actor=actor_of(request),
     )
     return render(lead)

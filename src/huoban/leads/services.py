@@ -163,16 +163,16 @@ def _attach_customer(lead: Lead, customer: Customer) -> None:
 
 
 @transaction.atomic
-def submit_lead(user: Any, data: LeadInput) -> Lead:
+def submit_lead(data: LeadInput, *, actor: User) -> Lead:
     """Register a lead for an end customer and queue it for a verdict (R-LEAD-1, R-ATT-2/3)."""
-    user = require_partner_user(user)
-    assert user.partner is not None
-    require_active_partner(user)  # R-EXIT-1
+    actor = require_partner_user(actor)
+    assert actor.partner is not None
+    require_active_partner(actor)  # R-EXIT-1
     uscc = _validate_submission(data)
     now = clock.now()
     lead = Lead(
-        partner=user.partner,
-        submitted_by=user,
+        partner=actor.partner,
+        submitted_by=actor,
         submitted_at=now,
         sla_due_at=now + dt.timedelta(hours=int(settings.HUOBAN["LEAD_SLA_HOURS"])),
         customer_name=clean_display_name(data.customer_name),
@@ -206,7 +206,7 @@ def submit_lead(user: Any, data: LeadInput) -> Lead:
         )
         _attach_customer(lead, customer)
     lead.save()
-    record(user, "lead.submit", lead, after=snapshot(lead) | {"match": match.kind})
+    record(actor, "lead.submit", lead, after=snapshot(lead) | {"match": match.kind})
     return lead
 
 
@@ -335,10 +335,10 @@ def _lock_visible(user: Any, lead_id: int, *roles: str) -> Lead:
 
 
 @transaction.atomic
-def record_verdict(user: Any, lead_id: int, data: VerdictInput) -> Lead:
+def record_verdict(lead_id: int, data: VerdictInput, *, actor: User) -> Lead:
     """Judge a pending lead valid (feasibility + quote range) or invalid (reason code +
     explanation) (R-LEAD-3); the first valid lead wins the customer (R-ATT-3)."""
-    lead = _lock_visible(user, lead_id, *EVALUATOR_ROLES)
+    lead = _lock_visible(actor, lead_id, *EVALUATOR_ROLES)
     _validate_verdict(data)
     if lead.status == Status.NEEDS_REVIEW:
         raise Conflict("请先确认客户匹配 / Resolve the possible customer match first.")
@@ -357,7 +357,7 @@ def record_verdict(user: Any, lead_id: int, data: VerdictInput) -> Lead:
     lead.verdict = data.verdict
     lead.verdict_at = now
     lead.first_verdict_at = lead.first_verdict_at or now
-    lead.verdict_by = user
+    lead.verdict_by = actor
     lead.explanation = data.explanation.strip()
     if data.verdict == Verdict.VALID:
         lead.status = Status.VALID
@@ -371,16 +371,16 @@ def record_verdict(user: Any, lead_id: int, data: VerdictInput) -> Lead:
         lead.reason_code = data.reason_code
     lead.save()
     after = snapshot(lead) | ({"made_duplicate": made_duplicate} if made_duplicate else {})
-    record(user, "lead.verdict", lead, before=before, after=after)
+    record(actor, "lead.verdict", lead, before=before, after=after)
     if lead.status == Status.VALID:
         hooks.lead_valid.send(sender=Lead, partner=lead.partner)  # R-TIER-1
     return lead
 
 
 @transaction.atomic
-def resolve_match(user: Any, lead_id: int, customer_id: int | None) -> Lead:
+def resolve_match(lead_id: int, customer_id: int | None, *, actor: User) -> Lead:
     """Decide a possible match (R-ATT-2): the same customer as `customer_id`, or a new one."""
-    lead = _lock_visible(user, lead_id, Role.OFFICER, Role.PRESALES)
+    lead = _lock_visible(actor, lead_id, Role.OFFICER, Role.PRESALES)
     if lead.status != Status.NEEDS_REVIEW:
         raise Conflict("该线索无需确认客户 / This lead has no open customer match.")
     before = snapshot(lead)
@@ -397,7 +397,7 @@ def resolve_match(user: Any, lead_id: int, customer_id: int | None) -> Lead:
         )
     _attach_customer(lead, customer)
     lead.save()
-    record(user, "lead.resolve_match", lead, before=before, after=snapshot(lead))
+    record(actor, "lead.resolve_match", lead, before=before, after=snapshot(lead))
     return lead
 
 
@@ -405,10 +405,10 @@ def resolve_match(user: Any, lead_id: int, customer_id: int | None) -> Lead:
 
 
 @transaction.atomic
-def appeal(user: Any, lead_id: int, reason: str) -> Lead:
+def appeal(lead_id: int, reason: str, *, actor: User) -> Lead:
     """Appeal an invalid verdict once, within 30 days, with a reason (R-LEAD-4)."""
-    lead = _lock_visible(user, lead_id, Role.PARTNER)
-    require_active_partner(user)  # R-EXIT-1
+    lead = _lock_visible(actor, lead_id, Role.PARTNER)
+    require_active_partner(actor)  # R-EXIT-1
     if not reason.strip():
         raise ValidationFailed({"reason": "申诉理由必填 / Give a reason for the appeal."})
     if lead.status != Status.INVALID or lead.verdict_at is None:
@@ -426,7 +426,7 @@ def appeal(user: Any, lead_id: int, reason: str) -> Lead:
     lead.second_review_due_on = due.date
     lead.second_review_due_estimated = due.estimated
     lead.save()
-    record(user, "lead.appeal", lead, before=before, after=snapshot(lead))
+    record(actor, "lead.appeal", lead, before=before, after=snapshot(lead))
     return lead
 
 
@@ -435,10 +435,10 @@ def _seat(user: User) -> str:
 
 
 @transaction.atomic
-def sign_second_review(user: Any, lead_id: int, data: VerdictInput) -> Lead:
+def sign_second_review(lead_id: int, data: VerdictInput, *, actor: User) -> Lead:
     """Sign the second review; the verdict is final when one officer and one presales user,
     two different people, have signed the same verdict (R-LEAD-4)."""
-    lead = _lock_visible(user, lead_id, *EVALUATOR_ROLES)
+    lead = _lock_visible(actor, lead_id, *EVALUATOR_ROLES)
     errors: dict[str, str] = {}
     if data.verdict not in Verdict.values:
         errors["verdict"] = "结论应为 valid 或 invalid / The verdict must be valid or invalid."
@@ -459,9 +459,9 @@ def sign_second_review(user: Any, lead_id: int, data: VerdictInput) -> Lead:
     before = snapshot(lead)
     SecondReviewSignature.objects.update_or_create(
         lead=lead,
-        reviewer=user,
+        reviewer=actor,
         defaults={
-            "seat": _seat(user),
+            "seat": _seat(actor),
             "verdict": data.verdict,
             "explanation": data.explanation.strip(),
             "at": clock.now(),
@@ -481,7 +481,7 @@ def sign_second_review(user: Any, lead_id: int, data: VerdictInput) -> Lead:
         lead.final_at = clock.now()
         lead.verdict = officer.verdict
         lead.verdict_at = clock.now()
-        lead.verdict_by = user
+        lead.verdict_by = actor
         lead.explanation = data.explanation.strip()
         if officer.verdict == Verdict.VALID:
             lead.status = Status.VALID
@@ -494,10 +494,10 @@ def sign_second_review(user: Any, lead_id: int, data: VerdictInput) -> Lead:
         else:
             lead.status = Status.INVALID
     lead.save()
-    after = snapshot(lead) | {"seat": _seat(user), "signed": data.verdict, "final": final}
+    after = snapshot(lead) | {"seat": _seat(actor), "signed": data.verdict, "final": final}
     if made_duplicate:
         after["made_duplicate"] = made_duplicate
-    record(user, "lead.second_review.sign", lead, before=before, after=after)
+    record(actor, "lead.second_review.sign", lead, before=before, after=after)
     if final and lead.status == Status.VALID:
         hooks.lead_valid.send(sender=Lead, partner=lead.partner)  # R-TIER-1
     return lead

@@ -21,6 +21,7 @@ from huoban.errors import NotFound
 from huoban.money import fmt
 from huoban.pagination import PageParams, paginate
 from huoban.standing import tier_services, tiers, violations
+from huoban.web import actor_of
 
 from . import services
 from .models import Partner, TierApplication
@@ -287,7 +288,9 @@ def apply_for_strategic(
     user = require_partner_user(request.user)
     if user.partner_id != partner.pk:
         raise Forbidden("只能为本伙伴申请 / Only for your own partner.")
-    app = tier_services.apply_for_strategic(user, resources=payload.resources, plan=payload.plan)
+    app = tier_services.apply_for_strategic(
+        actor=user, resources=payload.resources, plan=payload.plan
+    )
     return Answer(201, render_application(app))
 
 
@@ -302,7 +305,7 @@ def decide_application(
     partner = visible_partner(request.user, code)
     actor = require_role(request.user, Role.OFFICER)
     app = tier_services.decide_application(
-        actor, application_id, approve=payload.approve, note=payload.note, partner=partner
+        application_id, actor=actor, approve=payload.approve, note=payload.note, partner=partner
     )
     return render_application(app)
 
@@ -415,8 +418,8 @@ def record_violation(
     partner = visible_partner(request.user, code)
     actor = require_role(request.user, Role.OFFICER)
     v = violations.record_partner_violation(
-        actor,
         partner,
+        actor=actor,
         kind=payload.kind,
         occurred_on=payload.occurred_on,
         description=payload.description,
@@ -447,7 +450,10 @@ def report_company_violation(
     partner = visible_partner(request.user, code)
     user = _own_partner_user(request.user, partner)
     violation = violations.report_company_violation(
-        user, project_id=payload.project_id, kind=payload.kind, description=payload.description
+        actor=user,
+        project_id=payload.project_id,
+        kind=payload.kind,
+        description=payload.description,
     )
     return Answer(201, render_company_violation(violation))
 
@@ -457,7 +463,12 @@ def exit_partner(request: HttpRequest, code: str, payload: ExitIn) -> dict[str, 
     partner = visible_partner(request.user, code)
     actor = require_role(request.user, Role.OFFICER)
     result = violations.exit_partner(
-        partner, payload.kind, payload.on, actor, payload.note, notice_on=payload.notice_on
+        partner,
+        kind=payload.kind,
+        on_date=payload.on,
+        actor=actor,
+        note=payload.note,
+        notice_on=payload.notice_on,
     )
     p = result.partner
     assert p.exited_on is not None
@@ -496,7 +507,7 @@ def decide_company_violation(
     request: HttpRequest, violation_id: int, payload: CompanyViolationDecisionIn
 ) -> dict[str, Any]:
     violation = violations.decide_company_violation(
-        request.user, violation_id, confirm=payload.confirm, note=payload.note
+        violation_id, actor=actor_of(request), confirm=payload.confirm, note=payload.note
     )
     return render_company_violation(violation)
 
@@ -507,6 +518,6 @@ def decide_company_violation(
     summary="Claim liquidated damages on a confirmed company violation (the partner's user)",
 )
 def claim_liquidated_damages(request: HttpRequest, violation_id: int) -> Answer[dict[str, Any]]:
-    entry, created = violations.claim_liquidated_damages(request.user, violation_id)
+    entry, created = violations.claim_liquidated_damages(violation_id, actor=actor_of(request))
     entry = LedgerEntry.objects.select_related("policy_version").get(pk=entry.pk)
     return Answer(201 if created else 200, render_entry(entry))

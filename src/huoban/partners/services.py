@@ -7,6 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from huoban import clock
+from huoban.accounts.models import User
 from huoban.audit.services import record
 from huoban.errors import Conflict, ValidationFailed
 from huoban.uscc import normalize_uscc, uscc_error
@@ -65,7 +66,7 @@ def register_partner(
     *,
     name: str,
     kind: str,
-    actor: Any,
+    actor: User,
     types: list[str] | None = None,
     region: str = "",
     uscc: str | None = None,
@@ -126,7 +127,7 @@ def partner_snapshot(partner: Partner) -> dict[str, Any]:
 
 
 @transaction.atomic
-def set_referrer(partner: Partner, referrer_code: str | None, *, actor: Any) -> Partner:
+def set_referrer(partner: Partner, referrer_code: str | None, *, actor: User) -> Partner:
     """Change who recruited a partner; self-recruitment and cycles are refused (R-LED-5)."""
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     before = partner_snapshot(partner)

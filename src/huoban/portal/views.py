@@ -26,6 +26,7 @@ from huoban.partners.models import Partner
 from huoban.projects.models import Project
 from huoban.projects.models import Status as ProjectStatus
 from huoban.web import (
+    actor_of,
     apply_errors,
     in_language,
     mark_invalid,
@@ -87,7 +88,7 @@ def lead_new(request: HttpRequest) -> HttpResponse:
     form = LeadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            lead = services.submit_lead(request.user, form.to_input())
+            lead = services.submit_lead(form.to_input(), actor=actor_of(request))
         except ValidationFailed as e:
             apply_errors(form, e, LEAD_ERROR_FIELDS)
         except DomainError as e:  # exited partner (read-only), role
@@ -212,7 +213,7 @@ def lead_appeal(request: HttpRequest, lead_id: int) -> HttpResponse:
     form = AppealForm(request.POST)
     if form.is_valid():
         try:
-            services.appeal(request.user, lead.pk, form.cleaned_data["reason"])
+            services.appeal(lead.pk, form.cleaned_data["reason"], actor=actor_of(request))
         except ValidationFailed as e:
             apply_errors(form, e)
         except DomainError as e:

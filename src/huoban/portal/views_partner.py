@@ -19,7 +19,7 @@ from huoban.customers.models import ContactConsent, Customer
 from huoban.errors import DomainError, ValidationFailed
 from huoban.partners.models import ApplicationKind, Tier
 from huoban.standing import tier_services
-from huoban.web import apply_errors, in_language, mark_invalid, paginate, partner_required
+from huoban.web import actor_of, apply_errors, in_language, mark_invalid, paginate, partner_required
 
 from . import overview
 from .forms import CONSENT_ERROR_FIELDS, ConsentForm, StrategicApplicationForm
@@ -88,7 +88,7 @@ def consent_grant(request: HttpRequest) -> HttpResponse:
                 grantee_user=grantee,
                 grantee_role=data["grantee_role"],
                 expires_at=data["expires_at"],
-                actor=request.user,
+                actor=actor_of(request),
                 note=data["note"],
             )
         except ValidationFailed as e:
@@ -115,7 +115,7 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
     if consent is None:
         raise Http404
     try:
-        customers.revoke_consent(consent, request.user)
+        customers.revoke_consent(consent, actor=actor_of(request))
     except DomainError as e:
         messages.error(request, in_language(e.message))
     else:
@@ -161,7 +161,7 @@ def tier_apply(request: HttpRequest) -> HttpResponse:
         try:
             data = form.cleaned_data
             tier_services.apply_for_strategic(
-                request.user, resources=data["resources"], plan=data["plan"]
+                actor=actor_of(request), resources=data["resources"], plan=data["plan"]
             )
         except ValidationFailed as e:
             apply_errors(form, e)

@@ -15,6 +15,7 @@ from huoban import money
 from huoban.commissions import ledger
 from huoban.commissions.ledger import Outcome
 from huoban.policy import sees_partner_money
+from huoban.web import actor_of
 
 from . import services
 from .models import CustomerPayment, Project
@@ -207,7 +208,7 @@ def render_payment(
 
 @router.post("", response={201: ProjectCreated}, summary="Sign a project (officer, pm, admin)")
 def create_project(request: HttpRequest, payload: ProjectIn) -> Answer:
-    project = services.create_project(request.user, **payload.dict())
+    project = services.create_project(actor=actor_of(request), **payload.dict())
     return Answer(
         201,
         {
@@ -233,7 +234,7 @@ def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
 def record_payment(request: HttpRequest, project_id: int, payload: PaymentIn) -> Answer:
     project = services.get_visible(request.user, project_id)
     payment, created, outcomes = services.record_payment(
-        project.pk, actor=request.user, **payload.dict()
+        project.pk, actor=actor_of(request), **payload.dict()
     )
     return Answer(201 if created else 200, render_payment(payment, outcomes, request.user, project))
 
@@ -246,7 +247,7 @@ def record_payment(request: HttpRequest, project_id: int, payload: PaymentIn) ->
 def accept(request: HttpRequest, project_id: int, payload: AcceptanceIn) -> Answer:
     services.get_visible(request.user, project_id)
     project, created, outcomes = services.accept_project(
-        project_id, actor=request.user, accepted_on=payload.accepted_on
+        project_id, actor=actor_of(request), accepted_on=payload.accepted_on
     )
     body = render(services.get_visible(request.user, project_id), request.user)
     if sees_partner_money(request.user, project.partner_id):
@@ -257,14 +258,14 @@ def accept(request: HttpRequest, project_id: int, payload: AcceptanceIn) -> Answ
 @router.post("/{project_id}/cancellation", response=ProjectOut, summary="Cancel (officer, pm)")
 def cancel(request: HttpRequest, project_id: int, payload: CancellationIn) -> dict[str, Any]:
     services.get_visible(request.user, project_id)
-    services.cancel_project(project_id, actor=request.user, **payload.dict())
+    services.cancel_project(project_id, actor=actor_of(request), **payload.dict())
     return render(services.get_visible(request.user, project_id), request.user)
 
 
 @router.post("/{project_id}/amendment", response=ProjectOut, summary="Correct the contract amount")
 def amend(request: HttpRequest, project_id: int, payload: AmendmentIn) -> dict[str, Any]:
     services.get_visible(request.user, project_id)
-    services.amend_contract_amount(project_id, actor=request.user, **payload.dict())
+    services.amend_contract_amount(project_id, actor=actor_of(request), **payload.dict())
     return render(services.get_visible(request.user, project_id), request.user)
 
 
@@ -278,5 +279,5 @@ def update_milestone(
 ) -> dict[str, Any]:
     services.get_visible(request.user, project_id)
     changes = payload.dict(exclude_unset=True)
-    services.update_milestone(project_id, stage, actor=request.user, **changes)
+    services.update_milestone(project_id, stage, actor=actor_of(request), **changes)
     return render(services.get_visible(request.user, project_id), request.user)

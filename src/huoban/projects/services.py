@@ -13,7 +13,7 @@ from django.db.models import Sum
 
 from huoban import clock, hooks
 from huoban.access import require_role
-from huoban.accounts.models import Role
+from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.customers.models import Customer
 from huoban.customers.services import owner_of
@@ -113,8 +113,8 @@ def _rate(policy: rules.Policy, amount: Decimal, kind: str, high_margin: bool, t
 
 @transaction.atomic
 def create_project(
-    actor: Any,
     *,
+    actor: User,
     customer_id: int,
     title: str,
     kind: str,
@@ -201,7 +201,7 @@ def create_project(
 
 @transaction.atomic
 def amend_contract_amount(
-    project_id: int, *, actor: Any, contract_amount: Decimal, reason: str
+    project_id: int, *, actor: User, contract_amount: Decimal, reason: str
 ) -> Project:
     """Correct the contract amount before the first payment, re-pricing it (R-PROJ-2)."""
     require_role(actor, Role.OFFICER, Role.PM, Role.ADMIN)
@@ -243,7 +243,7 @@ def update_milestone(
     project_id: int,
     stage: str,
     *,
-    actor: Any,
+    actor: User,
     planned_on: Any = _UNSET,
     actual_on: Any = _UNSET,
     status: Any = _UNSET,
@@ -317,7 +317,7 @@ def _next_seq(project: Project) -> int:
 def record_payment(
     project_id: int,
     *,
-    actor: Any,
+    actor: User,
     amount: Decimal,
     received_on: dt.date,
     reference: str,
@@ -434,7 +434,7 @@ def record_payment(
 
 @transaction.atomic
 def accept_project(
-    project_id: int, *, actor: Any, accepted_on: dt.date
+    project_id: int, *, actor: User, accepted_on: dt.date
 ) -> tuple[Project, bool, list[Outcome]]:
     """Record the project's acceptance 验收 and earn its settlement (R-PROJ-5, R-LED-4)."""
     require_role(actor, Role.PM, Role.OFFICER, Role.ADMIN)
@@ -463,7 +463,7 @@ def accept_project(
 
 
 @transaction.atomic
-def cancel_project(project_id: int, *, actor: Any, cancelled_on: dt.date, reason: str) -> Project:
+def cancel_project(project_id: int, *, actor: User, cancelled_on: dt.date, reason: str) -> Project:
     """Cancel a project: what was credited stays, later events earn nothing (R-PROJ-5)."""
     require_role(actor, Role.OFFICER, Role.PM, Role.ADMIN)
     project = _lock(project_id)

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Max, Sum
 
 from huoban import clock, hooks
-from huoban.access import require_partner_user, require_role
-from huoban.accounts.models import Role
+from huoban.access import partner_id_of, require_partner_user, require_role
+from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.calendar import add_business_days
 from huoban.calendar import explain as explain_business_date
@@ -153,7 +153,7 @@ def _lock(partner: Partner | int) -> Partner:
 
 
 def _history(
-    partner: Partner, kind: str, from_tier: str, to_tier: str, reason: str, actor: Any
+    partner: Partner, kind: str, from_tier: str, to_tier: str, reason: str, actor: User | None
 ) -> TierChange:
     return TierChange.objects.create(
         partner=partner,
@@ -186,7 +186,7 @@ REASON_CONTEXTS = {
 
 @transaction.atomic
 def promote_if_qualified(
-    partner: Partner, *, reason_context: str, actor: Any = None, day: dt.date | None = None
+    partner: Partner, *, reason_context: str, actor: User | None = None, day: dt.date | None = None
 ) -> TierChange | None:
     """Promote to the highest tier whose entry is met, only ever upward, as an auto-approved
     application (R-TIER-1, R-TIER-6)."""
@@ -263,10 +263,10 @@ def _lead_valid(sender: Any, *, partner: Partner, **kwargs: Any) -> None:
 
 
 @transaction.atomic
-def apply_for_strategic(user: Any, *, resources: str, plan: str) -> TierApplication:
+def apply_for_strategic(*, actor: User, resources: str, plan: str) -> TierApplication:
     """Apply for strategic with resources and a plan; decision due in 5 business days
     (R-TIER-2). A newer application supersedes a pending one."""
-    user = require_partner_user(user)
+    actor = require_partner_user(actor)
     errors: dict[str, str] = {}
     if not resources.strip():
         errors["resources"] = "请说明可提供的资源 / Describe the resources you bring."
@@ -274,7 +274,7 @@ def apply_for_strategic(user: Any, *, resources: str, plan: str) -> TierApplicat
         errors["plan"] = "请填写合作计划 / A plan is required."
     if errors:
         raise ValidationFailed(errors)
-    partner = _lock(user.partner_id)
+    partner = _lock(partner_id_of(actor))
     if partner.status == PartnerStatus.EXITED:
         raise Conflict("伙伴已退出合作 / The partner has exited.")
     if partner.tier == Tier.STRATEGIC:
@@ -291,13 +291,13 @@ def apply_for_strategic(user: Any, *, resources: str, plan: str) -> TierApplicat
         requested_tier=Tier.STRATEGIC,
         resources=resources.strip(),
         plan=plan.strip(),
-        applied_by=user,
+        applied_by=actor,
         applied_at=now,
         due_on=due.date,
         due_estimated=due.estimated,
     )
     record(
-        user,
+        actor,
         "partner.tier.apply",
         app,
         after=application_snapshot(app) | {"due_note": explain_business_date(due)},
@@ -307,16 +307,16 @@ def apply_for_strategic(user: Any, *, resources: str, plan: str) -> TierApplicat
 
 @transaction.atomic
 def decide_application(
-    user: Any,
     application_id: int,
     *,
+    actor: User,
     approve: bool,
     note: str,
     partner: Partner | None = None,
 ) -> TierApplication:
     """Approve or reject a strategic application; approval makes the partner strategic
     (R-TIER-2, R-TIER-6). `partner`, when given, scopes the application (else 404)."""
-    user = require_role(user, Role.OFFICER)
+    actor = require_role(actor, Role.OFFICER)
     app = (
         TierApplication.objects.select_for_update()
         .filter(pk=application_id, kind=ApplicationKind.STRATEGIC)
@@ -334,7 +334,7 @@ def decide_application(
     before = application_snapshot(app) | tier_snapshot(locked)
     now = clock.now()
     app.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
-    app.decided_by = user
+    app.decided_by = actor
     app.decided_at = now
     app.decision_note = note.strip()
     app.save()
@@ -347,12 +347,12 @@ def decide_application(
                 )
             ]
         )
-        _history(locked, TierChangeKind.APPLICATION, locked.tier, Tier.STRATEGIC, reason, user)
+        _history(locked, TierChangeKind.APPLICATION, locked.tier, Tier.STRATEGIC, reason, actor)
         _set_tier(locked, Tier.STRATEGIC, clock.today())
         locked.save()
     app.partner = locked
     record(
-        user,
+        actor,
         "partner.tier.decide",
         app,
         before=before,

@@ -17,8 +17,8 @@ from typing import Any
 from django.db import transaction
 
 from huoban import clock
-from huoban.access import require_partner_user, require_role
-from huoban.accounts.models import Role
+from huoban.access import partner_id_of, require_partner_user, require_role
+from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.commissions import ledger
 from huoban.commissions.models import EntryKind, LedgerEntry
@@ -84,14 +84,14 @@ def violation_snapshot(violation: CompanyViolation) -> dict[str, Any]:
 
 @transaction.atomic
 def report_company_violation(
-    user: Any, *, project_id: int, kind: str, description: str
+    *, actor: User, project_id: int, kind: str, description: str
 ) -> CompanyViolation:
     """A partner user reports a company violation on one of its own projects (R-VIOL-1)."""
-    user = require_partner_user(user)
-    require_active_partner(user)
+    partner_id = partner_id_of(actor)
+    require_active_partner(actor)
     errors: dict[str, str] = {}
     # Another partner's project answers like an unknown one: existence does not leak.
-    project = Project.objects.filter(pk=project_id, partner_id=user.partner_id).first()
+    project = Project.objects.filter(pk=project_id, partner_id=partner_id).first()
     if project is None:
         errors["project_id"] = "本伙伴没有此项目 / No such project of your partner."
     if kind not in CompanyViolationKind.values:
@@ -103,14 +103,14 @@ def report_company_violation(
         raise ValidationFailed(errors)
     assert project is not None
     violation = CompanyViolation.objects.create(
-        partner_id=user.partner_id,
+        partner_id=partner_id,
         project=project,
         kind=kind,
         description=description.strip(),
-        reported_by=user,
+        reported_by=actor,
         reported_at=clock.now(),
     )
-    record(user, "company_violation.report", violation, after=violation_snapshot(violation))
+    record(actor, "company_violation.report", violation, after=violation_snapshot(violation))
     return violation
 
 
@@ -127,7 +127,7 @@ def _lock_visible(user: Any, violation_id: int) -> CompanyViolation:
 
 @transaction.atomic
 def decide_company_violation(
-    actor: Any, violation_id: int, *, confirm: bool, note: str
+    violation_id: int, *, actor: User, confirm: bool, note: str
 ) -> CompanyViolation:
     """An admin confirms or rejects a reported company violation, with a note (R-VIOL-1)."""
     violation = _lock_visible(actor, violation_id)
@@ -160,14 +160,14 @@ def damages_event_key(violation: CompanyViolation) -> str:
 
 
 @transaction.atomic
-def claim_liquidated_damages(user: Any, violation_id: int) -> tuple[Any, bool]:
+def claim_liquidated_damages(violation_id: int, *, actor: User) -> tuple[Any, bool]:
     """Claim liquidated damages of round(30% × contract amount) on a confirmed company
     violation: one ``liquidated_damages`` ledger entry, once per violation (R-VIOL-1, R-LED-1).
 
     Returns (entry, created). An exited partner may still claim: the money is owed to it.
     """
-    violation = _lock_visible(user, violation_id)
-    user = require_partner_user(user)
+    violation = _lock_visible(actor, violation_id)
+    actor = require_partner_user(actor)
     if violation.status != CompanyViolationStatus.CONFIRMED:
         raise Conflict(
             "违约尚未经管理员确认，不能主张违约金 / "
@@ -210,7 +210,7 @@ def claim_liquidated_damages(user: Any, violation_id: int) -> tuple[Any, bool]:
     if entry is None:  # claimed concurrently: the chain lock made the other one win
         return LedgerEntry.objects.get(partner=partner, event_key=key), False
     record(
-        user,
+        actor,
         "ledger.liquidated_damages",
         entry,
         after={"violation": violation.pk, "amount": str(entry.amount), "due_on": entry.due_on},
@@ -232,7 +232,7 @@ def has_recent_violation(partner: Partner, day: dt.date) -> bool:
 
 @transaction.atomic
 def record_partner_violation(
-    actor: Any, partner: Partner, *, kind: str, occurred_on: dt.date | None, description: str
+    partner: Partner, *, actor: User, kind: str, occurred_on: dt.date | None, description: str
 ) -> PartnerViolation:
     """An officer records a partner violation (fake lead, confidentiality breach); it blocks
     deep entry for 12 months and withdraws white-label (R-VIOL-2, R-TIER-5)."""
@@ -279,7 +279,7 @@ def record_partner_violation(
 
 
 @transaction.atomic
-def grant_white_label(actor: Any, partner: Partner) -> Partner:
+def grant_white_label(partner: Partner, *, actor: User) -> Partner:
     """Grant white-label (OEM) output to a strategic partner without a violation in the last
     12 months (R-TIER-5, R-VIOL-2, R-DOC-2)."""
     actor = require_role(actor, Role.OFFICER)
@@ -332,11 +332,11 @@ def exit_snapshot(partner: Partner) -> dict[str, Any]:
 @transaction.atomic
 def exit_partner(
     partner: Partner,
+    *,
+    actor: User,
     kind: str,
     on_date: dt.date | None,
-    actor: Any,
     note: str = "",
-    *,
     notice_on: dt.date | None = None,
 ) -> ExitResult:
     """Record a partner's exit (officer, admin): partner_initiated, company_violation or

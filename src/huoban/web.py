@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
@@ -20,7 +21,7 @@ from django.shortcuts import redirect
 from django.utils.translation import get_language
 
 from huoban.accounts.models import STAFF_ROLES, Role, User
-from huoban.errors import NotFound, ValidationFailed
+from huoban.errors import DomainError, NotFound, ValidationFailed
 
 View = Callable[..., HttpResponse]
 
@@ -133,6 +134,48 @@ def apply_errors(
     for key, message in error.errors.items():
         field = names.get(key, key)
         form.add_error(field if field in form.fields else None, in_language(message))
+
+
+@dataclass(frozen=True)
+class Sent(Generic[T]):
+    """What became of a form sent to a service (:func:`send`)."""
+
+    ok: bool
+    result: T | None = None
+    #: The service refused the action as a whole (a role, a state), not because of a field.
+    refusal: DomainError | None = None
+
+    @property
+    def value(self) -> T:
+        """The service's answer; only when ``ok``."""
+        if not self.ok:
+            raise ValueError("the form was not accepted")
+        return cast(T, self.result)
+
+
+def send(
+    form: forms.BaseForm,
+    action: Callable[[dict[str, Any]], T],
+    field_map: dict[str, str] | None = None,
+) -> Sent[T]:
+    """Validate ``form`` and call the service ``action`` with its cleaned data.
+
+    The one form → service → error path of the console and the portal: an invalid form, or a
+    service's field errors (:class:`ValidationFailed`, shown on the fields by
+    :func:`apply_errors`), give ``ok=False``; any other refusal is returned in ``refusal`` for
+    the page to show; otherwise ``ok`` and the service's ``result``. Nothing is written unless
+    the service succeeded (it runs in its own transaction).
+    """
+    if not form.is_valid():
+        return Sent(ok=False)
+    try:
+        result = action(form.cleaned_data)
+    except ValidationFailed as e:
+        apply_errors(form, e, field_map)
+        return Sent(ok=False)
+    except DomainError as e:
+        return Sent(ok=False, refusal=e)
+    return Sent(ok=True, result=result)
 
 
 def hx(request: HttpRequest) -> bool:

@@ -38,10 +38,10 @@ from huoban.errors import DomainError, ValidationFailed
 from huoban.projects.models import Project
 from huoban.web import (
     actor_of,
-    apply_errors,
     mark_invalid,
     paginate,
     query_without_page,
+    send,
     staff_required,
 )
 
@@ -99,31 +99,30 @@ def lookup(request: HttpRequest) -> HttpResponse:
 def record_inbound(request: HttpRequest) -> HttpResponse:
     """Record the contact: routed back to the owner, or with the 首问 answer (R-ATT-5)."""
     form = InboundForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            inbound, _match = record_inbound_contact(
-                name=data["name"],
-                uscc=data["uscc"] or None,
-                referral_answer=data["referral_answer"],
-                referring_partner_name=data["referring_partner_name"],
-                note=data["note"],
-                actor=actor_of(request),
+    sent = send(
+        form,
+        lambda data: record_inbound_contact(
+            name=data["name"],
+            uscc=data["uscc"] or None,
+            referral_answer=data["referral_answer"],
+            referring_partner_name=data["referring_partner_name"],
+            note=data["note"],
+            actor=actor_of(request),
+        ),
+    )
+    if sent.refusal:
+        return _lookup(request, form, status=refused(request, sent.refusal))
+    if sent.ok:
+        inbound, _match = sent.value
+        if inbound.routed_to is not None:
+            messages.success(
+                request,
+                _("已登记来访并转回归属伙伴：%(partner)s（%(code)s）。")
+                % {"partner": inbound.routed_to.name, "code": inbound.routed_to.code},
             )
-        except ValidationFailed as e:
-            apply_errors(form, e)
-        except DomainError as e:
-            return _lookup(request, form, status=refused(request, e))
         else:
-            if inbound.routed_to is not None:
-                messages.success(
-                    request,
-                    _("已登记来访并转回归属伙伴：%(partner)s（%(code)s）。")
-                    % {"partner": inbound.routed_to.name, "code": inbound.routed_to.code},
-                )
-            else:
-                messages.success(request, _("已登记来访（客户未归属任何伙伴）。"))
-            return redirect("console:lookup")
+            messages.success(request, _("已登记来访（客户未归属任何伙伴）。"))
+        return redirect("console:lookup")
     return _lookup(request, form, status=422)
 
 
@@ -203,26 +202,25 @@ def customer_link(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Link a related entity (officer, admin); it inherits the owner (R-ATT-6)."""
     customer = _customer_or_404(request, customer_id)
     form = LinkForm(request.POST)
-    if form.is_valid():
-        text = form.cleaned_data["related"].strip()
+
+    def link(data: dict[str, Any]) -> Any:
+        text = data["related"].strip()
         try:
             found = match_customer(text, text if len(text) == 18 and text.isalnum() else None)
         except ValidationFailed:
             found = match_customer(text, None)
         if found.kind != "exact" or found.customer is None:
-            form.add_error("related", _("登记簿中没有该主体，请先核对名称。"))
-        else:
-            try:
-                link_related(
-                    customer, found.customer, form.cleaned_data["kind"], actor=actor_of(request)
-                )
-            except ValidationFailed as e:
-                apply_errors(form, e, {"related_id": "related"})
-            except DomainError as e:
-                return _customer_page(request, customer, link_form=form, status=refused(request, e))
-            else:
-                messages.success(request, _("已关联，关联主体继承归属。"))
-                return redirect("console:customer", customer_id=customer.pk)
+            raise ValidationFailed({"related": str(_("登记簿中没有该主体，请先核对名称。"))})
+        return link_related(customer, found.customer, data["kind"], actor=actor_of(request))
+
+    sent = send(form, link, {"related_id": "related"})
+    if sent.refusal:
+        return _customer_page(
+            request, customer, link_form=form, status=refused(request, sent.refusal)
+        )
+    if sent.ok:
+        messages.success(request, _("已关联，关联主体继承归属。"))
+        return redirect("console:customer", customer_id=customer.pk)
     return _customer_page(request, customer, link_form=form, status=422)
 
 
@@ -284,27 +282,28 @@ def consent_grant(request: HttpRequest, customer_id: int) -> HttpResponse:
     form = StaffConsentForm(request.POST, request.FILES)
     if owner is None:
         form.add_error(None, _("该客户尚无归属伙伴，无需授权。"))
-    elif form.is_valid():
-        data = form.cleaned_data
-        username = (data["grantee_username"] or "").strip()
-        try:
-            grantee = staff_grantee(username) if username else None
-            consent = grant_consent(
+    else:
+
+        def grant(data: dict[str, Any]) -> ContactConsent:
+            username = (data["grantee_username"] or "").strip()
+            return grant_consent(
                 customer,
                 partner=owner,
-                grantee_user=grantee,
+                grantee_user=staff_grantee(username) if username else None,
                 grantee_role=data["grantee_role"],
                 expires_at=data["expires_at"],
                 actor=actor_of(request),
                 note=data["note"],
                 document=data["document"],
             )
-        except ValidationFailed as e:
-            apply_errors(form, e, {"grantee": "grantee_username"})
-        except DomainError as e:
-            return _customer_page(request, customer, consent_form=form, status=refused(request, e))
-        else:
-            if consent.approved_at is None:
+
+        sent = send(form, grant, {"grantee": "grantee_username"})
+        if sent.refusal:
+            return _customer_page(
+                request, customer, consent_form=form, status=refused(request, sent.refusal)
+            )
+        if sent.ok:
+            if sent.value.approved_at is None:
                 messages.success(request, _("已登记，须由另一位伙伴关系官或管理员批准后生效。"))
             else:
                 messages.success(request, _("已登记书面授权，立即生效。"))

@@ -18,17 +18,17 @@ from huoban.audit.services import verify_audit_log
 from huoban.commissions import ledger
 from huoban.commissions.models import EntryStatus, LedgerEntry, Payout
 from huoban.commissions.settlement import settle_year
-from huoban.errors import DomainError, ValidationFailed
+from huoban.errors import DomainError
 from huoban.partners.models import Partner
 from huoban.policy import sees_money
 from huoban.web import (
     View,
     actor_of,
-    apply_errors,
     in_language,
     mark_invalid,
     paginate,
     query_without_page,
+    send,
     staff_required,
 )
 
@@ -161,29 +161,29 @@ def payout_create(request: HttpRequest, code: str) -> HttpResponse:
     partner = _partner(code)
     form = PayoutForm(request.POST)
     ids = _entry_ids(request)
-    if form.is_valid():
-        try:
-            payout, created = ledger.create_payout(
-                partner,
-                actor=actor_of(request),
-                bank_reference=form.cleaned_data["bank_reference"],
-                paid_on=form.cleaned_data["paid_on"],
-                entry_ids=ids,
+    sent = send(
+        form,
+        lambda data: ledger.create_payout(
+            partner,
+            actor=actor_of(request),
+            bank_reference=data["bank_reference"],
+            paid_on=data["paid_on"],
+            entry_ids=ids,
+        ),
+    )
+    if sent.refusal:
+        return _payouts_page(request, partner, form, ids, status=refused(request, sent.refusal))
+    if sent.ok:
+        payout, created = sent.value
+        if created:
+            messages.success(
+                request,
+                _("已付款 ¥%(total)s（%(ref)s）。")
+                % {"total": payout.total, "ref": payout.bank_reference},
             )
-        except ValidationFailed as e:
-            apply_errors(form, e)
-        except DomainError as e:
-            return _payouts_page(request, partner, form, ids, status=refused(request, e))
         else:
-            if created:
-                messages.success(
-                    request,
-                    _("已付款 ¥%(total)s（%(ref)s）。")
-                    % {"total": payout.total, "ref": payout.bank_reference},
-                )
-            else:
-                messages.info(request, _("该银行流水已登记过，未重复付款。"))
-            return redirect("console:payouts")
+            messages.info(request, _("该银行流水已登记过，未重复付款。"))
+        return redirect("console:payouts")
     return _payouts_page(request, partner, form, ids, status=422)
 
 
@@ -195,21 +195,17 @@ def settlement(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = SettlementForm(request.POST)
-        if form.is_valid():
-            try:
-                results = settle_year(form.cleaned_data["year"], actor=actor_of(request))
-            except ValidationFailed as e:
-                apply_errors(form, e)
-                status = 422
-            except DomainError as e:
-                status = refused(request, e)
-            else:
-                created = sum(1 for r in results if r.created)
-                messages.success(
-                    request,
-                    _("%(year)d 年度结算完成：新增 %(n)d 条年度奖励。")
-                    % {"year": form.cleaned_data["year"], "n": created},
-                )
+        sent = send(form, lambda data: settle_year(data["year"], actor=actor_of(request)))
+        if sent.refusal:
+            status = refused(request, sent.refusal)
+        elif sent.ok:
+            results = sent.value
+            created = sum(1 for r in results if r.created)
+            messages.success(
+                request,
+                _("%(year)d 年度结算完成：新增 %(n)d 条年度奖励。")
+                % {"year": form.cleaned_data["year"], "n": created},
+            )
         else:
             status = 422
     else:

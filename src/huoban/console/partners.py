@@ -15,7 +15,6 @@ from huoban.accounts.models import Role, User
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
 from huoban.customers.models import Attribution
-from huoban.errors import DomainError, ValidationFailed
 from huoban.leads.models import Lead
 from huoban.leads.models import Status as LeadStatus
 from huoban.partners.models import (
@@ -30,11 +29,11 @@ from huoban.projects.models import Project
 from huoban.standing.violations import exit_partner
 from huoban.web import (
     actor_of,
-    apply_errors,
     in_language,
     mark_invalid,
     paginate,
     query_without_page,
+    send,
     staff_required,
     status_counts,
 )
@@ -137,29 +136,28 @@ def partner_exit(request: HttpRequest, code: str) -> HttpResponse:
     """Record a partner's exit (officer, admin; R-EXIT-1) through the service."""
     partner = _partner_or_404(request, code)
     form = ExitForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = exit_partner(
-                partner,
-                kind=data["kind"],
-                on_date=data["on"],
-                actor=actor_of(request),
-                note=data["note"],
-                notice_on=data["notice_on"],
+    sent = send(
+        form,
+        lambda data: exit_partner(
+            partner,
+            kind=data["kind"],
+            on_date=data["on"],
+            actor=actor_of(request),
+            note=data["note"],
+            notice_on=data["notice_on"],
+        ),
+    )
+    if sent.refusal:
+        return _partner_page(request, partner, form, status=refused(request, sent.refusal))
+    if sent.ok:
+        result = sent.value
+        messages.success(request, _("已记录退出。"))
+        for warning in result.warnings:
+            messages.warning(request, in_language(warning))
+        if result.in_flight:
+            messages.info(
+                request,
+                _("有 %(n)d 个在途项目需要交接。") % {"n": len(result.in_flight)},
             )
-        except ValidationFailed as e:
-            apply_errors(form, e)
-        except DomainError as e:
-            return _partner_page(request, partner, form, status=refused(request, e))
-        else:
-            messages.success(request, _("已记录退出。"))
-            for warning in result.warnings:
-                messages.warning(request, in_language(warning))
-            if result.in_flight:
-                messages.info(
-                    request,
-                    _("有 %(n)d 个在途项目需要交接。") % {"n": len(result.in_flight)},
-                )
-            return redirect("console:partner", code=partner.code)
+        return redirect("console:partner", code=partner.code)
     return _partner_page(request, partner, form, status=422)

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from huoban.accounts.models import Role
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
-from huoban.errors import DomainError, ValidationFailed
 from huoban.partners.models import Tier
 from huoban.projects import services
 from huoban.projects.models import (
@@ -30,11 +29,11 @@ from huoban.projects.models import (
 )
 from huoban.web import (
     actor_of,
-    apply_errors,
     hx,
     mark_invalid,
     paginate,
     query_without_page,
+    send,
     staff_required,
     visible_or_404,
 )
@@ -236,30 +235,28 @@ def milestone_update(request: HttpRequest, project_id: int, stage: str) -> HttpR
     if milestone is None:
         raise Http404
     form = _milestone_form(milestone, request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            milestone = services.update_milestone(
-                project.pk,
-                stage,
-                actor=actor_of(request),
-                planned_on=data["planned_on"],
-                actual_on=data["actual_on"],
-                status=data["status"],
-                note=data["note"],
-            )
-        except ValidationFailed as e:
-            apply_errors(form, e)
-        except DomainError as e:
-            status = refused(request, e)
-            if hx(request):
-                return _milestone_row(request, project, milestone, status=status)
-            return _project_page(request, project, status=status)
-        else:
-            if hx(request):
-                return _milestone_row(request, project, milestone)
-            messages.success(request, _("进度已更新。"))
-            return redirect("console:project", project_id=project.pk)
+    sent = send(
+        form,
+        lambda data: services.update_milestone(
+            project.pk,
+            stage,
+            actor=actor_of(request),
+            planned_on=data["planned_on"],
+            actual_on=data["actual_on"],
+            status=data["status"],
+            note=data["note"],
+        ),
+    )
+    if sent.refusal:
+        status = refused(request, sent.refusal)
+        if hx(request):
+            return _milestone_row(request, project, milestone, status=status)
+        return _project_page(request, project, status=status)
+    if sent.ok:
+        if hx(request):
+            return _milestone_row(request, project, sent.value)
+        messages.success(request, _("进度已更新。"))
+        return redirect("console:project", project_id=project.pk)
     if hx(request):
         return _milestone_row(request, project, milestone, form, status=422)
     return _project_page(request, project, status=422)
@@ -272,30 +269,31 @@ def project_payment(request: HttpRequest, project_id: int) -> HttpResponse:
     content answers 409 with the service's message."""
     project = _project_or_404(request, project_id)
     form = PaymentForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            payment, created, _outcomes = services.record_payment(
-                project.pk,
-                actor=actor_of(request),
-                amount=data["amount"],
-                received_on=data["received_on"],
-                reference=data["reference"],
-                kind=data["kind"],
-                refund_of=data["refund_of"] or None,
-                confirm_over_contract=bool(data.get("confirm_over_contract")),
-            )
-        except ValidationFailed as e:
-            apply_errors(form, e)
-        except DomainError as e:
-            return _project_page(request, project, payment_form=form, status=refused(request, e))
+    sent = send(
+        form,
+        lambda data: services.record_payment(
+            project.pk,
+            actor=actor_of(request),
+            amount=data["amount"],
+            received_on=data["received_on"],
+            reference=data["reference"],
+            kind=data["kind"],
+            refund_of=data["refund_of"] or None,
+            confirm_over_contract=bool(data.get("confirm_over_contract")),
+        ),
+    )
+    if sent.refusal:
+        return _project_page(
+            request, project, payment_form=form, status=refused(request, sent.refusal)
+        )
+    if sent.ok:
+        payment, created, _outcomes = sent.value
+        if created:
+            text = _("已登记回款流水 %(ref)s。") % {"ref": payment.reference}
+            messages.success(request, text)
         else:
-            if created:
-                text = _("已登记回款流水 %(ref)s。") % {"ref": payment.reference}
-                messages.success(request, text)
-            else:
-                messages.info(request, _("该流水已登记过，内容一致，未重复记录。"))
-            return redirect("console:project", project_id=project.pk)
+            messages.info(request, _("该流水已登记过，内容一致，未重复记录。"))
+        return redirect("console:project", project_id=project.pk)
     return _project_page(request, project, payment_form=form, status=422)
 
 
@@ -305,18 +303,19 @@ def project_accept(request: HttpRequest, project_id: int) -> HttpResponse:
     """Record acceptance 验收 (pm, officer, admin; R-PROJ-5)."""
     project = _project_or_404(request, project_id)
     form = AcceptForm(request.POST)
-    if form.is_valid():
-        try:
-            services.accept_project(
-                project.pk, actor=actor_of(request), accepted_on=form.cleaned_data["accepted_on"]
-            )
-        except ValidationFailed as e:
-            apply_errors(form, e)
-        except DomainError as e:
-            return _project_page(request, project, accept_form=form, status=refused(request, e))
-        else:
-            messages.success(request, _("已记录验收。"))
-            return redirect("console:project", project_id=project.pk)
+    sent = send(
+        form,
+        lambda data: services.accept_project(
+            project.pk, actor=actor_of(request), accepted_on=data["accepted_on"]
+        ),
+    )
+    if sent.refusal:
+        return _project_page(
+            request, project, accept_form=form, status=refused(request, sent.refusal)
+        )
+    if sent.ok:
+        messages.success(request, _("已记录验收。"))
+        return redirect("console:project", project_id=project.pk)
     return _project_page(request, project, accept_form=form, status=422)
 
 
@@ -326,20 +325,20 @@ def project_cancel(request: HttpRequest, project_id: int) -> HttpResponse:
     """Cancel a project (pm, officer, admin; R-PROJ-5): what was credited stays."""
     project = _project_or_404(request, project_id)
     form = CancelForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.cancel_project(
-                project.pk,
-                actor=actor_of(request),
-                cancelled_on=data["cancelled_on"],
-                reason=data["reason"],
-            )
-        except ValidationFailed as e:
-            apply_errors(form, e)
-        except DomainError as e:
-            return _project_page(request, project, cancel_form=form, status=refused(request, e))
-        else:
-            messages.success(request, _("项目已取消。"))
-            return redirect("console:project", project_id=project.pk)
+    sent = send(
+        form,
+        lambda data: services.cancel_project(
+            project.pk,
+            actor=actor_of(request),
+            cancelled_on=data["cancelled_on"],
+            reason=data["reason"],
+        ),
+    )
+    if sent.refusal:
+        return _project_page(
+            request, project, cancel_form=form, status=refused(request, sent.refusal)
+        )
+    if sent.ok:
+        messages.success(request, _("项目已取消。"))
+        return redirect("console:project", project_id=project.pk)
     return _project_page(request, project, cancel_form=form, status=422)

@@ -14,17 +14,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from huoban import clock
 from huoban.customers.services import contacts_for, owner_of
-from huoban.errors import DomainError, ValidationFailed
+from huoban.errors import DomainError
 from huoban.leads import services
 from huoban.leads.models import OPEN_STATUSES, Lead, Status
 from huoban.portal.forms import ITEM_LABELS
 from huoban.web import (
     actor_of,
-    apply_errors,
     in_language,
     mark_invalid,
     paginate,
     query_without_page,
+    send,
     staff_required,
     visible_or_404,
 )
@@ -163,17 +163,15 @@ def lead_verdict(request: HttpRequest, lead_id: int) -> HttpResponse:
     """Record a verdict (R-LEAD-3) through the same service as the API."""
     lead = _lead_or_404(request, lead_id)
     form = VerdictForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_verdict(lead.pk, form.to_input(), actor=actor_of(request))
-        except ValidationFailed as e:
-            apply_errors(form, e)
-        except DomainError as e:  # not pending, waiting, role
-            messages.error(request, in_language(e.message))
-            return redirect("console:lead", lead_id=lead.pk)
-        else:
-            messages.success(request, _("结论已记录。"))
-            return redirect("console:lead", lead_id=lead.pk)
+    sent = send(
+        form, lambda _: services.record_verdict(lead.pk, form.to_input(), actor=actor_of(request))
+    )
+    if sent.refusal:  # not pending, waiting, role
+        messages.error(request, in_language(sent.refusal.message))
+        return redirect("console:lead", lead_id=lead.pk)
+    if sent.ok:
+        messages.success(request, _("结论已记录。"))
+        return redirect("console:lead", lead_id=lead.pk)
     return _detail(request, lead, verdict_form=form, status=422)
 
 
@@ -204,18 +202,18 @@ def lead_sign(request: HttpRequest, lead_id: int) -> HttpResponse:
     """Sign the second review of an appealed lead (R-LEAD-4)."""
     lead = _lead_or_404(request, lead_id)
     form = SignatureForm(request.POST)
-    if form.is_valid():
-        try:
-            signed = services.sign_second_review(lead.pk, form.to_input(), actor=actor_of(request))
-        except ValidationFailed as e:
-            apply_errors(form, e)
-        except DomainError as e:
-            messages.error(request, in_language(e.message))
-            return redirect("console:lead", lead_id=lead.pk)
+    sent = send(
+        form,
+        lambda _: services.sign_second_review(lead.pk, form.to_input(), actor=actor_of(request)),
+    )
+    if sent.refusal:
+        messages.error(request, in_language(sent.refusal.message))
+        return redirect("console:lead", lead_id=lead.pk)
+    if sent.ok:
+        signed = sent.value
+        if signed.final_at is not None and signed.status != Status.APPEALED:
+            messages.success(request, _("双人复核完成，结论已生效。"))
         else:
-            if signed.final_at is not None and signed.status != Status.APPEALED:
-                messages.success(request, _("双人复核完成，结论已生效。"))
-            else:
-                messages.success(request, _("已签署，等待另一位复核人。"))
-            return redirect("console:lead", lead_id=lead.pk)
+            messages.success(request, _("已签署，等待另一位复核人。"))
+        return redirect("console:lead", lead_id=lead.pk)
     return _detail(request, lead, signature_form=form, status=422)

@@ -19,7 +19,6 @@ from huoban import clock
 from huoban.accounts import throttle
 from huoban.customers.models import Attribution
 from huoban.customers.services import match_customer, owner_of
-from huoban.errors import DomainError, ValidationFailed
 from huoban.leads import services
 from huoban.leads.models import OPEN_STATUSES, Category, Lead, ReasonCode, Status
 from huoban.partners.models import Partner
@@ -27,12 +26,12 @@ from huoban.projects.models import Project
 from huoban.projects.models import Status as ProjectStatus
 from huoban.web import (
     actor_of,
-    apply_errors,
     in_language,
     mark_invalid,
     paginate,
     partner_required,
     query_without_page,
+    send,
     status_counts,
     visible_or_404,
 )
@@ -86,14 +85,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def lead_new(request: HttpRequest) -> HttpResponse:
     """Submit a lead (R-LEAD-1) through the same service as ``POST /api/v1/leads``."""
     form = LeadForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lead = services.submit_lead(form.to_input(), actor=actor_of(request))
-        except ValidationFailed as e:
-            apply_errors(form, e, LEAD_ERROR_FIELDS)
-        except DomainError as e:  # exited partner (read-only), role
-            form.add_error(None, in_language(e.message))
-        else:
+    if request.method == "POST":
+        sent = send(
+            form,
+            lambda _: services.submit_lead(form.to_input(), actor=actor_of(request)),
+            LEAD_ERROR_FIELDS,
+        )
+        if sent.refusal:  # exited partner (read-only), role
+            form.add_error(None, in_language(sent.refusal.message))
+        elif sent.ok:
+            lead = sent.value
             if lead.status == Status.DUPLICATE:
                 messages.warning(request, _("该客户已被报备，线索记为重复报备。"))
             elif lead.status == Status.NEEDS_REVIEW:
@@ -211,17 +212,15 @@ def lead_appeal(request: HttpRequest, lead_id: int) -> HttpResponse:
     """Appeal an invalid verdict once, within 30 days (R-LEAD-4)."""
     lead = _lead_or_404(request, lead_id)
     form = AppealForm(request.POST)
-    if form.is_valid():
-        try:
-            services.appeal(lead.pk, form.cleaned_data["reason"], actor=actor_of(request))
-        except ValidationFailed as e:
-            apply_errors(form, e)
-        except DomainError as e:
-            messages.error(request, in_language(e.message))
-            return redirect("portal:lead", lead_id=lead.pk)
-        else:
-            messages.success(request, _("申诉已提交，将由伙伴关系官与售前共同复核。"))
-            return redirect("portal:lead", lead_id=lead.pk)
+    sent = send(
+        form, lambda data: services.appeal(lead.pk, data["reason"], actor=actor_of(request))
+    )
+    if sent.refusal:
+        messages.error(request, in_language(sent.refusal.message))
+        return redirect("portal:lead", lead_id=lead.pk)
+    if sent.ok:
+        messages.success(request, _("申诉已提交，将由伙伴关系官与售前共同复核。"))
+        return redirect("portal:lead", lead_id=lead.pk)
     return render(
         request, "portal/lead_detail.html", _detail_context(request, lead, form), status=422
     )

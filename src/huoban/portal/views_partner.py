@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from huoban import clock
 from huoban.customers import services as customers
 from huoban.customers.models import ContactConsent, Customer
-from huoban.errors import DomainError, ValidationFailed
+from huoban.errors import DomainError
 from huoban.partners.models import ApplicationKind, Tier
 from huoban.standing import tier_services
-from huoban.web import actor_of, apply_errors, in_language, mark_invalid, paginate, partner_required
+from huoban.web import actor_of, in_language, mark_invalid, paginate, partner_required, send
 
 from . import overview
 from .forms import CONSENT_ERROR_FIELDS, ConsentForm, StrategicApplicationForm
@@ -76,28 +76,26 @@ def consent_list(request: HttpRequest) -> HttpResponse:
 def consent_grant(request: HttpRequest) -> HttpResponse:
     """Grant a staff user or role access to a customer's contacts until an expiry (R-ATT-7)."""
     form = ConsentForm(request.POST, customers=_owned_customers(request))
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def grant(data: dict[str, Any]) -> ContactConsent:
         username = data["grantee_username"].strip()
-        try:
+        return customers.grant_consent(
+            data["customer"],
+            partner=_partner(request),
             # Unknown, partner or disabled user: one answer for all (no enumeration).
-            grantee = customers.staff_grantee(username) if username else None
-            customers.grant_consent(
-                data["customer"],
-                partner=_partner(request),
-                grantee_user=grantee,
-                grantee_role=data["grantee_role"],
-                expires_at=data["expires_at"],
-                actor=actor_of(request),
-                note=data["note"],
-            )
-        except ValidationFailed as e:
-            apply_errors(form, e, CONSENT_ERROR_FIELDS)
-        except DomainError as e:  # exited partner (409), role
-            form.add_error(None, in_language(e.message))
-        else:
-            messages.success(request, _("已授权。"))
-            return redirect("portal:consents")
+            grantee_user=customers.staff_grantee(username) if username else None,
+            grantee_role=data["grantee_role"],
+            expires_at=data["expires_at"],
+            actor=actor_of(request),
+            note=data["note"],
+        )
+
+    sent = send(form, grant, CONSENT_ERROR_FIELDS)
+    if sent.refusal:  # exited partner (409), role
+        form.add_error(None, in_language(sent.refusal.message))
+    elif sent.ok:
+        messages.success(request, _("已授权。"))
+        return redirect("portal:consents")
     return _consents_page(request, form, status=422)
 
 
@@ -157,17 +155,15 @@ def tier(request: HttpRequest) -> HttpResponse:
 def tier_apply(request: HttpRequest) -> HttpResponse:
     """Apply for strategic (R-TIER-2); a newer application supersedes a pending one."""
     form = StrategicApplicationForm(request.POST)
-    if form.is_valid():
-        try:
-            data = form.cleaned_data
-            tier_services.apply_for_strategic(
-                actor=actor_of(request), resources=data["resources"], plan=data["plan"]
-            )
-        except ValidationFailed as e:
-            apply_errors(form, e)
-        except DomainError as e:
-            form.add_error(None, in_language(e.message))
-        else:
-            messages.success(request, _("申请已提交，将在 5 个工作日内答复。"))
-            return redirect("portal:tier")
+    sent = send(
+        form,
+        lambda data: tier_services.apply_for_strategic(
+            actor=actor_of(request), resources=data["resources"], plan=data["plan"]
+        ),
+    )
+    if sent.refusal:
+        form.add_error(None, in_language(sent.refusal.message))
+    elif sent.ok:
+        messages.success(request, _("申请已提交，将在 5 个工作日内答复。"))
+        return redirect("portal:tier")
     return _tier_page(request, form, status=422)

@@ -14,9 +14,16 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from huoban.accounts.api import router as auth_router
 from huoban.accounts.models import User
 from huoban.accounts.services import user_for_token
+from huoban.commissions.api import router as commissions_router
+from huoban.customers.api import router as customers_router
 from huoban.errors import DomainError, ValidationFailed
+from huoban.leads.api import router as leads_router
+from huoban.partners.api import company_violations_router
+from huoban.partners.api import router as partners_router
+from huoban.projects.api import router as projects_router
 
 
 class BearerToken(HttpBearer):
@@ -106,13 +113,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from huoban.accounts.api import router as auth_router
-    from huoban.commissions.api import router as commissions_router
-    from huoban.customers.api import router as customers_router
-    from huoban.leads.api import router as leads_router
-    from huoban.partners.api import company_violations_router
-    from huoban.partners.api import router as partners_router
-    from huoban.projects.api import router as projects_router
 
     api.add_router("/auth", auth_router)
     api.add_router("/partners", partners_router)

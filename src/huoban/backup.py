@@ -44,6 +44,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
+from huoban import clock
+from huoban.audit.services import record
+from huoban.commissions.ledger import combined_head, verify_ledger
+
 FORMAT = "huoban-backup/1"
 SUFFIX = {"sqlite": ".sqlite3", "postgresql": ".dump"}
 KIND = {"sqlite": "sqlite3-database", "postgresql": "pg_dump-custom"}
@@ -198,7 +202,6 @@ def applied_migrations() -> dict[str, str]:
 
 def _ledger_facts(results: list[Any]) -> dict[str, Any]:
     """The manifest's view of `verify_ledger`'s results: ok, counts, heads, the first break."""
-    from huoban.commissions.ledger import combined_head
 
     bad = [r for r in results if not r.result.ok]
     return {
@@ -221,7 +224,6 @@ def _ledger_facts(results: list[Any]) -> dict[str, Any]:
 
 def _facts() -> dict[str, Any]:
     """What the manifest says about the database, read in the caller's snapshot."""
-    from huoban.commissions.ledger import verify_ledger
 
     return {
         "migrations": applied_migrations(),
@@ -319,8 +321,6 @@ def _backup_postgresql(part: Path) -> dict[str, Any]:
 
 def backup(output: Path | None = None) -> BackupResult:
     """Write a consistent copy of the configured database and its manifest; audit it."""
-    from huoban import clock
-    from huoban.audit.services import record
 
     kind = vendor()
     if kind not in SUFFIX:
@@ -471,7 +471,6 @@ def _migrate_forward() -> list[str]:
 
 def restore(path: Path, *, overwrite: bool = False) -> RestoreResult:
     """Restore a backup into the configured database (see the module's docstring)."""
-    from huoban.audit.services import record
 
     path = Path(path).resolve()
     manifest = check_backup(path)
@@ -487,7 +486,6 @@ def restore(path: Path, *, overwrite: bool = False) -> RestoreResult:
         _restore_sqlite(path)
     else:
         _restore_postgresql(path)
-    from huoban.commissions.ledger import combined_head, verify_ledger
 
     result = RestoreResult(manifest=manifest, replaced=current)
     result.migrated = _migrate_forward()

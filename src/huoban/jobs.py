@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from huoban.commissions.settlement import settle_previous_year
+from huoban.leads.services import flag_overdue_leads
+from huoban.standing.tier_services import run_tier_jobs
+
 
 def run_daily(day: dt.date) -> list[str]:
     """Run every daily job as of `day`; return one report line per job."""
-    from huoban.commissions.settlement import settle_previous_year
-    from huoban.leads.services import flag_overdue_leads
-    from huoban.standing.tier_services import run_tier_jobs
 
     lines = []
     flagged = flag_overdue_leads()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from huoban.accounts.models import STAFF_ROLES, Role
+
 STAFF: Final = "staff"
 
 
 def caller_scope(user: Any) -> str | int | None:
     """``STAFF`` for an active staff user, the partner id for an active partner user, else None."""
-    from huoban.accounts.models import STAFF_ROLES, Role
 
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None

@@ -12,7 +12,7 @@ from pydantic import Field
 from huoban.errors import DomainError
 
 from .models import ApiToken, hash_token
-from .services import login_for_token, token_expires_at
+from .services import login_for_token, revoke_token, token_expires_at
 
 router = Router(tags=["auth"])
 
@@ -57,7 +57,6 @@ class RevokedOut(Schema):
 @router.delete("/token", response=RevokedOut, summary="Revoke the token of this request (log out)")
 def revoke_own_token(request: HttpRequest) -> dict[str, bool]:
     """Revoke the bearer token that authenticated this request; it answers 401 from now on."""
-    from .services import revoke_token
 
     raw = request.headers.get("Authorization", "").partition(" ")[2].strip()
     token = ApiToken.objects.filter(key_hash=hash_token(raw), revoked_at__isnull=True).first()

@@ -12,18 +12,20 @@ from ninja.responses import Status as Answer
 from pydantic import Field
 
 from huoban import money
-from huoban.access import Forbidden
+from huoban.access import Forbidden, require_role
 from huoban.accounts.models import Role
-from huoban.errors import NotFound
+from huoban.errors import NotFound, ValidationFailed
 from huoban.pagination import MAX_PAGE_SIZE
 from huoban.partners.models import Partner
 from huoban.policy import sees_partner_money
+from huoban.projects.models import Project
 from huoban.terms.models import PolicyVersion
 from huoban.web import actor_of
 
-from . import ledger
+from . import ledger, statements
 from .models import LedgerEntry, Payout
 from .schemas import EntryOut, LedgerOut, PayoutOut, SettlementOut, StatementOut, VerifyOut
+from .settlement import settle_year
 
 router = Router(tags=["ledger"])
 
@@ -116,7 +118,6 @@ def partner_ledger(request: HttpRequest, code: str, query: Query[LedgerQuery]) -
     "/ledger/verify", response=VerifyOut, summary="Verify the ledger chains (finance, admin)"
 )
 def verify(request: HttpRequest, query: Query[VerifyQuery]) -> dict[str, Any]:
-    from huoban.access import require_role
 
     require_role(request.user, Role.FINANCE)
     partner = None
@@ -170,12 +171,8 @@ def adjust(request: HttpRequest, code: str, payload: AdjustmentIn) -> Answer:
     partner = _partner_for_commission(request.user, code)
     project = None
     if payload.project_id is not None:
-        from huoban.projects.models import Project
-
         project = Project.objects.filter(pk=payload.project_id, partner=partner).first()
         if project is None:
-            from huoban.errors import ValidationFailed
-
             raise ValidationFailed({"project_id": "该伙伴没有此项目 / No such project."})
     entry = ledger.propose_adjustment(
         partner,
@@ -230,7 +227,6 @@ class AnnualSettlementIn(Schema):
     summary="Settle a finished year's annual bonuses (finance, admin); idempotent",
 )
 def annual_settlement(request: HttpRequest, payload: AnnualSettlementIn) -> dict[str, Any]:
-    from .settlement import settle_year
 
     results = settle_year(payload.year, actor=actor_of(request))
     return {
@@ -265,7 +261,6 @@ def _statement(
     fmt: str,
     text: str | None = None,
 ) -> Any:
-    from . import statements
 
     partner = _partner_for_commission(request.user, code)
     y, m = statements.parse_month(text, year=year, month=month)

@@ -9,8 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huoban.customers.forms import ConsentFields
+from huoban.customers.models import LinkKind
 from huoban.leads.models import ReasonCode, Verdict
 from huoban.leads.services import VerdictInput
+from huoban.partners.models import ExitKind
+from huoban.projects.models import MilestoneStatus, PaymentKind
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -139,7 +142,6 @@ class LinkForm(forms.Form):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        from huoban.customers.models import LinkKind
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["kind"].choices = LinkKind.choices  # type: ignore[attr-defined]
@@ -156,7 +158,6 @@ class ExitForm(forms.Form):
     note = _text(_("说明"), rows=2)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        from huoban.partners.models import ExitKind
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["kind"].choices = ExitKind.choices  # type: ignore[attr-defined]
@@ -173,7 +174,6 @@ class MilestoneForm(forms.Form):
     note = _text(_("备注"), rows=1)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        from huoban.projects.models import MilestoneStatus
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["status"].choices = MilestoneStatus.choices  # type: ignore[attr-defined]
@@ -203,7 +203,6 @@ class PaymentForm(forms.Form):
     refund_of = _input(_("原回款流水号（退款时）"), required=False, max_length=100)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        from huoban.projects.models import PaymentKind
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["kind"].choices = PaymentKind.choices  # type: ignore[attr-defined]

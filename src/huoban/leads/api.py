@@ -131,7 +131,6 @@ def _amount(value: Decimal | None) -> str | None:
 
 
 def render(lead: Lead, *, waiting: bool | None = None) -> dict[str, Any]:
-    from huoban import clock
 
     if waiting is None:
         waiting = getattr(lead, "waiting", None)
@@ -200,7 +199,6 @@ def submit(request: HttpRequest, payload: LeadIn) -> Answer[dict[str, Any]]:
 
 @router.get("", response=LeadPage, summary="List visible leads, newest first")
 def list_leads(request: HttpRequest, filters: Query[LeadFilter]) -> dict[str, Any]:
-    from huoban import clock
 
     qs = services.with_waiting(services.visible_leads(request.user).select_related("partner"))
     if filters.status:

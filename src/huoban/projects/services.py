@@ -159,8 +159,6 @@ def create_project(
     errors.update(clock.past_errors(signed_on=signed_on))
     manager = None
     if project_manager_id is not None:
-        from huoban.accounts.models import User
-
         manager = User.objects.filter(pk=project_manager_id, is_active=True, role=Role.PM).first()
         if manager is None:
             errors["project_manager_id"] = "不是项目经理 / Not a project manager."

@@ -200,6 +200,9 @@ def test_a_new_application_supersedes_the_pending_one(actors):
     second = apply(actors, D(2026, 3, 9))
     assert TierApplication.objects.get(pk=first.pk).status == "superseded"
     assert TierApplication.objects.get(pk=second.pk).status == "pending"
+    # The side effect is in the new application's audit event (issue #11).
+    events = AuditEvent.objects.filter(action="partner.tier.apply").order_by("pk")
+    assert [e.after["superseded"] for e in events] == [[], [first.pk]]
 
 
 def test_a_strategic_partner_cannot_apply(actors):

@@ -107,3 +107,18 @@ def test_every_event_writes_one_audit_event(actors, policy_v1):
     services.update_milestone(project.pk, "solution", actor=actors.pm, status="done")
     actions = list(AuditEvent.objects.order_by("id")[before:].values_list("action", flat=True))
     assert actions == ["project.payment", "project.accept", "project.milestone"]
+    # 100,000 received: r × R = 22% × 100,000 = 22,000 < C = 24,000, so acceptance earns
+    # nothing more and its event lists no entry (R-LED-4).
+    assert AuditEvent.objects.get(action="project.accept").after["entries"] == []
+
+
+def test_the_acceptance_event_lists_the_settlement_it_earned(actors, policy_v1):
+    project = sign(actors.officer, actors.alpha)  # 300,000 new, light: r = 22%, T = 66,000
+    pay(actors.finance, project, "100000.00", D(2026, 1, 15), "HK-1")  # C = 24,000
+    pay(actors.finance, project, "150000.00", D(2026, 3, 2), "HK-2")
+    services.accept_project(project.pk, actor=actors.pm, accepted_on=D(2026, 4, 10))
+    # R = 250,000: 22% × 250,000 = 55,000 earned, 24,000 credited → a 31,000 settlement.
+    settlement = LedgerEntry.objects.get(project=project, kind="settlement")
+    assert settlement.amount == Decimal("31000.00")
+    accepted = AuditEvent.objects.get(action="project.accept")
+    assert accepted.after["entries"] == [settlement.pk]  # the side effect, in the event

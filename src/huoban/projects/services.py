@@ -456,7 +456,14 @@ def accept_project(
     project.save(update_fields=["accepted_on", "status", "accepted_seq"])
     outcomes = _book_commission(project)
     mine = [o for o in outcomes if o.event_key == "acceptance"]
-    record(actor, "project.accept", project, before=before, after=project_snapshot(project))
+    entries = [o.entry.pk for o in mine if o.entry is not None]
+    record(
+        actor,
+        "project.accept",
+        project,
+        before=before,
+        after=project_snapshot(project) | {"entries": entries},
+    )
     return project, True, mine
 
 

@@ -279,9 +279,9 @@ def apply_for_strategic(*, actor: User, resources: str, plan: str) -> TierApplic
         raise Conflict("伙伴已退出合作 / The partner has exited.")
     if partner.tier == Tier.STRATEGIC:
         raise Conflict("已是战略伙伴 / The partner is already strategic.")
-    TierApplication.objects.filter(partner=partner, status=ApplicationStatus.PENDING).update(
-        status=ApplicationStatus.SUPERSEDED
-    )
+    pending = TierApplication.objects.filter(partner=partner, status=ApplicationStatus.PENDING)
+    superseded = sorted(pending.values_list("pk", flat=True))
+    pending.update(status=ApplicationStatus.SUPERSEDED)
     now = clock.now()
     due = add_business_days(clock.today(), tiers.APPLICATION_DECISION_BUSINESS_DAYS)
     app = TierApplication.objects.create(
@@ -300,7 +300,8 @@ def apply_for_strategic(*, actor: User, resources: str, plan: str) -> TierApplic
         actor,
         "partner.tier.apply",
         app,
-        after=application_snapshot(app) | {"due_note": explain_business_date(due)},
+        after=application_snapshot(app)
+        | {"due_note": explain_business_date(due), "superseded": superseded},
     )
     return app
 

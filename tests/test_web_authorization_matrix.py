@@ -752,11 +752,20 @@ def clients(actors: Any) -> dict[str, Client]:
     return out
 
 
+def _rolled_back() -> Any:
+    """A savepoint around one request, undone afterwards. Flagged as the test case's own block
+    (as Django's TestCase flags its transactions) so that the services' durable transactions
+    (D-FRAME-15) run inside it as they would at the top of a real request."""
+    block = transaction.atomic()
+    block._from_testcase = True  # type: ignore[attr-defined]
+    return block
+
+
 def ask(client: Client, r: Row, path: str, body: Any, before: dict[str, Any]) -> tuple[Any, bool]:
     """One request in a savepoint that is rolled back: (outcome, whether the state changed)."""
     result: list[Any] = []
     try:
-        with transaction.atomic():
+        with _rolled_back():
             kwargs: dict[str, Any] = {"headers": r.headers or {}}
             if r.method == "POST":
                 kwargs["data"] = body or {}

@@ -93,6 +93,27 @@ def test_it_refuses_a_database_that_is_not_a_demo_database(settings):
     assert row_counts() == before
 
 
+@pytest.mark.django_db
+def test_a_load_that_fails_half_way_is_not_taken_for_a_demo(settings, monkeypatch):
+    """The load is many durable transactions (D-FRAME-15): a failure leaves what was built, so
+    the next load must refuse that database rather than take it for a finished demo."""
+    from huoban.demo import load
+    from huoban.demo.load import DemoConflict
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    def broken(self):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(load._DemoBuilder, "history", broken)
+    with pytest.raises(RuntimeError):
+        load_demo()
+    assert Partner.objects.exists()  # the steps before the failure were committed
+    monkeypatch.undo()
+    with pytest.raises(DemoConflict):
+        load_demo()
+
+
 def test_demo_credit_codes_are_valid_but_name_no_real_company():
     from huoban.demo.load import _org_code_check, demo_uscc
     from huoban.uscc import uscc_error

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the registry sits above accounts: no import at run time
     from huoban.partners.models import Partner
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_user(
     username: str,
     password: str,
@@ -69,7 +69,7 @@ def create_user(
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def issue_token(user: User, name: str = "", *, actor: User | None = None) -> str:
     """Issue a new API token; the raw value is returned once and only its hash is kept."""
     raw = ApiToken.new_raw()
@@ -82,7 +82,7 @@ def issue_token(user: User, name: str = "", *, actor: User | None = None) -> str
     return raw
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revoke_token(token: ApiToken, *, actor: User) -> None:
     """Revoke an API token at once."""
     if token.revoked_at is None:

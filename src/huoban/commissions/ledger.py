@@ -598,7 +598,7 @@ def _entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def approve_entry(entry_id: int, *, actor: User) -> LedgerEntry:
     """Approve a pending entry (finance); an adjustment needs finance and admin (R-LED-2)."""
     require_role(actor, Role.FINANCE, Role.ADMIN)
@@ -628,7 +628,7 @@ def approve_entry(entry_id: int, *, actor: User) -> LedgerEntry:
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def propose_adjustment(
     partner: Partner,
     *,
@@ -717,7 +717,7 @@ def _same_payout(
     return existing
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_payout(
     partner: Partner,
     *,

@@ -92,7 +92,7 @@ def _document_bytes(document: Any) -> tuple[str, bytes] | str:
     return ext, content
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def grant_consent(
     customer: Customer,
     *,
@@ -169,7 +169,7 @@ def grant_consent(
     return consent
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def approve_consent(consent: ContactConsent, *, actor: User) -> ContactConsent:
     """A second officer or admin approves a staff grant to oneself or to a role (R-ATT-7)."""
     require_role(actor, Role.OFFICER)
@@ -194,7 +194,7 @@ def approve_consent(consent: ContactConsent, *, actor: User) -> ContactConsent:
     return consent
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revoke_consent(consent: ContactConsent, *, actor: User) -> ContactConsent:
     """Revoke a contact consent before its expiry (R-ATT-7)."""
     require_active_partner(actor)  # R-EXIT-1

@@ -348,7 +348,7 @@ def add_contact(
 # --- names and related entities ---------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def add_alias(customer: Customer, name: str, kind: str, *, actor: User) -> CustomerName:
     """Record a short or former name of a customer, used by matching (R-ATT-1, R-ATT-2)."""
     require_role(actor, Role.OFFICER)
@@ -375,7 +375,7 @@ def add_alias(customer: Customer, name: str, kind: str, *, actor: User) -> Custo
     return row
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def link_related(customer: Customer, related: Customer, kind: str, *, actor: User) -> CustomerLink:
     """Link a related entity found later; it inherits the owner (R-ATT-1, R-ATT-6)."""
     require_role(actor, Role.OFFICER)
@@ -425,7 +425,7 @@ def link_related(customer: Customer, related: Customer, kind: str, *, actor: Use
 # --- transfer (admin only) --------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def transfer_attribution(
     customer: Customer, to_partner: Partner, reason: str, *, actor: User
 ) -> Attribution:
@@ -477,7 +477,7 @@ def transfer_attribution(
 # --- inbound contact (主动寻访) ----------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_inbound_contact(
     *,
     name: str,

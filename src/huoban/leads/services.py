@@ -162,7 +162,7 @@ def _attach_customer(lead: Lead, customer: Customer) -> None:
     lead.status = Status.PENDING
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def submit_lead(data: LeadInput, *, actor: User) -> Lead:
     """Register a lead for an end customer and queue it for a verdict (R-LEAD-1, R-ATT-2/3)."""
     actor = require_partner_user(actor)
@@ -334,7 +334,7 @@ def _lock_visible(user: Any, lead_id: int, *roles: str) -> Lead:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_verdict(lead_id: int, data: VerdictInput, *, actor: User) -> Lead:
     """Judge a pending lead valid (feasibility + quote range) or invalid (reason code +
     explanation) (R-LEAD-3); the first valid lead wins the customer (R-ATT-3)."""
@@ -377,7 +377,7 @@ def record_verdict(lead_id: int, data: VerdictInput, *, actor: User) -> Lead:
     return lead
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def resolve_match(lead_id: int, customer_id: int | None, *, actor: User) -> Lead:
     """Decide a possible match (R-ATT-2): the same customer as `customer_id`, or a new one."""
     lead = _lock_visible(actor, lead_id, Role.OFFICER, Role.PRESALES)
@@ -404,7 +404,7 @@ def resolve_match(lead_id: int, customer_id: int | None, *, actor: User) -> Lead
 # --- appeal and second review (R-LEAD-4) ---------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def appeal(lead_id: int, reason: str, *, actor: User) -> Lead:
     """Appeal an invalid verdict once, within 30 days, with a reason (R-LEAD-4)."""
     lead = _lock_visible(actor, lead_id, Role.PARTNER)
@@ -434,7 +434,7 @@ def _seat(user: User) -> str:
     return "presales" if user.role == Role.PRESALES else "officer"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def sign_second_review(lead_id: int, data: VerdictInput, *, actor: User) -> Lead:
     """Sign the second review; the verdict is final when one officer and one presales user,
     two different people, have signed the same verdict (R-LEAD-4)."""

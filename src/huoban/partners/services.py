@@ -126,7 +126,7 @@ def partner_snapshot(partner: Partner) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def set_referrer(partner: Partner, referrer_code: str | None, *, actor: User) -> Partner:
     """Change who recruited a partner; self-recruitment and cycles are refused (R-LED-5)."""
     partner = Partner.objects.select_for_update().get(pk=partner.pk)

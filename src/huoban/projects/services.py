@@ -111,7 +111,7 @@ def _rate(policy: rules.Policy, amount: Decimal, kind: str, high_margin: bool, t
     return rules.project_rate(policy, amount, kind, high_margin, tier)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_project(
     *,
     actor: User,
@@ -197,7 +197,7 @@ def create_project(
     return project
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def amend_contract_amount(
     project_id: int, *, actor: User, contract_amount: Decimal, reason: str
 ) -> Project:
@@ -236,7 +236,7 @@ def amend_contract_amount(
 _UNSET: Any = object()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_milestone(
     project_id: int,
     stage: str,
@@ -311,7 +311,7 @@ def _next_seq(project: Project) -> int:
     return project.event_count
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_payment(
     project_id: int,
     *,
@@ -430,7 +430,7 @@ def record_payment(
     return payment, True, mine
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def accept_project(
     project_id: int, *, actor: User, accepted_on: dt.date
 ) -> tuple[Project, bool, list[Outcome]]:
@@ -467,7 +467,7 @@ def accept_project(
     return project, True, mine
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cancel_project(project_id: int, *, actor: User, cancelled_on: dt.date, reason: str) -> Project:
     """Cancel a project: what was credited stays, later events earn nothing (R-PROJ-5)."""
     require_role(actor, Role.OFFICER, Role.PM, Role.ADMIN)

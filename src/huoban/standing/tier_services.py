@@ -189,7 +189,10 @@ def promote_if_qualified(
     partner: Partner, *, reason_context: str, actor: User | None = None, day: dt.date | None = None
 ) -> TierChange | None:
     """Promote to the highest tier whose entry is met, only ever upward, as an auto-approved
-    application (R-TIER-1, R-TIER-6)."""
+    application (R-TIER-1, R-TIER-6).
+
+    A helper, not a durable action: the hooks call it inside the verdict's or the signing's
+    transaction, and the daily job inside its own (D-FRAME-15)."""
     day = day or clock.today()
     partner = _lock(partner)
     if partner.status == PartnerStatus.EXITED or partner.tier == Tier.STRATEGIC:
@@ -262,7 +265,7 @@ def _lead_valid(sender: Any, *, partner: Partner, **kwargs: Any) -> None:
 # --- R-TIER-2 strategic applications --------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def apply_for_strategic(*, actor: User, resources: str, plan: str) -> TierApplication:
     """Apply for strategic with resources and a plan; decision due in 5 business days
     (R-TIER-2). A newer application supersedes a pending one."""
@@ -306,7 +309,7 @@ def apply_for_strategic(*, actor: User, resources: str, plan: str) -> TierApplic
     return app
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def decide_application(
     application_id: int,
     *,

@@ -82,7 +82,7 @@ def violation_snapshot(violation: CompanyViolation) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_company_violation(
     *, actor: User, project_id: int, kind: str, description: str
 ) -> CompanyViolation:
@@ -125,7 +125,7 @@ def _lock_visible(user: Any, violation_id: int) -> CompanyViolation:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def decide_company_violation(
     violation_id: int, *, actor: User, confirm: bool, note: str
 ) -> CompanyViolation:
@@ -159,7 +159,7 @@ def damages_event_key(violation: CompanyViolation) -> str:
     return f"company_violation:{violation.pk}"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def claim_liquidated_damages(violation_id: int, *, actor: User) -> tuple[Any, bool]:
     """Claim liquidated damages of round(30% × contract amount) on a confirmed company
     violation: one ``liquidated_damages`` ledger entry, once per violation (R-VIOL-1, R-LED-1).
@@ -230,7 +230,7 @@ def has_recent_violation(partner: Partner, day: dt.date) -> bool:
     ).exists()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_partner_violation(
     partner: Partner, *, actor: User, kind: str, occurred_on: dt.date | None, description: str
 ) -> PartnerViolation:
@@ -278,7 +278,7 @@ def record_partner_violation(
     return violation
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def grant_white_label(partner: Partner, *, actor: User) -> Partner:
     """Grant white-label (OEM) output to a strategic partner without a violation in the last
     12 months (R-TIER-5, R-VIOL-2, R-DOC-2)."""
@@ -329,7 +329,7 @@ def exit_snapshot(partner: Partner) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def exit_partner(
     partner: Partner,
     *,

@@ -294,7 +294,7 @@ def multiply(scale: int) -> ScaleReport:
 def check_invariants() -> list[str]:
     """What must hold after multiplying; returns the problems found (empty when all is well)."""
     from huoban.commissions.ledger import verify_ledger
-    from huoban.customers.services import match_customer
+    from huoban.customers.matching import match_customer
 
     problems: list[str] = []
     if connection.vendor == "sqlite":

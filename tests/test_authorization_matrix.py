@@ -19,7 +19,8 @@ from huoban import clock
 from huoban.api import api
 from huoban.commissions.ledger import approve_entry
 from huoban.commissions.models import LedgerEntry
-from huoban.customers.services import get_or_create_customer, grant_consent
+from huoban.customers.consent import grant_consent
+from huoban.customers.registry import get_or_create_customer
 from huoban.leads.services import appeal
 from huoban.projects.services import create_project, record_payment
 from huoban.standing.tier_services import apply_for_strategic

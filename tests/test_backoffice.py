@@ -12,7 +12,7 @@ from django.test import Client, RequestFactory
 
 from huoban import clock
 from huoban.accounts.models import Role, User
-from huoban.customers.services import add_contact
+from huoban.customers.registry import add_contact
 from tests.customers.helpers import owned_customer
 from tests.leads.helpers import submit
 from tests.projects.helpers import ensure_policy_v1, sign

@@ -18,8 +18,8 @@ from huoban.audit.services import verify_audit_log
 from huoban.cli import main as huoban
 from huoban.commissions import ledger
 from huoban.commissions.models import EntryStatus, LedgerEntry, Payout
+from huoban.customers.attribution import transfer_attribution
 from huoban.customers.models import Attribution
-from huoban.customers.services import transfer_attribution
 from tests.customers.helpers import owned_customer
 from tests.projects.helpers import TODAY, ensure_policy_v1, full_example
 from tests.tampering import tampering

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from huoban.customers.services import get_or_create_customer
+from huoban.customers.registry import get_or_create_customer
 from huoban.errors import ValidationFailed
 from huoban.uscc import check_character, normalize_uscc, uscc_error
 

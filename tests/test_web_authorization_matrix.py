@@ -627,13 +627,10 @@ def web_world(actors: Any) -> dict[str, Any]:
     from django.contrib.contenttypes.models import ContentType
 
     from huoban.accounts.services import issue_token
+    from huoban.customers.attribution import link_related, transfer_attribution
+    from huoban.customers.inbound import record_inbound_contact
     from huoban.customers.models import Customer
-    from huoban.customers.services import (
-        get_or_create_customer,
-        link_related,
-        record_inbound_contact,
-        transfer_attribution,
-    )
+    from huoban.customers.registry import get_or_create_customer
     from huoban.partners.models import TierChange
     from huoban.standing.violations import record_partner_violation
     from huoban.terms.models import PartnerAgreement, PolicyVersion

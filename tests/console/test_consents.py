@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from huoban import clock
 from huoban.audit.models import AuditEvent
+from huoban.customers.consent import has_consent
 from huoban.customers.models import ContactConsent
-from huoban.customers.services import add_contact, has_consent
+from huoban.customers.registry import add_contact
 from tests.customers.helpers import owned_customer, row_counts
 from tests.portal.helpers import client_for
 

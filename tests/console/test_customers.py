@@ -9,8 +9,10 @@ import pytest
 
 from huoban import clock
 from huoban.audit.models import AuditEvent
+from huoban.customers.consent import grant_consent
 from huoban.customers.models import CustomerLink, InboundContact
-from huoban.customers.services import add_contact, grant_consent, owner_of
+from huoban.customers.ownership import owner_of
+from huoban.customers.registry import add_contact
 from tests.customers.helpers import make_customer, owned_customer, row_counts
 from tests.portal.helpers import client_for
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from huoban import clock
-from huoban.customers.services import record_inbound_contact
+from huoban.customers.inbound import record_inbound_contact
 from tests.console.helpers import TODAY, project_for
 from tests.leads.helpers import judge, submit
 from tests.portal.helpers import client_for

@@ -6,8 +6,9 @@ from typing import Any
 
 from huoban.audit.models import AuditEvent
 from huoban.customers import models as m
+from huoban.customers.attribution import attach_attribution
 from huoban.customers.models import Customer
-from huoban.customers.services import attach_attribution, get_or_create_customer
+from huoban.customers.registry import get_or_create_customer
 from huoban.partners.models import Partner
 
 MOUTAI = "贵州茅台酒股份有限公司"

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.test import Client
 
 from huoban.customers import models as m
-from huoban.customers.services import add_contact
+from huoban.customers.registry import add_contact
 
 from .helpers import owned_customer
 

@@ -8,8 +8,9 @@ import pytest
 
 from huoban import clock
 from huoban.audit.models import AuditEvent
+from huoban.customers.consent import grant_consent
 from huoban.customers.models import ContactConsent
-from huoban.customers.services import add_contact, grant_consent
+from huoban.customers.registry import add_contact
 
 from .helpers import MOUTAI, make_customer, owned_customer, owner_codes, row_counts
 

@@ -7,15 +7,15 @@ from django.db import DatabaseError, connection, transaction
 
 from huoban.access import Forbidden
 from huoban.audit.models import AuditEvent
-from huoban.customers.models import Attribution, AttributionTransfer, Customer, CustomerName
-from huoban.customers.services import (
+from huoban.customers.attribution import (
     AlreadyAttributed,
     attach_attribution,
-    get_or_create_customer,
     link_related,
-    owner_of,
     transfer_attribution,
 )
+from huoban.customers.models import Attribution, AttributionTransfer, Customer, CustomerName
+from huoban.customers.ownership import owner_of
+from huoban.customers.registry import get_or_create_customer
 from huoban.errors import Conflict, ValidationFailed
 
 from .helpers import MOUTAI, USCC_A, USCC_B, make_customer, owned_customer

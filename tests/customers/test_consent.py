@@ -9,13 +9,8 @@ import pytest
 from huoban import clock
 from huoban.access import Forbidden
 from huoban.audit.models import AuditEvent
-from huoban.customers.services import (
-    add_contact,
-    contacts_for,
-    grant_consent,
-    has_consent,
-    revoke_consent,
-)
+from huoban.customers.consent import contacts_for, grant_consent, has_consent, revoke_consent
+from huoban.customers.registry import add_contact
 from huoban.errors import ValidationFailed
 
 from .helpers import make_customer, owned_customer
@@ -112,7 +107,7 @@ def test_it_stops_at_revocation(actors, customer):
 
 
 def test_it_ignores_a_consent_of_a_former_owner(actors, customer):
-    from huoban.customers.services import transfer_attribution
+    from huoban.customers.attribution import transfer_attribution
 
     with clock.frozen(T0):
         _grant(customer, actors, grantee_user=actors.presales)

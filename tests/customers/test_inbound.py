@@ -8,8 +8,8 @@ import pytest
 
 from huoban import clock
 from huoban.audit.models import AuditEvent
+from huoban.customers.inbound import inbound_report, record_inbound_contact
 from huoban.customers.models import InboundContact
-from huoban.customers.services import inbound_report, record_inbound_contact
 from huoban.errors import ValidationFailed
 
 from .helpers import MOUTAI, make_customer, owned_customer

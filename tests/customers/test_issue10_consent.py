@@ -14,16 +14,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from huoban import clock
 from huoban.access import Forbidden
 from huoban.audit.models import AuditEvent
-from huoban.customers.models import ContactConsent
-from huoban.customers.services import (
+from huoban.customers.consent import (
     CONSENT_MAX_DAYS,
     NO_SUCH_STAFF,
-    add_contact,
     approve_consent,
     contacts_for,
     grant_consent,
     has_consent,
 )
+from huoban.customers.models import ContactConsent
+from huoban.customers.registry import add_contact
 from huoban.errors import ValidationFailed
 
 from .helpers import owned_customer

@@ -14,7 +14,7 @@ from django.db import connection
 from huoban.customers import matching
 from huoban.customers.matching import candidate_ids, common_only_bound, match_customer, score
 from huoban.customers.models import CustomerName
-from huoban.customers.services import add_alias
+from huoban.customers.registry import add_alias
 
 from .helpers import MOUTAI, USCC_A, USCC_B, make_customer
 

@@ -52,7 +52,8 @@ def test_the_database_refuses_a_second_owner_even_past_the_queue(actors):
         pytest.skip("needs two real connections to a PostgreSQL server")
     from django.db import transaction
 
-    from huoban.customers.services import attach_attribution, get_or_create_customer
+    from huoban.customers.attribution import attach_attribution
+    from huoban.customers.registry import get_or_create_customer
 
     customer, _ = get_or_create_customer("临汾恒盛焦化有限公司")
 

@@ -174,7 +174,7 @@ def test_the_daily_job_flags_overdue_leads_once(actors):
 
 
 def test_a_possible_match_waits_for_an_officer(actors):
-    from huoban.customers.services import get_or_create_customer
+    from huoban.customers.registry import get_or_create_customer
     from huoban.leads.services import resolve_match
 
     existing, _ = get_or_create_customer("贵州茅台酒股份有限公司", region="贵州")

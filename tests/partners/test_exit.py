@@ -13,8 +13,8 @@ from huoban import clock
 from huoban.access import Forbidden
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
+from huoban.customers.consent import grant_consent, revoke_consent
 from huoban.customers.models import ContactConsent
-from huoban.customers.services import grant_consent, revoke_consent
 from huoban.errors import Conflict, ValidationFailed
 from huoban.leads.services import appeal
 from huoban.partners.models import Partner

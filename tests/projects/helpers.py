@@ -6,8 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from huoban.customers.attribution import attach_attribution
 from huoban.customers.models import AttributionSource
-from huoban.customers.services import attach_attribution, get_or_create_customer
+from huoban.customers.registry import get_or_create_customer
 from huoban.partners.models import Partner
 from huoban.projects import services
 from huoban.terms.models import PolicyVersion, parameters_of

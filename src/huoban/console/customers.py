@@ -15,6 +15,17 @@ from django.views.decorators.http import require_GET, require_POST
 from huoban import clock
 from huoban.access import Forbidden
 from huoban.accounts.models import Role
+from huoban.customers.attribution import link_related
+from huoban.customers.consent import (
+    approve_consent,
+    contacts_for,
+    grant_consent,
+    has_consent,
+    revoke_consent,
+    staff_grantee,
+)
+from huoban.customers.inbound import record_inbound_contact
+from huoban.customers.matching import match_customer
 from huoban.customers.models import (
     ContactConsent,
     Customer,
@@ -22,18 +33,7 @@ from huoban.customers.models import (
     CustomerName,
     InboundContact,
 )
-from huoban.customers.services import (
-    approve_consent,
-    contacts_for,
-    grant_consent,
-    has_consent,
-    link_related,
-    match_customer,
-    owner_of,
-    record_inbound_contact,
-    revoke_consent,
-    staff_grantee,
-)
+from huoban.customers.ownership import owner_of
 from huoban.errors import DomainError, ValidationFailed
 from huoban.projects.models import Project
 from huoban.web import (

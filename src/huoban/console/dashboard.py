@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from huoban import clock
 from huoban.commissions.models import EntryStatus, LedgerEntry
-from huoban.customers.services import inbound_report
+from huoban.customers.inbound import inbound_report
 from huoban.leads.models import Lead
 from huoban.leads.services import sla_report
 from huoban.money import ZERO, cny

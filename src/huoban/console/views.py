@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from huoban import clock
-from huoban.customers.services import contacts_for, owner_of
+from huoban.customers.consent import contacts_for
+from huoban.customers.ownership import owner_of
 from huoban.errors import DomainError
 from huoban.leads import services
 from huoban.leads.models import OPEN_STATUSES, Lead, Status

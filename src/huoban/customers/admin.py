@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huoban.backoffice import ReadOnlyAdmin, ReadOnlyInline
 
+from .consent import mask_email, mask_phone, mask_wechat
 from .models import (
     Attribution,
     AttributionTransfer,
@@ -22,7 +23,6 @@ from .models import (
     CustomerName,
     InboundContact,
 )
-from .services import mask_email, mask_phone, mask_wechat
 
 
 class NameInline(ReadOnlyInline):

@@ -21,7 +21,10 @@ from huoban.errors import NotFound, ValidationFailed
 from huoban.pagination import PageParams
 from huoban.partners.models import Partner
 
-from . import services
+from . import attribution as attributions
+from . import consent as consents
+from . import inbound as inbounds
+from . import matching, ownership, registry
 from .models import ContactConsent, Customer, NameKind
 
 router = Router(tags=["customers"])
@@ -174,7 +177,7 @@ def _visible_customer(user: Any, customer_id: int) -> Customer:
 
 def _owner_code_for(user: User, customer: Customer) -> str | None:
     """Staff learn the owner; a partner learns only whether it is the owner itself (R-VIS-1)."""
-    owner = services.owner_of(customer)
+    owner = ownership.owner_of(customer)
     if owner is None:
         return None
     if user.is_staff_user or owner.pk == user.partner_id:
@@ -212,8 +215,8 @@ def lookup(request: HttpRequest, name: str = "", uscc: str = "") -> dict[str, An
     user = require_role(_caller(request), *STAFF)
     if not name.strip() and not uscc.strip():
         raise ValidationFailed({"name": "名称或信用代码必填 / Give a name or a USCC."})
-    code = services.clean_uscc(uscc, "uscc")
-    match = services.match_customer(name, code)
+    code = registry.clean_uscc(uscc, "uscc")
+    match = matching.match_customer(name, code)
     customer = match.customer
     return {
         "match": match.kind,
@@ -232,7 +235,7 @@ def record_inbound(request: HttpRequest, payload: InboundIn) -> Answer:
     `referral_answer` (yes/no, 首问必确认) is required.
     """
     user = require_role(_caller(request), *STAFF)
-    inbound, match = services.record_inbound_contact(
+    inbound, match = inbounds.record_inbound_contact(
         name=payload.name,
         uscc=payload.uscc,
         referral_answer=payload.referral_answer,
@@ -257,7 +260,7 @@ def record_inbound(request: HttpRequest, payload: InboundIn) -> Answer:
 def inbound_report(request: HttpRequest, start: dt.date, end: dt.date) -> dict[str, Any]:
     """Inbound contacts between two dates inclusive, and how many were routed back (R-ATT-5)."""
     require_role(_caller(request), *STAFF)
-    return {"start": start, "end": end, **services.inbound_report(start, end)}
+    return {"start": start, "end": end, **inbounds.inbound_report(start, end)}
 
 
 @router.post(
@@ -273,7 +276,7 @@ def revoke_consent(request: HttpRequest, consent_id: int) -> dict[str, Any]:
     )
     if consent is None or (user.is_partner_user and consent.partner_id != user.partner_id):
         raise NotFound("授权不存在 / No such consent.")
-    return _consent_out(services.revoke_consent(consent, actor=user))
+    return _consent_out(consents.revoke_consent(consent, actor=user))
 
 
 @router.get("/{int:customer_id}", response=CustomerOut, summary="A customer")
@@ -293,7 +296,7 @@ def get_customer(request: HttpRequest, customer_id: int) -> dict[str, Any]:
         "names": [{"name": n.name, "kind": n.kind} for n in customer.names.order_by("id")],
         "owner_code": owner_code,
         "attributed_since": attribution.since if attribution and owner_code else None,
-        "contacts": services.contacts_for(user, customer, limit=200),
+        "contacts": consents.contacts_for(user, customer, limit=200),
     }
 
 
@@ -309,8 +312,8 @@ def customer_contacts(
     user = _caller(request)
     customer = _visible_customer(user, customer_id)
     start = (params.page - 1) * params.page_size
-    count = len(services.contacts_for(user, customer))  # masked or not, never audited
-    items = services.contacts_for(
+    count = len(consents.contacts_for(user, customer))  # masked or not, never audited
+    items = consents.contacts_for(
         user, customer, reveal=reveal, offset=start, limit=params.page_size
     )
     return {"items": items, "count": count}
@@ -326,8 +329,8 @@ def link_related(request: HttpRequest, customer_id: int, payload: LinkIn) -> Ans
     related = Customer.objects.filter(pk=payload.related_id).first()
     if related is None:
         raise ValidationFailed({"related_id": "关联客户不存在 / No such customer."})
-    link = services.link_related(customer, related, payload.kind, actor=user)
-    owner = services.owner_of(customer)
+    link = attributions.link_related(customer, related, payload.kind, actor=user)
+    owner = ownership.owner_of(customer)
     return Answer(
         201,
         {
@@ -346,7 +349,7 @@ def add_alias(request: HttpRequest, customer_id: int, payload: AliasIn) -> Answe
     user = _caller(request)
     customer = _visible_customer(user, customer_id)
     require_role(user, Role.OFFICER)
-    row = services.add_alias(customer, payload.name, NameKind(payload.kind), actor=user)
+    row = registry.add_alias(customer, payload.name, NameKind(payload.kind), actor=user)
     return Answer(
         201,
         {
@@ -369,7 +372,9 @@ def transfer(request: HttpRequest, customer_id: int, payload: TransferIn) -> dic
     to_partner = Partner.objects.filter(code=payload.to_partner_code.strip()).first()
     if to_partner is None:
         raise ValidationFailed({"to_partner_code": "伙伴不存在 / No such partner."})
-    attribution = services.transfer_attribution(customer, to_partner, payload.reason, actor=user)
+    attribution = attributions.transfer_attribution(
+        customer, to_partner, payload.reason, actor=user
+    )
     return {
         "customer_id": customer.pk,
         "owner_code": attribution.partner.code,
@@ -386,7 +391,7 @@ def grant_consent(request: HttpRequest, customer_id: int, payload: ConsentIn) ->
     The owning partner's users, officers and admins."""
     user = _caller(request)
     customer = _visible_customer(user, customer_id)
-    owner = services.owner_of(customer)
+    owner = ownership.owner_of(customer)
     if user.is_partner_user and (owner is None or owner.pk != user.partner_id):
         raise NotFound(NOT_FOUND)
     if not user.is_partner_user:
@@ -395,8 +400,8 @@ def grant_consent(request: HttpRequest, customer_id: int, payload: ConsentIn) ->
         raise ValidationFailed({"customer": "客户尚无归属 / The customer has no owner."})
     grantee_user = None
     if payload.grantee_username:
-        grantee_user = services.staff_grantee(payload.grantee_username)  # one answer for all
-    consent = services.grant_consent(
+        grantee_user = consents.staff_grantee(payload.grantee_username)  # one answer for all
+    consent = consents.grant_consent(
         customer,
         partner=owner,
         grantee_user=grantee_user,

@@ -19,14 +19,11 @@ from zoneinfo import ZoneInfo
 from huoban import clock
 from huoban.accounts.models import Role, User
 from huoban.accounts.services import create_user
+from huoban.customers.attribution import link_related
+from huoban.customers.consent import grant_consent
+from huoban.customers.inbound import record_inbound_contact
 from huoban.customers.models import Customer, LinkKind, NameKind, ReferralAnswer
-from huoban.customers.services import (
-    add_alias,
-    get_or_create_customer,
-    grant_consent,
-    link_related,
-    record_inbound_contact,
-)
+from huoban.customers.registry import add_alias, get_or_create_customer
 from huoban.leads.models import Category, Lead, ReasonCode, Status, Verdict
 from huoban.leads.services import (
     LeadInput,

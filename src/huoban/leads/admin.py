@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from huoban.backoffice import ReadOnlyAdmin, ReadOnlyInline, masked
-from huoban.customers.services import mask_phone
+from huoban.customers.consent import mask_phone
 
 from .models import Lead, SecondReviewSignature
 

@@ -27,17 +27,12 @@ from huoban.access import require_partner_user, require_role
 from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.calendar import add_business_days
+from huoban.customers.attribution import AlreadyAttributed, attach_attribution
+from huoban.customers.matching import match_customer
 from huoban.customers.models import Contact, Customer
 from huoban.customers.normalize import clean_display_name, legal_form_only
-from huoban.customers.services import (
-    NAME_SAYS_NOTHING,
-    AlreadyAttributed,
-    add_contact,
-    attach_attribution,
-    get_or_create_customer,
-    match_customer,
-    owner_of,
-)
+from huoban.customers.ownership import owner_of
+from huoban.customers.registry import NAME_SAYS_NOTHING, add_contact, get_or_create_customer
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.partners.guards import require_active_partner
 from huoban.uscc import normalize_uscc, uscc_error

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from huoban import clock
 from huoban.accounts import throttle
+from huoban.customers.matching import match_customer
 from huoban.customers.models import Attribution
-from huoban.customers.services import match_customer, owner_of
+from huoban.customers.ownership import owner_of
 from huoban.leads import services
 from huoban.leads.models import OPEN_STATUSES, Category, Lead, ReasonCode, Status
 from huoban.partners.models import Partner

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from huoban import clock
-from huoban.customers import services as customers
+from huoban.customers import consent as consents
 from huoban.customers.models import ContactConsent, Customer
 from huoban.errors import DomainError
 from huoban.partners.models import ApplicationKind, Tier
@@ -79,11 +79,11 @@ def consent_grant(request: HttpRequest) -> HttpResponse:
 
     def grant(data: dict[str, Any]) -> ContactConsent:
         username = data["grantee_username"].strip()
-        return customers.grant_consent(
+        return consents.grant_consent(
             data["customer"],
             partner=_partner(request),
             # Unknown, partner or disabled user: one answer for all (no enumeration).
-            grantee_user=customers.staff_grantee(username) if username else None,
+            grantee_user=consents.staff_grantee(username) if username else None,
             grantee_role=data["grantee_role"],
             expires_at=data["expires_at"],
             actor=actor_of(request),
@@ -113,7 +113,7 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
     if consent is None:
         raise Http404
     try:
-        customers.revoke_consent(consent, actor=actor_of(request))
+        consents.revoke_consent(consent, actor=actor_of(request))
     except DomainError as e:
         messages.error(request, in_language(e.message))
     else:

@@ -16,7 +16,7 @@ from huoban.access import require_role
 from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.customers.models import Customer
-from huoban.customers.services import owner_of
+from huoban.customers.ownership import owner_of
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.leads.models import Lead
 from huoban.money import ZERO, cny

@@ -15,7 +15,6 @@ from typing import Any, Generic, TypeVar, cast
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import get_language
@@ -25,7 +24,6 @@ from huoban.errors import DomainError, NotFound, ValidationFailed
 
 View = Callable[..., HttpResponse]
 
-PAGE_SIZE = 20
 T = TypeVar("T")
 
 
@@ -104,22 +102,6 @@ def visible_or_404(fetch: Callable[[Any, int], T], request: HttpRequest, pk: int
         return fetch(request.user, pk)
     except NotFound as e:
         raise Http404 from e
-
-
-def paginate(
-    request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE, *, param: str = "page"
-) -> Page:
-    """One page of `queryset` from ``?page=`` (or ``?<param>=`` for a second list on the same
-    page); a bad or out-of-range number gives the nearest page instead of an error."""
-    return Paginator(queryset, per_page).get_page(request.GET.get(param))
-
-
-def query_without_page(request: HttpRequest, param: str = "page") -> str:
-    """The current query string minus ``page`` (or ``param``), for page links that keep
-    filters."""
-    params = request.GET.copy()
-    params.pop(param, None)
-    return params.urlencode()
 
 
 def apply_errors(

@@ -15,7 +15,7 @@ from huoban import money
 from huoban.access import Forbidden, require_role
 from huoban.accounts.models import Role
 from huoban.errors import NotFound, ValidationFailed
-from huoban.pagination import MAX_PAGE_SIZE
+from huoban.pagination import MAX_PAGE_SIZE, PageParams
 from huoban.partners.models import Partner
 from huoban.policy import sees_partner_money
 from huoban.projects.models import Project
@@ -30,9 +30,9 @@ from .settlement import settle_year
 router = Router(tags=["ledger"])
 
 
-class LedgerQuery(Schema):
+class LedgerQuery(PageParams):
     year: int | None = Field(None, ge=2000, le=2100)
-    page: int = Field(1, ge=1, le=1_000_000)
+    # A ledger is read whole more often than not (statements, reconciliation): the largest page.
     page_size: int = Field(MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -103,8 +103,7 @@ def partner_ledger(request: HttpRequest, code: str, query: Query[LedgerQuery]) -
     entries = LedgerEntry.objects.filter(partner=partner)
     if query.year is not None:
         entries = entries.filter(earned_on__year=query.year)
-    start = (query.page - 1) * query.page_size
-    page = entries.order_by("id")[start : start + query.page_size]
+    page = query.window(entries.order_by("id"))
     versions = dict(PolicyVersion.objects.values_list("id", "version"))
     return {
         "items": [render_entry(e, versions) for e in page],

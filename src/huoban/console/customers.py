@@ -35,15 +35,9 @@ from huoban.customers.models import (
 )
 from huoban.customers.ownership import owner_of
 from huoban.errors import DomainError, ValidationFailed
+from huoban.pagination import page_of, query_without_page
 from huoban.projects.models import Project
-from huoban.web import (
-    actor_of,
-    mark_invalid,
-    paginate,
-    query_without_page,
-    send,
-    staff_required,
-)
+from huoban.web import actor_of, mark_invalid, send, staff_required
 
 from .common import refused
 from .forms import InboundForm, LinkForm, StaffConsentForm
@@ -77,7 +71,7 @@ def _lookup(request: HttpRequest, form: InboundForm, status: int = 200) -> HttpR
             "match": match,
             "owner": owner,
             "searched": bool(name),
-            "page": paginate(request, recent),
+            "page": page_of(request, recent),
             "query": query_without_page(request),
         },
         status=status,

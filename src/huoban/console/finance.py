@@ -19,18 +19,10 @@ from huoban.commissions import ledger
 from huoban.commissions.models import EntryStatus, LedgerEntry, Payout
 from huoban.commissions.settlement import settle_year
 from huoban.errors import DomainError
+from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Partner
 from huoban.policy import sees_money
-from huoban.web import (
-    View,
-    actor_of,
-    in_language,
-    mark_invalid,
-    paginate,
-    query_without_page,
-    send,
-    staff_required,
-)
+from huoban.web import View, actor_of, in_language, mark_invalid, send, staff_required
 
 from .common import refused
 from .forms import PayoutForm, SettlementForm
@@ -73,7 +65,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
         {
             "nav": "finance",
             "tab": "approvals",
-            "page": paginate(request, entries),
+            "page": page_of(request, entries),
             "query": query_without_page(request),
             "pending": pending,
         },
@@ -121,12 +113,12 @@ def _payouts_page(
         "nav": "finance",
         "tab": "payouts",
         # Every partner with approved entries, 50 a page (``?ppage=``), none silently left out.
-        "by_partner": paginate(request, by_partner, PARTNERS_PER_PAGE, param="ppage"),
+        "by_partner": page_of(request, by_partner, PARTNERS_PER_PAGE, param="ppage"),
         "partners_query": query_without_page(request, "ppage"),
         "partner": partner,
         "form": mark_invalid(form or PayoutForm(initial={"paid_on": clock.today()})),
         "selected": set(selected or []),
-        "page": paginate(
+        "page": page_of(
             request,
             Payout.objects.select_related("partner", "created_by").order_by("-paid_on", "-id"),
         ),

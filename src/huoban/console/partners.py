@@ -17,6 +17,7 @@ from huoban.commissions.models import LedgerEntry
 from huoban.customers.models import Attribution
 from huoban.leads.models import Lead
 from huoban.leads.models import Status as LeadStatus
+from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import (
     CompanyViolation,
     Partner,
@@ -27,16 +28,7 @@ from huoban.partners.models import (
 )
 from huoban.projects.models import Project
 from huoban.standing.violations import exit_partner
-from huoban.web import (
-    actor_of,
-    in_language,
-    mark_invalid,
-    paginate,
-    query_without_page,
-    send,
-    staff_required,
-    status_counts,
-)
+from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, status_counts
 
 from .common import refused, sees_money
 from .forms import ExitForm
@@ -60,7 +52,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         "console/partners.html",
         {
             "nav": "partners",
-            "page": paginate(request, partners),
+            "page": page_of(request, partners),
             "query": query_without_page(request),
             "q": q,
             "tier": tier,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from huoban.accounts.models import Role
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
+from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Tier
 from huoban.projects import services
 from huoban.projects.models import (
@@ -27,16 +28,7 @@ from huoban.projects.models import (
     Stage,
     Status,
 )
-from huoban.web import (
-    actor_of,
-    hx,
-    mark_invalid,
-    paginate,
-    query_without_page,
-    send,
-    staff_required,
-    visible_or_404,
-)
+from huoban.web import actor_of, hx, mark_invalid, send, staff_required, visible_or_404
 
 from .common import refused, sees_money
 from .forms import AcceptForm, CancelForm, MilestoneForm, PaymentForm
@@ -75,7 +67,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     if partner:
         projects = projects.filter(partner__code=partner)
     projects = _with_stage(projects).order_by("-signed_on", "-id")
-    page = paginate(request, projects)
+    page = page_of(request, projects)
     for project in page:
         project.stage_label = _stage_label(project.current_stage)
     return render(

@@ -18,17 +18,9 @@ from huoban.customers.ownership import owner_of
 from huoban.errors import DomainError
 from huoban.leads import services
 from huoban.leads.models import OPEN_STATUSES, Lead, Status
+from huoban.pagination import page_of, query_without_page
 from huoban.portal.forms import ITEM_LABELS
-from huoban.web import (
-    actor_of,
-    in_language,
-    mark_invalid,
-    paginate,
-    query_without_page,
-    send,
-    staff_required,
-    visible_or_404,
-)
+from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, visible_or_404
 
 from .forms import SignatureForm, VerdictForm
 
@@ -54,7 +46,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     else:
         view = "open"
         leads = leads.filter(status__in=OPEN_STATUSES).order_by("sla_due_at", "id")
-    page = paginate(request, leads)
+    page = page_of(request, leads)
     rows = [
         {
             "lead": lead,
@@ -108,7 +100,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
         "console/reviews.html",
         {
             "nav": "reviews",
-            "page": paginate(request, leads),
+            "page": page_of(request, leads),
             "query": query_without_page(request),
             "today": clock.today(),
         },

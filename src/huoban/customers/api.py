@@ -311,10 +311,9 @@ def customer_contacts(
     details and writes a `contact.reveal` audit event; without consent they stay masked."""
     user = _caller(request)
     customer = _visible_customer(user, customer_id)
-    start = (params.page - 1) * params.page_size
     count = len(consents.contacts_for(user, customer))  # masked or not, never audited
     items = consents.contacts_for(
-        user, customer, reveal=reveal, offset=start, limit=params.page_size
+        user, customer, reveal=reveal, offset=params.offset, limit=params.page_size
     )
     return {"items": items, "count": count}
 

@@ -22,6 +22,7 @@ from huoban.customers.models import Attribution
 from huoban.customers.ownership import owner_of
 from huoban.leads import services
 from huoban.leads.models import OPEN_STATUSES, Category, Lead, ReasonCode, Status
+from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Partner
 from huoban.projects.models import Project
 from huoban.projects.models import Status as ProjectStatus
@@ -29,9 +30,7 @@ from huoban.web import (
     actor_of,
     in_language,
     mark_invalid,
-    paginate,
     partner_required,
-    query_without_page,
     send,
     status_counts,
     visible_or_404,
@@ -165,7 +164,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "portal/lead_list.html",
         {
             "nav": "leads",
-            "page": paginate(request, leads),
+            "page": page_of(request, leads),
             "status": status,
             "statuses": [("", _("全部")), *Status.choices],
             "query": query_without_page(request),

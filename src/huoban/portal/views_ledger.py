@@ -22,7 +22,8 @@ from huoban import clock
 from huoban.commissions import ledger, statements
 from huoban.commissions.models import EntryKind, LedgerEntry
 from huoban.errors import ValidationFailed
-from huoban.web import PAGE_SIZE, hx, paginate, partner_required, query_without_page
+from huoban.pagination import PAGE_SIZE, page_of, query_without_page
+from huoban.web import hx, partner_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,7 +38,7 @@ def _ledger_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav": "money",
         "tab": "ledger",
-        "page": paginate(
+        "page": page_of(
             request, entries.select_related("project", "policy_version").order_by("-id")
         ),
         "totals": ledger.totals(entries),
@@ -198,7 +199,7 @@ def recruits(request: HttpRequest) -> HttpResponse:
             "nav": "money",
             "tab": "recruits",
             "recruit_page": recruit_page,
-            "page": paginate(
+            "page": page_of(
                 request,
                 overrides.select_related("project__partner").order_by("-id"),
             ),

@@ -17,9 +17,10 @@ from huoban import clock
 from huoban.customers import consent as consents
 from huoban.customers.models import ContactConsent, Customer
 from huoban.errors import DomainError
+from huoban.pagination import page_of
 from huoban.partners.models import ApplicationKind, Tier
 from huoban.standing import tier_services
-from huoban.web import actor_of, in_language, mark_invalid, paginate, partner_required, send
+from huoban.web import actor_of, in_language, mark_invalid, partner_required, send
 
 from . import overview
 from .forms import CONSENT_ERROR_FIELDS, ConsentForm, StrategicApplicationForm
@@ -49,7 +50,7 @@ def _consents_page(request: HttpRequest, form: ConsentForm, status: int = 200) -
         {
             "nav": "customers",
             "tab": "consents",
-            "page": paginate(request, consents),
+            "page": page_of(request, consents),
             "form": mark_invalid(form),
             "now": clock.now(),
             "read_only": partner.is_exited,
@@ -135,7 +136,7 @@ def _tier_page(
             "nav": "home",
             "progress": overview.tier_progress(partner),
             "history": partner.tier_history.order_by("-at", "-id")[:10],
-            "page": paginate(request, applications),
+            "page": page_of(request, applications),
             "form": mark_invalid(form),
             "can_apply": not partner.is_exited and partner.tier != Tier.STRATEGIC,
         },

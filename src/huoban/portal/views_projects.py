@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET
 from huoban import clock
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
+from huoban.pagination import page_of, query_without_page
 from huoban.projects import services as projects
 from huoban.projects.models import Project, Status
-from huoban.web import paginate, partner_required, query_without_page, visible_or_404
+from huoban.web import partner_required, visible_or_404
 
 from . import overview
 
@@ -50,7 +51,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/customer_list.html",
-        {"nav": "customers", "tab": "customers", "page": paginate(request, customers)},
+        {"nav": "customers", "tab": "customers", "page": page_of(request, customers)},
     )
 
 
@@ -71,7 +72,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "nav": "customers",
             "customer": customer,
             "owned": owned,
-            "page": paginate(request, mine),
+            "page": page_of(request, mine),
         },
     )
 
@@ -92,7 +93,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         {
             "nav": "customers",
             "tab": "projects",
-            "page": paginate(request, items),
+            "page": page_of(request, items),
             "status": status,
             "statuses": [("", _("全部")), *Status.choices],
             "query": query_without_page(request),
@@ -119,7 +120,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "nav": "customers",
         "project": project,
         "received": projects.received(project),
-        "payments": paginate(request, project.payments.select_related("refund_of").order_by("seq")),
+        "payments": page_of(request, project.payments.select_related("refund_of").order_by("seq")),
         "sees_commission": sees_commission,
         **_milestones(project),
     }

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from huoban.calendar import add_business_days_with, explain
+from huoban.explain import explanation_text
 from huoban.terms.rules import (
     POLICY_V1,
     Acceptance,
@@ -22,7 +23,6 @@ from huoban.terms.rules import (
     confirmation_fee,
     due_date,
     due_step,
-    explanation_text,
     liquidated_damages,
     override_entries,
     project_entries,

@@ -21,7 +21,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
-from huoban import calendar, clock, hooks
+from huoban import calendar, clock, explain, hooks
 from huoban.access import require_role
 from huoban.accounts.models import Role, User
 from huoban.audit.chain import GENESIS, ChainRow, Verification, link_hash, verify
@@ -68,7 +68,7 @@ def lock_heads(keys: list[str]) -> list[ChainHead]:
     return list(ChainHead.objects.select_for_update().filter(key__in=keys).order_by("key"))
 
 
-def _due(policy: rules.Policy, event_date: dt.date) -> tuple[dt.date, bool, rules.Step]:
+def _due(policy: rules.Policy, event_date: dt.date) -> tuple[dt.date, bool, explain.Step]:
     """Due date of an entry earned on ``event_date`` and its explanation step (R-LED-4, R-CAL)."""
     seen: list[calendar.BusinessDate] = []
 
@@ -144,7 +144,7 @@ def append_event_entry(
     basis: Decimal,
     rate: Decimal,
     amount: Decimal,
-    steps: list[rules.Step],
+    steps: list[explain.Step],
     event_key: str,
 ) -> LedgerEntry | None:
     """Append the entry of a business event other than a project's payments (liquidated
@@ -164,7 +164,7 @@ def append_event_entry(
         due_on=due_on,
         due_estimated=estimated,
         policy_version=policy_version,
-        explanation=rules.explanation_text([*steps, due_step]),
+        explanation=explain.explanation_text([*steps, due_step]),
         event_key=event_key,
     )
 
@@ -331,7 +331,7 @@ class EntryValues:
         return fields
 
 
-DueFunction = Callable[[rules.Policy, dt.date], tuple[dt.date, bool, rules.Step]]
+DueFunction = Callable[[rules.Policy, dt.date], tuple[dt.date, bool, explain.Step]]
 
 
 def outcome_values(
@@ -349,12 +349,12 @@ def outcome_values(
     steps = list(outcome.explanation)
     if lead_line:
         zh, _, en = lead_line.partition(" / ")
-        steps.insert(0, rules.Step(zh, en))
+        steps.insert(0, explain.Step(zh, en))
     result = outcome.entry
     if result is None:
-        return None, rules.explanation_text(steps)
+        return None, explain.explanation_text(steps)
     due_on, estimated, due_step = due(policy, result.earned_on)
-    text = rules.explanation_text([*steps, due_step])
+    text = explain.explanation_text([*steps, due_step])
     values = EntryValues(
         kind=result.kind,
         payment_id=payment_id_of(result.event_key),
@@ -664,18 +664,18 @@ def propose_adjustment(
     policy = policy_row.to_policy()
     due_on, estimated, due_step = _due(policy, today)
     steps = [
-        rules.Step(f"调整原因：{reason.strip()}", f"reason: {reason.strip()}"),
-        rules.Step(
-            f"调整金额 {rules.yuan(amount)}（需财务与管理员双人审批后生效）",
-            f"adjustment {rules.yuan(amount)} (counts once finance and admin approve)",
+        explain.Step(f"调整原因：{reason.strip()}", f"reason: {reason.strip()}"),
+        explain.Step(
+            f"调整金额 {explain.yuan(amount)}（需财务与管理员双人审批后生效）",
+            f"adjustment {explain.yuan(amount)} (counts once finance and admin approve)",
         ),
     ]
     if reverses is not None:
         steps.insert(
             0,
-            rules.Step(
-                f"冲销条目 #{reverses.pk}（{rules.yuan(reverses.amount)}）",
-                f"reverses entry #{reverses.pk} ({rules.yuan(reverses.amount)})",
+            explain.Step(
+                f"冲销条目 #{reverses.pk}（{explain.yuan(reverses.amount)}）",
+                f"reverses entry #{reverses.pk} ({explain.yuan(reverses.amount)})",
             ),
         )
     entry = _append(
@@ -689,7 +689,7 @@ def propose_adjustment(
         due_on=due_on,
         due_estimated=estimated,
         policy_version=policy_row,
-        explanation=rules.explanation_text([*steps, due_step]),
+        explanation=explain.explanation_text([*steps, due_step]),
         event_key=f"adjustment:{uuid.uuid4().hex}",
         reason=reason.strip(),
         reverses=reverses,

@@ -28,7 +28,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max, Min
 
-from huoban import calendar, clock
+from huoban import calendar, clock, explain
 from huoban.accounts.models import User
 from huoban.audit.chain import canonical, chain_hash
 from huoban.audit.services import record
@@ -87,9 +87,9 @@ class _Due:
     """Due dates by (days, date), computed once each: the calendar does not change mid-run."""
 
     def __init__(self) -> None:
-        self.cache: dict[tuple[int, dt.date], tuple[dt.date, bool, rules.Step]] = {}
+        self.cache: dict[tuple[int, dt.date], tuple[dt.date, bool, explain.Step]] = {}
 
-    def __call__(self, policy: rules.Policy, day: dt.date) -> tuple[dt.date, bool, rules.Step]:
+    def __call__(self, policy: rules.Policy, day: dt.date) -> tuple[dt.date, bool, explain.Step]:
         key = (policy.payout_business_days, day)
         hit = self.cache.get(key)
         if hit is None:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from huoban import clock
+from huoban import clock, explain
 from huoban.access import require_role
 from huoban.accounts.models import Role, User
 from huoban.audit.chain import link_hash
@@ -83,19 +83,19 @@ def _explanation(
     year: int, projects: int, policy_version: int, bonus: rules.AmountResult, due_on: dt.date
 ) -> str:
     steps = [
-        rules.Step(
-            f"{year} 年签约且未取消的项目 {projects} 个，合同额合计 P = {rules.yuan(bonus.basis)}"
+        explain.Step(
+            f"{year} 年签约且未取消的项目 {projects} 个，合同额合计 P = {explain.yuan(bonus.basis)}"
             f"（政策版本 v{policy_version}）",
             f"{projects} projects signed in {year} and not cancelled, contract amounts summed: "
-            f"P = {rules.yuan(bonus.basis)} (policy v{policy_version})",
+            f"P = {explain.yuan(bonus.basis)} (policy v{policy_version})",
         ),
         *bonus.explanation,
-        rules.Step(
+        explain.Step(
             f"到期日 = 次年 1 月 31 日 = {due_on}",
             f"due = 31 January of the next year = {due_on}",
         ),
     ]
-    return rules.explanation_text(steps)
+    return explain.explanation_text(steps)
 
 
 def settle_year(year: int, *, actor: User) -> list[AnnualResult]:

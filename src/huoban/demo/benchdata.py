@@ -34,6 +34,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
+from huoban import explain
 from huoban.accounts.models import User
 from huoban.bulk import db_datetime, insert_rows
 from huoban.customers.models import Attribution, Contact, Customer, CustomerName
@@ -541,7 +542,7 @@ def _projects(writer: Writer, plan: _Plan, policy_id: int, policy: rules.Policy)
     def rate_for(amount: Decimal, kind: str, high: bool, tier: str) -> tuple[Decimal, str]:
         """The rate and its explanation, as the signing service computes them (R-POL-1)."""
         result = rules.project_rate(policy, amount, kind, high, tier)
-        return result.rate, rules.explanation_text(result.explanation)
+        return result.rate, explain.explanation_text(result.explanation)
 
     def project_rows() -> Iterator[tuple]:
         for i in range(1, n + 1):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Sum
 
-from huoban import clock, hooks
+from huoban import clock, explain, hooks
 from huoban.access import require_role
 from huoban.accounts.models import Role, User
 from huoban.audit.services import record
@@ -184,7 +184,7 @@ def create_project(
         tier_at_signing=partner.tier,
         rate=rate.rate,
         commission_total=total.amount,
-        rate_explanation=rules.explanation_text([*rate.explanation, *total.explanation]),
+        rate_explanation=explain.explanation_text([*rate.explanation, *total.explanation]),
         policy_version=policy_row,
         created_at=now,
     )
@@ -226,7 +226,7 @@ def amend_contract_amount(
     project.contract_amount = contract_amount
     project.rate = rate.rate
     project.commission_total = total.amount
-    project.rate_explanation = rules.explanation_text([*rate.explanation, *total.explanation])
+    project.rate_explanation = explain.explanation_text([*rate.explanation, *total.explanation])
     project.save(update_fields=["contract_amount", "rate", "commission_total", "rate_explanation"])
     after = {**project_snapshot(project), "reason": reason.strip()}
     record(actor, "project.amend", project, before=before, after=after)

@@ -19,6 +19,7 @@ from huoban.audit.services import record
 from huoban.calendar import add_business_days
 from huoban.calendar import explain as explain_business_date
 from huoban.errors import Conflict, NotFound, ValidationFailed
+from huoban.explain import Step, explanation_text
 from huoban.leads.models import Lead
 from huoban.leads.models import Status as LeadStatus
 from huoban.money import ZERO, cny
@@ -36,7 +37,7 @@ from huoban.partners.models import (
 )
 from huoban.projects.models import Project
 from huoban.projects.models import Status as ProjectStatus
-from huoban.terms.rules import POLICY_V1, Step, explanation_text
+from huoban.terms.rules import POLICY_V1
 from huoban.terms.services import policy_for
 
 from . import tiers

@@ -2,7 +2,7 @@
 
 The services in :mod:`huoban.standing.tier_services` gather the facts (year-to-date signed,
 valid leads per month, the latest violation, the last activity) and call these; every answer
-carries bilingual :class:`~huoban.terms.rules.Step` lines so a partner can follow it.
+carries bilingual :class:`~huoban.explain.Step` lines so a partner can follow it.
 
 Interpretations (docs/decisions.md, "Tiers"):
 
@@ -28,8 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from huoban.explain import Step, yuan
 from huoban.money import ZERO, cny
-from huoban.terms.rules import Step, yuan
 from huoban.vocabulary import Tier
 
 LIGHT, DEEP, STRATEGIC = Tier.LIGHT.value, Tier.DEEP.value, Tier.STRATEGIC.value

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
-from huoban import clock
+from huoban import clock, explain
 from huoban.access import partner_id_of, require_partner_user, require_role
 from huoban.accounts.models import Role, User
 from huoban.audit.services import record
@@ -185,13 +185,13 @@ def claim_liquidated_damages(violation_id: int, *, actor: User) -> tuple[Any, bo
     confirmed_on = _local_date(violation.decided_at)
     kind_label = CompanyViolationKind(violation.kind).label
     steps = [
-        rules.Step(
+        explain.Step(
             f"公司违约 #{violation.pk}（{kind_label}）于 {confirmed_on} 经管理员确认",
             f"company violation #{violation.pk} ({violation.kind}) confirmed on {confirmed_on}",
         ),
-        rules.Step(
-            f"项目 #{project.pk} 合同额 A = {rules.yuan(project.contract_amount)}",
-            f"project #{project.pk} contract amount A = {rules.yuan(project.contract_amount)}",
+        explain.Step(
+            f"项目 #{project.pk} 合同额 A = {explain.yuan(project.contract_amount)}",
+            f"project #{project.pk} contract amount A = {explain.yuan(project.contract_amount)}",
         ),
         *result.explanation,
     ]

@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Protocol
 
-from huoban.money import FEN, ZERO, cny, to_decimal
+from huoban.explain import Step, pct, yuan
+from huoban.money import ZERO, cny, to_decimal
 from huoban.vocabulary import EXIT_KIND_LABELS, PROJECT_KIND_LABELS, TIER_LABELS
 
 # The vocabularies, from the one place they are written (code → Chinese label).
@@ -85,44 +86,6 @@ POLICY_V1 = Policy(
 
 
 # --- explanations ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of a computation, in Chinese and English, with its numbers."""
-
-    zh: str
-    en: str
-
-    def __str__(self) -> str:
-        return f"{self.zh} / {self.en}"
-
-
-def explanation_text(steps: Sequence[Step]) -> str:
-    """The steps as the ledger stores and shows them: one bilingual line each."""
-    return "\n".join(str(step) for step in steps)
-
-
-_YUAN: dict[Decimal, str] = {}
-
-
-def yuan(value: Decimal) -> str:
-    """An amount for an explanation: thousands separators, two decimals ('300,000.00')."""
-    # Hot in replays (dozens of amounts per project, mostly the same few): memoised by value.
-    # Zero is not memoised: 0 and -0 are equal keys but print differently.
-    if type(value) is Decimal and value:
-        text = _YUAN.get(value)
-        if text is None:
-            if len(_YUAN) >= 100_000:
-                _YUAN.clear()
-            text = _YUAN[value] = format(value.quantize(FEN, rounding=ROUND_HALF_UP), ",")
-        return text
-    return f"{cny(value):,}"
-
-
-def pct(rate: Decimal) -> str:
-    """A rate as a percentage without trailing zeros ('22%', '2.5%')."""
-    return f"{(rate * 100).normalize():f}%"
 
 
 def _product(rate: Decimal, base: Decimal) -> tuple[Decimal, str]:

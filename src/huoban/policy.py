@@ -32,6 +32,17 @@ def sees_partner_money(user: Any, partner_id: int | None) -> bool:
     return sees_money(user)
 
 
+def money_scope(user: Any) -> str | int | None:
+    """R-VIS-2 as a scope for querysets of commission figures: ``"all"`` for finance and admin,
+    the partner id for an active partner user (its own figures only), None for everyone else
+    (officer, presales, pm, the signed-out)."""
+    if not _active(user):
+        return None
+    if user.role == Role.PARTNER:
+        return int(user.partner_id) if user.partner_id is not None else None
+    return "all" if sees_money(user) else None
+
+
 def may_manage_consents(user: Any, partner_id: int) -> bool:
     """R-ATT-7: the owning partner's users, officers and admins grant and revoke contact
     consents (staff on the partner's behalf, with the written document)."""

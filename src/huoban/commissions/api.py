@@ -100,7 +100,7 @@ def partner_ledger(request: HttpRequest, code: str, query: Query[LedgerQuery]) -
     partner = _partner_for_commission(request.user, code)
     # One table only: joined with the policies, a planner may walk the whole ledger by policy
     # (the big partners' pages took seconds at a million payments); the few versions are a map.
-    entries = LedgerEntry.objects.filter(partner=partner)
+    entries = LedgerEntry.objects.visible_to(request.user).filter(partner=partner)
     if query.year is not None:
         entries = entries.filter(earned_on__year=query.year)
     page = query.window(entries.order_by("id"))

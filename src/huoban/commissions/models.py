@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from huoban.audit.models import AppendOnlyError, AppendOnlyModel
+from huoban.policy import money_scope
 
 
 class EntryKind(models.TextChoices):
@@ -33,6 +34,23 @@ class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):
         """Entries that count towards what is owed: adjustments only once twice approved."""
         return self.filter(effective=True)
 
+    def visible_to(self, user: Any) -> LedgerEntryQuerySet:
+        """Finance and admin see every entry; a partner user its own partner's; other staff
+        none (R-VIS-2, :func:`huoban.policy.money_scope`)."""
+        scope = money_scope(user)
+        if scope is None:
+            return self.none()
+        return self if scope == "all" else self.filter(partner_id=scope)
+
+
+class PayoutQuerySet(models.QuerySet["Payout"]):
+    def visible_to(self, user: Any) -> PayoutQuerySet:
+        """As ledger entries: finance and admin all, a partner user its own (R-VIS-2)."""
+        scope = money_scope(user)
+        if scope is None:
+            return self.none()
+        return self if scope == "all" else self.filter(partner_id=scope)
+
 
 class Payout(models.Model):
     """A payout (付款) of approved entries to a partner with the bank's reference (R-LED-8)."""
@@ -48,6 +66,8 @@ class Payout(models.Model):
         "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"))
+
+    objects = PayoutQuerySet.as_manager()
 
     class Meta:
         ordering = ["-paid_on", "-id"]

@@ -54,7 +54,8 @@ def _entry_ids(request: HttpRequest) -> list[int]:
 def approvals(request: HttpRequest) -> HttpResponse:
     """Pending entries, oldest earned first (R-LED-2)."""
     entries = (
-        LedgerEntry.objects.filter(status=EntryStatus.PENDING)
+        LedgerEntry.objects.visible_to(request.user)
+        .filter(status=EntryStatus.PENDING)
         .select_related("partner", "project")
         .order_by("earned_on", "id")
     )
@@ -103,7 +104,9 @@ def _payouts_page(
     selected: list[int] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    approved = LedgerEntry.objects.filter(status=EntryStatus.APPROVED, effective=True)
+    approved = LedgerEntry.objects.visible_to(request.user).filter(
+        status=EntryStatus.APPROVED, effective=True
+    )
     by_partner = (
         approved.order_by("partner__code")
         .values("partner__code", "partner__name")
@@ -120,7 +123,9 @@ def _payouts_page(
         "selected": set(selected or []),
         "page": page_of(
             request,
-            Payout.objects.select_related("partner", "created_by").order_by("-paid_on", "-id"),
+            Payout.objects.visible_to(request.user)
+            .select_related("partner", "created_by")
+            .order_by("-paid_on", "-id"),
         ),
         "query": query_without_page(request),
     }

@@ -109,7 +109,8 @@ def _partner_page(
         "exit_form": mark_invalid(exit_form or ExitForm()),
     }
     if money:
-        context["totals"] = ledger.totals(LedgerEntry.objects.filter(partner=partner))
+        entries = LedgerEntry.objects.visible_to(request.user).filter(partner=partner)
+        context["totals"] = ledger.totals(entries)
         context["chain_head"] = ledger.chain_head(partner)
     return render(request, "console/partner.html", context, status=status)
 

@@ -152,7 +152,10 @@ def _project_page(
     if money:
         context["earned"] = ledger.earned_on_project(project)
         context["entries"] = (
-            LedgerEntry.objects.filter(project=project).select_related("partner").order_by("id")
+            LedgerEntry.objects.visible_to(request.user)
+            .filter(project=project)
+            .select_related("partner")
+            .order_by("id")
         )
     if context["edit"] in Stage.values and context["may_edit_milestones"]:
         milestone = project.milestones.filter(stage=context["edit"]).first()

@@ -34,7 +34,7 @@ def _partner(request: HttpRequest) -> Any:
 
 def _ledger_context(request: HttpRequest) -> dict[str, Any]:
     partner = _partner(request)
-    entries = LedgerEntry.objects.filter(partner=partner)
+    entries = LedgerEntry.objects.visible_to(request.user).filter(partner=partner)
     return {
         "nav": "money",
         "tab": "ledger",

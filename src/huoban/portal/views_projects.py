@@ -125,7 +125,9 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         **_milestones(project),
     }
     if sees_commission:
-        entries = LedgerEntry.objects.filter(partner_id=project.partner_id, project=project)
+        entries = LedgerEntry.objects.visible_to(request.user).filter(
+            partner_id=project.partner_id, project=project
+        )
         context["commission_earned"] = ledger.earned_on_project(project)
         context["entry_totals"] = ledger.totals(entries)
         context["entries"] = list(entries.select_related("policy_version").order_by("id"))

@@ -18,11 +18,23 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src" / "huoban"
 
 
-UI_PARTS = {"api", "admin", "apps", "forms", "urls", "views", "templatetags", "console", "portal"}
+UI_PARTS = {
+    "api",
+    "admin",
+    "apps",
+    "forms",
+    "urls",
+    "views",
+    "templatetags",
+    "console",
+    "portal",
+    "management",
+}
 UI_MODULES = {
     "huoban.api",
     "huoban.urls",
     "huoban.web",
+    "huoban.pagination",
     "huoban.backoffice",
     "huoban.cli",
     "huoban.settings",

@@ -1,4 +1,10 @@
-"""The `huoban` command (ARCHITECTURE §5)."""
+"""The `huoban` command (ARCHITECTURE §5).
+
+The command line is the contract outside checks drive: its arguments are parsed here. Serving
+and the demo live here; every business command is a Django management command
+(``*/management/commands/``, on :class:`huoban.core.management.base.HuobanCommand`) that this
+front end runs with ``call_command``, so ``huoban manage tick`` and tests reach the same code.
+"""
 
 from __future__ import annotations
 
@@ -101,253 +107,69 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_createuser(args: argparse.Namespace) -> int:
+def _command(command_name: str, /, *args: str, **options: object) -> int:
+    """Run the management command ``command_name`` (the business commands live there, so that
+    ``call_command`` and ``huoban manage`` reach them too) and return its exit code."""
     _setup()
-    from huoban.accounts.services import create_user
-    from huoban.errors import ValidationFailed
-    from huoban.partners.models import Partner
+    from django.core.management import call_command, get_commands, load_command_class
 
-    partner = None
-    if args.partner:
-        partner = Partner.objects.filter(code=args.partner).first()
-        if partner is None:
-            print(f"partner: 伙伴不存在 / no partner {args.partner}", file=sys.stderr)
-            return 2
-    try:
-        user = create_user(
-            args.name,
-            args.password,
-            args.role,
-            partner=partner,
-            display_name=args.display_name or "",
-        )
-    except ValidationFailed as exc:
-        for field, message in exc.errors.items():
-            print(f"{field}: {message}", file=sys.stderr)
-        return 2
-    print(f"created {user.username} ({user.role})")
-    return 0
+    from huoban.core.management.base import HuobanCommand
+
+    command = load_command_class(get_commands()[command_name], command_name)
+    assert isinstance(command, HuobanCommand)
+    call_command(command, *args, **options)
+    return command.exit_code
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    return _command(
+        "createuser",
+        args.name,
+        password=args.password,
+        role=args.role,
+        partner=args.partner,
+        display_name=args.display_name,
+    )
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    _setup()
-    from huoban.accounts.models import User
-    from huoban.accounts.services import issue_token
-
-    user = User.objects.filter(username=args.name, is_active=True).first()
-    if user is None:
-        print(f"no active user {args.name}", file=sys.stderr)
-        return 2
-    print(issue_token(user, "cli"))
-    return 0
+    return _command("token", args.name)
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
-    """Lift a username's sign-in lockouts (too many wrong passwords), audited."""
-    _setup()
-    from huoban.accounts.throttle import unlock
-
-    lifted = unlock(args.name, actor=None)
-    print(f"ok   {args.name}: {lifted} lockout(s) lifted")
-    return 0
+    return _command("unlock", args.name)
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
-    _setup()
-    import datetime as dt
-
-    from huoban import clock
-    from huoban.jobs import run_daily
-
-    day = dt.date.fromisoformat(args.date) if args.date else clock.today()
-    with clock.frozen(day):
-        report = run_daily(day)
-    for line in report:
-        print(line)
-    return 0
+    return _command("tick", date=args.date)
 
 
 def cmd_ledger_verify(args: argparse.Namespace) -> int:
-    """Verify the ledger's hash chains (R-LED-3); exit 1 naming the first bad entry."""
-    _setup()
-    from huoban.commissions.ledger import verify_ledger
-    from huoban.partners.models import Partner
-
-    partner = None
-    if args.partner:
-        partner = Partner.objects.filter(code=args.partner).first()
-        if partner is None:
-            print(f"no partner {args.partner}", file=sys.stderr)
-            return 2
-    results = verify_ledger(partner)
-    failed = False
-    for item in results:
-        r = item.result
-        if r.ok:
-            print(f"ok   {item.partner_code}: {r.checked} entries, head {r.head}")
-            continue
-        where = f"entry #{r.first_bad}" if r.first_bad is not None else "chain head"
-        print(f"BAD  {item.partner_code}: ledger {where}: {r.reason}", file=sys.stderr)
-        failed = True
-    if not results:
-        print("ok   no ledger entries")
-    return 1 if failed else 0
+    return _command("ledger_verify", partner=args.partner)
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    """Verify the audit log's hash chain and its stored head; exit 1 on any break."""
-    _setup()
-    from huoban.audit.services import verify_audit_log
-
-    r = verify_audit_log()
-    if r.ok:
-        print(f"ok   audit log: {r.checked} events, head {r.head}")
-        return 0
-    where = f"event #{r.first_bad}" if r.first_bad is not None else "chain head"
-    print(f"BAD  audit log {where}: {r.reason}", file=sys.stderr)
-    return 1
+    return _command("audit_verify")
 
 
 def cmd_ledger_rebuild(args: argparse.Namespace) -> int:
-    """Append every entry the recorded events earn and the ledger lacks (R-LED-2)."""
-    _setup()
-    from huoban.commissions.rebuild import rebuild_ledger
-
-    def show(report: object) -> None:
-        if args.verbose:
-            print(f"  {report.line()}", flush=True)  # type: ignore[attr-defined]
-
-    report = rebuild_ledger(chunk_size=args.chunk, progress=show)
-    print(report.line())
-    return 0
+    return _command("ledger_rebuild", chunk=args.chunk, verbose=args.verbose)
 
 
 def cmd_statement(args: argparse.Namespace) -> int:
-    """Write a partner's monthly statement as JSON, PDF or Excel (R-LED-9)."""
-    _setup()
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    from huoban.commissions import statements
-    from huoban.errors import ValidationFailed
-    from huoban.partners.models import Partner
-
-    partner = Partner.objects.filter(code=args.code).first()
-    if partner is None:
-        print(f"no partner {args.code}", file=sys.stderr)
-        return 2
-    try:
-        year, month = statements.parse_month(args.month)
-    except ValidationFailed as exc:
-        for field, message in exc.errors.items():
-            print(f"{field}: {message}", file=sys.stderr)
-        return 2
-    statement = statements.build_statement(partner, year, month)
-    if args.format == "pdf":
-        data = statements.render_pdf(statement)
-    elif args.format == "xlsx":
-        data = statements.render_xlsx(statement)
-    else:
-        text = json.dumps(
-            statements.render_json(statement), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
-        )
-        data = (text + "\n").encode()
-    if args.output and args.output != "-":
-        with open(args.output, "wb") as handle:
-            handle.write(data)
-        print(f"wrote {args.output} (chain head {statement.chain_head})")
-    elif args.format == "json":
-        sys.stdout.write(data.decode())
-    else:
-        sys.stdout.buffer.write(data)
-    return 0
+    return _command("statement", args.code, args.month, format=args.format, output=args.output)
 
 
 def cmd_bench_data(args: argparse.Namespace) -> int:
-    """Generate the synthetic scale data set into an empty database (bench/README)."""
-    _setup()
-    from django.conf import settings
-
-    from huoban.demo.benchdata import generate
-
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-    _migrate()
-    try:
-        report = generate(
-            args.scale, seed=args.seed, progress=lambda m: print("  " + m, flush=True)
-        )
-    except RuntimeError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    for line in report.lines():
-        print(line)
-    return 0
+    return _command("bench_data", scale=args.scale, seed=args.seed)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    """Back up the configured database with its manifest (huoban.backup)."""
-    _setup()
-    from pathlib import Path
-
-    from huoban.backup import BackupError, backup
-
-    try:
-        result = backup(Path(args.output) if args.output else None)
-    except BackupError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    ledger = result.manifest["ledger"]
-    print(f"备份完成 / backup written: {result.path}")
-    print(f"  大小 / size:      {result.size} bytes")
-    print(f"  SHA-256:          {result.sha256}")
-    print(f"  清单 / manifest:  {result.manifest_path}")
-    state = "ok" if ledger["ok"] else "BAD"
-    print(
-        f"  台账 / ledger:    {state}, {ledger['chains']} chains, {ledger['entries']} entries, "
-        f"head {ledger['combined_head']}"
-    )
-    return 0
+    return _command("backup", output=args.output)
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    """Restore a backup: refuse a damaged file, a newer schema or (without --yes) a database
-    that is not empty; then migrate forward and verify the ledger (exit 1 if bad)."""
-    _setup()
-    from pathlib import Path
-
-    from huoban.backup import BackupError, RestoreRefused, describe_target, restore
-
-    try:
-        result = restore(Path(args.path), overwrite=args.yes)
-    except RestoreRefused as exc:
-        print(f"拒绝恢复 / restore refused: {exc}", file=sys.stderr)
-        for line in exc.details:
-            print(f"  {line}", file=sys.stderr)
-        if exc.hint:
-            print(exc.hint, file=sys.stderr)
-        return 2
-    except BackupError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    manifest = result.manifest
-    print(f"已恢复 / restored: {args.path} → {describe_target()}")
-    print(f"  备份时间 / taken at: {manifest.get('created_at')}")
-    for name in result.migrated:
-        print(f"  已迁移 / migrated: {name}")
-    if not result.counts_match:
-        print(f"  行数与清单不符 / row counts differ from the manifest: {result.counts}")
-    for item in result.ledger:
-        r = item.result
-        if r.ok:
-            print(f"ok   {item.partner_code}: {r.checked} entries, head {r.head}")
-        else:
-            where = f"entry #{r.first_bad}" if r.first_bad is not None else "chain head"
-            print(f"BAD  {item.partner_code}: ledger {where}: {r.reason}", file=sys.stderr)
-    if not result.heads_match:
-        print("BAD  台账链头与清单不符 / chain heads differ from the manifest", file=sys.stderr)
-    print(("ok" if result.ok else "BAD") + f"   combined head {result.combined_head}")
-    return 0 if result.ok else 1
+    return _command("restore", args.path, yes=args.yes)
 
 
 def cmd_manage(args: argparse.Namespace) -> int:

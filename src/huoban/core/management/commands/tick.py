@@ -1,0 +1,27 @@
+"""``huoban tick [--date YYYY-MM-DD]``: the daily jobs as of a date (ARCHITECTURE §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from huoban import clock
+from huoban.core.management.base import HuobanCommand
+from huoban.jobs import run_daily
+
+
+class Command(HuobanCommand):
+    help = "run the daily jobs as of a date"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
+
+    def run(self, **options: Any) -> int:
+        day = dt.date.fromisoformat(options["date"]) if options["date"] else clock.today()
+        with clock.frozen(day):
+            report = run_daily(day)
+        for line in report:
+            self.say(line)
+        return 0

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "ninja",
     "huoban.core",
     "huoban.accounts",
@@ -146,6 +147,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "huoban.urls"
 WSGI_APPLICATION = "huoban.wsgi.application"
+
+# Forms render with Django's form templates and the project's field partial (D-FRAME-21).
+FORM_RENDERER = "huoban.core.forms.FormRenderer"
 
 TEMPLATES = [
     {

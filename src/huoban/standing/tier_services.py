@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 
 from huoban import clock, hooks
 from huoban.access import partner_id_of, require_partner_user, require_role
@@ -20,9 +20,7 @@ from huoban.calendar import add_business_days
 from huoban.calendar import explain as explain_business_date
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.explain import Step, explanation_text
-from huoban.leads.models import Lead
-from huoban.leads.models import Status as LeadStatus
-from huoban.money import ZERO, cny
+from huoban.leads import selectors as lead_selectors
 from huoban.partners.models import (
     ApplicationKind,
     ApplicationStatus,
@@ -35,8 +33,7 @@ from huoban.partners.models import (
     TierChange,
     TierChangeKind,
 )
-from huoban.projects.models import Project
-from huoban.projects.models import Status as ProjectStatus
+from huoban.projects import selectors as project_selectors
 from huoban.terms.rules import POLICY_V1
 from huoban.terms.services import policy_for
 
@@ -47,12 +44,7 @@ from . import tiers
 
 def signed_between(partner: Partner, first: dt.date, last: dt.date) -> Decimal:
     """Contract amounts of the partner's projects signed first..last, cancelled excluded."""
-    total = (
-        Project.objects.filter(partner=partner, signed_on__gte=first, signed_on__lte=last)
-        .exclude(status=ProjectStatus.CANCELLED)
-        .aggregate(total=Sum("contract_amount"))["total"]
-    )
-    return cny(total or ZERO)
+    return project_selectors.signed_total(partner, first, last)
 
 
 def ytd_signed(partner: Partner, day: dt.date) -> Decimal:
@@ -67,9 +59,7 @@ def valid_leads_by_month(partner: Partner, day: dt.date) -> dict[tiers.Month, in
     end = clock.local_midnight(day.replace(day=1))
     counts: dict[tiers.Month, int] = {m: 0 for m in months}
     tz = clock.local_tz()
-    for submitted_at in Lead.objects.filter(
-        partner=partner, status=LeadStatus.VALID, submitted_at__gte=start, submitted_at__lt=end
-    ).values_list("submitted_at", flat=True):
+    for submitted_at in lead_selectors.valid_submitted_between(partner, start, end):
         local = submitted_at.astimezone(tz)
         counts[(local.year, local.month)] = counts.get((local.year, local.month), 0) + 1
     return counts
@@ -96,16 +86,10 @@ def last_activity(partner: Partner) -> dt.date:
     """The latest of: the last valid lead's verdict date, the last (not cancelled) signing,
     and the date the current tier took effect (R-TIER-4; docs/decisions.md)."""
     candidates = [partner.tier_since]
-    verdict_at = Lead.objects.filter(partner=partner, status=LeadStatus.VALID).aggregate(
-        last=Max("verdict_at")
-    )["last"]
+    verdict_at = lead_selectors.last_valid_verdict_at(partner)
     if verdict_at is not None:
         candidates.append(verdict_at.astimezone(clock.local_tz()).date())
-    signed_on = (
-        Project.objects.filter(partner=partner)
-        .exclude(status=ProjectStatus.CANCELLED)
-        .aggregate(last=Max("signed_on"))["last"]
-    )
+    signed_on = project_selectors.last_signed_on(partner)
     if signed_on is not None:
         candidates.append(signed_on)
     return max(candidates)

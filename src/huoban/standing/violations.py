@@ -35,8 +35,7 @@ from huoban.partners.models import (
     Tier,
     ViolationKind,
 )
-from huoban.projects.models import Project
-from huoban.projects.models import Status as ProjectStatus
+from huoban.projects import selectors as project_selectors
 from huoban.terms import rules
 
 from . import tiers
@@ -91,7 +90,7 @@ def report_company_violation(
     require_active_partner(actor)
     errors: dict[str, str] = {}
     # Another partner's project answers like an unknown one: existence does not leak.
-    project = Project.objects.filter(pk=project_id, partner_id=partner_id).first()
+    project = project_selectors.own_project(partner_id, project_id)
     if project is None:
         errors["project_id"] = "本伙伴没有此项目 / No such project of your partner."
     if kind not in CompanyViolationKind.values:
@@ -389,11 +388,7 @@ def exit_partner(
     partner.exit_note = (note or "").strip()
     partner.save(update_fields=["status", "exit_kind", "exited_on", "exit_notice_on", "exit_note"])
     # Signed, not yet accepted or cancelled: delivery to hand over (交接).
-    in_flight = list(
-        Project.objects.filter(partner=partner, status=ProjectStatus.SIGNED)
-        .select_related("customer")
-        .order_by("signed_on", "id")
-    )
+    in_flight = project_selectors.in_flight(partner)
     record(
         actor,
         "partner.exit",

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from huoban.scoping import ScopedQuerySet
+
 
 class CustomerQuerySet(models.QuerySet["Customer"]):
     """The one place customers are scoped to a caller (R-VIS-1, R-VIS-4)."""
@@ -59,6 +61,12 @@ class NameKind(models.TextChoices):
     FORMER = "former", _("曾用名")
 
 
+class CustomerNameQuerySet(ScopedQuerySet["CustomerName"]):
+    """Whose rows: the partner at 'customer__attribution__partner' (R-VIS-1)."""
+
+    partner_path = "customer__attribution__partner"
+
+
 class CustomerName(models.Model):
     """Every name a customer is known by; the matching index is built over these rows."""
 
@@ -71,6 +79,8 @@ class CustomerName(models.Model):
     # trigrams (e.g. 茅台 → 茅台酒…).
     head2 = models.CharField(max_length=2, db_index=True)
     kind = models.CharField(_("类型"), max_length=8, choices=NameKind.choices)
+
+    objects = CustomerNameQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("客户名称")
@@ -93,6 +103,12 @@ class LinkKind(models.TextChoices):
     AFFILIATE = "affiliate", _("关联公司")
 
 
+class CustomerLinkQuerySet(ScopedQuerySet["CustomerLink"]):
+    """Whose rows: the partner at 'customer__attribution__partner' (R-VIS-1)."""
+
+    partner_path = "customer__attribution__partner"
+
+
 class CustomerLink(models.Model):
     """A related-entity link (R-ATT-1, R-ATT-6): `related` is the `kind` of `customer`."""
 
@@ -111,6 +127,8 @@ class CustomerLink(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    objects = CustomerLinkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("关联主体")
@@ -132,6 +150,12 @@ class AttributionSource(models.TextChoices):
     LEAD = "lead", _("首个有效线索")
     RELATED = "related", _("关联主体继承")
     TRANSFER = "transfer", _("管理员转移")
+
+
+class AttributionQuerySet(ScopedQuerySet["Attribution"]):
+    """Whose rows: the partner at 'partner' (R-VIS-1)."""
+
+    partner_path = "partner"
 
 
 class Attribution(models.Model):
@@ -169,12 +193,20 @@ class Attribution(models.Model):
         related_name="+",
     )
 
+    objects = AttributionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("客户归属")
         verbose_name_plural = _("客户归属")
 
     def __str__(self) -> str:
         return f"{self.customer} → {self.partner}"
+
+
+class AttributionTransferQuerySet(ScopedQuerySet["AttributionTransfer"]):
+    """Whose rows: staff only (R-VIS-1)."""
+
+    partner_path = None
 
 
 class AttributionTransfer(models.Model):
@@ -198,12 +230,20 @@ class AttributionTransfer(models.Model):
         related_name="+",
     )
 
+    objects = AttributionTransferQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("归属转移")
         verbose_name_plural = _("归属转移")
 
     def __str__(self) -> str:
         return f"{self.attribution.customer}: {self.from_partner} → {self.to_partner}"
+
+
+class ContactQuerySet(ScopedQuerySet["Contact"]):
+    """Whose rows: the partner at 'customer__attribution__partner' (R-VIS-1)."""
+
+    partner_path = "customer__attribution__partner"
 
 
 class Contact(models.Model):
@@ -220,6 +260,8 @@ class Contact(models.Model):
     is_decision_maker = models.BooleanField(_("是否决策人"), default=False)
     created_at = models.DateTimeField(_("创建时间"))
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("客户联系人")
         verbose_name_plural = _("客户联系人")
@@ -233,6 +275,12 @@ def consent_storage() -> Any:
     from django.core.files.storage import FileSystemStorage
 
     return FileSystemStorage(file_permissions_mode=0o600, directory_permissions_mode=0o700)
+
+
+class ContactConsentQuerySet(ScopedQuerySet["ContactConsent"]):
+    """Whose rows: the partner at 'partner' (R-VIS-1)."""
+
+    partner_path = "partner"
 
 
 class ContactConsent(models.Model):
@@ -287,6 +335,8 @@ class ContactConsent(models.Model):
         related_name="+",
     )
 
+    objects = ContactConsentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("联系人授权")
         verbose_name_plural = _("联系人授权")
@@ -311,6 +361,12 @@ class ContactConsent(models.Model):
 class ReferralAnswer(models.TextChoices):
     YES = "yes", _("有引荐伙伴")
     NO = "no", _("无引荐伙伴")
+
+
+class InboundContactQuerySet(ScopedQuerySet["InboundContact"]):
+    """Whose rows: staff only (R-VIS-1)."""
+
+    partner_path = None
 
 
 class InboundContact(models.Model):
@@ -347,6 +403,8 @@ class InboundContact(models.Model):
     )
     referring_partner_name = models.CharField(_("客户提及的伙伴"), max_length=200, blank=True)
     note = models.TextField(_("备注"), blank=True)
+
+    objects = InboundContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]

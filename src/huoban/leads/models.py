@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from huoban.scoping import STAFF, caller_scope
+from huoban.scoping import STAFF, ScopedQuerySet, caller_scope
 
 
 class Category(models.TextChoices):
@@ -212,6 +212,12 @@ class Lead(models.Model):
         return f"#{self.pk} {self.customer_name} ({self.get_status_display()})"
 
 
+class SecondReviewSignatureQuerySet(ScopedQuerySet["SecondReviewSignature"]):
+    """Whose rows: staff only (R-VIS-1)."""
+
+    partner_path = None
+
+
 class SecondReviewSignature(models.Model):
     """One reviewer's signed verdict on an appealed lead (R-LEAD-4)."""
 
@@ -229,6 +235,8 @@ class SecondReviewSignature(models.Model):
     verdict = models.CharField(_("结论"), max_length=8, choices=Verdict.choices)
     explanation = models.TextField(_("说明"))
     at = models.DateTimeField(_("时间"))
+
+    objects = SecondReviewSignatureQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from huoban.scoping import STAFF, caller_scope
+from huoban.scoping import STAFF, ScopedQuerySet, caller_scope
 
 
 class PartnerKind(models.TextChoices):
@@ -148,6 +148,12 @@ class TierChangeKind(models.TextChoices):
     INACTIVITY = "inactivity", _("不活跃回到轻协同")
 
 
+class TierChangeQuerySet(ScopedQuerySet["TierChange"]):
+    """Whose rows: the partner at 'partner' (R-VIS-1)."""
+
+    partner_path = "partner"
+
+
 class TierChange(models.Model):
     """One line of a partner's tier history (R-TIER-6), including auto-approved promotions.
 
@@ -165,6 +171,8 @@ class TierChange(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = TierChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["partner", "at", "id"]
@@ -185,6 +193,12 @@ class ApplicationStatus(models.TextChoices):
     APPROVED = "approved", _("已批准")
     REJECTED = "rejected", _("已驳回")
     SUPERSEDED = "superseded", _("已被新申请取代")
+
+
+class TierApplicationQuerySet(ScopedQuerySet["TierApplication"]):
+    """Whose rows: the partner at 'partner' (R-VIS-1)."""
+
+    partner_path = "partner"
 
 
 class TierApplication(models.Model):
@@ -215,6 +229,8 @@ class TierApplication(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
 
+    objects = TierApplicationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-applied_at", "-id"]
         verbose_name = _("梯度申请")
@@ -240,6 +256,12 @@ class ViolationKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class PartnerViolationQuerySet(ScopedQuerySet["PartnerViolation"]):
+    """Whose rows: the partner at 'partner' (R-VIS-1)."""
+
+    partner_path = "partner"
+
+
 class PartnerViolation(models.Model):
     """A partner violation (伙伴违规) recorded by an officer; blocks deep entry for 12 months
     (R-VIOL-2)."""
@@ -252,6 +274,8 @@ class PartnerViolation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("记录时间"))
+
+    objects = PartnerViolationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_on", "-id"]

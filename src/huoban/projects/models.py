@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from huoban.scoping import STAFF, caller_scope
+from huoban.scoping import STAFF, ScopedQuerySet, caller_scope
 
 
 class Kind(models.TextChoices):
@@ -140,6 +140,12 @@ class Project(models.Model):
         return f"#{self.pk} {self.title}"
 
 
+class MilestoneQuerySet(ScopedQuerySet["Milestone"]):
+    """Whose rows: the partner at 'project__partner' (R-VIS-1)."""
+
+    partner_path = "project__partner"
+
+
 class Milestone(models.Model):
     """One stage of a project's progress board (R-PROJ-3)."""
 
@@ -157,6 +163,8 @@ class Milestone(models.Model):
     note = models.TextField(_("备注"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"))
 
+    objects = MilestoneQuerySet.as_manager()
+
     class Meta:
         ordering = ["project", "position"]
         verbose_name = _("里程碑")
@@ -171,6 +179,12 @@ class Milestone(models.Model):
         return f"{self.project_id}:{self.stage}"
 
 
+class MilestoneUpdateQuerySet(ScopedQuerySet["MilestoneUpdate"]):
+    """Whose rows: the partner at 'milestone__project__partner' (R-VIS-1)."""
+
+    partner_path = "milestone__project__partner"
+
+
 class MilestoneUpdate(models.Model):
     """History of a milestone (R-PROJ-3): who changed what, when."""
 
@@ -181,6 +195,8 @@ class MilestoneUpdate(models.Model):
     )
     changes = models.JSONField(_("变更"))
 
+    objects = MilestoneUpdateQuerySet.as_manager()
+
     class Meta:
         ordering = ["milestone", "at", "id"]
         verbose_name = _("里程碑更新")
@@ -188,6 +204,12 @@ class MilestoneUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone_id} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class CustomerPaymentQuerySet(ScopedQuerySet["CustomerPayment"]):
+    """Whose rows: the partner at 'project__partner' (R-VIS-1)."""
+
+    partner_path = "project__partner"
 
 
 class CustomerPayment(models.Model):
@@ -206,6 +228,8 @@ class CustomerPayment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"))
+
+    objects = CustomerPaymentQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "seq"]

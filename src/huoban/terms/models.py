@@ -17,6 +17,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from huoban.scoping import ScopedQuerySet
 from huoban.terms import rules
 
 
@@ -73,6 +74,12 @@ def policy_of(version: int, effective_from: dt.date, p: dict[str, Any]) -> rules
     )
 
 
+class PolicyVersionQuerySet(ScopedQuerySet["PolicyVersion"]):
+    """Whose rows: every signed-in user: the programme's published terms (R-VIS-1)."""
+
+    partner_path = "*"
+
+
 class PolicyVersion(models.Model):
     """One version of the commission policy (佣金政策版本, R-POL-1); frozen once used (R-POL-2)."""
 
@@ -80,6 +87,8 @@ class PolicyVersion(models.Model):
     effective_from = models.DateField(_("生效日"), db_index=True)
     parameters = models.JSONField(_("参数"))
     created_at = models.DateTimeField(_("创建时间"))
+
+    objects = PolicyVersionQuerySet.as_manager()
 
     class Meta:
         db_table = "commissions_policyversion"
@@ -111,6 +120,12 @@ class PolicyVersion(models.Model):
         return policy_of(self.version, self.effective_from, self.parameters)
 
 
+class PartnerAgreementQuerySet(ScopedQuerySet["PartnerAgreement"]):
+    """Whose rows: the partner at 'partner' (R-VIS-1)."""
+
+    partner_path = "partner"
+
+
 class PartnerAgreement(models.Model):
     """A partner's written agreement (合作协议) that may pin a policy version (R-POL-2)."""
 
@@ -122,6 +137,8 @@ class PartnerAgreement(models.Model):
     )
     signed_on = models.DateField(_("签订日"))
     note = models.TextField(_("备注"), blank=True)
+
+    objects = PartnerAgreementQuerySet.as_manager()
 
     class Meta:
         db_table = "commissions_partneragreement"

@@ -87,3 +87,20 @@ def test_a_partner_reads_itself_but_not_another(actors, api_client):
     assert api_client.as_(actors.alice).get(f"partners/{actors.alpha.code}")[0] == 200
     assert api_client.as_(actors.alice).get(f"partners/{actors.beta.code}")[0] == 404
     assert api_client.as_(actors.pm).get(f"partners/{actors.beta.code}")[0] == 200
+
+
+def test_only_officers_and_admins_register_partners_and_set_recruiters(actors):
+    """The services enforce the role themselves (issue #11), not only the router; a refusal
+    writes nothing."""
+    from huoban.access import Forbidden
+
+    before = (Partner.objects.count(), AuditEvent.objects.count())
+    for who in (actors.alice, actors.pm, actors.presales, actors.finance):
+        with pytest.raises(Forbidden):
+            register_partner(name="伽马科技有限公司", kind="organization", actor=who)
+        with pytest.raises(Forbidden):
+            set_referrer(actors.beta, actors.alpha.code, actor=who)
+    assert (Partner.objects.count(), AuditEvent.objects.count()) == before
+    assert actors.beta.referrer_id is None
+    made = register_partner(name="伽马科技有限公司", kind="organization", actor=actors.admin)
+    assert made.code and Partner.objects.count() == before[0] + 1

@@ -7,7 +7,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from huoban import clock
-from huoban.accounts.models import User
+from huoban.access import require_role
+from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.errors import Conflict, ValidationFailed
 from huoban.uscc import normalize_uscc, uscc_error
@@ -66,7 +67,7 @@ def register_partner(
     *,
     name: str,
     kind: str,
-    actor: User,
+    actor: User | None,
     types: list[str] | None = None,
     region: str = "",
     uscc: str | None = None,
@@ -75,7 +76,12 @@ def register_partner(
     contact_phone: str = "",
     code: str | None = None,
 ) -> Partner:
-    """Register a partner at the light tier with a unique code; optional recruiter (R-LED-5)."""
+    """Register a partner at the light tier with a unique code; optional recruiter (R-LED-5).
+
+    Officers and admins register partners; ``actor=None`` is the system (the command line's
+    imports and the test fixtures), recorded as such in the audit log."""
+    if actor is not None:
+        require_role(actor, Role.OFFICER)
     types = list(types or [])
     clean_uscc, referrer = _validate(name, kind, types, uscc, referrer_code)
     for _attempt in range(5):
@@ -128,7 +134,9 @@ def partner_snapshot(partner: Partner) -> dict[str, Any]:
 
 @transaction.atomic(durable=True)
 def set_referrer(partner: Partner, referrer_code: str | None, *, actor: User) -> Partner:
-    """Change who recruited a partner; self-recruitment and cycles are refused (R-LED-5)."""
+    """Change who recruited a partner; self-recruitment and cycles are refused (R-LED-5).
+    Officers and admins only."""
+    require_role(actor, Role.OFFICER)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     before = partner_snapshot(partner)
     referrer = None

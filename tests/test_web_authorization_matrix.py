@@ -342,6 +342,16 @@ post_only(
     changes=OFFICERS,
 )
 get_only(f"{C}partners/", "/console/partners/", console())
+# Registering a partner (R-UI-1, issue #12): officers and admins; other staff get the 403 page.
+row("GET", f"{C}partners/new/", "/console/partners/new/", console(403, officer=200, admin=200))
+row(
+    "POST",
+    f"{C}partners/new/",
+    "/console/partners/new/",
+    console(403, officer=302, admin=302),
+    body={"name": "伽马科技有限公司", "kind": "organization", "types": ["channel"]},
+    changes=OFFICERS,
+)
 get_only(f"{C}partners/<str:code>/", "/console/partners/{alpha}/", console())
 post_only(
     f"{C}partners/<str:code>/exit/",

@@ -43,6 +43,11 @@ def money_scope(user: Any) -> str | int | None:
     return "all" if sees_money(user) else None
 
 
+def may_manage_partners(user: Any) -> bool:
+    """R-UI-1: partner officers (and admins) register partners and change their records."""
+    return _active(user) and user.has_role(Role.OFFICER)
+
+
 def may_manage_consents(user: Any, partner_id: int) -> bool:
     """R-ATT-7: the owning partner's users, officers and admins grant and revoke contact
     consents (staff on the partner's behalf, with the written document)."""

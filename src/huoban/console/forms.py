@@ -12,7 +12,7 @@ from huoban.customers.forms import ConsentFields
 from huoban.customers.models import LinkKind
 from huoban.leads.models import ReasonCode, Verdict
 from huoban.leads.services import VerdictInput
-from huoban.partners.models import ExitKind
+from huoban.partners.models import ExitKind, PartnerKind, PartnerType
 from huoban.projects.models import MilestoneStatus, PaymentKind
 
 if TYPE_CHECKING:
@@ -161,6 +161,61 @@ class ExitForm(forms.Form):
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["kind"].choices = ExitKind.choices  # type: ignore[attr-defined]
+
+
+class PartnerForm(forms.Form):
+    """Register a partner (R-UI-1): the service checks the USCC, the kind and the recruiter."""
+
+    name = forms.CharField(
+        label=_("名称"),
+        max_length=200,
+        help_text=_("个人填姓名，机构填营业执照上的全称。"),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "organization"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("伙伴类型"),
+        choices=PartnerKind.choices,
+        initial=PartnerKind.ORGANIZATION,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    types = forms.MultipleChoiceField(
+        label=_("合作类别"),
+        required=False,
+        choices=PartnerType.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    region = forms.CharField(
+        label=_("地区"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    uscc = forms.CharField(
+        label=_("统一社会信用代码"),
+        required=False,
+        max_length=32,
+        help_text=_("机构填写，18 位；个人不填。"),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocapitalize": "characters"}),
+    )
+    referrer_code = forms.CharField(
+        label=_("推荐伙伴编号"),
+        required=False,
+        max_length=16,
+        help_text=_("由已有伙伴推荐时填写，推荐方获得 1% 推荐奖励。"),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    contact_name = forms.CharField(
+        label=_("联系人"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    contact_phone = forms.CharField(
+        label=_("联系电话"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "tel"}),
+    )
 
 
 class MilestoneForm(forms.Form):

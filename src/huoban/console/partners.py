@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huoban.accounts.models import Role, User
 from huoban.commissions import ledger
@@ -26,12 +26,14 @@ from huoban.partners.models import (
     Tier,
     TierChange,
 )
+from huoban.partners.services import register_partner
+from huoban.policy import may_manage_partners
 from huoban.projects.models import Project
 from huoban.standing.violations import exit_partner
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, status_counts
 
 from .common import refused, sees_money
-from .forms import ExitForm
+from .forms import ExitForm, PartnerForm
 
 RECENT = 10
 
@@ -57,7 +59,62 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "tier": tier,
             "tiers": Tier.choices,
+            "may_register": may_manage_partners(request.user),
         },
+    )
+
+
+def _officers_only(request: HttpRequest) -> HttpResponse | None:
+    """The page of a partner-management action for a role that may not take it: a 403 that
+    says why, and no form (R-UI-1)."""
+    if may_manage_partners(request.user):
+        return None
+    return render(
+        request,
+        "console/forbidden.html",
+        {"nav": "partners", "reason": _("伙伴的登记与资料由伙伴关系官和管理员维护。")},
+        status=403,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partner_new(request: HttpRequest) -> HttpResponse:
+    """Register a partner (officer, admin; R-UI-1) through the same service as the API."""
+    if (refusal := _officers_only(request)) is not None:
+        return refusal
+    if request.method == "GET":
+        form = PartnerForm()
+        return render(request, "console/partner_new.html", {"nav": "partners", "form": form})
+    form = PartnerForm(request.POST)
+    sent = send(
+        form,
+        lambda data: register_partner(
+            name=data["name"],
+            kind=data["kind"],
+            types=list(data["types"]),
+            region=data["region"].strip(),
+            uscc=data["uscc"].strip() or None,
+            referrer_code=data["referrer_code"].strip().upper() or None,
+            contact_name=data["contact_name"].strip(),
+            contact_phone=data["contact_phone"].strip(),
+            actor=actor_of(request),
+        ),
+    )
+    if sent.ok:
+        partner = sent.value
+        messages.success(
+            request,
+            _("已登记伙伴 %(name)s（%(code)s），初始为轻协同。")
+            % {"name": partner.name, "code": partner.code},
+        )
+        return redirect("console:partner", code=partner.code)
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return render(
+        request,
+        "console/partner_new.html",
+        {"nav": "partners", "form": mark_invalid(form)},
+        status=status,
     )
 
 

@@ -28,6 +28,7 @@ urlpatterns = [
         name="consent_revoke",
     ),
     path("partners/", partners.partner_list, name="partners"),
+    path("partners/new/", partners.partner_new, name="partner_new"),
     path("partners/<str:code>/", partners.partner_detail, name="partner"),
     path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),
     path("projects/", projects.project_list, name="projects"),

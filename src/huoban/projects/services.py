@@ -5,6 +5,7 @@ and cancellation feeds the ledger in the same transaction (R-LED-4)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +21,15 @@ from huoban.customers.ownership import owner_of
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.leads.models import Lead
 from huoban.money import ZERO, cny
+from huoban.partners.models import Partner
 from huoban.terms import rules
+from huoban.terms.models import PolicyVersion
 from huoban.terms.services import policy_for
 
 from .models import (
     CustomerPayment,
+    HighMarginCategory,
+    Kind,
     Milestone,
     MilestoneStatus,
     MilestoneUpdate,
@@ -111,10 +116,29 @@ def _rate(policy: rules.Policy, amount: Decimal, kind: str, high_margin: bool, t
     return rules.project_rate(policy, amount, kind, high_margin, tier)
 
 
-@transaction.atomic(durable=True)
-def create_project(
+@dataclass(frozen=True)
+class Signing:
+    """A project as it would be signed: who owns it and the terms it would lock (R-PROJ-1, -2).
+
+    What :func:`check_signing` answers — the console's preview before saving — and what
+    :func:`create_project` saves; nothing is written to compute it."""
+
+    customer: Customer
+    partner: Partner
+    lead: Lead | None
+    manager: User | None
+    policy_version: PolicyVersion
+    rate: rules.RateResult
+    total: rules.AmountResult
+    confirmation: rules.AmountResult
+
+    @property
+    def explanation(self) -> str:
+        return explain.explanation_text([*self.rate.explanation, *self.total.explanation])
+
+
+def check_signing(
     *,
-    actor: User,
     customer_id: int,
     title: str,
     kind: str,
@@ -124,9 +148,10 @@ def create_project(
     lead_id: int | None = None,
     high_margin_category: str | None = None,
     project_manager_id: int | None = None,
-) -> Project:
-    """Sign a project for an attributed customer; lock rate, total and policy (R-PROJ-1, -2)."""
-    require_role(actor, Role.OFFICER, Role.PM, Role.ADMIN)
+) -> Signing:
+    """Validate a signing field by field and compute the terms it would lock; writes nothing.
+
+    ValidationFailed names every bad field (Chinese / English)."""
     errors: dict[str, str] = {}
     customer = Customer.objects.filter(pk=customer_id).first()
     partner = None
@@ -149,11 +174,15 @@ def create_project(
             errors["lead_id"] = "线索不属于客户的归属伙伴 / The lead is not the owner's."
     if not title.strip():
         errors["title"] = "不能为空 / Must not be empty."
+    if kind not in Kind.values:
+        errors["kind"] = "项目类型无效 / Not a project kind."
     message = _amount_error(contract_amount)
     if message:
         errors["contract_amount"] = message
     if high_margin and not high_margin_category:
         errors["high_margin_category"] = "高毛利项目须选择类别 / Required for high-margin."
+    elif high_margin and high_margin_category not in HighMarginCategory.values:
+        errors["high_margin_category"] = "类别无效 / Not a high-margin category."
     if not high_margin and high_margin_category:
         errors["high_margin_category"] = "非高毛利项目不设类别 / Only for high-margin."
     errors.update(clock.past_errors(signed_on=signed_on))
@@ -168,24 +197,63 @@ def create_project(
     policy_row = policy_for(signed_on, partner)
     policy = policy_row.to_policy()
     rate = _rate(policy, contract_amount, kind, high_margin, partner.tier)
-    total = rules.commission_total(rate.rate, contract_amount)
-    now = clock.now()
-    project = Project.objects.create(
+    return Signing(
         customer=customer,
         partner=partner,
         lead=lead,
+        manager=manager,
+        policy_version=policy_row,
+        rate=rate,
+        total=rules.commission_total(rate.rate, contract_amount),
+        confirmation=rules.confirmation_fee(policy, contract_amount),
+    )
+
+
+@transaction.atomic(durable=True)
+def create_project(
+    *,
+    actor: User,
+    customer_id: int,
+    title: str,
+    kind: str,
+    high_margin: bool,
+    contract_amount: Decimal,
+    signed_on: dt.date,
+    lead_id: int | None = None,
+    high_margin_category: str | None = None,
+    project_manager_id: int | None = None,
+) -> Project:
+    """Sign a project for an attributed customer; lock rate, total and policy (R-PROJ-1, -2)."""
+    require_role(actor, Role.OFFICER, Role.PM, Role.ADMIN)
+    signing = check_signing(
+        customer_id=customer_id,
+        title=title,
+        kind=kind,
+        high_margin=high_margin,
+        contract_amount=contract_amount,
+        signed_on=signed_on,
+        lead_id=lead_id,
+        high_margin_category=high_margin_category,
+        project_manager_id=project_manager_id,
+    )
+    partner = signing.partner
+    now = clock.now()
+    project = Project.objects.create(
+        customer=signing.customer,
+        partner=partner,
+        lead=signing.lead,
         title=title.strip(),
         kind=kind,
         high_margin=high_margin,
         high_margin_category=high_margin_category or "",
         contract_amount=contract_amount,
         signed_on=signed_on,
-        project_manager=manager,
+        project_manager=signing.manager,
         tier_at_signing=partner.tier,
-        rate=rate.rate,
-        commission_total=total.amount,
-        rate_explanation=explain.explanation_text([*rate.explanation, *total.explanation]),
-        policy_version=policy_row,
+        rate=signing.rate.rate,
+        commission_total=signing.total.amount,
+        rate_explanation=signing.explanation,
+        policy_version=signing.policy_version,
         created_at=now,
     )
     Milestone.objects.bulk_create(

@@ -364,6 +364,28 @@ get_only(f"{C}projects/", "/console/projects/", console())
 get_only(f"{C}projects/board/", "/console/projects/board/", console())
 get_only(f"{C}projects/<int:project_id>/", "/console/projects/{project}/", console())
 DELIVERY = ("officer", "pm", "admin")
+# Signing a project from the customer page (R-PROJ-1, issue #12): officer, pm and admin; the
+# preview writes nothing, 签约 saves and goes to the project.
+row(
+    "GET",
+    f"{C}customers/<int:customer_id>/sign/",
+    "/console/customers/{owned}/sign/",
+    console(403, officer=200, pm=200, admin=200),
+)
+row(
+    "POST",
+    f"{C}customers/<int:customer_id>/sign/",
+    "/console/customers/{owned}/sign/",
+    console(403, officer=302, pm=302, admin=302),
+    body={
+        "action": "sign",
+        "title": "生产数据平台二期",
+        "kind": "new",
+        "contract_amount": "100000.00",
+        "signed_on": "2026-11-02",
+    },
+    changes=DELIVERY,
+)
 post_only(
     f"{C}projects/<int:project_id>/milestones/<str:stage>/",
     "/console/projects/{project}/milestones/solution/",

@@ -48,6 +48,11 @@ def may_manage_partners(user: Any) -> bool:
     return _active(user) and user.has_role(Role.OFFICER)
 
 
+def may_sign_projects(user: Any) -> bool:
+    """R-PROJ-1: partner officers, project managers and admins record a signed contract."""
+    return _active(user) and user.has_role(Role.OFFICER, Role.PM)
+
+
 def may_manage_consents(user: Any, partner_id: int) -> bool:
     """R-ATT-7: the owning partner's users, officers and admins grant and revoke contact
     consents (staff on the partner's behalf, with the written document)."""

@@ -36,6 +36,7 @@ from huoban.customers.models import (
 from huoban.customers.ownership import owner_of
 from huoban.errors import DomainError, ValidationFailed
 from huoban.pagination import page_of, query_without_page
+from huoban.policy import may_sign_projects
 from huoban.projects.models import Project
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
@@ -163,6 +164,7 @@ def _customer_page(
             .select_related("partner")
             .order_by("-signed_on", "-id")[:RECENT],
             "may_link": officer,
+            "may_sign": owner is not None and may_sign_projects(user),
             "link_form": mark_invalid(link_form or LinkForm()),
             # Written consents (R-ATT-7): officers record and approve them here.
             "consents": _consent_rows(customer, user) if officer and owner is not None else [],

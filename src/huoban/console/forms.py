@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,7 @@ from huoban.customers.models import LinkKind
 from huoban.leads.models import ReasonCode, Verdict
 from huoban.leads.services import VerdictInput
 from huoban.partners.models import ExitKind, PartnerKind, PartnerType
-from huoban.projects.models import MilestoneStatus, PaymentKind
+from huoban.projects.models import HighMarginCategory, Kind, MilestoneStatus, PaymentKind
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -232,6 +232,67 @@ class MilestoneForm(forms.Form):
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["status"].choices = MilestoneStatus.choices  # type: ignore[attr-defined]
+
+
+class SigningForm(forms.Form):
+    """Sign a project for an attributed customer (R-PROJ-1, R-PROJ-2): the preview shows the
+    terms it would lock before anything is saved."""
+
+    title = _input(_("项目名称"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("项目类型"),
+        choices=Kind.choices,
+        initial=Kind.NEW,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    contract_amount = forms.DecimalField(
+        label=_("合同金额（元）"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(
+            attrs={"class": "form-control", "inputmode": "decimal", "step": "0.01"}
+        ),
+    )
+    signed_on = _date(_("签约日"))
+    high_margin = forms.BooleanField(
+        label=_("高毛利项目"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    high_margin_category = forms.ChoiceField(
+        label=_("高毛利类别"),
+        required=False,
+        choices=[("", "—"), *HighMarginCategory.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    project_manager = forms.TypedChoiceField(
+        label=_("项目经理"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    lead = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, managers: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["project_manager"].choices = [("", "—"), *managers]  # type: ignore[attr-defined]
+
+    def service_fields(self, customer_id: int) -> dict[str, Any]:
+        """The cleaned data as ``check_signing`` / ``create_project`` take it."""
+        data = self.cleaned_data
+        return {
+            "customer_id": customer_id,
+            "title": data["title"],
+            "kind": data["kind"],
+            "high_margin": data["high_margin"],
+            "high_margin_category": data["high_margin_category"] or None,
+            "contract_amount": data["contract_amount"],
+            "signed_on": data["signed_on"],
+            "lead_id": data["lead"],
+            "project_manager_id": data["project_manager"],
+        }
 
 
 class PaymentForm(forms.Form):

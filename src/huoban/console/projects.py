@@ -11,13 +11,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from huoban.accounts.models import Role
+from huoban import clock
+from huoban.accounts.models import Role, User
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
+from huoban.customers.models import Customer
+from huoban.customers.ownership import owner_of
 from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Tier
+from huoban.policy import may_sign_projects
 from huoban.projects import services
 from huoban.projects.models import (
     CustomerPayment,
@@ -31,7 +35,7 @@ from huoban.projects.models import (
 from huoban.web import actor_of, hx, mark_invalid, send, staff_required, visible_or_404
 
 from .common import refused, sees_money
-from .forms import AcceptForm, CancelForm, MilestoneForm, PaymentForm
+from .forms import AcceptForm, CancelForm, MilestoneForm, PaymentForm, SigningForm
 
 BOARD_COLUMN = 12
 DONE_STAGE = "done"
@@ -337,3 +341,79 @@ def project_cancel(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.success(request, _("项目已取消。"))
         return redirect("console:project", project_id=project.pk)
     return _project_page(request, project, cancel_form=form, status=422)
+
+
+# --- signing (R-PROJ-1, R-PROJ-2) ------------------------------------------------------------
+
+
+def _pm_choices() -> list[tuple[int, str]]:
+    return [
+        (u.pk, u.display_name or u.username)
+        for u in User.objects.filter(role=Role.PM, is_active=True).order_by("username")
+    ]
+
+
+def _signing_page(
+    request: HttpRequest,
+    customer: Customer,
+    form: SigningForm,
+    preview: services.Signing | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "nav": "projects",
+        "customer": customer,
+        "owner": owner_of(customer),
+        "form": mark_invalid(form),
+        "preview": preview,
+    }
+    return render(request, "console/project_sign.html", context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def project_sign(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Sign a project for an attributed customer (officer, pm, admin): 预览 shows the rate, the
+    policy version, the total and the 8% confirmation it would lock, with their explanation;
+    签约 saves through the API's service. Nothing is written before 签约."""
+    customer = Customer.objects.visible_to(request.user).filter(pk=customer_id).first()
+    if customer is None:
+        raise Http404
+    if not may_sign_projects(request.user):
+        return render(
+            request,
+            "console/forbidden.html",
+            {"nav": "projects", "reason": _("项目签约由伙伴关系官、项目经理和管理员登记。")},
+            status=403,
+        )
+    managers = _pm_choices()
+    if request.method == "GET":
+        lead = request.GET.get("lead", "")
+        initial = {"signed_on": clock.today(), "lead": int(lead) if lead.isdigit() else None}
+        return _signing_page(request, customer, SigningForm(initial=initial, managers=managers))
+    form = SigningForm(request.POST, managers=managers)
+    if request.POST.get("action") != "sign":
+        checked = send(form, lambda _: services.check_signing(**form.service_fields(customer.pk)))
+        if checked.ok:
+            return _signing_page(request, customer, form, preview=checked.value)
+        return _signing_page(request, customer, form, status=422)
+    sent = send(
+        form,
+        lambda _: services.create_project(
+            actor=actor_of(request), **form.service_fields(customer.pk)
+        ),
+    )
+    if sent.refusal:
+        return _signing_page(request, customer, form, status=refused(request, sent.refusal))
+    if not sent.ok:
+        return _signing_page(request, customer, form, status=422)
+    project = sent.value
+    messages.success(
+        request,
+        _("已签约：锁定费率 %(rate)s，佣金总额 ¥%(total)s。")
+        % {
+            "rate": f"{(project.rate * 100).normalize():f}%",
+            "total": f"{project.commission_total:,}",
+        },
+    )
+    return redirect("console:project", project_id=project.pk)

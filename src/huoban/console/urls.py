@@ -16,6 +16,7 @@ urlpatterns = [
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
     path("customers/<int:customer_id>/reveal/", customers.customer_reveal, name="customer_reveal"),
     path("customers/<int:customer_id>/link/", customers.customer_link, name="customer_link"),
+    path("customers/<int:customer_id>/sign/", projects.project_sign, name="project_sign"),
     path("customers/<int:customer_id>/consents/", customers.consent_grant, name="consent_grant"),
     path(
         "customers/<int:customer_id>/consents/<int:consent_id>/approve/",

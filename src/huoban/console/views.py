@@ -19,6 +19,7 @@ from huoban.errors import DomainError
 from huoban.leads import services
 from huoban.leads.models import OPEN_STATUSES, Lead, Status
 from huoban.pagination import page_of, query_without_page
+from huoban.policy import may_sign_projects
 from huoban.portal.forms import ITEM_LABELS
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, visible_or_404
 
@@ -129,6 +130,10 @@ def _detail(
         {
             "nav": "reviews" if lead.status == Status.APPEALED else "queue",
             "lead": lead,
+            # A valid lead on a registered customer is signed from here (R-PROJ-1).
+            "may_sign": lead.status == Status.VALID
+            and lead.customer_id is not None
+            and may_sign_projects(request.user),
             "now": now,
             "overdue": lead.status in OPEN_STATUSES and lead.sla_due_at < now,
             "blocking": services.blocking_lead(lead) if lead.status == Status.PENDING else None,

@@ -360,6 +360,14 @@ post_only(
     body={"kind": "mutual", "on": "2026-11-20", "note": "协商一致"},
     changes=OFFICERS,
 )
+# A partner violation (R-VIOL-2, issue #12): officers and admins; others get the service's 403.
+post_only(
+    f"{C}partners/<str:code>/violations/",
+    "/console/partners/{alpha}/violations/",
+    console(403, officer=302, admin=302),
+    body={"kind": "fake_lead", "occurred_on": "2026-11-10", "description": "虚构客户需求"},
+    changes=OFFICERS,
+)
 get_only(f"{C}projects/", "/console/projects/", console())
 get_only(f"{C}projects/board/", "/console/projects/board/", console())
 get_only(f"{C}projects/<int:project_id>/", "/console/projects/{project}/", console())

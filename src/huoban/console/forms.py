@@ -12,7 +12,7 @@ from huoban.customers.forms import ConsentFields
 from huoban.customers.models import LinkKind
 from huoban.leads.models import ReasonCode, Verdict
 from huoban.leads.services import VerdictInput
-from huoban.partners.models import ExitKind, PartnerKind, PartnerType
+from huoban.partners.models import ExitKind, PartnerKind, PartnerType, ViolationKind
 from huoban.projects.models import HighMarginCategory, Kind, MilestoneStatus, PaymentKind
 
 if TYPE_CHECKING:
@@ -216,6 +216,18 @@ class PartnerForm(forms.Form):
         max_length=32,
         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "tel"}),
     )
+
+
+class ViolationForm(forms.Form):
+    """A partner violation an officer records (R-VIOL-2): it blocks promotion and white-label."""
+
+    kind = forms.ChoiceField(
+        label=_("违规类型"),
+        choices=ViolationKind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    occurred_on = _date(_("发生日期"))
+    description = _text(_("事实经过"), rows=2)
 
 
 class MilestoneForm(forms.Form):

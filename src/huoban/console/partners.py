@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from huoban import clock
 from huoban.accounts.models import Role, User
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
@@ -29,11 +30,11 @@ from huoban.partners.models import (
 from huoban.partners.services import register_partner
 from huoban.policy import may_manage_partners
 from huoban.projects.models import Project
-from huoban.standing.violations import exit_partner
+from huoban.standing.violations import exit_partner, record_partner_violation
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, status_counts
 
 from .common import refused, sees_money
-from .forms import ExitForm, PartnerForm
+from .forms import ExitForm, PartnerForm, ViolationForm
 
 RECENT = 10
 
@@ -131,7 +132,11 @@ def _partner_or_404(request: HttpRequest, code: str) -> Partner:
 
 
 def _partner_page(
-    request: HttpRequest, partner: Partner, exit_form: ExitForm | None = None, status: int = 200
+    request: HttpRequest,
+    partner: Partner,
+    exit_form: ExitForm | None = None,
+    status: int = 200,
+    violation_form: ViolationForm | None = None,
 ) -> HttpResponse:
     user: Any = request.user
     money = sees_money(user)
@@ -164,6 +169,10 @@ def _partner_page(
         "money": money,
         "may_exit": user.has_role(Role.OFFICER) and partner.status != PartnerStatus.EXITED,
         "exit_form": mark_invalid(exit_form or ExitForm()),
+        "may_record_violation": may_manage_partners(user),
+        "violation_form": mark_invalid(
+            violation_form or ViolationForm(initial={"occurred_on": clock.today()})
+        ),
     }
     if money:
         entries = LedgerEntry.objects.visible_to(request.user).filter(partner=partner)
@@ -211,3 +220,26 @@ def partner_exit(request: HttpRequest, code: str) -> HttpResponse:
             )
         return redirect("console:partner", code=partner.code)
     return _partner_page(request, partner, form, status=422)
+
+
+@staff_required
+@require_POST
+def partner_violation(request: HttpRequest, code: str) -> HttpResponse:
+    """Record a partner violation (officer, admin; R-VIOL-2) through the service."""
+    partner = _partner_or_404(request, code)
+    form = ViolationForm(request.POST)
+    sent = send(
+        form,
+        lambda data: record_partner_violation(
+            partner,
+            actor=actor_of(request),
+            kind=data["kind"],
+            occurred_on=data["occurred_on"],
+            description=data["description"],
+        ),
+    )
+    if sent.ok:
+        messages.success(request, _("已记录违规：12 个月内不能晋级深度协同，也不能获授贴牌输出。"))
+        return redirect("console:partner", code=partner.code)
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _partner_page(request, partner, status=status, violation_form=form)

@@ -32,6 +32,11 @@ urlpatterns = [
     path("partners/new/", partners.partner_new, name="partner_new"),
     path("partners/<str:code>/", partners.partner_detail, name="partner"),
     path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),
+    path(
+        "partners/<str:code>/violations/",
+        partners.partner_violation,
+        name="partner_violation",
+    ),
     path("projects/", projects.project_list, name="projects"),
     path("projects/board/", projects.project_board, name="board"),
     path("projects/<int:project_id>/", projects.project_detail, name="project"),

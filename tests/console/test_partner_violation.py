@@ -1,0 +1,68 @@
+"""Recording a partner violation in the console (issue #12, R-VIOL-2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from huoban import clock
+from huoban.audit.models import AuditEvent
+from huoban.partners.models import PartnerViolation
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 6, 10)
+
+
+@pytest.fixture(autouse=True)
+def _today(db):
+    with clock.frozen(TODAY):
+        yield
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _counts() -> tuple[int, int]:
+    return PartnerViolation.objects.count(), AuditEvent.objects.count()
+
+
+def test_an_officer_records_a_violation_from_the_partner_page(actors):
+    client = _client(actors.officer)
+    url = f"/console/partners/{actors.alpha.code}/"
+    assert "记录伙伴违规" in client.get(url).content.decode()
+    response = client.post(
+        f"{url}violations/",
+        {"kind": "confidentiality", "occurred_on": "2026-06-01", "description": "泄露报价"},
+    )
+    assert response.status_code == 302 and response["Location"] == url
+    violation = PartnerViolation.objects.get(partner=actors.alpha)
+    assert (violation.kind, violation.occurred_on) == ("confidentiality", dt.date(2026, 6, 1))
+    assert "泄露报价" in client.get(url).content.decode()
+
+
+def test_bad_input_changes_nothing_and_keeps_the_text(actors):
+    client = _client(actors.officer)
+    before = _counts()
+    response = client.post(
+        f"/console/partners/{actors.alpha.code}/violations/",
+        {"kind": "spam", "occurred_on": "2026-07-01", "description": "一段说明"},
+    )
+    assert response.status_code == 422 and _counts() == before
+    assert "一段说明" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["presales", "pm", "finance"])
+def test_other_staff_see_no_form_and_cannot_record(actors, who):
+    client = _client(getattr(actors, who))
+    url = f"/console/partners/{actors.alpha.code}/"
+    assert "记录伙伴违规" not in client.get(url).content.decode()
+    before = _counts()
+    response = client.post(
+        f"{url}violations/", {"kind": "fake_lead", "occurred_on": "2026-06-01", "description": "x"}
+    )
+    assert response.status_code == 403 and _counts() == before

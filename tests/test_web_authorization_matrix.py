@@ -360,6 +360,16 @@ post_only(
     body={"kind": "mutual", "on": "2026-11-20", "note": "协商一致"},
     changes=OFFICERS,
 )
+# Strategic applications (R-TIER-2, issue #12): every staff role reads the queue; officers and
+# admins decide, the service refuses the others.
+get_only(f"{C}partners/applications/", "/console/partners/applications/", console())
+post_only(
+    f"{C}partners/applications/<int:application_id>/decide/",
+    "/console/partners/applications/{application}/decide/",
+    console(403, officer=302, admin=302),
+    body={"approve": "no", "note": "资源暂无法核实"},
+    changes=OFFICERS,
+)
 # A partner violation (R-VIOL-2, issue #12): officers and admins; others get the service's 403.
 post_only(
     f"{C}partners/<str:code>/violations/",

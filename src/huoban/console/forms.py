@@ -230,6 +230,18 @@ class ViolationForm(forms.Form):
     description = _text(_("事实经过"), rows=2)
 
 
+class DecisionForm(forms.Form):
+    """Approve or reject a strategic application with a reason (R-TIER-2)."""
+
+    approve = forms.TypedChoiceField(
+        label=_("决定"),
+        choices=[("yes", _("批准")), ("no", _("驳回"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    note = _text(_("审批意见"), rows=2)
+
+
 class MilestoneForm(forms.Form):
     """One stage of the progress board (R-PROJ-3)."""
 

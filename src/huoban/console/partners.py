@@ -20,21 +20,24 @@ from huoban.leads.models import Lead
 from huoban.leads.models import Status as LeadStatus
 from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import (
+    ApplicationStatus,
     CompanyViolation,
     Partner,
     PartnerStatus,
     PartnerViolation,
     Tier,
+    TierApplication,
     TierChange,
 )
 from huoban.partners.services import register_partner
 from huoban.policy import may_manage_partners
 from huoban.projects.models import Project
+from huoban.standing.tier_services import decide_application
 from huoban.standing.violations import exit_partner, record_partner_violation
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, status_counts
 
 from .common import refused, sees_money
-from .forms import ExitForm, PartnerForm, ViolationForm
+from .forms import DecisionForm, ExitForm, PartnerForm, ViolationForm
 
 RECENT = 10
 
@@ -61,6 +64,9 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             "tier": tier,
             "tiers": Tier.choices,
             "may_register": may_manage_partners(request.user),
+            "pending_applications": TierApplication.objects.visible_to(request.user)
+            .filter(status=ApplicationStatus.PENDING)
+            .count(),
         },
     )
 
@@ -243,3 +249,70 @@ def partner_violation(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("console:partner", code=partner.code)
     status = refused(request, sent.refusal) if sent.refusal else 422
     return _partner_page(request, partner, status=status, violation_form=form)
+
+
+# --- strategic applications (R-TIER-2) --------------------------------------------------------
+
+
+def _applications_page(
+    request: HttpRequest,
+    forms: dict[int, DecisionForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    pending = (
+        TierApplication.objects.visible_to(request.user)
+        .filter(status=ApplicationStatus.PENDING)
+        .select_related("partner", "applied_by")
+        .order_by("due_on", "applied_at", "id")
+    )
+    decided = (
+        TierApplication.objects.visible_to(request.user)
+        .exclude(status=ApplicationStatus.PENDING)
+        .select_related("partner", "decided_by")
+        .order_by("-decided_at", "-id")[:RECENT]
+    )
+    forms = forms or {}
+    rows = [(a, mark_invalid(forms.get(a.pk) or DecisionForm())) for a in pending]
+    return render(
+        request,
+        "console/applications.html",
+        {
+            "nav": "partners",
+            "rows": rows,
+            "decided": decided,
+            "today": clock.today(),
+            "may_decide": may_manage_partners(request.user),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def applications(request: HttpRequest) -> HttpResponse:
+    """Strategic applications waiting for a decision, the due date first (R-TIER-2: 5 business
+    days), and the latest decisions."""
+    return _applications_page(request)
+
+
+@staff_required
+@require_POST
+def application_decide(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Approve (the partner becomes strategic) or reject, with a reason (officer, admin)."""
+    form = DecisionForm(request.POST)
+    sent = send(
+        form,
+        lambda data: decide_application(
+            application_id, actor=actor_of(request), approve=data["approve"], note=data["note"]
+        ),
+    )
+    if sent.ok:
+        app = sent.value
+        if app.status == ApplicationStatus.APPROVED:
+            text = _("已批准：%(name)s 升级为战略伙伴。") % {"name": app.partner.name}
+        else:
+            text = _("已驳回 %(name)s 的申请。") % {"name": app.partner.name}
+        messages.success(request, text)
+        return redirect("console:applications")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _applications_page(request, {application_id: form}, status=status)

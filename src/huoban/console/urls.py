@@ -30,6 +30,12 @@ urlpatterns = [
     ),
     path("partners/", partners.partner_list, name="partners"),
     path("partners/new/", partners.partner_new, name="partner_new"),
+    path("partners/applications/", partners.applications, name="applications"),
+    path(
+        "partners/applications/<int:application_id>/decide/",
+        partners.application_decide,
+        name="application_decide",
+    ),
     path("partners/<str:code>/", partners.partner_detail, name="partner"),
     path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),
     path(

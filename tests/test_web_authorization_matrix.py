@@ -370,6 +370,13 @@ post_only(
     body={"approve": "no", "note": "资源暂无法核实"},
     changes=OFFICERS,
 )
+# White-label (R-TIER-5): officers and admins; alpha is light in this world, so the service
+# answers 409 (only a strategic partner) and nothing changes.
+post_only(
+    f"{C}partners/<str:code>/white-label/",
+    "/console/partners/{alpha}/white-label/",
+    console(403, officer=409, admin=409),
+)
 # A partner violation (R-VIOL-2, issue #12): officers and admins; others get the service's 403.
 post_only(
     f"{C}partners/<str:code>/violations/",

@@ -66,3 +66,34 @@ def test_other_staff_see_no_form_and_cannot_record(actors, who):
         f"{url}violations/", {"kind": "fake_lead", "occurred_on": "2026-06-01", "description": "x"}
     )
     assert response.status_code == 403 and _counts() == before
+
+
+def test_an_officer_grants_white_label_to_a_strategic_partner_without_violations(actors):
+    from tests.partners.tier_helpers import make_tier
+
+    make_tier(actors.alpha, "strategic", dt.date(2026, 1, 5))
+    client = _client(actors.officer)
+    url = f"/console/partners/{actors.alpha.code}/"
+    assert "授予贴牌输出" in client.get(url).content.decode()
+    response = client.post(f"{url}white-label/")
+    assert response.status_code == 302
+    actors.alpha.refresh_from_db()
+    assert actors.alpha.white_label is True
+    assert f'action="{url}white-label/"' not in client.get(url).content.decode()  # no button
+
+
+def test_white_label_is_refused_after_a_violation_and_nothing_changes(actors):
+    from tests.partners.tier_helpers import make_tier
+
+    make_tier(actors.alpha, "strategic", dt.date(2026, 1, 5))
+    client = _client(actors.officer)
+    url = f"/console/partners/{actors.alpha.code}/"
+    client.post(
+        f"{url}violations/",
+        {"kind": "fake_lead", "occurred_on": "2026-05-01", "description": "虚构需求"},
+    )
+    before = AuditEvent.objects.count()
+    response = client.post(f"{url}white-label/")
+    assert response.status_code == 409 and "12 个月内有违规记录" in response.content.decode()
+    actors.alpha.refresh_from_db()
+    assert actors.alpha.white_label is False and AuditEvent.objects.count() == before

@@ -16,6 +16,7 @@ from huoban.accounts.models import Role, User
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
 from huoban.customers.models import Attribution
+from huoban.errors import DomainError
 from huoban.leads.models import Lead
 from huoban.leads.models import Status as LeadStatus
 from huoban.pagination import page_of, query_without_page
@@ -33,7 +34,11 @@ from huoban.partners.services import register_partner
 from huoban.policy import may_manage_partners
 from huoban.projects.models import Project
 from huoban.standing.tier_services import decide_application
-from huoban.standing.violations import exit_partner, record_partner_violation
+from huoban.standing.violations import (
+    exit_partner,
+    grant_white_label,
+    record_partner_violation,
+)
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, status_counts
 
 from .common import refused, sees_money
@@ -176,6 +181,11 @@ def _partner_page(
         "may_exit": user.has_role(Role.OFFICER) and partner.status != PartnerStatus.EXITED,
         "exit_form": mark_invalid(exit_form or ExitForm()),
         "may_record_violation": may_manage_partners(user),
+        # R-TIER-5: only a strategic partner; the service also checks R-VIOL-2.
+        "may_grant_white_label": may_manage_partners(user)
+        and partner.tier == Tier.STRATEGIC
+        and not partner.white_label
+        and partner.status != PartnerStatus.EXITED,
         "violation_form": mark_invalid(
             violation_form or ViolationForm(initial={"occurred_on": clock.today()})
         ),
@@ -316,3 +326,17 @@ def application_decide(request: HttpRequest, application_id: int) -> HttpRespons
         return redirect("console:applications")
     status = refused(request, sent.refusal) if sent.refusal else 422
     return _applications_page(request, {application_id: form}, status=status)
+
+
+@staff_required
+@require_POST
+def partner_white_label(request: HttpRequest, code: str) -> HttpResponse:
+    """Grant white-label output to a strategic partner (officer, admin; R-TIER-5, R-VIOL-2)."""
+    partner = _partner_or_404(request, code)
+    try:
+        grant_white_label(partner, actor=actor_of(request))
+    except DomainError as e:
+        partner.refresh_from_db()
+        return _partner_page(request, partner, status=refused(request, e))
+    messages.success(request, _("已授予贴牌输出。"))
+    return redirect("console:partner", code=partner.code)

@@ -377,6 +377,14 @@ post_only(
     "/console/partners/{alpha}/white-label/",
     console(403, officer=409, admin=409),
 )
+# A company violation alpha reported (R-VIOL-1): the admin decides; the service refuses others.
+post_only(
+    f"{C}partners/<str:code>/company-violations/<int:violation_id>/decide/",
+    "/console/partners/{alpha}/company-violations/{violation}/decide/",
+    console(403, admin=302),
+    body={"approve": "yes", "note": "核实属实"},
+    changes=("admin",),
+)
 # A partner violation (R-VIOL-2, issue #12): officers and admins; others get the service's 403.
 post_only(
     f"{C}partners/<str:code>/violations/",

@@ -53,6 +53,11 @@ def may_sign_projects(user: Any) -> bool:
     return _active(user) and user.has_role(Role.OFFICER, Role.PM)
 
 
+def may_decide_company_violations(user: Any) -> bool:
+    """R-VIOL-1: an admin confirms or rejects a company violation a partner reported."""
+    return _active(user) and user.role == Role.ADMIN
+
+
 def may_manage_consents(user: Any, partner_id: int) -> bool:
     """R-ATT-7: the owning partner's users, officers and admins grant and revoke contact
     consents (staff on the partner's behalf, with the written document)."""

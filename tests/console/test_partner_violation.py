@@ -97,3 +97,28 @@ def test_white_label_is_refused_after_a_violation_and_nothing_changes(actors):
     assert response.status_code == 409 and "12 个月内有违规记录" in response.content.decode()
     actors.alpha.refresh_from_db()
     assert actors.alpha.white_label is False and AuditEvent.objects.count() == before
+
+
+def test_the_admin_confirms_a_reported_company_violation(actors):
+    from huoban.partners.models import CompanyViolation
+    from huoban.standing.violations import report_company_violation
+    from tests.projects.helpers import ensure_policy_v1, sign
+
+    ensure_policy_v1()
+    project = sign(actors.officer, actors.alpha)
+    report = report_company_violation(
+        actor=actors.alice, project_id=project.pk, kind="bypass", description="销售绕开伙伴"
+    )
+    url = f"/console/partners/{actors.alpha.code}/company-violations/{report.pk}/decide/"
+    assert (
+        "销售绕开伙伴"
+        in _client(actors.admin).get(f"/console/partners/{actors.alpha.code}/").content.decode()
+    )
+    before = AuditEvent.objects.count()
+    refused = _client(actors.officer).post(url, {"approve": "yes", "note": "属实"})
+    assert refused.status_code == 403 and AuditEvent.objects.count() == before
+    no_note = _client(actors.admin).post(url, {"approve": "yes", "note": ""})
+    assert no_note.status_code == 422 and AuditEvent.objects.count() == before
+    done = _client(actors.admin).post(url, {"approve": "yes", "note": "核实属实"})
+    assert done.status_code == 302
+    assert CompanyViolation.objects.get(pk=report.pk).status == "confirmed"

@@ -31,10 +31,11 @@ from huoban.partners.models import (
     TierChange,
 )
 from huoban.partners.services import register_partner
-from huoban.policy import may_manage_partners
+from huoban.policy import may_decide_company_violations, may_manage_partners
 from huoban.projects.models import Project
 from huoban.standing.tier_services import decide_application
 from huoban.standing.violations import (
+    decide_company_violation,
     exit_partner,
     grant_white_label,
     record_partner_violation,
@@ -181,6 +182,8 @@ def _partner_page(
         "may_exit": user.has_role(Role.OFFICER) and partner.status != PartnerStatus.EXITED,
         "exit_form": mark_invalid(exit_form or ExitForm()),
         "may_record_violation": may_manage_partners(user),
+        "may_decide_company_violations": may_decide_company_violations(user),
+        "decision_form": DecisionForm(),
         # R-TIER-5: only a strategic partner; the service also checks R-VIOL-2.
         "may_grant_white_label": may_manage_partners(user)
         and partner.tier == Tier.STRATEGIC
@@ -340,3 +343,29 @@ def partner_white_label(request: HttpRequest, code: str) -> HttpResponse:
         return _partner_page(request, partner, status=refused(request, e))
     messages.success(request, _("已授予贴牌输出。"))
     return redirect("console:partner", code=partner.code)
+
+
+@staff_required
+@require_POST
+def company_violation_decide(request: HttpRequest, code: str, violation_id: int) -> HttpResponse:
+    """An admin confirms or rejects a company violation the partner reported, with a note
+    (R-VIOL-1); once confirmed the partner may claim the liquidated damages."""
+    partner = _partner_or_404(request, code)
+    if not CompanyViolation.objects.filter(pk=violation_id, partner=partner).exists():
+        raise Http404
+    form = DecisionForm(request.POST)
+    sent = send(
+        form,
+        lambda data: decide_company_violation(
+            violation_id, actor=actor_of(request), confirm=data["approve"], note=data["note"]
+        ),
+    )
+    if sent.ok:
+        messages.success(request, _("已处理伙伴报告的违约。"))
+        return redirect("console:partner", code=partner.code)
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    if not sent.refusal:  # the short form sits in a list: its errors go on top of the page
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return _partner_page(request, partner, status=status)

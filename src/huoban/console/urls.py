@@ -39,6 +39,11 @@ urlpatterns = [
     path("partners/<str:code>/", partners.partner_detail, name="partner"),
     path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),
     path(
+        "partners/<str:code>/company-violations/<int:violation_id>/decide/",
+        partners.company_violation_decide,
+        name="company_violation_decide",
+    ),
+    path(
         "partners/<str:code>/white-label/",
         partners.partner_white_label,
         name="partner_white_label",

@@ -454,6 +454,14 @@ post_only(
     body={"cancelled_on": "2026-11-15", "reason": "客户终止"},
     changes=DELIVERY,
 )
+# Correcting the contract amount (R-PROJ-2, issue #12): pm, officer and admin, only before the
+# first payment; this world's project has been paid, so the service answers 409 to them.
+post_only(
+    f"{C}projects/<int:project_id>/amend/",
+    "/console/projects/{project}/amend/",
+    console(403, officer=409, pm=409, admin=409),
+    body={"contract_amount": "350000.00", "reason": "合同补充协议"},
+)
 MONEY = ("finance", "admin")
 get_only(f"{C}finance/", "/console/finance/", finance_only())
 post_only(

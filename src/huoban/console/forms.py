@@ -319,6 +319,21 @@ class SigningForm(forms.Form):
         }
 
 
+class AmendForm(forms.Form):
+    """Correct the contract amount before the first payment (R-PROJ-2): re-priced under the
+    same policy version and the tier at signing."""
+
+    contract_amount = forms.DecimalField(
+        label=_("更正后的合同金额（元）"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(
+            attrs={"class": "form-control", "inputmode": "decimal", "step": "0.01"}
+        ),
+    )
+    reason = _text(_("更正原因"), rows=2)
+
+
 class PaymentForm(forms.Form):
     """A customer payment or refund (R-PROJ-4)."""
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from huoban import clock
+from huoban import clock, explain
 from huoban.accounts.models import Role, User
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
@@ -35,7 +35,14 @@ from huoban.projects.models import (
 from huoban.web import actor_of, hx, mark_invalid, send, staff_required, visible_or_404
 
 from .common import refused, sees_money
-from .forms import AcceptForm, CancelForm, MilestoneForm, PaymentForm, SigningForm
+from .forms import (
+    AcceptForm,
+    AmendForm,
+    CancelForm,
+    MilestoneForm,
+    PaymentForm,
+    SigningForm,
+)
 
 BOARD_COLUMN = 12
 DONE_STAGE = "done"
@@ -131,6 +138,7 @@ def _project_page(
     payment_form: PaymentForm | None = None,
     accept_form: AcceptForm | None = None,
     cancel_form: CancelForm | None = None,
+    amend_form: AmendForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user: Any = request.user
@@ -150,6 +158,13 @@ def _project_page(
         ),
         "accept_form": mark_invalid(accept_form or AcceptForm()),
         "cancel_form": mark_invalid(cancel_form or CancelForm()),
+        # R-PROJ-2: the amount may be corrected until the first payment.
+        "may_amend": user.has_role(Role.PM, Role.OFFICER)
+        and project.status == Status.SIGNED
+        and not project.payments.exists(),
+        "amend_form": mark_invalid(
+            amend_form or AmendForm(initial={"contract_amount": project.contract_amount})
+        ),
         "edit": request.GET.get("edit", ""),
         **_forms_for(user),
     }
@@ -343,6 +358,36 @@ def project_cancel(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_page(request, project, cancel_form=form, status=422)
 
 
+@staff_required
+@require_POST
+def project_amend(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Correct the contract amount before the first payment (pm, officer, admin; R-PROJ-2)."""
+    project = _project_or_404(request, project_id)
+    form = AmendForm(request.POST)
+    sent = send(
+        form,
+        lambda data: services.amend_contract_amount(
+            project.pk,
+            actor=actor_of(request),
+            contract_amount=data["contract_amount"],
+            reason=data["reason"],
+        ),
+    )
+    if sent.refusal:
+        return _project_page(
+            request, project, amend_form=form, status=refused(request, sent.refusal)
+        )
+    if sent.ok:
+        amended = sent.value
+        messages.success(
+            request,
+            _("合同金额已更正：费率 %(rate)s，佣金总额 ¥%(total)s。")
+            % {"rate": explain.pct(amended.rate), "total": explain.yuan(amended.commission_total)},
+        )
+        return redirect("console:project", project_id=project.pk)
+    return _project_page(request, project, amend_form=form, status=422)
+
+
 # --- signing (R-PROJ-1, R-PROJ-2) ------------------------------------------------------------
 
 
@@ -412,8 +457,8 @@ def project_sign(request: HttpRequest, customer_id: int) -> HttpResponse:
         request,
         _("已签约：锁定费率 %(rate)s，佣金总额 ¥%(total)s。")
         % {
-            "rate": f"{(project.rate * 100).normalize():f}%",
-            "total": f"{project.commission_total:,}",
+            "rate": explain.pct(project.rate),
+            "total": explain.yuan(project.commission_total),
         },
     )
     return redirect("console:project", project_id=project.pk)

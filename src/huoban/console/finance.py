@@ -24,7 +24,7 @@ from huoban.partners.models import Partner
 from huoban.policy import sees_money
 from huoban.web import View, actor_of, in_language, mark_invalid, send, staff_required
 
-from .common import refused
+from .common import forbidden, refused
 from .forms import PayoutForm, SettlementForm
 
 
@@ -34,12 +34,7 @@ def finance_required(view: View) -> View:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not sees_money(request.user):
-            return render(
-                request,
-                "console/forbidden.html",
-                {"nav": "finance", "reason": _("佣金与付款信息仅财务和管理员可见。")},
-                status=403,
-            )
+            return forbidden(request, "finance", _("佣金与付款信息仅财务和管理员可见。"))
         return view(request, *args, **kwargs)
 
     return staff_required(wrapper)

@@ -42,7 +42,7 @@ from huoban.standing.violations import (
 )
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, status_counts
 
-from .common import refused, sees_money
+from .common import forbidden, refused, sees_money
 from .forms import DecisionForm, ExitForm, PartnerForm, ViolationForm
 
 RECENT = 10
@@ -82,12 +82,7 @@ def _officers_only(request: HttpRequest) -> HttpResponse | None:
     says why, and no form (R-UI-1)."""
     if may_manage_partners(request.user):
         return None
-    return render(
-        request,
-        "console/forbidden.html",
-        {"nav": "partners", "reason": _("伙伴的登记与资料由伙伴关系官和管理员维护。")},
-        status=403,
-    )
+    return forbidden(request, "partners", _("伙伴的登记与资料由伙伴关系官和管理员维护。"))
 
 
 @staff_required

@@ -34,7 +34,7 @@ from huoban.projects.models import (
 )
 from huoban.web import actor_of, hx, mark_invalid, send, staff_required, visible_or_404
 
-from .common import refused, sees_money
+from .common import forbidden, refused, sees_money
 from .forms import (
     AcceptForm,
     AmendForm,
@@ -425,12 +425,7 @@ def project_sign(request: HttpRequest, customer_id: int) -> HttpResponse:
     if customer is None:
         raise Http404
     if not may_sign_projects(request.user):
-        return render(
-            request,
-            "console/forbidden.html",
-            {"nav": "projects", "reason": _("项目签约由伙伴关系官、项目经理和管理员登记。")},
-            status=403,
-        )
+        return forbidden(request, "projects", _("项目签约由伙伴关系官、项目经理和管理员登记。"))
     managers = _pm_choices()
     if request.method == "GET":
         lead = request.GET.get("lead", "")

@@ -193,6 +193,25 @@ row(
 )
 row("GET", "logout/", "/logout/", everyone(405))
 row("POST", "logout/", "/logout/", everyone(LOGIN), check_state=False)
+# Passwords (issue #12): one's own change (signed in; a wrong current password changes
+# nothing), and an invitation or reset link, which anyone holding it may use.
+row("GET", "password/", "/password/", signed_in(LOGIN, 200))
+row(
+    "POST",
+    "password/",
+    "/password/",
+    signed_in(LOGIN, 422),
+    body={"old_password": "wrong", "new_password": "x-new-2026", "new_password2": "x-new-2026"},
+)
+row("GET", "password/<str:token>/", "/password/{link}/", everyone(200))
+row(
+    "POST",
+    "password/<str:token>/",
+    "/password/{link}/",
+    everyone(LOGIN),  # on to the login page, to sign in with the new password
+    body={"password": "carol-pass-2026", "password2": "carol-pass-2026"},
+    changes=ALL,
+)
 row("GET", "i18n/setlang/", "/i18n/setlang/", everyone(302))
 row("POST", "i18n/setlang/", "/i18n/setlang/", everyone(302), body={"language": "en"})
 
@@ -358,6 +377,28 @@ post_only(
     "/console/partners/{alpha}/exit/",
     console(403, officer=302, admin=302),
     body={"kind": "mutual", "on": "2026-11-20", "note": "协商一致"},
+    changes=OFFICERS,
+)
+# A partner's users (R-UI-1, issue #12): officers and admins add them with an invitation, issue
+# a link, disable them; other staff get the service's 403.
+post_only(
+    f"{C}partners/<str:code>/users/",
+    "/console/partners/{alpha}/users/",
+    console(403, officer=302, admin=302),
+    body={"username": "dave", "display_name": "戴维"},
+    changes=OFFICERS,
+)
+post_only(
+    f"{C}partners/<str:code>/users/<int:user_id>/link/",
+    "/console/partners/{alpha}/users/{carol}/link/",
+    console(403, officer=302, admin=302),
+    changes=OFFICERS,
+)
+post_only(
+    f"{C}partners/<str:code>/users/<int:user_id>/active/",
+    "/console/partners/{alpha}/users/{carol}/active/",
+    console(403, officer=302, admin=302),
+    body={"active": "no"},
     changes=OFFICERS,
 )
 # Strategic applications (R-TIER-2, issue #12): every staff role reads the queue; officers and
@@ -705,6 +746,7 @@ def web_world(actors: Any) -> dict[str, Any]:
     from huoban.customers.models import Customer
     from huoban.customers.registry import get_or_create_customer
     from huoban.partners.models import TierChange
+    from huoban.partners.users import invite_partner_user
     from huoban.standing.violations import record_partner_violation
     from huoban.terms.models import PartnerAgreement, PolicyVersion
 
@@ -735,6 +777,9 @@ def web_world(actors: Any) -> dict[str, Any]:
             actor=actors.officer,
         )
         issue_token(actors.alice, "web")
+        # An invited user of alpha who has not chosen a password yet, and its link.
+        invited = invite_partner_user(actors.alpha, username="carol", actor=actors.officer)
+        world["carol"], world["link"] = invited.user.pk, invited.secret
         # Rows for the admin's per-model pages: a link, a transfer, a partner violation.
         parent, _ = get_or_create_customer("贝塔往年集团")
         beta_customer = Customer.objects.get(legal_name="贝塔往年客户有限公司")

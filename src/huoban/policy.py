@@ -48,6 +48,13 @@ def may_manage_partners(user: Any) -> bool:
     return _active(user) and user.has_role(Role.OFFICER)
 
 
+def may_manage_partner_users(user: Any, partner_id: int) -> bool:
+    """R-UI-1: officers and admins add a partner's users, issue their password links and
+    disable them."""
+    del partner_id  # the same for every partner until a partner's own lead user exists
+    return may_manage_partners(user)
+
+
 def may_sign_projects(user: Any) -> bool:
     """R-PROJ-1: partner officers, project managers and admins record a signed contract."""
     return _active(user) and user.has_role(Role.OFFICER, Role.PM)

@@ -142,6 +142,7 @@ MIDDLEWARE = [
     "huoban.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "huoban.accounts.middleware.SessionTimeoutMiddleware",
+    "huoban.accounts.middleware.PasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from huoban.accounts import views as account_views
 from huoban.accounts.forms import AdminLoginForm, LoginForm
 from huoban.api import api
 from huoban.core.views import home
@@ -32,6 +33,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", account_views.password_change, name="password_change"),
+    path("password/<str:token>/", account_views.password_link, name="password_link"),
     path("portal/", include("huoban.portal.urls")),
     path("console/", include("huoban.console.urls")),
     path("about/", home, name="home"),

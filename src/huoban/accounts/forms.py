@@ -1,4 +1,5 @@
-"""Sign-in forms for the login page and the admin: Django's, with login throttling."""
+"""Sign-in forms for the login page and the admin (Django's, with login throttling), and the
+password forms (a link's, one's own change)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from huoban.web import in_language
 
@@ -41,3 +43,44 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
     """The admin's login form (``/admin/login/``): same throttle, same counters."""
+
+
+def _password(label: str | Any, autocomplete: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"class": "form-control", "autocomplete": autocomplete}),
+    )
+
+
+class _NewPasswordTwice(forms.Form):
+    """A new password typed twice; the service judges its strength."""
+
+    new_field = "password"
+    repeat_field = "password2"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get(self.new_field), data.get(self.repeat_field)
+        if first is not None and second is not None and first != second:
+            self.add_error(self.repeat_field, _("两次输入的密码不一致。"))
+        return data
+
+
+class LinkPasswordForm(_NewPasswordTwice):
+    """Choose a password through an invitation or reset link."""
+
+    password = _password(_("新密码"), "new-password")
+    password2 = _password(_("再输入一次"), "new-password")
+
+
+class ChangePasswordForm(_NewPasswordTwice):
+    """Change one's own password: the current one, then the new one twice."""
+
+    new_field = "new_password"
+    repeat_field = "new_password2"
+
+    old_password = _password(_("当前密码"), "current-password")
+    new_password = _password(_("新密码"), "new-password")
+    new_password2 = _password(_("再输入一次"), "new-password")

@@ -1,4 +1,5 @@
-"""Sign a user out when the session is too old or has been idle too long."""
+"""Sign a user out when the session is too old or has been idle too long; hold a user who must
+change its password on the password page."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from huoban import clock
@@ -41,4 +45,30 @@ class SessionTimeoutMiddleware:
                         "hours": settings.SESSION_COOKIE_AGE // 3600
                     }
                 messages.info(request, text)
+        return self.get_response(request)
+
+
+class PasswordChangeMiddleware:
+    """After ``SessionTimeoutMiddleware``: a user whose password someone else chose (an admin's
+    reset, ``must_change_password``) sees only the password page until it chooses its own;
+    signing out, switching the language and the static files stay open."""
+
+    OPEN = ("/logout/", "/i18n/", "/static/", "/healthz")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(self.OPEN)
+        ):
+            target = reverse("password_change")
+            if request.path != target:
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": _("请先修改密码。")}, status=403)
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

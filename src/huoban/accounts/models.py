@@ -36,6 +36,9 @@ class User(AbstractUser):
         related_name="users",
     )
     display_name = models.CharField(_("姓名"), max_length=100, blank=True)
+    # Set when someone else chose the password (an admin's reset): the user must choose a new
+    # one before any other page opens (huoban.accounts.middleware.PasswordChangeMiddleware).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -154,3 +157,43 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.window:%H:%M} ×{self.count}"
+
+
+class LinkPurpose(models.TextChoices):
+    INVITE = "invite", _("邀请")
+    RESET = "reset", _("重置密码")
+
+
+class PasswordLink(models.Model):
+    """A one-time, time-limited link to choose a password: an invitation for a new user, or a
+    reset for a forgotten password (issued by an officer or admin until e-mail exists).
+
+    Only the SHA-256 of the link's secret is kept; it works once, until ``expires_at``, and
+    issuing a new link for the same user retires the older ones.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_links")
+    purpose = models.CharField(_("用途"), max_length=16, choices=LinkPurpose.choices)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("签发时间"))
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("签发人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("失效时间"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("设置密码链接")
+        verbose_name_plural = _("设置密码链接")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.purpose} → {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def new_raw() -> str:
+        return secrets.token_urlsafe(32)

@@ -11,6 +11,12 @@ from django.utils.translation import gettext_lazy as _
 class Action(models.TextChoices):
     # accounts
     USER_CREATE = "user.create", _("创建用户")
+    USER_INVITE_LINK = "user.invite_link", _("签发邀请链接")
+    USER_RESET_LINK = "user.reset_link", _("签发重置密码链接")
+    USER_PASSWORD_SET = "user.password_set", _("凭链接设置密码")
+    USER_PASSWORD_CHANGE = "user.password_change", _("修改密码")
+    USER_DISABLE = "user.disable", _("停用用户")
+    USER_ENABLE = "user.enable", _("启用用户")
     TOKEN_ISSUE = "token.issue", _("签发 API 令牌")
     TOKEN_REVOKE = "token.revoke", _("吊销 API 令牌")
     LOGIN_LOCKOUT = "login.lockout", _("登录锁定")

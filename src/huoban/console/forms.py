@@ -230,6 +230,29 @@ class ViolationForm(forms.Form):
     description = _text(_("事实经过"), rows=2)
 
 
+class PartnerUserForm(forms.Form):
+    """Add a partner user (R-UI-1): it chooses its own password through the invitation link."""
+
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        help_text=_("登录用，字母、数字和 @ . + - _。"),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocapitalize": "none"}),
+    )
+    display_name = forms.CharField(
+        label=_("姓名"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    email = forms.CharField(
+        label=_("邮箱"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"class": "form-control"}),
+    )
+
+
 class DecisionForm(forms.Form):
     """Approve or reject a strategic application with a reason (R-TIER-2)."""
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,7 +17,7 @@ from huoban.accounts.models import Role, User
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
 from huoban.customers.models import Attribution
-from huoban.errors import DomainError
+from huoban.errors import DomainError, NotFound
 from huoban.leads.models import Lead
 from huoban.leads.models import Status as LeadStatus
 from huoban.pagination import page_of, query_without_page
@@ -31,7 +32,17 @@ from huoban.partners.models import (
     TierChange,
 )
 from huoban.partners.services import register_partner
-from huoban.policy import may_decide_company_violations, may_manage_partners
+from huoban.partners.users import (
+    Issued,
+    invite_partner_user,
+    issue_partner_user_link,
+    set_partner_user_active,
+)
+from huoban.policy import (
+    may_decide_company_violations,
+    may_manage_partner_users,
+    may_manage_partners,
+)
 from huoban.projects.models import Project
 from huoban.standing.tier_services import decide_application
 from huoban.standing.violations import (
@@ -43,9 +54,11 @@ from huoban.standing.violations import (
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, status_counts
 
 from .common import forbidden, refused, sees_money
-from .forms import DecisionForm, ExitForm, PartnerForm, ViolationForm
+from .forms import DecisionForm, ExitForm, PartnerForm, PartnerUserForm, ViolationForm
 
 RECENT = 10
+USERS = 50  # a partner has a handful of users; the page says when there are more
+ISSUED_LINK = "console.issued_link"  # the session key of a link shown once
 
 
 @staff_required
@@ -144,8 +157,12 @@ def _partner_page(
     exit_form: ExitForm | None = None,
     status: int = 200,
     violation_form: ViolationForm | None = None,
+    user_form: PartnerUserForm | None = None,
 ) -> HttpResponse:
     user: Any = request.user
+    issued = request.session.pop(ISSUED_LINK, None)
+    if issued and issued.get("partner") != partner.code:
+        issued = None
     money = sees_money(user)
     lead_rows = (
         Lead.objects.filter(partner=partner).order_by().values("status").annotate(n=Count("id"))
@@ -153,7 +170,11 @@ def _partner_page(
     context: dict[str, Any] = {
         "nav": "partners",
         "partner": partner,
-        "users": User.objects.filter(partner=partner).order_by("username")[:RECENT],
+        "users": User.objects.filter(partner=partner).order_by("username")[:USERS],
+        "user_count": User.objects.filter(partner=partner).count(),
+        "may_manage_users": may_manage_partner_users(user, partner.pk),
+        "user_form": mark_invalid(user_form or PartnerUserForm()),
+        "issued": issued,
         "tier_history": TierChange.objects.filter(partner=partner)
         .select_related("actor")
         .order_by("-at", "-id")[:RECENT],
@@ -364,3 +385,79 @@ def company_violation_decide(request: HttpRequest, code: str, violation_id: int)
             for error in errors:
                 messages.error(request, str(error))
     return _partner_page(request, partner, status=status)
+
+
+# --- partner users (R-UI-1) -------------------------------------------------------------------
+
+
+def _show_link_once(request: HttpRequest, partner: Partner, issued: Issued) -> HttpResponse:
+    """Keep the link for the next page view only (post/redirect/get: a refresh never re-posts
+    and never shows the link again)."""
+    link = issued.user.password_links.order_by("-created_at", "-id").first()
+    request.session[ISSUED_LINK] = {
+        "partner": partner.code,
+        "username": issued.user.username,
+        "url": request.build_absolute_uri(reverse("password_link", args=[issued.secret])),
+        "purpose": link.purpose if link else "",
+        "expires_at": link.expires_at.isoformat() if link else "",
+    }
+    return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#users")
+
+
+@staff_required
+@require_POST
+def partner_user_add(request: HttpRequest, code: str) -> HttpResponse:
+    """Add a partner user with a one-time invitation link (officer, admin)."""
+    partner = _partner_or_404(request, code)
+    form = PartnerUserForm(request.POST)
+    sent = send(
+        form,
+        lambda data: invite_partner_user(
+            partner,
+            username=data["username"],
+            display_name=data["display_name"],
+            email=data["email"],
+            actor=actor_of(request),
+        ),
+    )
+    if sent.ok:
+        messages.success(
+            request, _("已添加用户 %(username)s。") % {"username": sent.value.user.username}
+        )
+        return _show_link_once(request, partner, sent.value)
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _partner_page(request, partner, status=status, user_form=form)
+
+
+@staff_required
+@require_POST
+def partner_user_link(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
+    """Issue a new invitation or password-reset link for a partner user (officer, admin)."""
+    partner = _partner_or_404(request, code)
+    try:
+        issued = issue_partner_user_link(partner, user_id, actor=actor_of(request))
+    except NotFound as e:
+        raise Http404 from e
+    except DomainError as e:
+        return _partner_page(request, partner, status=refused(request, e))
+    messages.success(request, _("已签发新链接，旧链接作废。"))
+    return _show_link_once(request, partner, issued)
+
+
+@staff_required
+@require_POST
+def partner_user_active(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
+    """Disable a partner user (it can no longer sign in) or enable it again (officer, admin)."""
+    partner = _partner_or_404(request, code)
+    active = request.POST.get("active") == "yes"
+    try:
+        user = set_partner_user_active(partner, user_id, active, actor=actor_of(request))
+    except NotFound as e:
+        raise Http404 from e
+    except DomainError as e:
+        return _partner_page(request, partner, status=refused(request, e))
+    text = (
+        _("已启用 %(username)s。") if active else _("已停用 %(username)s，其登录与令牌立即失效。")
+    )
+    messages.success(request, text % {"username": user.username})
+    return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#users")

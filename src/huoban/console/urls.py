@@ -38,6 +38,17 @@ urlpatterns = [
     ),
     path("partners/<str:code>/", partners.partner_detail, name="partner"),
     path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),
+    path("partners/<str:code>/users/", partners.partner_user_add, name="partner_user_add"),
+    path(
+        "partners/<str:code>/users/<int:user_id>/link/",
+        partners.partner_user_link,
+        name="partner_user_link",
+    ),
+    path(
+        "partners/<str:code>/users/<int:user_id>/active/",
+        partners.partner_user_active,
+        name="partner_user_active",
+    ),
     path(
         "partners/<str:code>/company-violations/<int:violation_id>/decide/",
         partners.company_violation_decide,

@@ -1,0 +1,86 @@
+"""A partner's users (SPEC §1, R-UI-1): an officer adds them with an invitation, issues a
+password-reset link when one is forgotten, and disables those who leave.
+
+An invitation is a one-time link to choose a password (huoban.accounts.PasswordLink): the
+officer sees it once and passes it on (once notifications exist they send it); the officer
+never knows the user's password.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from huoban.accounts.models import LinkPurpose, Role, User
+from huoban.accounts.services import new_password_link, new_user, set_active
+from huoban.errors import Conflict, Forbidden, NotFound
+from huoban.policy import may_manage_partner_users
+
+from .models import Partner, PartnerStatus
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A user and the raw secret of the link just issued for it (shown once)."""
+
+    user: User
+    secret: str
+
+
+def _require(actor: User, partner: Partner) -> None:
+    if not may_manage_partner_users(actor, partner.pk):
+        raise Forbidden(
+            "伙伴用户由伙伴关系官和管理员维护 / partner users are managed by officers and admins"
+        )
+
+
+def _user_of(partner: Partner, user_id: int) -> User:
+    user = User.objects.filter(pk=user_id, partner=partner, role=Role.PARTNER).first()
+    if user is None:
+        raise NotFound("该伙伴没有此用户 / no such user at this partner")
+    return user
+
+
+@transaction.atomic(durable=True)
+def invite_partner_user(
+    partner: Partner,
+    *,
+    username: str,
+    display_name: str = "",
+    email: str = "",
+    actor: User,
+) -> Issued:
+    """Add a user to ``partner`` who chooses its own password through a one-time invitation
+    link (valid 7 days)."""
+    _require(actor, partner)
+    if partner.status == PartnerStatus.EXITED:
+        raise Conflict("已退出的伙伴不能新增用户 / an exited partner gets no new users")
+    user = new_user(
+        username,
+        Role.PARTNER,
+        password=None,
+        partner=partner,
+        display_name=display_name,
+        email=email,
+        actor=actor,
+    )
+    return Issued(user, new_password_link(user, LinkPurpose.INVITE, actor=actor))
+
+
+@transaction.atomic(durable=True)
+def issue_partner_user_link(partner: Partner, user_id: int, *, actor: User) -> Issued:
+    """A new link for a partner user: an invitation again if it never chose a password, else a
+    password reset (valid 24 hours). Older links of the user stop working."""
+    _require(actor, partner)
+    user = _user_of(partner, user_id)
+    purpose = LinkPurpose.RESET if user.has_usable_password() else LinkPurpose.INVITE
+    return Issued(user, new_password_link(user, purpose, actor=actor))
+
+
+@transaction.atomic(durable=True)
+def set_partner_user_active(partner: Partner, user_id: int, active: bool, *, actor: User) -> User:
+    """Disable a partner user who left (it can no longer sign in; its tokens and links stop
+    working), or enable it again."""
+    _require(actor, partner)
+    return set_active(_user_of(partner, user_id), active, actor=actor)

@@ -532,6 +532,38 @@ row(
 row("GET", f"{C}finance/verify/", "/console/finance/verify/", finance_only())
 row("POST", f"{C}finance/verify/", "/console/finance/verify/", finance_only())
 get_only(f"{C}dashboard/", "/console/dashboard/", console())
+# Staff users (R-UI-1, issue #12): the admin only; other staff get the 403 page that says why.
+row("GET", f"{C}staff/", "/console/staff/", console(403, admin=200))
+row(
+    "POST",
+    f"{C}staff/",
+    "/console/staff/",
+    console(403, admin=302),
+    body={"username": "wang.fang", "role": "finance", "password": "first-pass-1"},
+    changes=("admin",),
+)
+get_only(f"{C}staff/<int:user_id>/", "/console/staff/{pm}/", console(403, admin=200))
+post_only(
+    f"{C}staff/<int:user_id>/role/",
+    "/console/staff/{pm}/role/",
+    console(403, admin=302),
+    body={"role": "presales"},
+    changes=("admin",),
+)
+post_only(
+    f"{C}staff/<int:user_id>/password/",
+    "/console/staff/{pm}/password/",
+    console(403, admin=302),
+    body={"password": "temp-pass-1"},
+    changes=("admin",),
+)
+post_only(
+    f"{C}staff/<int:user_id>/active/",
+    "/console/staff/{pm}/active/",
+    console(403, admin=302),
+    body={"active": "no"},
+    changes=("admin",),
+)
 
 # The admin's own pages (the per-model pages are shape rules below).
 STAFF_ADMIN = {**ADMIN_SITE, **dict.fromkeys(STAFF, 200)}
@@ -780,6 +812,7 @@ def web_world(actors: Any) -> dict[str, Any]:
         # An invited user of alpha who has not chosen a password yet, and its link.
         invited = invite_partner_user(actors.alpha, username="carol", actor=actors.officer)
         world["carol"], world["link"] = invited.user.pk, invited.secret
+        world["pm"] = actors.pm.pk
         # Rows for the admin's per-model pages: a link, a transfer, a partner violation.
         parent, _ = get_or_create_customer("贝塔往年集团")
         beta_customer = Customer.objects.get(legal_name="贝塔往年客户有限公司")

@@ -48,6 +48,12 @@ def may_manage_partners(user: Any) -> bool:
     return _active(user) and user.has_role(Role.OFFICER)
 
 
+def may_manage_staff(user: Any) -> bool:
+    """R-UI-1: only an admin creates staff users, changes their role, resets their password
+    and disables them."""
+    return _active(user) and user.role == Role.ADMIN
+
+
 def may_manage_partner_users(user: Any, partner_id: int) -> bool:
     """R-UI-1: officers and admins add a partner's users, issue their password links and
     disable them."""

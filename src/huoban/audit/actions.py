@@ -15,6 +15,8 @@ class Action(models.TextChoices):
     USER_RESET_LINK = "user.reset_link", _("签发重置密码链接")
     USER_PASSWORD_SET = "user.password_set", _("凭链接设置密码")
     USER_PASSWORD_CHANGE = "user.password_change", _("修改密码")
+    USER_ROLE_CHANGE = "user.role_change", _("修改角色")
+    USER_PASSWORD_RESET = "user.password_reset", _("管理员重置密码")
     USER_DISABLE = "user.disable", _("停用用户")
     USER_ENABLE = "user.enable", _("启用用户")
     TOKEN_ISSUE = "token.issue", _("签发 API 令牌")

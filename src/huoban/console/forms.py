@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huoban.accounts.models import STAFF_ROLES, Role
 from huoban.customers.forms import ConsentFields
 from huoban.customers.models import LinkKind
 from huoban.leads.models import ReasonCode, Verdict
@@ -250,6 +251,42 @@ class PartnerUserForm(forms.Form):
         required=False,
         max_length=254,
         widget=forms.EmailInput(attrs={"class": "form-control"}),
+    )
+
+
+def _staff_roles() -> list[tuple[str, Any]]:
+    return [(value, label) for value, label in Role.choices if value in STAFF_ROLES]
+
+
+class StaffUserForm(PartnerUserForm):
+    """Create a staff user (R-UI-1): the admin hands over the first password, which the user
+    must change at its first sign-in."""
+
+    role = forms.ChoiceField(
+        label=_("角色"), choices=_staff_roles, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    password = forms.CharField(
+        label=_("初始密码"),
+        strip=False,
+        max_length=128,
+        help_text=_("至少 8 位；用户首次登录时必须修改。"),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+
+
+class StaffRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("角色"), choices=_staff_roles, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+
+class StaffPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("新的临时密码"),
+        strip=False,
+        max_length=128,
+        help_text=_("用户下次登录时必须修改。"),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import customers, dashboard, finance, partners, projects, views
+from . import customers, dashboard, finance, partners, projects, staff, views
 
 app_name = "console"
 
@@ -88,4 +88,9 @@ urlpatterns = [
     path("finance/settlement/", finance.settlement, name="settlement"),
     path("finance/verify/", finance.verification, name="verify"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("staff/", staff.staff_list, name="staff"),
+    path("staff/<int:user_id>/", staff.staff_user, name="staff_user"),
+    path("staff/<int:user_id>/role/", staff.staff_role, name="staff_role"),
+    path("staff/<int:user_id>/password/", staff.staff_password, name="staff_password"),
+    path("staff/<int:user_id>/active/", staff.staff_active, name="staff_active"),
 ]

@@ -50,3 +50,9 @@ def own_language(text: str) -> str:
 def sees_money(user: Any) -> bool:
     """R-VIS-2: ``{% if request.user|sees_money %}``."""
     return policy.sees_money(user)
+
+
+@register.filter
+def may_manage_staff(user: Any) -> bool:
+    """R-UI-1: ``{% if request.user|may_manage_staff %}`` (the staff-user pages)."""
+    return policy.may_manage_staff(user)

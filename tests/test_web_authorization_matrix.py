@@ -512,6 +512,23 @@ post_only(
     body={"entry_ids": "{pending_entry}"},
     changes=MONEY,
 )
+# Reversing adjustments (R-LED-2, issue #12): finance and admin propose (the preview writes
+# nothing; 确认提交 books the entry) and each gives one approval.
+row("GET", f"{C}finance/adjustments/", "/console/finance/adjustments/", finance_only())
+row(
+    "POST",
+    f"{C}finance/adjustments/",
+    "/console/finance/adjustments/",
+    finance_only(302),
+    body={"partner": "{alpha}", "reverses": "{entry}", "reason": "重复计提冲销", "confirm": "True"},
+    changes=MONEY,
+)
+post_only(
+    f"{C}finance/adjustments/<int:entry_id>/approve/",
+    "/console/finance/adjustments/{adjustment}/approve/",
+    finance_only(302),
+    changes=MONEY,
+)
 get_only(f"{C}finance/payouts/", "/console/finance/payouts/", finance_only())
 post_only(
     f"{C}finance/payouts/<str:code>/",
@@ -773,6 +790,7 @@ def web_world(actors: Any) -> dict[str, Any]:
     from django.contrib.contenttypes.models import ContentType
 
     from huoban.accounts.services import issue_token
+    from huoban.commissions.ledger import propose_adjustment
     from huoban.customers.attribution import link_related, transfer_attribution
     from huoban.customers.inbound import record_inbound_contact
     from huoban.customers.models import Customer
@@ -846,6 +864,10 @@ def web_world(actors: Any) -> dict[str, Any]:
     world["tier_change"] = TierChange.objects.filter(partner=actors.alpha).first().pk
     pending = LedgerEntry.objects.get(project_id=world["project"], status=EntryStatus.PENDING)
     world["pending_entry"] = pending.pk
+    # A reversal of alpha's first entry, proposed and not yet approved (R-LED-2).
+    world["adjustment"] = propose_adjustment(
+        actors.alpha, actor=actors.finance, reason="冲销", reverses_id=world["entry"]
+    ).pk
     world["lead_type"] = ContentType.objects.get(app_label="leads", model="lead").pk
     return world
 

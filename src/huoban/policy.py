@@ -48,6 +48,18 @@ def may_manage_partners(user: Any) -> bool:
     return _active(user) and user.has_role(Role.OFFICER)
 
 
+def may_approve_adjustment(user: Any, entry: Any) -> bool:
+    """R-LED-2: a pending adjustment needs one finance and one admin approval, from two people;
+    says whether ``user`` may give the half still missing."""
+    if not _active(user) or entry.status != "pending" or entry.effective:
+        return False
+    if user.role == Role.FINANCE:
+        return entry.finance_approved_by_id is None and entry.admin_approved_by_id != user.pk
+    if user.role == Role.ADMIN:
+        return entry.admin_approved_by_id is None and entry.finance_approved_by_id != user.pk
+    return False
+
+
 def may_manage_staff(user: Any) -> bool:
     """R-UI-1: only an admin creates staff users, changes their role, resets their password
     and disables them."""

@@ -628,6 +628,52 @@ def approve_entry(entry_id: int, *, actor: User) -> LedgerEntry:
     return entry
 
 
+@dataclass(frozen=True)
+class AdjustmentCheck:
+    """What a proposed adjustment would book (the console's preview before it is sent)."""
+
+    partner: Partner
+    amount: Decimal
+    reason: str
+    reverses: LedgerEntry | None
+
+
+def check_adjustment(
+    partner: Partner,
+    *,
+    actor: User,
+    reason: str,
+    amount: Decimal | None = None,
+    reverses_id: int | None = None,
+) -> AdjustmentCheck:
+    """Validate a reversing or adjusting entry without writing anything: the amount it would
+    book (a reversal without an amount takes the reversed entry's, negated), or the field
+    errors :func:`propose_adjustment` would raise."""
+    require_role(actor, Role.FINANCE, Role.ADMIN)
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = "必须说明原因 / A reason is required."
+    reverses = None
+    if reverses_id is not None:
+        reverses = (
+            LedgerEntry.objects.select_related("project")
+            .filter(pk=reverses_id, partner=partner)
+            .first()
+        )
+        if reverses is None:
+            errors["reverses"] = "该伙伴没有此台账条目 / No such entry for this partner."
+        elif amount is None:
+            amount = -reverses.amount
+    if amount is None:
+        errors.setdefault("amount", "必填 / This field is required.")
+    elif amount == 0 or cny(amount) != amount:
+        errors["amount"] = "应为非零金额，最多两位小数 / A non-zero amount, two decimals at most."
+    if errors:
+        raise ValidationFailed(errors)
+    assert amount is not None
+    return AdjustmentCheck(partner, amount, reason.strip(), reverses)
+
+
 @transaction.atomic(durable=True)
 def propose_adjustment(
     partner: Partner,
@@ -640,24 +686,10 @@ def propose_adjustment(
 ) -> LedgerEntry:
     """A reversing or adjusting entry with a reason; it counts once finance and admin approve
     it (R-LED-2)."""
-    require_role(actor, Role.FINANCE, Role.ADMIN)
-    errors: dict[str, str] = {}
-    if not reason.strip():
-        errors["reason"] = "必须说明原因 / A reason is required."
-    reverses = None
-    if reverses_id is not None:
-        reverses = LedgerEntry.objects.filter(pk=reverses_id, partner=partner).first()
-        if reverses is None:
-            errors["reverses"] = "该伙伴没有此台账条目 / No such entry for this partner."
-        elif amount is None:
-            amount = -reverses.amount
-    if amount is None:
-        errors.setdefault("amount", "必填 / This field is required.")
-    elif amount == 0 or cny(amount) != amount:
-        errors["amount"] = "应为非零金额，最多两位小数 / A non-zero amount, two decimals at most."
-    if errors:
-        raise ValidationFailed(errors)
-    assert amount is not None
+    checked = check_adjustment(
+        partner, actor=actor, reason=reason, amount=amount, reverses_id=reverses_id
+    )
+    amount, reverses = checked.amount, checked.reverses
     today = clock.today()
 
     policy_row = reverses.policy_version if reverses is not None else policy_for(today, partner)

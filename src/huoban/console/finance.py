@@ -16,16 +16,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from huoban import clock
 from huoban.audit.services import verify_audit_log
 from huoban.commissions import ledger
-from huoban.commissions.models import EntryStatus, LedgerEntry, Payout
+from huoban.commissions.models import EntryKind, EntryStatus, LedgerEntry, Payout
 from huoban.commissions.settlement import settle_year
-from huoban.errors import DomainError
+from huoban.errors import DomainError, ValidationFailed
+from huoban.explain import yuan
 from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Partner
 from huoban.policy import sees_money
 from huoban.web import View, actor_of, in_language, mark_invalid, send, staff_required
 
 from .common import forbidden, refused
-from .forms import PayoutForm, SettlementForm
+from .forms import AdjustmentForm, PayoutForm, SettlementForm
 
 
 def finance_required(view: View) -> View:
@@ -241,3 +242,101 @@ def verification(request: HttpRequest) -> HttpResponse:
             "combined": ledger.combined_head(results) if results else "",
         },
     )
+
+
+# --- reversing adjustments (R-LED-2) ---------------------------------------------------------
+
+
+def _adjustments_page(
+    request: HttpRequest,
+    form: AdjustmentForm | None = None,
+    preview: ledger.AdjustmentCheck | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    initial = {k: request.GET[k] for k in ("partner", "reverses") if request.GET.get(k)}
+    entries = (
+        LedgerEntry.objects.visible_to(request.user)
+        .filter(kind=EntryKind.ADJUSTMENT)
+        .select_related(
+            "partner", "project", "reverses", "finance_approved_by", "admin_approved_by"
+        )
+        .order_by("-created_at", "-id")
+    )
+    return render(
+        request,
+        "console/finance_adjustments.html",
+        {
+            "nav": "finance",
+            "tab": "adjustments",
+            "page": page_of(request, entries),
+            "query": query_without_page(request),
+            "form": mark_invalid(form or AdjustmentForm(initial=initial)),
+            "preview": preview,
+        },
+        status=status,
+    )
+
+
+@finance_required
+@require_http_methods(["GET", "POST"])
+def adjustments(request: HttpRequest) -> HttpResponse:
+    """Reversing and adjusting entries: propose one (a preview says what it will book, then
+    确认提交), and each one's two approvals, finance and admin (R-LED-2)."""
+    if request.method == "GET":
+        return _adjustments_page(request)
+    form = AdjustmentForm(request.POST)
+    actor = actor_of(request)
+
+    def act(data: dict[str, Any]) -> Any:
+        partner = Partner.objects.filter(code=data["partner"]).first()
+        if partner is None:
+            raise ValidationFailed({"partner": "没有这个伙伴 / No such partner."})
+        args = {
+            "actor": actor,
+            "reason": data["reason"],
+            "amount": data["amount"],
+            "reverses_id": data["reverses"],
+        }
+        if not data["confirm"]:
+            return ledger.check_adjustment(partner, **args)
+        return ledger.propose_adjustment(partner, **args)
+
+    sent = send(form, act)
+    if sent.ok and isinstance(sent.value, ledger.AdjustmentCheck):
+        confirmed = AdjustmentForm(initial={**form.cleaned_data, "confirm": True})
+        for field in ("partner", "reverses", "amount", "reason"):  # what was previewed is sent
+            confirmed.fields[field].widget.attrs["readonly"] = True
+        return _adjustments_page(request, confirmed, preview=sent.value)
+    if sent.ok:
+        entry = sent.value
+        messages.success(
+            request,
+            _("已提交调整 #%(id)d（¥%(amount)s）：财务与管理员各批准一次后生效。")
+            % {"id": entry.pk, "amount": yuan(entry.amount)},
+        )
+        return redirect("console:adjustments")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _adjustments_page(request, form, status=status)
+
+
+@finance_required
+@require_POST
+def adjustment_approve(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """One of the two approvals of an adjustment: finance's or admin's, never the same person's
+    twice (R-LED-2)."""
+    entry = (
+        LedgerEntry.objects.visible_to(request.user)
+        .filter(pk=entry_id, kind=EntryKind.ADJUSTMENT)
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    try:
+        entry = ledger.approve_entry(entry.pk, actor=actor_of(request))
+    except DomainError as e:
+        return _adjustments_page(request, status=refused(request, e))
+    if entry.effective:
+        messages.success(request, _("调整 #%(id)d 已生效。") % {"id": entry.pk})
+    else:
+        messages.success(request, _("已批准调整 #%(id)d，等待另一方批准。") % {"id": entry.pk})
+    return redirect("console:adjustments")

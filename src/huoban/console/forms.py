@@ -443,6 +443,26 @@ class PayoutForm(forms.Form):
     paid_on = _date(_("付款日"))
 
 
+class AdjustmentForm(forms.Form):
+    """A reversing or adjusting ledger entry with a reason (R-LED-2); it counts once finance and
+    admin both approve it. ``confirm`` is set by the preview's 确认提交 button."""
+
+    partner = _input(_("伙伴编号"), max_length=20)
+    reverses = forms.IntegerField(
+        label=_("冲销条目编号"),
+        required=False,
+        min_value=1,
+        help_text=_("冲销某一条目时填写；金额留空即按原金额取反。"),
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    amount = _amount(_("调整金额（元）"))
+    reason = _text(_("调整原因"), rows=2, required=True)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_partner(self) -> str:
+        return str(self.cleaned_data["partner"]).strip().upper()
+
+
 class SettlementForm(forms.Form):
     """The annual settlement of a finished year (R-LED-6)."""
 

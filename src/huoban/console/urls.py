@@ -83,6 +83,12 @@ urlpatterns = [
     path("projects/<int:project_id>/amend/", projects.project_amend, name="project_amend"),
     path("finance/", finance.approvals, name="finance"),
     path("finance/approve/", finance.approve, name="approve"),
+    path("finance/adjustments/", finance.adjustments, name="adjustments"),
+    path(
+        "finance/adjustments/<int:entry_id>/approve/",
+        finance.adjustment_approve,
+        name="adjustment_approve",
+    ),
     path("finance/payouts/", finance.payouts, name="payouts"),
     path("finance/payouts/<str:code>/", finance.payout_create, name="payout_create"),
     path("finance/settlement/", finance.settlement, name="settlement"),

@@ -56,3 +56,9 @@ def sees_money(user: Any) -> bool:
 def may_manage_staff(user: Any) -> bool:
     """R-UI-1: ``{% if request.user|may_manage_staff %}`` (the staff-user pages)."""
     return policy.may_manage_staff(user)
+
+
+@register.filter
+def may_approve_adjustment(entry: Any, user: Any) -> bool:
+    """R-LED-2: ``{% if entry|may_approve_adjustment:request.user %}``."""
+    return policy.may_approve_adjustment(user, entry)

@@ -212,6 +212,22 @@ row(
     body={"password": "carol-pass-2026", "password2": "carol-pass-2026"},
     changes=ALL,
 )
+# The public application page (seed 000's 咨询对接回执): anyone; the receipt page after it.
+row("GET", "apply/", "/apply/", everyone(200))
+row(
+    "POST",
+    "apply/",
+    "/apply/",
+    everyone(302),
+    body={
+        "name": "申请人科技有限公司",
+        "contact": "赵云",
+        "phone": "13800001234",
+        "intended_tier": "deep",
+    },
+    changes=ALL,
+)
+get_only("apply/thanks/", "/apply/thanks/", everyone(200))
 row("GET", "i18n/setlang/", "/i18n/setlang/", everyone(302))
 row("POST", "i18n/setlang/", "/i18n/setlang/", everyone(302), body={"language": "en"})
 
@@ -399,6 +415,16 @@ post_only(
     "/console/partners/{alpha}/users/{carol}/active/",
     console(403, officer=302, admin=302),
     body={"active": "no"},
+    changes=OFFICERS,
+)
+# Public applications (R-UI-1, issue #12): every staff role reads the queue; officers and admins
+# record the contact, decline or convert (through the registration page).
+get_only(f"{C}partners/inquiries/", "/console/partners/inquiries/", console())
+post_only(
+    f"{C}partners/inquiries/<int:inquiry_id>/handle/",
+    "/console/partners/inquiries/{inquiry}/handle/",
+    console(403, officer=302, admin=302),
+    body={"action": "contacted", "note": "已电话沟通"},
     changes=OFFICERS,
 )
 # Strategic applications (R-TIER-2, issue #12): every staff role reads the queue; officers and
@@ -795,6 +821,7 @@ def web_world(actors: Any) -> dict[str, Any]:
     from huoban.customers.inbound import record_inbound_contact
     from huoban.customers.models import Customer
     from huoban.customers.registry import get_or_create_customer
+    from huoban.partners.inquiries import submit_inquiry
     from huoban.partners.models import TierChange
     from huoban.partners.users import invite_partner_user
     from huoban.standing.violations import record_partner_violation
@@ -831,6 +858,9 @@ def web_world(actors: Any) -> dict[str, Any]:
         invited = invite_partner_user(actors.alpha, username="carol", actor=actors.officer)
         world["carol"], world["link"] = invited.user.pk, invited.secret
         world["pm"] = actors.pm.pk
+        world["inquiry"] = submit_inquiry(
+            name="申请人科技有限公司", contact="赵云", phone="13800001234", intended_tier="deep"
+        ).pk
         # Rows for the admin's per-model pages: a link, a transfer, a partner violation.
         parent, _ = get_or_create_customer("贝塔往年集团")
         beta_customer = Customer.objects.get(legal_name="贝塔往年客户有限公司")

@@ -21,7 +21,7 @@ from huoban.commissions.api import router as commissions_router
 from huoban.customers.api import router as customers_router
 from huoban.errors import DomainError, ValidationFailed
 from huoban.leads.api import router as leads_router
-from huoban.partners.api import company_violations_router
+from huoban.partners.api import applications_router, company_violations_router
 from huoban.partners.api import router as partners_router
 from huoban.projects.api import router as projects_router
 
@@ -116,6 +116,7 @@ def _register_routers() -> None:
 
     api.add_router("/auth", auth_router)
     api.add_router("/partners", partners_router)
+    api.add_router("/applications", applications_router)
     api.add_router("/leads", leads_router)
     api.add_router("/customers", customers_router)
     api.add_router("/projects", projects_router)

@@ -8,6 +8,7 @@ from huoban.accounts import views as account_views
 from huoban.accounts.forms import AdminLoginForm, LoginForm
 from huoban.api import api
 from huoban.core.views import home
+from huoban.partners import views as partner_views
 from huoban.web import root
 
 admin.site.site_header = _("伙伴 Huoban 管理后台")
@@ -35,6 +36,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", account_views.password_change, name="password_change"),
     path("password/<str:token>/", account_views.password_link, name="password_link"),
+    path("apply/", partner_views.apply, name="apply"),
+    path("apply/thanks/", partner_views.apply_thanks, name="apply_thanks"),
     path("portal/", include("huoban.portal.urls")),
     path("console/", include("huoban.console.urls")),
     path("about/", home, name="home"),

@@ -217,6 +217,24 @@ class PartnerForm(forms.Form):
         max_length=32,
         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "tel"}),
     )
+    # The public application this registration turns into a partner (the queue's 转为伙伴).
+    inquiry = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class InquiryHandlingForm(forms.Form):
+    """Record the contact with an applicant (a note), or decline with a reason."""
+
+    action = forms.ChoiceField(
+        label=_("处理"),
+        choices=[("contacted", _("已联系")), ("decline", _("谢绝"))],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
 
 
 class ViolationForm(forms.Form):

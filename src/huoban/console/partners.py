@@ -21,10 +21,14 @@ from huoban.errors import DomainError, NotFound
 from huoban.leads.models import Lead
 from huoban.leads.models import Status as LeadStatus
 from huoban.pagination import page_of, query_without_page
+from huoban.partners.inquiries import convert_inquiry, decline_inquiry, mark_inquiry_contacted
 from huoban.partners.models import (
+    OPEN_INQUIRY_STATUSES,
     ApplicationStatus,
     CompanyViolation,
+    InquiryStatus,
     Partner,
+    PartnerInquiry,
     PartnerStatus,
     PartnerViolation,
     Tier,
@@ -54,7 +58,14 @@ from huoban.standing.violations import (
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, status_counts
 
 from .common import forbidden, refused, sees_money
-from .forms import DecisionForm, ExitForm, PartnerForm, PartnerUserForm, ViolationForm
+from .forms import (
+    DecisionForm,
+    ExitForm,
+    InquiryHandlingForm,
+    PartnerForm,
+    PartnerUserForm,
+    ViolationForm,
+)
 
 RECENT = 10
 USERS = 50  # a partner has a handful of users; the page says when there are more
@@ -86,6 +97,9 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             "pending_applications": TierApplication.objects.visible_to(request.user)
             .filter(status=ApplicationStatus.PENDING)
             .count(),
+            "open_inquiries": PartnerInquiry.objects.visible_to(request.user)
+            .filter(status__in=OPEN_INQUIRY_STATUSES)
+            .count(),
         },
     )
 
@@ -104,24 +118,41 @@ def partner_new(request: HttpRequest) -> HttpResponse:
     """Register a partner (officer, admin; R-UI-1) through the same service as the API."""
     if (refusal := _officers_only(request)) is not None:
         return refusal
+    inquiry = _inquiry_to_convert(request)
     if request.method == "GET":
-        form = PartnerForm()
-        return render(request, "console/partner_new.html", {"nav": "partners", "form": form})
+        initial: dict[str, Any] = {}
+        if inquiry is not None:
+            initial = {
+                "name": inquiry.name,
+                "contact_name": inquiry.contact,
+                "contact_phone": inquiry.phone,
+                "inquiry": inquiry.pk,
+            }
+        form = PartnerForm(initial=initial)
+        return render(
+            request,
+            "console/partner_new.html",
+            {"nav": "partners", "form": form, "inquiry": inquiry},
+        )
     form = PartnerForm(request.POST)
-    sent = send(
-        form,
-        lambda data: register_partner(
-            name=data["name"],
-            kind=data["kind"],
-            types=list(data["types"]),
-            region=data["region"].strip(),
-            uscc=data["uscc"].strip() or None,
-            referrer_code=data["referrer_code"].strip().upper() or None,
-            contact_name=data["contact_name"].strip(),
-            contact_phone=data["contact_phone"].strip(),
-            actor=actor_of(request),
-        ),
-    )
+
+    def register(data: dict[str, Any]) -> Partner:
+        fields = {
+            "name": data["name"],
+            "kind": data["kind"],
+            "types": list(data["types"]),
+            "region": data["region"].strip(),
+            "uscc": data["uscc"].strip() or None,
+            "referrer_code": data["referrer_code"].strip().upper() or None,
+            "contact_name": data["contact_name"].strip(),
+            "contact_phone": data["contact_phone"].strip(),
+            "actor": actor_of(request),
+        }
+        if inquiry is not None:
+            return convert_inquiry(inquiry.pk, **fields)
+        return register_partner(**fields)
+
+    sent = send(form, register)
     if sent.ok:
         partner = sent.value
         messages.success(
@@ -134,8 +165,20 @@ def partner_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "console/partner_new.html",
-        {"nav": "partners", "form": mark_invalid(form)},
+        {"nav": "partners", "form": mark_invalid(form), "inquiry": inquiry},
         status=status,
+    )
+
+
+def _inquiry_to_convert(request: HttpRequest) -> PartnerInquiry | None:
+    """The open application named by ``?inquiry=`` (or the form's hidden field), else None."""
+    raw = request.POST.get("inquiry") or request.GET.get("inquiry") or ""
+    if not raw.isdigit():
+        return None
+    return (
+        PartnerInquiry.objects.visible_to(request.user)
+        .filter(pk=int(raw), status__in=OPEN_INQUIRY_STATUSES)
+        .first()
     )
 
 
@@ -461,3 +504,73 @@ def partner_user_active(request: HttpRequest, code: str, user_id: int) -> HttpRe
     )
     messages.success(request, text % {"username": user.username})
     return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#users")
+
+
+# --- public applications (seed 000's 咨询对接回执, R-UI-1) -----------------------------------
+
+
+def _inquiries_page(
+    request: HttpRequest, forms: dict[int, InquiryHandlingForm] | None = None, status: int = 200
+) -> HttpResponse:
+    visible = PartnerInquiry.objects.visible_to(request.user)
+    open_rows = visible.filter(status__in=OPEN_INQUIRY_STATUSES).order_by(
+        "contact_due_on", "submitted_at", "id"
+    )
+    handled = (
+        visible.exclude(status__in=OPEN_INQUIRY_STATUSES)
+        .select_related("handled_by", "partner")
+        .order_by("-handled_at", "-id")
+    )
+    forms = forms or {}
+    page = page_of(request, open_rows)
+    return render(
+        request,
+        "console/inquiries.html",
+        {
+            "nav": "partners",
+            "page": page,
+            "query": query_without_page(request),
+            "rows": [
+                (i, mark_invalid(forms.get(i.pk) or InquiryHandlingForm(auto_id=f"inq{i.pk}_%s")))
+                for i in page
+            ],
+            "handled": handled[:RECENT],
+            "today": clock.today(),
+            "may_handle": may_manage_partners(request.user),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def inquiries(request: HttpRequest) -> HttpResponse:
+    """Public applications waiting for an officer, the contact due date first (2 business
+    days), and the latest handled ones."""
+    return _inquiries_page(request)
+
+
+@staff_required
+@require_POST
+def inquiry_handle(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+    """Record the contact (with a note) or decline (with a reason) — officers and admins."""
+    if not PartnerInquiry.objects.visible_to(request.user).filter(pk=inquiry_id).exists():
+        raise Http404
+    form = InquiryHandlingForm(request.POST, auto_id=f"inq{inquiry_id}_%s")
+
+    def handle(data: dict[str, Any]) -> PartnerInquiry:
+        if data["action"] == "decline":
+            return decline_inquiry(inquiry_id, actor=actor_of(request), reason=data["note"])
+        return mark_inquiry_contacted(inquiry_id, actor=actor_of(request), note=data["note"])
+
+    sent = send(form, handle, field_map={"reason": "note"})
+    if sent.ok:
+        inquiry = sent.value
+        if inquiry.status == InquiryStatus.REJECTED:
+            text = _("已谢绝 %(name)s 的申请。")
+        else:
+            text = _("已记录与 %(name)s 的联系。")
+        messages.success(request, text % {"name": inquiry.name})
+        return redirect("console:inquiries")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _inquiries_page(request, {inquiry_id: form}, status=status)

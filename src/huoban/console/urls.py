@@ -31,6 +31,12 @@ urlpatterns = [
     path("partners/", partners.partner_list, name="partners"),
     path("partners/new/", partners.partner_new, name="partner_new"),
     path("partners/applications/", partners.applications, name="applications"),
+    path("partners/inquiries/", partners.inquiries, name="inquiries"),
+    path(
+        "partners/inquiries/<int:inquiry_id>/handle/",
+        partners.inquiry_handle,
+        name="inquiry_handle",
+    ),
     path(
         "partners/applications/<int:application_id>/decide/",
         partners.application_decide,

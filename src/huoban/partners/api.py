@@ -14,6 +14,7 @@ from huoban import clock
 from huoban.access import Forbidden, require_partner_user, require_role
 from huoban.accounts.models import Role
 from huoban.accounts.services import create_user
+from huoban.accounts.throttle import client_ip
 from huoban.commissions.api import render_entry
 from huoban.commissions.models import LedgerEntry
 from huoban.commissions.schemas import EntryOut
@@ -23,7 +24,7 @@ from huoban.pagination import PageParams, paginate
 from huoban.standing import tier_services, tiers, violations
 from huoban.web import actor_of
 
-from . import services
+from . import inquiries, services
 from .models import Partner, TierApplication
 
 router = Router(tags=["partners"])
@@ -521,3 +522,40 @@ def claim_liquidated_damages(request: HttpRequest, violation_id: int) -> Answer[
     entry, created = violations.claim_liquidated_damages(violation_id, actor=actor_of(request))
     entry = LedgerEntry.objects.select_related("policy_version").get(pk=entry.pk)
     return Answer(201 if created else 200, render_entry(entry))
+
+
+# --- public applications (seed 000's 咨询对接回执, R-UI-1) -----------------------------------
+
+applications_router = Router(tags=["applications"])
+
+
+class InquiryIn(Schema):
+    name: str = Field(max_length=200, description="公司 / 个人名称")
+    contact: str = Field(max_length=100, description="联系人")
+    phone: str = Field(max_length=40, description="联系电话")
+    intended_tier: Literal["light", "deep", "strategic"]
+    resources: str = Field("", max_length=2000, description="主要资源领域")
+    note: str = Field("", max_length=2000, description="其他需求或建议")
+
+
+class InquiryOut(Schema):
+    id: int
+    status: str
+    contact_due_on: dt.date
+
+
+@applications_router.post(
+    "",
+    auth=None,
+    response={201: InquiryOut, 422: dict, 429: dict},
+    summary="Apply to become a partner (no sign-in; 5 an hour per address)",
+)
+def apply(request: HttpRequest, payload: InquiryIn) -> Answer[dict[str, Any]]:
+    """The public application of seed 000's 咨询对接回执; an officer contacts the applicant
+    within 2 business days (``contact_due_on``)."""
+    inquiries.admit_from(client_ip(request))
+    inquiry = inquiries.submit_inquiry(**payload.dict())
+    return Answer(
+        201,
+        {"id": inquiry.pk, "status": inquiry.status, "contact_due_on": inquiry.contact_due_on},
+    )

@@ -354,3 +354,70 @@ class CompanyViolation(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.partner_id} {self.kind} ({self.status})"
+
+
+class InquiryStatus(models.TextChoices):
+    NEW = "new", _("待联系")
+    CONTACTED = "contacted", _("已联系")
+    REJECTED = "rejected", _("已谢绝")
+    CONVERTED = "converted", _("已转为伙伴")
+
+
+OPEN_INQUIRY_STATUSES = (InquiryStatus.NEW, InquiryStatus.CONTACTED)
+
+
+class InquiryQuerySet(ScopedQuerySet["PartnerInquiry"]):
+    """Staff only: an application comes from someone who is not a partner yet (R-VIS-1)."""
+
+    partner_path = None
+
+
+class PartnerInquiry(models.Model):
+    """A public application to become a partner (seed 000's 咨询对接回执, R-UI-1): anyone sends
+    it without signing in; an officer contacts the applicant within 2 business days, then
+    declines with a reason or turns it into a partner."""
+
+    name = models.CharField(_("公司 / 个人名称"), max_length=200)
+    contact = models.CharField(_("联系人"), max_length=100)
+    phone = models.CharField(_("联系电话"), max_length=40)
+    intended_tier = models.CharField(_("意向合作梯度"), max_length=16, choices=Tier.choices)
+    resources = models.TextField(_("主要资源领域"), blank=True)
+    note = models.TextField(_("其他需求或建议"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"))
+    contact_due_on = models.DateField(_("联系截止"))
+    contact_due_estimated = models.BooleanField(_("截止日为估算"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=InquiryStatus.choices, default=InquiryStatus.NEW
+    )
+    contacted_at = models.DateTimeField(_("联系时间"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    handling_note = models.TextField(_("处理说明"), blank=True)
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("转为伙伴"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inquiries",
+    )
+
+    objects = InquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contact_due_on", "submitted_at", "id"]
+        verbose_name = _("合作申请")
+        verbose_name_plural = _("合作申请")
+        indexes = [
+            models.Index(fields=["status", "contact_due_on"], name="partner_inquiry_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.name} ({self.status})"

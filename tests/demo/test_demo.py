@@ -60,6 +60,17 @@ def test_the_dongyi_group_and_its_subsidiary_are_owned_by_jifeng(logins):
     assert recruited.referrer is not None and recruited.referrer.name == "慧策管理咨询有限公司"
 
 
+def test_the_officer_and_admin_queues_are_not_empty(logins):
+    from huoban.partners.models import CompanyViolation, PartnerInquiry, TierApplication
+
+    # Two public applications to call back, one strategic application, one reported company
+    # violation for the admin (issue #12).
+    assert PartnerInquiry.objects.filter(status="new").count() == 2
+    application = TierApplication.objects.get(status="pending")
+    assert application.partner.name == "晋联信息系统集成有限公司"
+    assert CompanyViolation.objects.filter(status="reported").count() == 1
+
+
 def test_a_second_load_changes_nothing(logins):
     before = row_counts()
     head = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()

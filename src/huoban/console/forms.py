@@ -227,13 +227,15 @@ class InquiryHandlingForm(forms.Form):
     action = forms.ChoiceField(
         label=_("处理"),
         choices=[("contacted", _("已联系")), ("decline", _("谢绝"))],
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
     )
     note = forms.CharField(
         label=_("说明"),
         required=False,
         max_length=2000,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": _("联系记录或谢绝原因")}
+        ),
     )
 
 
@@ -280,8 +282,11 @@ class StaffUserForm(PartnerUserForm):
     """Create a staff user (R-UI-1): the admin hands over the first password, which the user
     must change at its first sign-in."""
 
+    # No role preselected: the admin chooses one (an admin by default would be a trap).
     role = forms.ChoiceField(
-        label=_("角色"), choices=_staff_roles, widget=forms.Select(attrs={"class": "form-select"})
+        label=_("角色"),
+        choices=lambda: [("", "——"), *_staff_roles()],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     password = forms.CharField(
         label=_("初始密码"),

@@ -35,8 +35,12 @@ from huoban.leads.services import (
     sign_second_review,
     submit_lead,
 )
-from huoban.partners.models import Partner, PartnerKind, PartnerType
+from huoban.partners.inquiries import submit_inquiry
+from huoban.partners.models import CompanyViolationKind, Partner, PartnerKind, PartnerType, Tier
 from huoban.partners.services import register_partner
+from huoban.projects.models import Project
+from huoban.standing.tier_services import apply_for_strategic
+from huoban.standing.violations import report_company_violation
 from huoban.uscc import check_character
 
 from .money import add_money
@@ -182,6 +186,7 @@ class _DemoBuilder:
         self.history()
         add_money(self)
         self.recent()
+        self.queues()
         flag_overdue_leads()  # what the daily job would have done since (R-LEAD-3)
 
     def staff(self) -> None:
@@ -707,6 +712,43 @@ class _DemoBuilder:
             ),
         )
         self.under_appeal()
+
+    def queues(self) -> None:
+        """What waits for an officer or the admin today (issue #12): two public applications
+        (one overdue for its call), 晋联's strategic application, and a company violation 晋联
+        reported on its 华泰 project."""
+        with clock.frozen(self.ago(days=5)):
+            submit_inquiry(
+                name="吕梁德信软件有限公司",
+                contact="韩磊",
+                phone="13800000301",
+                intended_tier=Tier.DEEP,
+                resources="吕梁地区煤矿与县级政务信息化客户",
+                note="希望了解深度协同的售前支持方式。",
+            )
+        with clock.frozen(self.ago(hours=20)):
+            submit_inquiry(
+                name="周敏",
+                contact="周敏",
+                phone="13800000302",
+                intended_tier=Tier.LIGHT,
+                resources="医院信息科人脉",
+            )
+        with clock.frozen(self.ago(days=2)):
+            apply_for_strategic(
+                actor=self.users["jinlian"],
+                resources="山西焦煤、华泰煤化工等 6 家集团客户的信息中心长期合作。",
+                plan="2027 年推动两家集团的生产管理平台项目，年签约目标 400 万元。",
+            )
+        huatai_project = Project.objects.filter(customer=self.customers["huatai"]).first()
+        if huatai_project is not None:
+            with clock.frozen(self.ago(days=3)):
+                report_company_violation(
+                    actor=self.users["jinlian"],
+                    project_id=huatai_project.pk,
+                    kind=CompanyViolationKind.CONTACT_WITHOUT_CONSENT,
+                    description="贵司售前未经我方同意，直接联系华泰信息中心主任洽谈二期。",
+                )
 
     def under_appeal(self) -> None:
         """Invalid six days ago, appealed yesterday: waiting for the second review; the officer

@@ -575,6 +575,29 @@ row(
 row("GET", f"{C}finance/verify/", "/console/finance/verify/", finance_only())
 row("POST", f"{C}finance/verify/", "/console/finance/verify/", finance_only())
 get_only(f"{C}dashboard/", "/console/dashboard/", console())
+# The holiday table (R-CAL-2, issue #12): every staff role reads it, the admin edits it.
+row("GET", f"{C}holidays/", "/console/holidays/", console())
+row(
+    "POST",
+    f"{C}holidays/",
+    "/console/holidays/",
+    console(403, admin=302),
+    body={"date": "2027-10-01", "is_workday": "no", "name": "国庆节"},
+    changes=("admin",),
+)
+post_only(
+    f"{C}holidays/import/",
+    "/console/holidays/import/",
+    console(403, admin=302),
+    body={"year": "2027", "text": "2027-10-01 国庆节 休\n2027-10-09 国庆调休 班"},
+    changes=("admin",),
+)
+post_only(
+    f"{C}holidays/<str:day>/delete/",
+    "/console/holidays/2026-10-01/delete/",
+    console(403, admin=302),
+    changes=("admin",),
+)
 # Staff users (R-UI-1, issue #12): the admin only; other staff get the 403 page that says why.
 row("GET", f"{C}staff/", "/console/staff/", console(403, admin=200))
 row(

@@ -66,6 +66,11 @@ def may_manage_staff(user: Any) -> bool:
     return _active(user) and user.role == Role.ADMIN
 
 
+def may_manage_reference_data(user: Any) -> bool:
+    """R-CAL-2, R-POL-1: the admin keeps the holiday table and the policy versions."""
+    return _active(user) and user.role == Role.ADMIN
+
+
 def may_manage_partner_users(user: Any, partner_id: int) -> bool:
     """R-UI-1: officers and admins add a partner's users, issue their password links and
     disable them."""

@@ -23,6 +23,10 @@ class Action(models.TextChoices):
     TOKEN_REVOKE = "token.revoke", _("吊销 API 令牌")
     LOGIN_LOCKOUT = "login.lockout", _("登录锁定")
     LOGIN_UNLOCK = "login.unlock", _("解除登录锁定")
+    # reference data (R-CAL-2)
+    HOLIDAY_SET = "holiday.set", _("设定节假日")
+    HOLIDAY_DELETE = "holiday.delete", _("删除节假日")
+    HOLIDAY_IMPORT = "holiday.import", _("导入节假日表")
     # partners and standing
     PARTNER_REGISTER = "partner.register", _("登记伙伴")
     PARTNER_INQUIRY_SUBMIT = "partner.inquiry.submit", _("提交合作申请")

@@ -313,6 +313,38 @@ class StaffPasswordForm(forms.Form):
     )
 
 
+class HolidayForm(forms.Form):
+    """One day of the holiday table (R-CAL-2)."""
+
+    date = _date(_("日期"))
+    is_workday = forms.TypedChoiceField(
+        label=_("类型"),
+        choices=[("no", _("放假")), ("yes", _("调休上班"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    name = _input(_("名称"), required=False, max_length=100)
+
+
+class HolidayImportForm(forms.Form):
+    """A year pasted from the State Council's notice: one day per line."""
+
+    year = forms.IntegerField(
+        label=_("年份"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    text = forms.CharField(
+        label=_("节假日表"),
+        max_length=20000,
+        help_text=_(
+            "每行一天：日期 名称 休/班，例如“2027-02-06 春节 休”“2027-02-14 春节调休 班”。"
+        ),
+        widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 8}),
+    )
+
+
 class DecisionForm(forms.Form):
     """Approve or reject a strategic application with a reason (R-TIER-2)."""
 

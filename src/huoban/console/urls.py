@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import customers, dashboard, finance, partners, projects, staff, views
+from . import customers, dashboard, finance, partners, projects, reference, staff, views
 
 app_name = "console"
 
@@ -100,6 +100,9 @@ urlpatterns = [
     path("finance/settlement/", finance.settlement, name="settlement"),
     path("finance/verify/", finance.verification, name="verify"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("holidays/", reference.holidays, name="holidays"),
+    path("holidays/import/", reference.holidays_import, name="holidays_import"),
+    path("holidays/<str:day>/delete/", reference.holiday_delete, name="holiday_delete"),
     path("staff/", staff.staff_list, name="staff"),
     path("staff/<int:user_id>/", staff.staff_user, name="staff_user"),
     path("staff/<int:user_id>/role/", staff.staff_role, name="staff_role"),

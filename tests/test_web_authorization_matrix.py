@@ -575,6 +575,9 @@ row(
 row("GET", f"{C}finance/verify/", "/console/finance/verify/", finance_only())
 row("POST", f"{C}finance/verify/", "/console/finance/verify/", finance_only())
 get_only(f"{C}dashboard/", "/console/dashboard/", console())
+# The audit log (R-UI-1, R-VIS-2, issue #12): finance and admin; POST verifies, writes nothing.
+row("GET", f"{C}audit/", "/console/audit/", finance_only())
+row("POST", f"{C}audit/", "/console/audit/", finance_only())
 # The holiday table (R-CAL-2, issue #12): every staff role reads it, the admin edits it.
 row("GET", f"{C}holidays/", "/console/holidays/", console())
 row(

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huoban.accounts.models import STAFF_ROLES, Role
+from huoban.audit.actions import Action
 from huoban.customers.forms import ConsentFields
 from huoban.customers.models import LinkKind
 from huoban.leads.models import ReasonCode, Verdict
@@ -343,6 +344,22 @@ class HolidayImportForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 8}),
     )
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit log: who, what, which object, when (all optional)."""
+
+    actor = _input(_("操作人"), required=False, max_length=150)
+    action = forms.ChoiceField(
+        label=_("动作"),
+        required=False,
+        choices=lambda: [("", _("全部动作")), *Action.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    object_type = _input(_("对象类型"), required=False, max_length=64)
+    object_id = _input(_("对象编号"), required=False, max_length=64)
+    since = _date(_("起始日期"), required=False)
+    until = _date(_("截止日期"), required=False)
 
 
 class DecisionForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import customers, dashboard, finance, partners, projects, reference, staff, views
+from . import audit, customers, dashboard, finance, partners, projects, reference, staff, views
 
 app_name = "console"
 
@@ -100,6 +100,7 @@ urlpatterns = [
     path("finance/settlement/", finance.settlement, name="settlement"),
     path("finance/verify/", finance.verification, name="verify"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("audit/", audit.audit_log, name="audit"),
     path("holidays/", reference.holidays, name="holidays"),
     path("holidays/import/", reference.holidays_import, name="holidays_import"),
     path("holidays/<str:day>/delete/", reference.holiday_delete, name="holiday_delete"),

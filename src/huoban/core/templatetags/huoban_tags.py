@@ -13,6 +13,7 @@ from django import template
 
 from huoban import money, policy
 from huoban.accounts.models import Role
+from huoban.audit.actions import Action
 from huoban.web import in_language
 
 register = template.Library()
@@ -62,3 +63,9 @@ def may_manage_staff(user: Any) -> bool:
 def may_approve_adjustment(entry: Any, user: Any) -> bool:
     """R-LED-2: ``{% if entry|may_approve_adjustment:request.user %}``."""
     return policy.may_approve_adjustment(user, entry)
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """An audit action's name in the user's language (the code itself if it is not listed)."""
+    return str(Action(code).label) if code in Action.values else code

@@ -578,6 +578,41 @@ get_only(f"{C}dashboard/", "/console/dashboard/", console())
 # The audit log (R-UI-1, R-VIS-2, issue #12): finance and admin; POST verifies, writes nothing.
 row("GET", f"{C}audit/", "/console/audit/", finance_only())
 row("POST", f"{C}audit/", "/console/audit/", finance_only())
+# Commission policy versions (R-POL-1, R-POL-2, issue #12): every staff role reads them; the
+# admin writes a new version and corrects the unused v2 of this world.
+POLICY_FORM = {
+    "ladder": "100000 15\n300000 22\n500000 28\n以上 30",
+    "annual_ladder": "500000 2\n1000000 3",
+    "renewal_bonus": "2",
+    "high_margin_bonus": "5",
+    "uplift_light": "0",
+    "uplift_deep": "1",
+    "uplift_strategic": "2",
+    "cap": "30",
+    "confirmation_rate": "8",
+    "payout_business_days": "3",
+    "override_rate": "1",
+    "tail_years": "3",
+    "liquidated_damages_rate": "30",
+}
+get_only(f"{C}policies/", "/console/policies/", console())
+row("GET", f"{C}policies/new/", "/console/policies/new/", console(403, admin=200))
+row(
+    "POST",
+    f"{C}policies/new/",
+    "/console/policies/new/",
+    console(403, admin=302),
+    body={**POLICY_FORM, "effective_from": "2027-06-01"},
+    changes=("admin",),
+)
+get_only(f"{C}policies/<int:version>/", "/console/policies/1/", console())
+post_only(
+    f"{C}policies/<int:version>/edit/",
+    "/console/policies/2/edit/",
+    console(403, admin=302),
+    body={**POLICY_FORM, "effective_from": "2027-02-01"},
+    changes=("admin",),
+)
 # The holiday table (R-CAL-2, issue #12): every staff role reads it, the admin edits it.
 row("GET", f"{C}holidays/", "/console/holidays/", console())
 row(

@@ -27,6 +27,8 @@ class Action(models.TextChoices):
     HOLIDAY_SET = "holiday.set", _("设定节假日")
     HOLIDAY_DELETE = "holiday.delete", _("删除节假日")
     HOLIDAY_IMPORT = "holiday.import", _("导入节假日表")
+    POLICY_CREATE = "policy.create", _("新建佣金政策版本")
+    POLICY_UPDATE = "policy.update", _("修改未使用的政策版本")
     # partners and standing
     PARTNER_REGISTER = "partner.register", _("登记伙伴")
     PARTNER_INQUIRY_SUBMIT = "partner.inquiry.submit", _("提交合作申请")

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from . import audit, customers, dashboard, finance, partners, projects, reference, staff, views
+from . import (
+    audit,
+    customers,
+    dashboard,
+    finance,
+    partners,
+    policies,
+    projects,
+    reference,
+    staff,
+    views,
+)
 
 app_name = "console"
 
@@ -104,6 +115,10 @@ urlpatterns = [
     path("holidays/", reference.holidays, name="holidays"),
     path("holidays/import/", reference.holidays_import, name="holidays_import"),
     path("holidays/<str:day>/delete/", reference.holiday_delete, name="holiday_delete"),
+    path("policies/", policies.policy_list, name="policies"),
+    path("policies/new/", policies.policy_new, name="policy_new"),
+    path("policies/<int:version>/", policies.policy_detail, name="policy"),
+    path("policies/<int:version>/edit/", policies.policy_edit, name="policy_edit"),
     path("staff/", staff.staff_list, name="staff"),
     path("staff/<int:user_id>/", staff.staff_user, name="staff_user"),
     path("staff/<int:user_id>/role/", staff.staff_role, name="staff_role"),

@@ -296,6 +296,21 @@ for _suffix, _path in (("/$", "/"), (r"\.pdf$", ".pdf"), (r"\.xlsx$", ".xlsx")):
         portal(),
     )
 get_only(f"{P}recruits/", "/portal/recruits/", portal())
+# Company violations (R-VIOL-1, issue #12): alpha reports on its own project (bob may not choose
+# alpha's: 422); the world's report is not confirmed yet, so alice's claim answers 409.
+get_only(f"{P}violations/", "/portal/violations/", portal())
+post_only(
+    f"{P}violations/report/",
+    "/portal/violations/report/",
+    portal(302, 422),
+    body={"project": "{project}", "kind": "bypass", "description": "售前绕开我方直接报价"},
+    changes=("alice",),
+)
+post_only(
+    f"{P}violations/<int:violation_id>/claim/",
+    "/portal/violations/{violation}/claim/",
+    portal(409, 404),
+)
 get_only(f"{P}tier/", "/portal/tier/", portal())
 post_only(
     f"{P}tier/apply/",

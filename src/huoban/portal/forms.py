@@ -15,6 +15,8 @@ from huoban.customers.forms import ConsentFields
 from huoban.customers.models import Customer
 from huoban.leads.models import CATEGORY_ITEMS, Category
 from huoban.leads.services import LeadInput
+from huoban.partners.models import CompanyViolationKind
+from huoban.projects.models import Project
 
 # The scenario items of seed 000 §二 with translatable labels (CATEGORY_ITEMS holds the
 # Chinese only); a test keeps the two in step.
@@ -244,3 +246,33 @@ class StrategicApplicationForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
     )
+
+
+# --- company violations (R-VIOL-1) ------------------------------------------------------------
+
+
+class CompanyViolationForm(forms.Form):
+    """A partner reports a breach by the company on one of its projects."""
+
+    project = forms.ModelChoiceField(
+        label=_("项目"),
+        queryset=Project.objects.none(),
+        empty_label=_("请选择项目"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("违约类型"),
+        choices=CompanyViolationKind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    description = forms.CharField(
+        label=_("事实经过"),
+        max_length=5000,
+        help_text=_("时间、人员、经过；管理员核实后确认。"),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
+    )
+
+    def __init__(self, *args: Any, projects: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if projects is not None:
+            self.fields["project"].queryset = projects  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_ledger, views_partner, views_projects
+from . import views, views_ledger, views_partner, views_projects, views_violations
 
 app_name = "portal"
 
@@ -47,6 +47,13 @@ urlpatterns = [
         name="statement_xlsx",
     ),
     path("recruits/", views_ledger.recruits, name="recruits"),
+    path("violations/", views_violations.violation_list, name="violations"),
+    path("violations/report/", views_violations.violation_report, name="violation_report"),
+    path(
+        "violations/<int:violation_id>/claim/",
+        views_violations.violation_claim,
+        name="violation_claim",
+    ),
     # tier and the strategic application
     path("tier/", views_partner.tier, name="tier"),
     path("tier/apply/", views_partner.tier_apply, name="tier_apply"),

@@ -402,6 +402,12 @@ row(
     body={"name": "伽马科技有限公司", "kind": "organization", "types": ["channel"]},
     changes=OFFICERS,
 )
+# The USCC checked as an officer types it (HTMX): officers and admins.
+get_only(
+    f"{C}partners/new/uscc-check/",
+    "/console/partners/new/uscc-check/?uscc=91110000710926094P",
+    console(403, officer=200, admin=200),
+)
 get_only(f"{C}partners/<str:code>/", "/console/partners/{alpha}/", console())
 post_only(
     f"{C}partners/<str:code>/exit/",

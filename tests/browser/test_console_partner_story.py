@@ -30,6 +30,8 @@ def test_an_officer_registers_a_partner_then_signs_a_project_after_the_preview(a
     olivia.get_by_role("link", name="登记伙伴").click()
     olivia.locator("#id_name").fill("伽马科技有限公司")
     olivia.locator("#id_uscc").fill("91110000710926094Q")
+    # Checked as it is typed (HTMX), before the form is sent.
+    expect(olivia.locator("#uscc-check")).to_contain_text("校验位")
     olivia.get_by_role("button", name="登记", exact=True).click()
     expect(olivia.get_by_text("统一社会信用代码校验位错误")).to_be_visible()
     expect(olivia.locator("#id_name")).to_have_value("伽马科技有限公司")  # what was typed stays

@@ -9,6 +9,7 @@ from django.test import Client
 
 from huoban.audit.models import AuditEvent
 from huoban.partners.models import Partner
+from huoban.partners.services import register_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,30 @@ def test_other_staff_see_no_form_and_cannot_register(actors, who):
     before = _counts()
     refused = client.post(URL, {"name": "伽马科技有限公司", "kind": "organization"})
     assert refused.status_code == 403 and _counts() == before
+
+
+def test_the_uscc_is_checked_as_it_is_typed(actors):
+    client = Client()
+    client.force_login(actors.officer)
+    url = "/console/partners/new/uscc-check/"
+    page = client.get(url, {"uscc": "91110000710926094q"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "校验位" in page and "text-danger" in page
+    page = client.get(url, {"uscc": " 91110000710926094P "}).content.decode()
+    assert "信用代码校验通过" in page
+    register_partner(
+        name="伽马科技有限公司", kind="organization", uscc="91110000710926094P", actor=None
+    )
+    page = client.get(url, {"uscc": "91110000710926094P"}).content.decode()
+    assert "已登记为伙伴" in page and "伽马科技有限公司" in page
+    assert client.get(url, {"uscc": ""}).content.decode().strip() == ""
+    assert (
+        'hx-get="/console/partners/new/uscc-check/"'
+        in client.get("/console/partners/new/").content.decode()
+    )
+
+
+def test_other_staff_cannot_probe_usccs(actors):
+    client = Client()
+    client.force_login(actors.pm)
+    response = client.get("/console/partners/new/uscc-check/", {"uscc": "91110000710926094P"})
+    assert response.status_code == 403

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from huoban.accounts.models import STAFF_ROLES, Role
@@ -220,6 +221,18 @@ class PartnerForm(forms.Form):
     )
     # The public application this registration turns into a partner (the queue's 转为伙伴).
     inquiry = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # HTMX: the USCC is checked as it is typed; without JavaScript, when the form is sent.
+        self.fields["uscc"].widget.attrs.update(
+            {
+                "hx-get": reverse("console:partner_uscc_check"),
+                "hx-trigger": "keyup changed delay:400ms, input changed delay:400ms",
+                "hx-target": "#uscc-check",
+                "hx-sync": "this:replace",
+            }
+        )
 
 
 class InquiryHandlingForm(forms.Form):

@@ -35,7 +35,7 @@ from huoban.partners.models import (
     TierApplication,
     TierChange,
 )
-from huoban.partners.services import register_partner
+from huoban.partners.services import register_partner, uscc_check
 from huoban.partners.users import (
     Issued,
     invite_partner_user,
@@ -167,6 +167,21 @@ def partner_new(request: HttpRequest) -> HttpResponse:
         "console/partner_new.html",
         {"nav": "partners", "form": mark_invalid(form), "inquiry": inquiry},
         status=status,
+    )
+
+
+@staff_required
+@require_GET
+def partner_uscc_check(request: HttpRequest) -> HttpResponse:
+    """HTMX: the USCC checked as the officer types it (check character, already a partner)."""
+    if (refusal := _officers_only(request)) is not None:
+        return refusal
+    raw = request.GET.get("uscc", "").strip()[:40]
+    ok, message = uscc_check(raw) if raw else (True, "")
+    return render(
+        request,
+        "console/_uscc_check.html",
+        {"ok": ok, "message": in_language(message) if message else ""},
     )
 
 

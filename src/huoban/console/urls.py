@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     path("partners/", partners.partner_list, name="partners"),
     path("partners/new/", partners.partner_new, name="partner_new"),
+    path("partners/new/uscc-check/", partners.partner_uscc_check, name="partner_uscc_check"),
     path("partners/applications/", partners.applications, name="applications"),
     path("partners/inquiries/", partners.inquiries, name="inquiries"),
     path(

@@ -63,6 +63,21 @@ def _validate(
     return code, referrer
 
 
+def uscc_check(raw: str) -> tuple[bool, str]:
+    """(valid, bilingual message) for a USCC as an officer types it on the registration form:
+    the check character (GB 32100), and whether a partner already has it."""
+    code = normalize_uscc(raw)
+    if (message := uscc_error(code)) is not None:
+        return False, message
+    existing = Partner.objects.filter(uscc=code).only("code", "name").first()
+    if existing is not None:
+        return False, (
+            f"该信用代码已登记为伙伴 {existing.code} {existing.name} / "
+            f"partner {existing.code} {existing.name} has this USCC"
+        )
+    return True, "信用代码校验通过 / the USCC is valid"
+
+
 def register_partner(
     *,
     name: str,

@@ -413,7 +413,7 @@ post_only(
     f"{C}partners/<str:code>/exit/",
     "/console/partners/{alpha}/exit/",
     console(403, officer=302, admin=302),
-    body={"kind": "mutual", "on": "2026-11-20", "note": "协商一致"},
+    body={"kind": "mutual", "on": "2026-11-20", "note": "协商一致", "confirmed": "yes"},
     changes=OFFICERS,
 )
 # A partner's users (R-UI-1, issue #12): officers and admins add them with an invitation, issue
@@ -539,7 +539,7 @@ post_only(
     f"{C}projects/<int:project_id>/cancel/",
     "/console/projects/{project}/cancel/",
     console(403, officer=302, pm=302, admin=302),
-    body={"cancelled_on": "2026-11-15", "reason": "客户终止"},
+    body={"cancelled_on": "2026-11-15", "reason": "客户终止", "confirmed": "yes"},
     changes=DELIVERY,
 )
 # Correcting the contract amount (R-PROJ-2, issue #12): pm, officer and admin, only before the
@@ -581,7 +581,12 @@ post_only(
     f"{C}finance/payouts/<str:code>/",
     "/console/finance/payouts/{alpha}/",
     finance_only(302),
-    body={"bank_reference": "BANK-W", "paid_on": "2026-11-20", "entry_ids": "{entry}"},
+    body={
+        "bank_reference": "BANK-W",
+        "paid_on": "2026-11-20",
+        "entry_ids": "{entry}",
+        "confirmed": "yes",
+    },
     changes=MONEY,
 )
 row("GET", f"{C}finance/settlement/", "/console/finance/settlement/", finance_only())

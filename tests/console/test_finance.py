@@ -37,9 +37,15 @@ def test_finance_approves_then_pays_an_entry(actors, today):
     page = client.get(f"/console/finance/payouts/?partner={actors.alpha.code}").content.decode()
     assert f'value="{entry.pk}"' in page
     # when paid under a bank reference
+    data = {"bank_reference": "BANK-0001", "paid_on": "2026-06-30", "entry_ids": [entry.pk]}
+    response = client.post(f"/console/finance/payouts/{actors.alpha.code}/", data)
+    page = response.content.decode()
+    # Asked first: 8% × 300,000.00 = 24,000.00 in one entry, nothing paid yet.
+    assert response.status_code == 200 and "合计 ¥24,000.00" in page and "BANK-0001" in page
+    entry.refresh_from_db()
+    assert entry.status == "approved" and not Payout.objects.exists()
     response = client.post(
-        f"/console/finance/payouts/{actors.alpha.code}/",
-        {"bank_reference": "BANK-0001", "paid_on": "2026-06-30", "entry_ids": [entry.pk]},
+        f"/console/finance/payouts/{actors.alpha.code}/", {**data, "confirmed": "yes"}
     )
     assert response.status_code == 302
     entry.refresh_from_db()

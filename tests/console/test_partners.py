@@ -29,11 +29,19 @@ def test_the_partner_page_shows_users_projects_and_tier(actors, today):
     assert "轻协同" in html
 
 
-def test_an_officer_records_an_exit(actors, today):
-    response = client_for(actors.officer).post(
-        f"/console/partners/{actors.alpha.code}/exit/",
-        {"kind": "mutual", "on": "2026-06-30", "note": "协商一致"},
-    )
+def test_an_officer_records_an_exit_after_confirming_it(actors, today):
+    project_for(actors)  # one project in delivery to hand over
+    client = client_for(actors.officer)
+    url = f"/console/partners/{actors.alpha.code}/exit/"
+    data = {"kind": "mutual", "on": "2026-06-30", "note": "协商一致"}
+    response = client.post(url, data)
+    page = response.content.decode()
+    # First the effect, nothing written yet.
+    assert response.status_code == 200 and "请确认" in page
+    assert "2026-06-30" in page and "有 1 个在途项目需要交接" in page
+    assert 'name="confirmed" value="yes"' in page and 'value="协商一致"' in page
+    assert Partner.objects.get(pk=actors.alpha.pk).status == "active"
+    response = client.post(url, {**data, "confirmed": "yes"})
     assert response.status_code == 302
     alpha = Partner.objects.get(pk=actors.alpha.pk)
     assert alpha.status == "exited"

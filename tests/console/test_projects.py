@@ -149,9 +149,14 @@ def test_cancelling_needs_a_reason(actors, today):
     assert response.status_code == 422
     project.refresh_from_db()
     assert project.status == "signed"
-    response = client_for(actors.officer).post(
-        url, {"cancelled_on": "2026-06-01", "reason": "客户预算取消"}
-    )
+    data = {"cancelled_on": "2026-06-01", "reason": "客户预算取消"}
+    response = client_for(actors.officer).post(url, data)
+    assert response.status_code == 200 and "此操作不能撤销" in response.content.decode()
+    project.refresh_from_db()
+    assert project.status == "signed"  # asked first, nothing written
+    response = client_for(actors.officer).post(url, {**data, "cancelled_on": "2026-01-04"})
+    assert response.status_code == 422  # a date before signing is refused before asking
+    response = client_for(actors.officer).post(url, {**data, "confirmed": "yes"})
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.status == "cancelled"

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from huoban.errors import DomainError
 from huoban.policy import sees_money
 from huoban.web import in_language
 
-__all__ = ["forbidden", "refused", "sees_money"]
+__all__ = ["ask_first", "confirmed", "forbidden", "refused", "sees_money"]
 
 
 def refused(request: HttpRequest, error: DomainError) -> int:
@@ -23,3 +24,44 @@ def refused(request: HttpRequest, error: DomainError) -> int:
 def forbidden(request: HttpRequest, nav: str, reason: str | Promise) -> HttpResponse:
     """The console's 403 page for a role that may not use this page: says why, shows no form."""
     return render(request, "console/forbidden.html", {"nav": nav, "reason": reason}, status=403)
+
+
+CONFIRMED = "confirmed"
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """Whether the form was sent again from the confirmation page (:func:`ask_first`)."""
+    return request.POST.get(CONFIRMED) == "yes"
+
+
+def ask_first(
+    request: HttpRequest,
+    *,
+    nav: str,
+    title: str | Promise,
+    lines: list[str],
+    cancel_url: str,
+    button: str | Promise | None = None,
+) -> HttpResponse:
+    """Before an action that cannot be undone (exit, cancellation, payout): a page that says
+    what it will do, with the same form sent again (hidden) and a confirm button. Nothing is
+    written until that second send (R-UI-1, care with what cannot be undone)."""
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", CONFIRMED)
+        for value in values
+    ]
+    return render(
+        request,
+        "console/confirm.html",
+        {
+            "nav": nav,
+            "title": title,
+            "lines": lines,
+            "fields": fields,
+            "action": request.path,
+            "cancel_url": cancel_url,
+            "button": button or _("确认"),
+        },
+    )

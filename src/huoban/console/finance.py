@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,7 +26,7 @@ from huoban.partners.models import Partner
 from huoban.policy import sees_money
 from huoban.web import View, actor_of, in_language, mark_invalid, send, staff_required
 
-from .common import forbidden, refused
+from .common import ask_first, confirmed, forbidden, refused
 from .forms import AdjustmentForm, PayoutForm, SettlementForm
 
 
@@ -154,6 +155,32 @@ def payout_create(request: HttpRequest, code: str) -> HttpResponse:
     partner = _partner(code)
     form = PayoutForm(request.POST)
     ids = _entry_ids(request)
+    payable = LedgerEntry.objects.filter(
+        partner=partner, pk__in=ids, status=EntryStatus.APPROVED, effective=True
+    ).aggregate(n=Count("id"), s=Sum("amount"))
+    if form.is_valid() and ids and payable["n"] == len(set(ids)) and not confirmed(request):
+        return ask_first(
+            request,
+            nav="finance",
+            title=_("付款"),
+            lines=[
+                _("向 %(name)s（%(code)s）付款 %(n)d 条，合计 ¥%(total)s，不收手续费。")
+                % {
+                    "name": partner.name,
+                    "code": partner.code,
+                    "n": payable["n"],
+                    "total": yuan(payable["s"]),
+                },
+                _("银行流水号 %(ref)s，付款日 %(on)s。")
+                % {
+                    "ref": form.cleaned_data["bank_reference"].strip(),
+                    "on": form.cleaned_data["paid_on"].isoformat(),
+                },
+                _("这些条目将标为已支付，并出现在伙伴的对账单上。"),
+            ],
+            cancel_url=f"{reverse('console:payouts')}?partner={partner.code}",
+            button=_("确认付款"),
+        )
     sent = send(
         form,
         lambda data: ledger.create_payout(

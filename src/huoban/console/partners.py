@@ -26,6 +26,7 @@ from huoban.partners.models import (
     OPEN_INQUIRY_STATUSES,
     ApplicationStatus,
     CompanyViolation,
+    ExitKind,
     InquiryStatus,
     Partner,
     PartnerInquiry,
@@ -47,9 +48,11 @@ from huoban.policy import (
     may_manage_partner_users,
     may_manage_partners,
 )
+from huoban.projects import selectors as project_selectors
 from huoban.projects.models import Project
 from huoban.standing.tier_services import decide_application
 from huoban.standing.violations import (
+    check_exit,
     decide_company_violation,
     exit_partner,
     grant_white_label,
@@ -57,7 +60,7 @@ from huoban.standing.violations import (
 )
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, status_counts
 
-from .common import forbidden, refused, sees_money
+from .common import ask_first, confirmed, forbidden, refused, sees_money
 from .forms import (
     DecisionForm,
     ExitForm,
@@ -288,6 +291,43 @@ def partner_exit(request: HttpRequest, code: str) -> HttpResponse:
     """Record a partner's exit (officer, admin; R-EXIT-1) through the service."""
     partner = _partner_or_404(request, code)
     form = ExitForm(request.POST)
+    checked = (
+        send(
+            form,
+            lambda data: check_exit(
+                kind=data["kind"],
+                on_date=data["on"],
+                note=data["note"],
+                notice_on=data["notice_on"],
+            ),
+        )
+        if not confirmed(request) and may_manage_partners(request.user)
+        else None
+    )
+    if checked is not None and not checked.ok:
+        return _partner_page(request, partner, form, status=422)
+    if checked is not None and partner.status != PartnerStatus.EXITED:
+        data = form.cleaned_data
+        in_flight = project_selectors.in_flight(partner)
+        return ask_first(
+            request,
+            nav="partners",
+            title=_("伙伴退出"),
+            lines=[
+                _("%(name)s（%(code)s）于 %(on)s 退出合作：%(kind)s。")
+                % {
+                    "name": partner.name,
+                    "code": partner.code,
+                    "on": data["on"].isoformat(),
+                    "kind": ExitKind(data["kind"]).label,
+                },
+                _("此后其用户只能查看，不能报备线索、申请梯度或授权联系人。"),
+                _("已计佣金与在途项目的佣金照付（R-EXIT-1）。"),
+                _("有 %(n)d 个在途项目需要交接。") % {"n": len(in_flight)},
+            ],
+            cancel_url=reverse("console:partner", kwargs={"code": partner.code}),
+            button=_("确认退出"),
+        )
     sent = send(
         form,
         lambda data: exit_partner(

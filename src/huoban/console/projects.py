@@ -34,7 +34,7 @@ from huoban.projects.models import (
 )
 from huoban.web import actor_of, hx, mark_invalid, send, staff_required, visible_or_404
 
-from .common import forbidden, refused, sees_money
+from .common import ask_first, confirmed, forbidden, refused, sees_money
 from .forms import (
     AcceptForm,
     AmendForm,
@@ -339,6 +339,41 @@ def project_cancel(request: HttpRequest, project_id: int) -> HttpResponse:
     """Cancel a project (pm, officer, admin; R-PROJ-5): what was credited stays."""
     project = _project_or_404(request, project_id)
     form = CancelForm(request.POST)
+    checked = (
+        send(
+            form,
+            lambda data: services.check_cancellation(
+                project, cancelled_on=data["cancelled_on"], reason=data["reason"]
+            ),
+        )
+        if not confirmed(request) and may_sign_projects(request.user)
+        else None
+    )
+    if checked is not None and checked.refusal:
+        return _project_page(
+            request, project, cancel_form=form, status=refused(request, checked.refusal)
+        )
+    if checked is not None and not checked.ok:
+        return _project_page(request, project, cancel_form=form, status=422)
+    if checked is not None:
+        return ask_first(
+            request,
+            nav="projects",
+            title=_("取消项目"),
+            lines=[
+                _("项目“%(title)s”（%(partner)s，合同额 ¥%(amount)s）于 %(on)s 取消。")
+                % {
+                    "title": project.title,
+                    "partner": project.partner.name,
+                    "amount": explain.yuan(project.contract_amount),
+                    "on": form.cleaned_data["cancelled_on"].isoformat(),
+                },
+                _("此后不再登记回款、验收，也不再产生佣金；已记入的佣金条目保留。"),
+                _("如需冲回已记佣金，由财务另行提出冲销调整。"),
+            ],
+            cancel_url=reverse("console:project", kwargs={"project_id": project.pk}),
+            button=_("确认取消项目"),
+        )
     sent = send(
         form,
         lambda data: services.cancel_project(

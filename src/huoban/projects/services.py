@@ -535,11 +535,9 @@ def accept_project(
     return project, True, mine
 
 
-@transaction.atomic(durable=True)
-def cancel_project(project_id: int, *, actor: User, cancelled_on: dt.date, reason: str) -> Project:
-    """Cancel a project: what was credited stays, later events earn nothing (R-PROJ-5)."""
-    require_role(actor, Role.OFFICER, Role.PM, Role.ADMIN)
-    project = _lock(project_id)
+def check_cancellation(project: Project, *, cancelled_on: dt.date, reason: str) -> None:
+    """The field checks of :func:`cancel_project`, writing nothing (the console asks for
+    confirmation only once they pass)."""
     errors: dict[str, str] = {}
     if cancelled_on < project.signed_on:
         errors["cancelled_on"] = "取消日不能早于签约日 / Must not be before signing."
@@ -549,6 +547,16 @@ def cancel_project(project_id: int, *, actor: User, cancelled_on: dt.date, reaso
         errors["reason"] = "必须说明原因 / A reason is required."
     if errors:
         raise ValidationFailed(errors)
+    if project.status == Status.CANCELLED and project.cancelled_on != cancelled_on:
+        raise Conflict("项目已取消 / The project is already cancelled.")
+
+
+@transaction.atomic(durable=True)
+def cancel_project(project_id: int, *, actor: User, cancelled_on: dt.date, reason: str) -> Project:
+    """Cancel a project: what was credited stays, later events earn nothing (R-PROJ-5)."""
+    require_role(actor, Role.OFFICER, Role.PM, Role.ADMIN)
+    project = _lock(project_id)
+    check_cancellation(project, cancelled_on=cancelled_on, reason=reason)
     if project.status == Status.CANCELLED:
         if project.cancelled_on == cancelled_on:
             return project

@@ -328,19 +328,11 @@ def exit_snapshot(partner: Partner) -> dict[str, Any]:
     }
 
 
-@transaction.atomic(durable=True)
-def exit_partner(
-    partner: Partner,
-    *,
-    actor: User,
-    kind: str,
-    on_date: dt.date | None,
-    note: str = "",
-    notice_on: dt.date | None = None,
-) -> ExitResult:
-    """Record a partner's exit (officer, admin): partner_initiated, company_violation or
-    mutual; from then on its users are read-only and still paid (R-EXIT-1, R-LED-7)."""
-    actor = require_role(actor, Role.OFFICER)
+def check_exit(
+    *, kind: str, on_date: dt.date | None, note: str = "", notice_on: dt.date | None = None
+) -> None:
+    """The field checks of :func:`exit_partner`, writing nothing (the console asks for
+    confirmation only once they pass)."""
     today = clock.today()
     errors: dict[str, str] = {}
     if kind not in ExitKind.values:
@@ -365,6 +357,23 @@ def exit_partner(
         errors["note"] = message
     if errors:
         raise ValidationFailed(errors)
+
+
+@transaction.atomic(durable=True)
+def exit_partner(
+    partner: Partner,
+    *,
+    actor: User,
+    kind: str,
+    on_date: dt.date | None,
+    note: str = "",
+    notice_on: dt.date | None = None,
+) -> ExitResult:
+    """Record a partner's exit (officer, admin): partner_initiated, company_violation or
+    mutual; from then on its users are read-only and still paid (R-EXIT-1, R-LED-7)."""
+    actor = require_role(actor, Role.OFFICER)
+    check_exit(kind=kind, on_date=on_date, note=note, notice_on=notice_on)
+    today = clock.today()
     assert on_date is not None
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if partner.status == PartnerStatus.EXITED:

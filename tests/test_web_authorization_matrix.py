@@ -409,6 +409,21 @@ get_only(
     console(403, officer=200, admin=200),
 )
 get_only(f"{C}partners/<str:code>/", "/console/partners/{alpha}/", console())
+# Correcting a partner's record (R-UI-1, issue #12): officers and admins.
+row(
+    "GET",
+    f"{C}partners/<str:code>/edit/",
+    "/console/partners/{alpha}/edit/",
+    console(403, officer=200, admin=200),
+)
+row(
+    "POST",
+    f"{C}partners/<str:code>/edit/",
+    "/console/partners/{alpha}/edit/",
+    console(403, officer=302, admin=302),
+    body={"name": "阿尔法数字咨询有限公司", "region": "北京"},
+    changes=OFFICERS,
+)
 post_only(
     f"{C}partners/<str:code>/exit/",
     "/console/partners/{alpha}/exit/",

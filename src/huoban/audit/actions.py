@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     PARTNER_INQUIRY_CONTACT = "partner.inquiry.contact", _("联系申请人")
     PARTNER_INQUIRY_DECLINE = "partner.inquiry.decline", _("谢绝合作申请")
     PARTNER_INQUIRY_CONVERT = "partner.inquiry.convert", _("申请转为伙伴")
+    PARTNER_UPDATE = "partner.update", _("修改伙伴资料")
     PARTNER_SET_REFERRER = "partner.set_referrer", _("设定引荐人")
     PARTNER_TIER_PROMOTE = "partner.tier.promote", _("梯度晋升")
     PARTNER_TIER_APPLY = "partner.tier.apply", _("申请战略伙伴")

@@ -235,6 +235,18 @@ class PartnerForm(forms.Form):
         )
 
 
+class PartnerProfileForm(forms.Form):
+    """Correct a partner's record (R-UI-1): the registration form's fields but the kind and the
+    recruiter."""
+
+    name = PartnerForm.base_fields["name"]
+    types = PartnerForm.base_fields["types"]
+    region = PartnerForm.base_fields["region"]
+    uscc = PartnerForm.base_fields["uscc"]
+    contact_name = PartnerForm.base_fields["contact_name"]
+    contact_phone = PartnerForm.base_fields["contact_phone"]
+
+
 class InquiryHandlingForm(forms.Form):
     """Record the contact with an applicant (a note), or decline with a reason."""
 

@@ -36,7 +36,7 @@ from huoban.partners.models import (
     TierApplication,
     TierChange,
 )
-from huoban.partners.services import register_partner, uscc_check
+from huoban.partners.services import register_partner, update_partner_profile, uscc_check
 from huoban.partners.users import (
     Issued,
     invite_partner_user,
@@ -66,6 +66,7 @@ from .forms import (
     ExitForm,
     InquiryHandlingForm,
     PartnerForm,
+    PartnerProfileForm,
     PartnerUserForm,
     ViolationForm,
 )
@@ -629,3 +630,52 @@ def inquiry_handle(request: HttpRequest, inquiry_id: int) -> HttpResponse:
         return redirect("console:inquiries")
     status = refused(request, sent.refusal) if sent.refusal else 422
     return _inquiries_page(request, {inquiry_id: form}, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Correct a partner's record (officer, admin); other staff get the 403 page."""
+    partner = _partner_or_404(request, code)
+    if (refusal := _officers_only(request)) is not None:
+        return refusal
+    if request.method == "GET":
+        form = PartnerProfileForm(
+            initial={
+                "name": partner.name,
+                "types": partner.types,
+                "region": partner.region,
+                "uscc": partner.uscc or "",
+                "contact_name": partner.contact_name,
+                "contact_phone": partner.contact_phone,
+            }
+        )
+        return render(
+            request,
+            "console/partner_edit.html",
+            {"nav": "partners", "form": form, "partner": partner},
+        )
+    form = PartnerProfileForm(request.POST)
+    sent = send(
+        form,
+        lambda data: update_partner_profile(
+            partner,
+            actor=actor_of(request),
+            name=data["name"],
+            types=list(data["types"]),
+            region=data["region"],
+            uscc=data["uscc"].strip() or None,
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+        ),
+    )
+    if sent.ok:
+        messages.success(request, _("已保存伙伴资料。"))
+        return redirect("console:partner", code=partner.code)
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return render(
+        request,
+        "console/partner_edit.html",
+        {"nav": "partners", "form": mark_invalid(form), "partner": partner},
+        status=status,
+    )

@@ -55,6 +55,7 @@ urlpatterns = [
         name="application_decide",
     ),
     path("partners/<str:code>/", partners.partner_detail, name="partner"),
+    path("partners/<str:code>/edit/", partners.partner_edit, name="partner_edit"),
     path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),
     path("partners/<str:code>/users/", partners.partner_user_add, name="partner_user_add"),
     path(

@@ -30,7 +30,13 @@ def _next_code() -> str:
 
 
 def _validate(
-    name: str, kind: str, types: list[str], uscc: str | None, referrer_code: str | None
+    name: str,
+    kind: str,
+    types: list[str],
+    uscc: str | None,
+    referrer_code: str | None,
+    *,
+    exclude: Partner | None = None,
 ) -> tuple[str | None, Partner | None]:
     errors: dict[str, str] = {}
     if not name or not name.strip():
@@ -51,7 +57,11 @@ def _validate(
             errors["uscc"] = "个人伙伴没有统一社会信用代码 / An individual has no USCC."
         elif (msg := uscc_error(code)) is not None:
             errors["uscc"] = msg
-        elif Partner.objects.filter(uscc=code).exists():
+        elif (
+            Partner.objects.filter(uscc=code)
+            .exclude(pk__in=[exclude.pk] if exclude is not None else [])
+            .exists()
+        ):
             errors["uscc"] = "该信用代码已登记为伙伴 / A partner with this USCC exists."
     referrer = None
     if referrer_code:
@@ -145,6 +155,55 @@ def partner_snapshot(partner: Partner) -> dict[str, Any]:
         "tier": partner.tier,
         "status": partner.status,
     }
+
+
+@transaction.atomic(durable=True)
+def update_partner_profile(
+    partner: Partner,
+    *,
+    actor: User,
+    name: str,
+    types: list[str],
+    region: str = "",
+    uscc: str | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+) -> Partner:
+    """Correct a partner's record (a renamed company, a new contact, the USCC it registered
+    later); officers and admins. The kind, the tier and the recruiter have their own rules and
+    are not changed here (R-TIER, R-LED-5)."""
+    require_role(actor, Role.OFFICER)
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    errors: dict[str, str] = {}
+    if len(region) > 100:
+        errors["region"] = "地区过长 / at most 100 characters"
+    if len(contact_name) > 100:
+        errors["contact_name"] = "联系人过长 / at most 100 characters"
+    if len(contact_phone) > 32:
+        errors["contact_phone"] = "电话过长 / at most 32 characters"
+    try:
+        clean_uscc, _referrer = _validate(name, partner.kind, types, uscc, None, exclude=partner)
+    except ValidationFailed as e:
+        errors = {**e.errors, **errors}
+    if errors:
+        raise ValidationFailed(errors)
+    before = partner_snapshot(partner) | {
+        "contact_name": partner.contact_name,
+        "contact_phone": partner.contact_phone,
+    }
+    partner.name = name.strip()
+    partner.types = list(types)
+    partner.region = region.strip()
+    partner.uscc = clean_uscc
+    partner.contact_name = contact_name.strip()
+    partner.contact_phone = contact_phone.strip()
+    partner.save(update_fields=["name", "types", "region", "uscc", "contact_name", "contact_phone"])
+    after = partner_snapshot(partner) | {
+        "contact_name": partner.contact_name,
+        "contact_phone": partner.contact_phone,
+    }
+    record(actor, "partner.update", partner, before=before, after=after)
+    return partner
 
 
 @transaction.atomic(durable=True)

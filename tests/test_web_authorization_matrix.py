@@ -616,6 +616,7 @@ row(
 row("GET", f"{C}finance/verify/", "/console/finance/verify/", finance_only())
 row("POST", f"{C}finance/verify/", "/console/finance/verify/", finance_only())
 get_only(f"{C}dashboard/", "/console/dashboard/", console())
+get_only(f"{C}home/", "/console/home/", console())  # 工作台: each role's queues
 # The audit log (R-UI-1, R-VIS-2, issue #12): finance and admin; POST verifies, writes nothing.
 row("GET", f"{C}audit/", "/console/audit/", finance_only())
 row("POST", f"{C}audit/", "/console/audit/", finance_only())

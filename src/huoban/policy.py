@@ -43,6 +43,12 @@ def money_scope(user: Any) -> str | int | None:
     return "all" if sees_money(user) else None
 
 
+def may_judge_leads(user: Any) -> bool:
+    """R-LEAD-2, R-LEAD-4: officers and presales (and admins) judge leads and sign second
+    reviews; the lead queue is their work."""
+    return _active(user) and user.has_role(Role.OFFICER, Role.PRESALES)
+
+
 def may_manage_partners(user: Any) -> bool:
     """R-UI-1: partner officers (and admins) register partners and change their records."""
     return _active(user) and user.has_role(Role.OFFICER)

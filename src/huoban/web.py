@@ -92,7 +92,7 @@ def root(request: HttpRequest) -> HttpResponse:
     if getattr(user, "role", None) == Role.PARTNER:
         return redirect("portal:home")
     if getattr(user, "role", None) in STAFF_ROLES:
-        return redirect("console:queue")
+        return redirect("console:home")
     raise Http404  # a signed-in user without a role has no pages (and no redirect loop)
 
 

@@ -17,7 +17,7 @@ def test_an_admin_creates_a_staff_user_who_changes_the_password_first(
     actors, open_as, browser, live_server
 ):
     adam = open_as(actors.admin.username)
-    adam.get_by_role("link", name="员工账号").click()
+    adam.get_by_role("navigation").get_by_role("link", name="员工账号").click()
     form = adam.locator("#new-staff")
     form.locator("#id_username").fill("wang.fang")
     form.locator("#id_display_name").fill("王芳")

@@ -48,6 +48,10 @@ def test_alice_submits_a_lead_on_her_phone_and_sees_the_officers_verdict(actors,
 
     # olivia (officer), at her desk in another context, finds it in the queue.
     olivia = open_as("olivia")
+    expect(olivia).to_have_url(re.compile(r"/console/home/$"))  # her 工作台: one lead waits
+    card = olivia.get_by_role("link", name=re.compile("待研判线索"))
+    expect(card).to_contain_text("1")
+    card.click()
     expect(olivia).to_have_url(re.compile(r"/console/$"))
     olivia.get_by_role("link", name="东义集团").click()
     expect(olivia).to_have_url(re.compile(rf"/console/leads/{lead_id}/$"))

@@ -72,7 +72,7 @@ def test_root_sends_each_user_to_their_pages(actors):
     assert client_for(None).get("/")["Location"] == "/login/"
     assert client_for(actors.alice).get("/")["Location"] == "/portal/"
     for user in actors.staff():
-        assert client_for(user).get("/")["Location"] == "/console/"
+        assert client_for(user).get("/")["Location"] == "/console/home/"
 
 
 def test_login_page_is_chinese_and_logs_a_partner_into_the_portal(actors):

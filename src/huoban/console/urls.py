@@ -5,6 +5,7 @@ from . import (
     customers,
     dashboard,
     finance,
+    home,
     partners,
     policies,
     projects,
@@ -17,6 +18,7 @@ app_name = "console"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("home/", home.home, name="home"),
     path("reviews/", views.reviews, name="reviews"),
     path("leads/<int:lead_id>/", views.lead_detail, name="lead"),
     path("leads/<int:lead_id>/verdict/", views.lead_verdict, name="lead_verdict"),

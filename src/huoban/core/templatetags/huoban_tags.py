@@ -69,3 +69,9 @@ def may_approve_adjustment(entry: Any, user: Any) -> bool:
 def action_label(code: str) -> str:
     """An audit action's name in the user's language (the code itself if it is not listed)."""
     return str(Action(code).label) if code in Action.values else code
+
+
+@register.filter
+def may_judge_leads(user: Any) -> bool:
+    """R-LEAD-2: ``{% if request.user|may_judge_leads %}`` (the lead queue in the menu)."""
+    return policy.may_judge_leads(user)

@@ -1,0 +1,203 @@
+"""The console's home (工作台): each role's own queues with what is due, one card a queue, and
+the links to work them (R-UI-1: navigation by role). A fixed handful of COUNT queries, whatever
+the data (R-UI-3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from huoban import clock
+from huoban.accounts.models import STAFF_ROLES, Role, User
+from huoban.commissions.models import EntryKind, EntryStatus, LedgerEntry
+from huoban.leads.models import OPEN_STATUSES, Lead, Status
+from huoban.partners.models import (
+    OPEN_INQUIRY_STATUSES,
+    ApplicationStatus,
+    CompanyViolation,
+    CompanyViolationStatus,
+    PartnerInquiry,
+    TierApplication,
+)
+from huoban.policy import (
+    may_decide_company_violations,
+    may_judge_leads,
+    may_manage_partners,
+    may_manage_staff,
+    sees_money,
+)
+from huoban.projects.models import Project
+from huoban.projects.models import Status as ProjectStatus
+from huoban.web import staff_required
+
+
+@dataclass(frozen=True)
+class Card:
+    """One queue on the home page: how many wait, how many are late, where to work them."""
+
+    title: str | Promise
+    count: int
+    url: str
+    late: int = 0
+    late_label: str | Promise = ""
+    amount: Decimal | None = None
+    note: str | Promise = ""
+
+
+def _lead_cards(user: User) -> list[Card]:
+    now = clock.now()
+    leads = Lead.objects.visible_to(user).aggregate(
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        late=Count("id", filter=Q(status__in=OPEN_STATUSES, sla_due_at__lt=now)),
+        appealed=Count("id", filter=Q(status=Status.APPEALED)),
+        late_review=Count(
+            "id", filter=Q(status=Status.APPEALED, second_review_due_on__lt=clock.today())
+        ),
+    )
+    return [
+        Card(
+            _("待研判线索"),
+            leads["open"],
+            reverse("console:queue"),
+            leads["late"],
+            _("超过 24 小时"),
+        ),
+        Card(
+            _("申诉复核"),
+            leads["appealed"],
+            reverse("console:reviews"),
+            leads["late_review"],
+            _("已过复核期限"),
+        ),
+    ]
+
+
+def _partner_cards(user: User) -> list[Card]:
+    today = clock.today()
+    inquiries = PartnerInquiry.objects.visible_to(user).aggregate(
+        open=Count("id", filter=Q(status__in=OPEN_INQUIRY_STATUSES)),
+        late=Count("id", filter=Q(status="new", contact_due_on__lt=today)),
+    )
+    applications = TierApplication.objects.visible_to(user).aggregate(
+        open=Count("id", filter=Q(status=ApplicationStatus.PENDING)),
+        late=Count("id", filter=Q(status=ApplicationStatus.PENDING, due_on__lt=today)),
+    )
+    return [
+        Card(
+            _("合作申请"),
+            inquiries["open"],
+            reverse("console:inquiries"),
+            inquiries["late"],
+            _("超过 2 个工作日未联系"),
+        ),
+        Card(
+            _("战略伙伴申请"),
+            applications["open"],
+            reverse("console:applications"),
+            applications["late"],
+            _("超过 5 个工作日未答复"),
+        ),
+    ]
+
+
+def _money_cards(user: User) -> list[Card]:
+    entries = LedgerEntry.objects.visible_to(user).aggregate(
+        pending=Count("id", filter=Q(status=EntryStatus.PENDING) & ~Q(kind=EntryKind.ADJUSTMENT)),
+        pending_sum=Sum(
+            "amount", filter=Q(status=EntryStatus.PENDING) & ~Q(kind=EntryKind.ADJUSTMENT)
+        ),
+        payable=Count("id", filter=Q(status=EntryStatus.APPROVED, effective=True)),
+        payable_sum=Sum("amount", filter=Q(status=EntryStatus.APPROVED, effective=True)),
+        overdue=Count(
+            "id",
+            filter=Q(status=EntryStatus.APPROVED, effective=True, due_on__lt=clock.today()),
+        ),
+        adjustments=Count("id", filter=Q(kind=EntryKind.ADJUSTMENT, status=EntryStatus.PENDING)),
+    )
+    return [
+        Card(
+            _("待审批佣金"),
+            entries["pending"],
+            reverse("console:finance"),
+            amount=entries["pending_sum"],
+        ),
+        Card(
+            _("待付款"),
+            entries["payable"],
+            reverse("console:payouts"),
+            entries["overdue"],
+            _("已过付款期限"),
+            amount=entries["payable_sum"],
+        ),
+        Card(
+            _("待批准的冲销调整"),
+            entries["adjustments"],
+            reverse("console:adjustments"),
+            note=_("财务与管理员各批准一次"),
+        ),
+    ]
+
+
+def _pm_cards(user: User) -> list[Card]:
+    mine = Project.objects.visible_to(user).filter(
+        project_manager=user, status=ProjectStatus.SIGNED
+    )
+    return [
+        Card(
+            _("我负责的在途项目"),
+            mine.count(),
+            f"{reverse('console:projects')}?status=signed",
+        )
+    ]
+
+
+def _admin_cards(user: User) -> list[Card]:
+    staff = User.objects.filter(role__in=STAFF_ROLES).aggregate(
+        total=Count("id", filter=Q(is_active=True)),
+        waiting=Count("id", filter=Q(is_active=True, must_change_password=True)),
+    )
+    return [
+        Card(
+            _("伙伴报告的我方违约"),
+            CompanyViolation.objects.visible_to(user)
+            .filter(status=CompanyViolationStatus.REPORTED)
+            .count(),
+            f"{reverse('console:partners')}",
+            note=_("在伙伴页面确认或驳回"),
+        ),
+        Card(
+            _("员工账号"),
+            staff["total"],
+            reverse("console:staff"),
+            staff["waiting"],
+            _("待修改初始密码"),
+        ),
+    ]
+
+
+@staff_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """工作台: the signed-in role's queues."""
+    user: Any = request.user
+    cards: list[Card] = []
+    if may_judge_leads(user):
+        cards += _lead_cards(user)
+    if may_manage_partners(user):
+        cards += _partner_cards(user)
+    if user.has_role(Role.PM) and user.role != Role.ADMIN:
+        cards += _pm_cards(user)
+    if sees_money(user):
+        cards += _money_cards(user)
+    if may_decide_company_violations(user) and may_manage_staff(user):
+        cards += _admin_cards(user)
+    return render(request, "console/home.html", {"nav": "home", "cards": cards})

@@ -81,8 +81,8 @@ BENCH_N ?= 1
 BENCH_SCALE_RUNS ?= 3
 ## bench-registration and bench-portal talk HTTP to `huoban serve` on a fresh copy of that data
 ## with its ledger (generated once into var/bench/n<N>-ledger/); DATABASE_URL picks PostgreSQL.
-.PHONY: bench bench-pages bench-settlement bench-registration bench-portal
-bench: bench-pages bench-settlement bench-registration bench-portal
+.PHONY: bench bench-pages bench-settlement bench-registration bench-portal bench-console
+bench: bench-pages bench-settlement bench-registration bench-portal bench-console
 
 bench-pages: $(STAMP)
 	$(BIN)/python bench/pages.py --scale $(BENCH_SCALE) --runs $(BENCH_RUNS)
@@ -95,6 +95,9 @@ bench-registration: $(STAMP)
 
 bench-portal: $(STAMP)
 	$(BIN)/python bench/portal.py --scale $(BENCH_N) --runs $(BENCH_SCALE_RUNS)
+
+bench-console: $(STAMP)
+	$(BIN)/python bench/console.py --scale $(BENCH_N)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

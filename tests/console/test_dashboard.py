@@ -79,3 +79,33 @@ def test_staff_outside_finance_see_no_commission_on_the_dashboard(actors, today)
     assert "24,000.00" not in page
     assert '"commission": null' in page
     assert _kpi(page, "signed") == "¥300,000.00"
+
+
+def test_the_monthly_figures_equal_the_reports_of_each_month(actors, today):
+    from huoban.customers.inbound import inbound_by_month, inbound_report
+    from huoban.leads.services import sla_by_month, sla_report
+
+    _data_set(actors)
+    start = dt.datetime(2026, 1, 1, tzinfo=TZ)
+    end = dt.datetime(2027, 1, 1, tzinfo=TZ)
+    by_month = sla_by_month(start, end)
+    assert set(by_month) == {"2026-03"}
+    march = sla_report(dt.datetime(2026, 3, 1, tzinfo=TZ), dt.datetime(2026, 4, 1, tzinfo=TZ))
+    assert by_month["2026-03"] == march and march["compliance_percent"] == 50
+    inbound = inbound_by_month(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert inbound == {"2026-04": inbound_report(dt.date(2026, 4, 1), dt.date(2026, 4, 30))}
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(actors, today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(actors.admin)
+    client.get("/console/dashboard/?year=2026")
+    with CaptureQueriesContext(connection) as empty:
+        client.get("/console/dashboard/?year=2026")
+    _data_set(actors)
+    with CaptureQueriesContext(connection) as full:
+        client.get("/console/dashboard/?year=2026")
+    # Grouped queries, not one report per month: was over a hundred.
+    assert len(full) == len(empty) <= 15

@@ -4,8 +4,11 @@ back to its owner, or asked whether a partner referred it (首问)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 
 from huoban import clock
 from huoban.access import require_role
@@ -91,12 +94,31 @@ def inbound_report(start: dt.date, end: dt.date) -> dict[str, int]:
         raise ValidationFailed(out_of_range)
     if end < start:
         raise ValidationFailed({"end": "结束日期不能早于开始日期 / end must not be before start."})
-    rows = InboundContact.objects.filter(
+    return InboundContact.objects.filter(
         at__gte=clock.local_midnight(start), at__lt=clock.local_midnight(end + dt.timedelta(days=1))
-    )
+    ).aggregate(**_inbound_counts())
+
+
+def _inbound_counts() -> dict[str, Any]:
     return {
-        "total": rows.count(),
-        "routed_back": rows.filter(routed_to__isnull=False).count(),
-        "answered_yes": rows.filter(referral_answer=ReferralAnswer.YES).count(),
-        "answered_no": rows.filter(referral_answer=ReferralAnswer.NO).count(),
+        "total": Count("id"),
+        "routed_back": Count("id", filter=Q(routed_to__isnull=False)),
+        "answered_yes": Count("id", filter=Q(referral_answer=ReferralAnswer.YES)),
+        "answered_no": Count("id", filter=Q(referral_answer=ReferralAnswer.NO)),
     }
+
+
+def inbound_by_month(start: dt.date, end: dt.date) -> dict[str, dict[str, int]]:
+    """:func:`inbound_report` of every local month from ``start`` to ``end`` inclusive that has
+    contacts, keyed "YYYY-MM", in one grouped query (the dashboard's twelve months)."""
+    rows = (
+        InboundContact.objects.filter(
+            at__gte=clock.local_midnight(start),
+            at__lt=clock.local_midnight(end + dt.timedelta(days=1)),
+        )
+        .annotate(m=TruncMonth("at", tzinfo=clock.local_tz()))
+        .values("m")
+        .annotate(**_inbound_counts())
+        .order_by()
+    )
+    return {f"{r['m'].year}-{r['m'].month:02d}": {k: r[k] for k in _inbound_counts()} for r in rows}

@@ -19,6 +19,7 @@ from tests.projects.helpers import TODAY, full_example, pay, sign
 UNSCOPED = {
     "accounts.User": "below the scoping layer; users are listed by the services that manage them",
     "accounts.ApiToken": "a user's own credentials, never listed",
+    "accounts.UserSession": "a user's own sessions, listed by accounts.web_sessions for it only",
     "accounts.PasswordLink": "one-time credentials: only their hash is kept, never listed",
     "accounts.LoginFailure": "sign-in throttle internals",
     "accounts.LoginLockout": "sign-in throttle internals",

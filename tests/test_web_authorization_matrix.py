@@ -203,6 +203,9 @@ row(
     signed_in(LOGIN, 422),
     body={"old_password": "wrong", "new_password": "x-new-2026", "new_password2": "x-new-2026"},
 )
+# One's own sessions (issue #12): any signed-in user; ending an unknown session answers 404.
+row("GET", "sessions/", "/sessions/", signed_in(LOGIN, 200))
+row("POST", "sessions/", "/sessions/", signed_in(LOGIN, 404), body={"session": "999999"})
 row("GET", "password/<str:token>/", "/password/{link}/", everyone(200))
 row(
     "POST",

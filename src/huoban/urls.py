@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", account_views.password_change, name="password_change"),
+    path("sessions/", account_views.sessions, name="sessions"),
     path("password/<str:token>/", account_views.password_link, name="password_link"),
     path("apply/", partner_views.apply, name="apply"),
     path("apply/thanks/", partner_views.apply_thanks, name="apply_thanks"),

@@ -8,9 +8,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户")
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        from .web_sessions import signed_in, signed_out
 
         user_logged_in.connect(_stamp_sign_in, dispatch_uid="huoban_stamp_sign_in")
+        user_logged_in.connect(signed_in, dispatch_uid="huoban_remember_session")
+        user_logged_out.connect(signed_out, dispatch_uid="huoban_forget_session")
 
 
 def _stamp_sign_in(sender: object, request: object, user: object, **kwargs: object) -> None:

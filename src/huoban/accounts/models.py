@@ -197,3 +197,22 @@ class PasswordLink(models.Model):
     @staticmethod
     def new_raw() -> str:
         return secrets.token_urlsafe(32)
+
+
+class UserSession(models.Model):
+    """One signed-in browser session of a user, so the user can see where it is signed in and
+    end a session (a lost phone, a shared computer). Django's session row holds the data; this
+    row only names it. Written at sign-in, removed at sign-out or when ended."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="web_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("登录时间"))
+    ip = models.CharField(_("IP 地址"), max_length=45, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M} {self.ip}"

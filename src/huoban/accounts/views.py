@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from huoban.errors import NotFound
 from huoban.web import actor_of, mark_invalid, send
 
+from . import web_sessions
 from .forms import ChangePasswordForm, LinkPasswordForm
 from .services import change_password, set_password_by_link, usable_link
 
@@ -72,7 +74,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
         ),
     )
     if sent.ok:
+        old_key = request.session.session_key
         update_session_auth_hash(request, sent.value)  # this session stays signed in
+        web_sessions.after_password_change(user, old_key, request.session.session_key)
         messages.success(request, _("密码已修改。"))
         return redirect(next_url or "root")
     return render(
@@ -80,4 +84,31 @@ def password_change(request: HttpRequest) -> HttpResponse:
         "registration/password_change.html",
         {**context, "form": mark_invalid(form)},
         status=422,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sessions(request: HttpRequest) -> HttpResponse:
+    """Where the user is signed in; end one session, or every other one."""
+    user = actor_of(request)
+    current = request.session.session_key
+    if request.method == "POST":
+        if request.POST.get("all") == "yes":
+            ids = None
+        else:
+            raw = request.POST.get("session", "")
+            if not raw.isdigit():
+                return redirect("sessions")
+            ids = [int(raw)]
+        try:
+            ended = web_sessions.end_sessions(user, actor=user, ids=ids, keep=current)
+        except NotFound as e:
+            raise Http404 from e
+        messages.success(request, _("已结束 %(n)d 个会话。") % {"n": ended})
+        return redirect("sessions")
+    return render(
+        request,
+        "registration/sessions.html",
+        {"rows": web_sessions.sessions_of(user, current)},
     )

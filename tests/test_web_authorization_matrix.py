@@ -301,6 +301,17 @@ for _suffix, _path in (("/$", "/"), (r"\.pdf$", ".pdf"), (r"\.xlsx$", ".xlsx")):
 get_only(f"{P}recruits/", "/portal/recruits/", portal())
 # Company violations (R-VIOL-1, issue #12): alpha reports on its own project (bob may not choose
 # alpha's: 422); the world's report is not confirmed yet, so alice's claim answers 409.
+# The partner's own users (R-UI-1, issue #12): every partner user reads them; only the partner's
+# administrator (none in this world) may change them, so both partners get the service's 403.
+get_only(f"{P}users/", "/portal/users/", portal())
+post_only(f"{P}users/add/", "/portal/users/add/", portal(403), body={"username": "dave"})
+post_only(f"{P}users/<int:user_id>/link/", "/portal/users/{carol}/link/", portal(403, 404))
+post_only(
+    f"{P}users/<int:user_id>/active/",
+    "/portal/users/{carol}/active/",
+    portal(403, 404),
+    body={"active": "no"},
+)
 get_only(f"{P}violations/", "/portal/violations/", portal())
 post_only(
     f"{P}violations/report/",
@@ -447,6 +458,13 @@ post_only(
     f"{C}partners/<str:code>/users/<int:user_id>/link/",
     "/console/partners/{alpha}/users/{carol}/link/",
     console(403, officer=302, admin=302),
+    changes=OFFICERS,
+)
+post_only(
+    f"{C}partners/<str:code>/users/<int:user_id>/admin/",
+    "/console/partners/{alpha}/users/{carol}/admin/",
+    console(403, officer=302, admin=302),
+    body={"admin": "yes"},
     changes=OFFICERS,
 )
 post_only(

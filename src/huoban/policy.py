@@ -79,8 +79,11 @@ def may_manage_reference_data(user: Any) -> bool:
 
 def may_manage_partner_users(user: Any, partner_id: int) -> bool:
     """R-UI-1: officers and admins add a partner's users, issue their password links and
-    disable them."""
-    del partner_id  # the same for every partner until a partner's own lead user exists
+    disable them; so does the partner's own administrator (伙伴管理员), for its partner only."""
+    if not _active(user):
+        return False
+    if user.is_partner_user:
+        return bool(user.partner_admin and user.partner_id == partner_id)
     return may_manage_partners(user)
 
 

@@ -39,6 +39,8 @@ class User(AbstractUser):
     # Set when someone else chose the password (an admin's reset): the user must choose a new
     # one before any other page opens (huoban.accounts.middleware.PasswordChangeMiddleware).
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    # A partner's own administrator (伙伴管理员): manages its organisation's users in the portal.
+    partner_admin = models.BooleanField(_("伙伴管理员"), default=False)
 
     class Meta:
         verbose_name = _("用户")

@@ -17,6 +17,7 @@ class Action(models.TextChoices):
     USER_PASSWORD_CHANGE = "user.password_change", _("修改密码")
     USER_ROLE_CHANGE = "user.role_change", _("修改角色")
     USER_PASSWORD_RESET = "user.password_reset", _("管理员重置密码")
+    USER_PARTNER_ADMIN = "user.partner_admin", _("指定伙伴管理员")
     SESSION_END = "session.end", _("结束登录会话")
     USER_DISABLE = "user.disable", _("停用用户")
     USER_ENABLE = "user.enable", _("启用用户")

@@ -41,6 +41,7 @@ from huoban.partners.users import (
     Issued,
     invite_partner_user,
     issue_partner_user_link,
+    set_partner_admin,
     set_partner_user_active,
 )
 from huoban.policy import (
@@ -679,3 +680,24 @@ def partner_edit(request: HttpRequest, code: str) -> HttpResponse:
         {"nav": "partners", "form": mark_invalid(form), "partner": partner},
         status=status,
     )
+
+
+@staff_required
+@require_POST
+def partner_user_admin(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
+    """Appoint a partner user its partner's administrator, or take it back (officer, admin)."""
+    partner = _partner_or_404(request, code)
+    admin = request.POST.get("admin") == "yes"
+    try:
+        user = set_partner_admin(partner, user_id, admin, actor=actor_of(request))
+    except NotFound as e:
+        raise Http404 from e
+    except DomainError as e:
+        return _partner_page(request, partner, status=refused(request, e))
+    text = (
+        _("%(username)s 现为伙伴管理员，可在门户中管理本伙伴的用户。")
+        if admin
+        else _("%(username)s 不再是伙伴管理员。")
+    )
+    messages.success(request, text % {"username": user.username})
+    return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#users")

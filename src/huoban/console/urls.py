@@ -66,6 +66,11 @@ urlpatterns = [
         name="partner_user_link",
     ),
     path(
+        "partners/<str:code>/users/<int:user_id>/admin/",
+        partners.partner_user_admin,
+        name="partner_user_admin",
+    ),
+    path(
         "partners/<str:code>/users/<int:user_id>/active/",
         partners.partner_user_active,
         name="partner_user_active",

@@ -1,6 +1,13 @@
 from django.urls import path, re_path
 
-from . import views, views_ledger, views_partner, views_projects, views_violations
+from . import (
+    views,
+    views_ledger,
+    views_partner,
+    views_projects,
+    views_users,
+    views_violations,
+)
 
 app_name = "portal"
 
@@ -47,6 +54,10 @@ urlpatterns = [
         name="statement_xlsx",
     ),
     path("recruits/", views_ledger.recruits, name="recruits"),
+    path("users/", views_users.user_list, name="users"),
+    path("users/add/", views_users.user_add, name="user_add"),
+    path("users/<int:user_id>/link/", views_users.user_link, name="user_link"),
+    path("users/<int:user_id>/active/", views_users.user_active, name="user_active"),
     path("violations/", views_violations.violation_list, name="violations"),
     path("violations/report/", views_violations.violation_report, name="violation_report"),
     path(

@@ -501,6 +501,13 @@ post_only(
     "/console/partners/{alpha}/white-label/",
     console(403, officer=409, admin=409),
 )
+# Withdrawing white-label (R-TIER-5): officers and admins; alpha has none, so nothing changes.
+post_only(
+    f"{C}partners/<str:code>/white-label/revoke/",
+    "/console/partners/{alpha}/white-label/revoke/",
+    console(403, officer=302, admin=302),
+    body={"reason": "品牌使用不规范"},
+)
 # A company violation alpha reported (R-VIOL-1): the admin decides; the service refuses others.
 post_only(
     f"{C}partners/<str:code>/company-violations/<int:violation_id>/decide/",

@@ -122,3 +122,21 @@ def test_the_admin_confirms_a_reported_company_violation(actors):
     done = _client(actors.admin).post(url, {"approve": "yes", "note": "核实属实"})
     assert done.status_code == 302
     assert CompanyViolation.objects.get(pk=report.pk).status == "confirmed"
+
+
+def test_white_label_is_revoked_with_a_reason(actors):
+    from huoban.partners.models import Partner
+
+    Partner.objects.filter(pk=actors.alpha.pk).update(tier="strategic", white_label=True)
+    client = _client(actors.officer)
+    url = f"/console/partners/{actors.alpha.code}/white-label/revoke/"
+    assert "撤销贴牌输出" in client.get(f"/console/partners/{actors.alpha.code}/").content.decode()
+    before = AuditEvent.objects.count()
+    assert client.post(url, {"reason": ""}).status_code == 422
+    assert AuditEvent.objects.count() == before
+    assert Partner.objects.get(pk=actors.alpha.pk).white_label
+    assert client.post(url, {"reason": "品牌使用不规范"}).status_code == 302
+    assert not Partner.objects.get(pk=actors.alpha.pk).white_label
+    event = AuditEvent.objects.get(action="partner.white_label_revoke")
+    assert event.after["reason"] == "品牌使用不规范"
+    assert _client(actors.pm).post(url, {"reason": "x"}).status_code == 403

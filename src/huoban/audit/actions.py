@@ -48,6 +48,7 @@ class Action(models.TextChoices):
     PARTNER_TIER_INACTIVITY = "partner.tier.inactivity", _("不活跃降为轻协同")
     PARTNER_VIOLATION = "partner.violation", _("伙伴违规")
     PARTNER_WHITE_LABEL = "partner.white_label", _("贴牌授权")
+    PARTNER_WHITE_LABEL_REVOKE = "partner.white_label_revoke", _("撤销贴牌授权")
     PARTNER_EXIT = "partner.exit", _("伙伴退出")
     COMPANY_VIOLATION_REPORT = "company_violation.report", _("报告公司违约")
     COMPANY_VIOLATION_DECIDE = "company_violation.decide", _("公司违约决定")

@@ -58,6 +58,7 @@ from huoban.standing.violations import (
     exit_partner,
     grant_white_label,
     record_partner_violation,
+    revoke_white_label,
 )
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, status_counts
 
@@ -268,6 +269,7 @@ def _partner_page(
         and partner.tier == Tier.STRATEGIC
         and not partner.white_label
         and partner.status != PartnerStatus.EXITED,
+        "may_revoke_white_label": may_manage_partners(user) and partner.white_label,
         "violation_form": mark_invalid(
             violation_form or ViolationForm(initial={"occurred_on": clock.today()})
         ),
@@ -458,6 +460,20 @@ def partner_white_label(request: HttpRequest, code: str) -> HttpResponse:
         partner.refresh_from_db()
         return _partner_page(request, partner, status=refused(request, e))
     messages.success(request, _("已授予贴牌输出。"))
+    return redirect("console:partner", code=partner.code)
+
+
+@staff_required
+@require_POST
+def partner_white_label_revoke(request: HttpRequest, code: str) -> HttpResponse:
+    """Withdraw white-label output with a reason (officer, admin; R-TIER-5)."""
+    partner = _partner_or_404(request, code)
+    try:
+        revoke_white_label(partner, actor=actor_of(request), reason=request.POST.get("reason", ""))
+    except DomainError as e:
+        partner.refresh_from_db()
+        return _partner_page(request, partner, status=refused(request, e))
+    messages.success(request, _("已撤销贴牌输出。"))
     return redirect("console:partner", code=partner.code)
 
 

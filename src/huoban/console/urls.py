@@ -81,6 +81,11 @@ urlpatterns = [
         name="company_violation_decide",
     ),
     path(
+        "partners/<str:code>/white-label/revoke/",
+        partners.partner_white_label_revoke,
+        name="partner_white_label_revoke",
+    ),
+    path(
         "partners/<str:code>/white-label/",
         partners.partner_white_label,
         name="partner_white_label",

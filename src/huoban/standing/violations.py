@@ -49,6 +49,7 @@ __all__ = [
     "has_recent_violation",
     "record_partner_violation",
     "report_company_violation",
+    "revoke_white_label",
 ]
 
 MAX_TEXT = 5000
@@ -301,6 +302,29 @@ def grant_white_label(partner: Partner, *, actor: User) -> Partner:
         partner,
         before={"white_label": False},
         after={"white_label": True},
+    )
+    return partner
+
+
+@transaction.atomic(durable=True)
+def revoke_white_label(partner: Partner, *, actor: User, reason: str) -> Partner:
+    """Withdraw white-label output, with a written reason (officers, admins; R-TIER-5). A
+    violation withdraws it by itself (R-VIOL-2)."""
+    actor = require_role(actor, Role.OFFICER)
+    message = _text_error(reason)
+    if message:
+        raise ValidationFailed({"reason": message})
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if not partner.white_label:
+        return partner
+    partner.white_label = False
+    partner.save(update_fields=["white_label"])
+    record(
+        actor,
+        "partner.white_label_revoke",
+        partner,
+        before={"white_label": True},
+        after={"white_label": False, "reason": reason.strip()},
     )
     return partner
 

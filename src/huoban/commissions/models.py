@@ -222,7 +222,12 @@ class LedgerEntry(AppendOnlyModel):
                 name="ledger_partner_figures_idx",
             ),
             models.Index(fields=["project", "kind"], name="ledger_project_kind_idx"),
-            models.Index(fields=["status"], name="ledger_status_idx"),
+            # The finance queues (issue #12, R-UI-3): what waits in a status, oldest earned first,
+            # and its count and sum from the index alone (no pass over the whole table).
+            models.Index(fields=["status", "earned_on", "id"], name="ledger_status_earned_idx"),
+            models.Index(
+                fields=["status", "effective", "kind", "amount"], name="ledger_status_amount_idx"
+            ),
         ]
 
     def __str__(self) -> str:

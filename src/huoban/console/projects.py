@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -108,12 +108,20 @@ def project_board(request: HttpRequest) -> HttpResponse:
     }
     columns = []
     for code, label in Stage.choices:
-        rows = list(
-            signed.filter(current_stage=code)
-            .select_related("partner", "customer")
-            .order_by("-signed_on", "-id")[:BOARD_COLUMN]
-        )
         n = counts.get(code, 0) + (counts.get(None, 0) if code == Stage.MAINTENANCE else 0)
+        # An empty stage is not looked for: the search would read every project in delivery.
+        stage = Q(current_stage=code)
+        if code == Stage.MAINTENANCE:
+            stage |= Q(current_stage__isnull=True)
+        rows = (
+            list(
+                signed.filter(stage)
+                .select_related("partner", "customer")
+                .order_by("-signed_on", "-id")[:BOARD_COLUMN]
+            )
+            if n
+            else []
+        )
         columns.append({"code": code, "label": label, "projects": rows, "count": n})
     return render(request, "console/board.html", {"nav": "projects", "columns": columns})
 

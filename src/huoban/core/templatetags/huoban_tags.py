@@ -14,6 +14,7 @@ from django import template
 from huoban import money, policy
 from huoban.accounts.models import Role
 from huoban.audit.actions import Action
+from huoban.partners.models import Tier
 from huoban.web import in_language
 
 register = template.Library()
@@ -75,3 +76,9 @@ def action_label(code: str) -> str:
 def may_judge_leads(user: Any) -> bool:
     """R-LEAD-2: ``{% if request.user|may_judge_leads %}`` (the lead queue in the menu)."""
     return policy.may_judge_leads(user)
+
+
+@register.filter
+def tier_label(code: str) -> str:
+    """A tier's name in the user's language (the code itself if it is not a tier)."""
+    return str(Tier(code).label) if code in Tier.values else code

@@ -15,6 +15,7 @@ from huoban.customers.forms import ConsentFields
 from huoban.customers.models import LinkKind
 from huoban.leads.models import ReasonCode, Verdict
 from huoban.leads.services import VerdictInput
+from huoban.partners.forms import PartnerUserForm
 from huoban.partners.models import ExitKind, PartnerKind, PartnerType, ViolationKind
 from huoban.projects.models import HighMarginCategory, Kind, MilestoneStatus, PaymentKind
 
@@ -275,29 +276,6 @@ class ViolationForm(forms.Form):
     )
     occurred_on = _date(_("发生日期"))
     description = _text(_("事实经过"), rows=2)
-
-
-class PartnerUserForm(forms.Form):
-    """Add a partner user (R-UI-1): it chooses its own password through the invitation link."""
-
-    username = forms.CharField(
-        label=_("用户名"),
-        max_length=150,
-        help_text=_("登录用，字母、数字和 @ . + - _。"),
-        widget=forms.TextInput(attrs={"class": "form-control", "autocapitalize": "none"}),
-    )
-    display_name = forms.CharField(
-        label=_("姓名"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
-    email = forms.CharField(
-        label=_("邮箱"),
-        required=False,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"class": "form-control"}),
-    )
 
 
 def _staff_roles() -> list[tuple[str, Any]]:

@@ -1,4 +1,6 @@
-"""The public application form (seed 000's 咨询对接回执)."""
+"""The partner forms both sides use: the public application (seed 000's 咨询对接回执) and a
+partner user added with an invitation link (the officer's partner page, the partner's own
+administrator in the portal)."""
 
 from __future__ import annotations
 
@@ -55,4 +57,27 @@ class InquiryForm(forms.Form):
         required=False,
         label=_("网站（请留空）"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+
+class PartnerUserForm(forms.Form):
+    """Add a partner user (R-UI-1): it chooses its own password through the invitation link."""
+
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        help_text=_("登录用，字母、数字和 @ . + - _。"),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocapitalize": "none"}),
+    )
+    display_name = forms.CharField(
+        label=_("姓名"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    email = forms.CharField(
+        label=_("邮箱"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"class": "form-control"}),
     )

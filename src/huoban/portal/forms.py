@@ -276,29 +276,3 @@ class CompanyViolationForm(forms.Form):
         super().__init__(*args, **kwargs)
         if projects is not None:
             self.fields["project"].queryset = projects  # type: ignore[attr-defined]
-
-
-# --- the partner's own users (partner administrator) -----------------------------------------
-
-
-class ColleagueForm(forms.Form):
-    """A partner administrator adds a colleague, who sets its own password by the link."""
-
-    username = forms.CharField(
-        label=_("用户名"),
-        max_length=150,
-        help_text=_("登录用，字母、数字和 @ . + - _。"),
-        widget=forms.TextInput(attrs={"class": "form-control", "autocapitalize": "none"}),
-    )
-    display_name = forms.CharField(
-        label=_("姓名"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
-    email = forms.CharField(
-        label=_("邮箱"),
-        required=False,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"class": "form-control"}),
-    )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from huoban.accounts.models import User
 from huoban.errors import DomainError, NotFound
+from huoban.partners.forms import PartnerUserForm
 from huoban.partners.users import (
     Issued,
     invite_partner_user,
@@ -25,13 +26,11 @@ from huoban.partners.users import (
 from huoban.policy import may_manage_partner_users
 from huoban.web import actor_of, in_language, mark_invalid, partner_required, send
 
-from .forms import ColleagueForm
-
 ISSUED_LINK = "portal.issued_link"
 
 
 def _page(
-    request: HttpRequest, form: ColleagueForm | None = None, status: int = 200
+    request: HttpRequest, form: PartnerUserForm | None = None, status: int = 200
 ) -> HttpResponse:
     partner: Any = request.user.partner  # type: ignore[union-attr]
     return render(
@@ -42,7 +41,7 @@ def _page(
             "users": User.objects.filter(partner=partner).order_by("-is_active", "username"),
             "may_manage": may_manage_partner_users(request.user, partner.pk)
             and not partner.is_exited,
-            "form": mark_invalid(form or ColleagueForm()),
+            "form": mark_invalid(form or PartnerUserForm()),
             "issued": request.session.pop(ISSUED_LINK, None),
         },
         status=status,
@@ -69,7 +68,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def user_add(request: HttpRequest) -> HttpResponse:
     partner: Any = request.user.partner  # type: ignore[union-attr]
-    form = ColleagueForm(request.POST)
+    form = PartnerUserForm(request.POST)
     sent = send(
         form,
         lambda data: invite_partner_user(

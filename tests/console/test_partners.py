@@ -66,3 +66,12 @@ def test_exit_errors_show_in_place(actors, today):
     assert "立即生效" in html
     assert "保留的说明" in html
     assert Partner.objects.get(pk=actors.alpha.pk).status == "active"
+
+
+def test_a_refused_form_names_its_page_for_the_address_bar(actors, today):
+    client = client_for(actors.officer)
+    url = f"/console/partners/{actors.alpha.code}/"
+    assert 'name="huoban-page-url"' not in client.get(url).content.decode()
+    response = client.post(url + "exit/", {"kind": "company_violation", "on": "2099-01-01"})
+    assert response.status_code == 422
+    assert f'<meta name="huoban-page-url" content="{url}">' in response.content.decode()

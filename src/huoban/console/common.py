@@ -57,6 +57,7 @@ def ask_first(
         "console/confirm.html",
         {
             "nav": nav,
+            "page_url": cancel_url,  # a refresh goes back to the page, never re-sends
             "title": title,
             "lines": lines,
             "fields": fields,

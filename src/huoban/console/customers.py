@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -152,6 +153,7 @@ def _customer_page(
         "console/customer.html",
         {
             "nav": "customers",
+            "page_url": reverse("console:customer", kwargs={"customer_id": customer.pk}),
             "customer": customer,
             "owner": owner,
             "names": CustomerName.objects.filter(customer=customer).order_by("id")[:RECENT],

@@ -112,6 +112,8 @@ def _payouts_page(
     context: dict[str, Any] = {
         "nav": "finance",
         "tab": "payouts",
+        "page_url": reverse("console:payouts")
+        + (f"?partner={partner.code}" if partner is not None else ""),
         # Every partner with approved entries, 50 a page (``?ppage=``), none silently left out.
         "by_partner": page_of(request, by_partner, PARTNERS_PER_PAGE, param="ppage"),
         "partners_query": query_without_page(request, "ppage"),

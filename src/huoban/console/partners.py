@@ -233,6 +233,7 @@ def _partner_page(
     )
     context: dict[str, Any] = {
         "nav": "partners",
+        "page_url": reverse("console:partner", kwargs={"code": partner.code}),
         "partner": partner,
         "users": User.objects.filter(partner=partner).order_by("username")[:USERS],
         "user_count": User.objects.filter(partner=partner).count(),
@@ -409,6 +410,7 @@ def _applications_page(
         "console/applications.html",
         {
             "nav": "partners",
+            "page_url": reverse("console:applications"),
             "rows": rows,
             "decided": decided,
             "today": clock.today(),
@@ -601,6 +603,7 @@ def _inquiries_page(
         "console/inquiries.html",
         {
             "nav": "partners",
+            "page_url": reverse("console:inquiries"),
             "page": page,
             "query": query_without_page(request),
             "rows": [

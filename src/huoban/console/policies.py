@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -67,6 +68,7 @@ def _detail_page(
         )
     context: dict[str, Any] = {
         "nav": "policies",
+        "page_url": reverse("console:policy", kwargs={"version": row.version}),
         "row": row,
         "policy": row.to_policy(),
         "used": used,

@@ -153,6 +153,7 @@ def _project_page(
     money = sees_money(user)
     context: dict[str, Any] = {
         "nav": "projects",
+        "page_url": reverse("console:project", kwargs={"project_id": project.pk}),
         "project": project,
         "milestones": project.milestones.order_by("position"),
         "payments": CustomerPayment.objects.filter(project=project)

@@ -37,6 +37,7 @@ def _holidays_page(
     year = _year(request)
     context: dict[str, Any] = {
         "nav": "holidays",
+        "page_url": f"{reverse('console:holidays')}?year={year}",
         "year": year,
         "years": [year - 1, year, year + 1],
         "rows": Holiday.objects.filter(date__year=year).order_by("date"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -100,6 +101,7 @@ def _user_page(
 ) -> HttpResponse:
     context: dict[str, Any] = {
         "nav": "staff",
+        "page_url": reverse("console:staff_user", kwargs={"user_id": user.pk}),
         "person": user,
         "is_self": user.pk == request.user.pk,
         "role_form": mark_invalid(role_form or StaffRoleForm(initial={"role": user.role})),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -129,6 +130,7 @@ def _detail(
         "console/lead_detail.html",
         {
             "nav": "reviews" if lead.status == Status.APPEALED else "queue",
+            "page_url": reverse("console:lead", kwargs={"lead_id": lead.pk}),
             "lead": lead,
             # A valid lead on a registered customer is signed from here (R-PROJ-1).
             "may_sign": lead.status == Status.VALID

@@ -38,6 +38,7 @@ def _page(
         "portal/users.html",
         {
             "nav": "home",
+            "page_url": reverse("portal:users"),
             "users": User.objects.filter(partner=partner).order_by("-is_active", "username"),
             "may_manage": may_manage_partner_users(request.user, partner.pk)
             and not partner.is_exited,

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -54,6 +55,7 @@ def _page(
         {
             "nav": "money",
             "tab": "violations",
+            "page_url": reverse("portal:violations"),
             "rows": [(v, claimed.get(damages_event_key(v))) for v in reports],
             "form": mark_invalid(form or CompanyViolationForm(projects=_projects(request))),
             "read_only": partner.is_exited,

@@ -468,6 +468,11 @@ class AmendForm(forms.Form):
     )
     reason = _text(_("更正原因"), rows=2)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The project page holds several forms: ids of their own (amend_reason, not id_reason).
+        kwargs.setdefault("auto_id", "amend_%s")
+        super().__init__(*args, **kwargs)
+
 
 class PaymentForm(forms.Form):
     """A customer payment or refund (R-PROJ-4)."""
@@ -509,6 +514,10 @@ class CancelForm(forms.Form):
 
     cancelled_on = _date(_("取消日"))
     reason = _text(_("取消原因"), rows=2, required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "cancel_%s")
+        super().__init__(*args, **kwargs)
 
 
 class PayoutForm(forms.Form):

@@ -19,8 +19,8 @@ def test_a_refused_violation_form_leaves_the_partner_page_address(actors, open_a
     olivia.goto(page_url)
     olivia.get_by_text("退出合作").scroll_into_view_if_needed()
     exit_form = olivia.locator(f"form[action='{page_url}exit/']")
-    exit_form.locator("#id_kind").select_option("company_violation")
-    exit_form.locator("#id_on").fill("2099-01-01")
+    exit_form.locator("#exit_kind").select_option("company_violation")
+    exit_form.locator("#exit_on").fill("2099-01-01")
     exit_form.get_by_role("button", name="记录退出").click()
     expect(olivia.get_by_text("因我方违约的退出立即生效")).to_be_visible()
     # The refused POST answered at /exit/, but the address is the partner page's own.

@@ -161,9 +161,9 @@ class ExitForm(forms.Form):
     notice_on = _date(_("通知日期"), required=False)
     note = _text(_("说明"), rows=2)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "exit_%s")  # the partner page holds several forms
+        super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ExitKind.choices  # type: ignore[attr-defined]
 
 
@@ -276,6 +276,10 @@ class ViolationForm(forms.Form):
     )
     occurred_on = _date(_("发生日期"))
     description = _text(_("事实经过"), rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "violation_%s")  # the partner page holds several forms
+        super().__init__(*args, **kwargs)
 
 
 def _staff_roles() -> list[tuple[str, Any]]:

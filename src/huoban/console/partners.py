@@ -264,7 +264,7 @@ def _partner_page(
         "exit_form": mark_invalid(exit_form or ExitForm()),
         "may_record_violation": may_manage_partners(user),
         "may_decide_company_violations": may_decide_company_violations(user),
-        "decision_form": DecisionForm(),
+        "decision_form": DecisionForm(auto_id="cv_%s"),
         # R-TIER-5: only a strategic partner; the service also checks R-VIOL-2.
         "may_grant_white_label": may_manage_partners(user)
         and partner.tier == Tier.STRATEGIC
@@ -404,7 +404,9 @@ def _applications_page(
         .order_by("-decided_at", "-id")[:RECENT]
     )
     forms = forms or {}
-    rows = [(a, mark_invalid(forms.get(a.pk) or DecisionForm())) for a in pending]
+    rows = [
+        (a, mark_invalid(forms.get(a.pk) or DecisionForm(auto_id=f"app{a.pk}_%s"))) for a in pending
+    ]
     return render(
         request,
         "console/applications.html",
@@ -432,7 +434,7 @@ def applications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def application_decide(request: HttpRequest, application_id: int) -> HttpResponse:
     """Approve (the partner becomes strategic) or reject, with a reason (officer, admin)."""
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, auto_id=f"app{application_id}_%s")
     sent = send(
         form,
         lambda data: decide_application(

@@ -131,7 +131,9 @@ class ScaleData:
             self._huoban("bench-data", "--scale", f"{self.scale:g}")
             self._huoban("ledger", "rebuild")
         self._huoban("migrate")
-        if self.pg and not marker.exists():
+        if self.pg:
+            # Statistics after every migration too: a new index on stale statistics makes the
+            # planner pick a bitmap scan of every pending ledger entry (2.6 s instead of 0.3 s).
             _psql(_with_db(self.pg, self.pristine_db), "VACUUM ANALYZE")
         marker.touch()
 

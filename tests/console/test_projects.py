@@ -187,3 +187,23 @@ def test_the_milestone_form_shows_stored_dates_in_iso_for_the_date_input(actors,
         .content.decode()
     )
     assert 'value="2026-07-15"' in html
+
+
+def test_the_board_column_follows_the_milestones(actors, today):
+    from huoban.projects.services import update_milestone
+
+    project = project_for(actors)
+    assert project.current_stage == "requirements"
+    update_milestone(project.pk, "requirements", actor=actors.pm, status="done")
+    update_milestone(project.pk, "solution", actor=actors.pm, status="done")
+    project.refresh_from_db()
+    assert project.current_stage == "development"
+    for stage in ("development", "deployment", "acceptance", "maintenance"):
+        update_milestone(project.pk, stage, actor=actors.pm, status="done")
+    project.refresh_from_db()
+    assert project.current_stage == "maintenance"  # every stage done
+    update_milestone(project.pk, "solution", actor=actors.pm, status="in_progress")
+    project.refresh_from_db()
+    assert project.current_stage == "solution"
+    board = client_for(actors.pm).get("/console/projects/board/").content.decode()
+    assert f"/console/projects/{project.pk}/" in board

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +26,6 @@ from huoban.projects import services
 from huoban.projects.models import (
     CustomerPayment,
     Milestone,
-    MilestoneStatus,
     PaymentKind,
     Project,
     Stage,
@@ -48,18 +47,6 @@ BOARD_COLUMN = 12
 DONE_STAGE = "done"
 
 
-def _with_stage(projects: QuerySet[Project]) -> QuerySet[Any]:
-    """Annotate each project's current stage: its first milestone not done (one subquery over
-    the (project, stage) unique index); every stage done reads as maintenance."""
-    first_open = (
-        Milestone.objects.filter(project=OuterRef("pk"))
-        .exclude(status=MilestoneStatus.DONE)
-        .order_by("position")
-        .values("stage")[:1]
-    )
-    return projects.annotate(current_stage=Subquery(first_open))
-
-
 def _stage_label(code: str | None) -> str:
     return str(Stage(code).label) if code in Stage.values else str(Stage.MAINTENANCE.label)
 
@@ -77,7 +64,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         projects = projects.filter(status=status)
     if partner:
         projects = projects.filter(partner__code=partner)
-    projects = _with_stage(projects).order_by("-signed_on", "-id")
+    projects = projects.order_by("-signed_on", "-id")
     page = page_of(request, projects)
     for project in page:
         project.stage_label = _stage_label(project.current_stage)
@@ -100,22 +87,18 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def project_board(request: HttpRequest) -> HttpResponse:
     """Projects in delivery by current stage (R-PROJ-3): counts in one grouped query, the
-    latest few of each stage."""
-    signed = _with_stage(Project.objects.visible_to(request.user).filter(status=Status.SIGNED))
+    latest few of each stage, all from the (status, current_stage, signed_on) index."""
+    signed = Project.objects.visible_to(request.user).filter(status=Status.SIGNED)
     counts = {
         row["current_stage"]: row["n"]
         for row in signed.order_by().values("current_stage").annotate(n=Count("id"))
     }
     columns = []
     for code, label in Stage.choices:
-        n = counts.get(code, 0) + (counts.get(None, 0) if code == Stage.MAINTENANCE else 0)
-        # An empty stage is not looked for: the search would read every project in delivery.
-        stage = Q(current_stage=code)
-        if code == Stage.MAINTENANCE:
-            stage |= Q(current_stage__isnull=True)
+        n = counts.get(code, 0)
         rows = (
             list(
-                signed.filter(stage)
+                signed.filter(current_stage=code)
                 .select_related("partner", "customer")
                 .order_by("-signed_on", "-id")[:BOARD_COLUMN]
             )

@@ -572,6 +572,8 @@ def _projects(writer: Writer, plan: _Plan, policy_id: int, policy: rules.Policy)
             state.accepted.append(accepted)
             state.cancelled.append(cancelled)
             status = "accepted" if accepted >= 0 else "cancelled" if cancelled >= 0 else "signed"
+            done = 6 if accepted >= 0 else 1 + i % 4  # as milestone_rows below
+            stage = STAGES[done] if done < len(STAGES) else "maintenance"
             yield (
                 i, customer, partner, customer if kind == "new" else None,
                 f"{plan.names.parts(customer)[0]} 项目 {i}", kind, high,
@@ -579,7 +581,7 @@ def _projects(writer: Writer, plan: _Plan, policy_id: int, policy: rules.Policy)
                 str(rate), str(total), why, policy_id, status,
                 _day(accepted).isoformat() if accepted >= 0 else None,
                 _day(cancelled).isoformat() if cancelled >= 0 else None,
-                "客户预算取消 / budget withdrawn" if cancelled >= 0 else "", now,
+                "客户预算取消 / budget withdrawn" if cancelled >= 0 else "", now, stage,
             )  # fmt: skip
 
     writer.write(
@@ -588,7 +590,7 @@ def _projects(writer: Writer, plan: _Plan, policy_id: int, policy: rules.Policy)
             "id", "customer_id", "partner_id", "lead_id", "title", "kind", "high_margin",
             "high_margin_category", "contract_amount", "signed_on", "tier_at_signing", "rate",
             "commission_total", "rate_explanation", "policy_version_id", "status",
-            "accepted_on", "cancelled_on", "cancel_reason", "created_at",
+            "accepted_on", "cancelled_on", "cancel_reason", "created_at", "current_stage",
         ],
         project_rows(),
     )  # fmt: skip

@@ -351,6 +351,7 @@ def update_milestone(
         return milestone
     milestone.updated_at = clock.now()
     milestone.save()
+    refresh_stage(project)
     MilestoneUpdate.objects.create(
         milestone=milestone, at=milestone.updated_at, actor=actor, changes=changes
     )
@@ -549,6 +550,27 @@ def check_cancellation(project: Project, *, cancelled_on: dt.date, reason: str) 
         raise ValidationFailed(errors)
     if project.status == Status.CANCELLED and project.cancelled_on != cancelled_on:
         raise Conflict("项目已取消 / The project is already cancelled.")
+
+
+def current_stage_of(project: Project) -> str:
+    """The first stage not done, by position; maintenance once every stage is done."""
+    stage = (
+        Milestone.objects.filter(project=project)
+        .exclude(status=MilestoneStatus.DONE)
+        .order_by("position")
+        .values_list("stage", flat=True)
+        .first()
+    )
+    return stage or Stage.MAINTENANCE
+
+
+def refresh_stage(project: Project) -> None:
+    """Keep the project's board column in step with its milestones (in the caller's
+    transaction)."""
+    stage = current_stage_of(project)
+    if project.current_stage != stage:
+        project.current_stage = stage
+        project.save(update_fields=["current_stage"])
 
 
 @transaction.atomic(durable=True)

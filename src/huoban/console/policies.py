@@ -72,9 +72,10 @@ def _detail_page(
         "row": row,
         "policy": row.to_policy(),
         "used": used,
+        # The latest recorded (a version can hold every project: no sort of them all).
         "projects": Project.objects.filter(policy_version=row)
-        .select_related("partner", "customer")
-        .order_by("-signed_on", "-id")[:PROJECTS_SHOWN],
+        .prefetch_related("partner", "customer")
+        .order_by("-id")[:PROJECTS_SHOWN],
         "may_edit": may_edit,
         "form": mark_invalid(form) if form is not None else None,
     }

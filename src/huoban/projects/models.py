@@ -131,6 +131,8 @@ class Project(models.Model):
             models.Index(fields=["partner", "signed_on"], name="project_partner_signed_idx"),
             models.Index(fields=["partner", "status"], name="project_partner_status_idx"),
             models.Index(fields=["status", "current_stage", "signed_on"], name="project_board_idx"),
+            # The project list filtered by status, newest signing first.
+            models.Index(fields=["status", "signed_on", "id"], name="project_status_signed_idx"),
         ]
         constraints = [
             models.CheckConstraint(

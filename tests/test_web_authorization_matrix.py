@@ -423,6 +423,14 @@ get_only(
     console(403, officer=200, admin=200),
 )
 get_only(f"{C}partners/<str:code>/", "/console/partners/{alpha}/", console())
+# Changing a partner's recruiter (R-LED-5, issue #12): officers and admins.
+post_only(
+    f"{C}partners/<str:code>/referrer/",
+    "/console/partners/{alpha}/referrer/",
+    console(403, officer=302, admin=302),
+    body={"referrer_code": "{beta}"},
+    changes=OFFICERS,
+)
 # Correcting a partner's record (R-UI-1, issue #12): officers and admins.
 row(
     "GET",
@@ -717,6 +725,17 @@ row(
     changes=("admin",),
 )
 get_only(f"{C}staff/<int:user_id>/", "/console/staff/{pm}/", console(403, admin=200))
+# Sign-in lockouts (issue #12): the admin lists and lifts them (an unknown name lifts nothing
+# but is audited).
+row("GET", f"{C}staff/lockouts/", "/console/staff/lockouts/", console(403, admin=200))
+row(
+    "POST",
+    f"{C}staff/lockouts/",
+    "/console/staff/lockouts/",
+    console(403, admin=302),
+    body={"username": "nobody"},
+    changes=("admin",),
+)
 post_only(
     f"{C}staff/<int:user_id>/role/",
     "/console/staff/{pm}/role/",

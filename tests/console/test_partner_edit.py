@@ -68,3 +68,20 @@ def test_other_staff_get_the_403_page(actors, who):
     assert client.get(url).status_code == 403
     assert client.post(url, {"name": "x"}).status_code == 403
     assert Partner.objects.get(pk=actors.alpha.pk).name == "阿尔法咨询有限公司"
+
+
+def test_an_officer_changes_and_clears_the_recruiter(actors):
+    officer = _client(actors.officer)
+    url = f"/console/partners/{actors.alpha.code}/referrer/"
+    assert officer.post(url, {"referrer_code": actors.beta.code.lower()}).status_code == 302
+    assert Partner.objects.get(pk=actors.alpha.pk).referrer_id == actors.beta.pk
+    before = AuditEvent.objects.count()
+    # beta recruited by alpha would make a cycle: refused, nothing changes (R-LED-5).
+    response = officer.post(
+        f"/console/partners/{actors.beta.code}/referrer/", {"referrer_code": actors.alpha.code}
+    )
+    assert response.status_code == 422 and "推荐关系成环" in response.content.decode()
+    assert AuditEvent.objects.count() == before
+    assert officer.post(url, {"referrer_code": ""}).status_code == 302
+    assert Partner.objects.get(pk=actors.alpha.pk).referrer_id is None
+    assert _client(actors.pm).post(url, {"referrer_code": actors.beta.code}).status_code == 403

@@ -95,3 +95,22 @@ def test_other_staff_get_the_403_page_and_no_menu(actors, who):
     assert response.status_code == 403
     assert client.post(f"/console/staff/{actors.pm.pk}/role/", {"role": "admin"}).status_code == 403
     assert _counts() == before
+
+
+def test_the_admin_lifts_a_lockout(actors):
+    from huoban.accounts.models import LoginLockout
+
+    client = Client()
+    for _ in range(6):
+        client.post("/login/", {"username": actors.pm.username, "password": "wrong-password"})
+    assert LoginLockout.objects.filter(key__startswith=actors.pm.username).exists()
+    admin = _client(actors.admin)
+    page = admin.get("/console/staff/lockouts/").content.decode()
+    assert actors.pm.username in page
+    response = admin.post("/console/staff/lockouts/", {"username": actors.pm.username})
+    assert response.status_code == 302
+    assert not LoginLockout.objects.filter(key__startswith=actors.pm.username).exists()
+    assert AuditEvent.objects.filter(action="login.unlock").count() == 1
+    officer = _client(actors.officer)
+    assert officer.get("/console/staff/lockouts/").status_code == 403
+    assert officer.post("/console/staff/lockouts/", {"username": "x"}).status_code == 403

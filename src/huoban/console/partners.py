@@ -17,7 +17,7 @@ from huoban.accounts.models import Role, User
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
 from huoban.customers.models import Attribution
-from huoban.errors import DomainError, NotFound
+from huoban.errors import DomainError, NotFound, ValidationFailed
 from huoban.leads.models import Lead
 from huoban.leads.models import Status as LeadStatus
 from huoban.pagination import page_of, query_without_page
@@ -36,7 +36,12 @@ from huoban.partners.models import (
     TierApplication,
     TierChange,
 )
-from huoban.partners.services import register_partner, update_partner_profile, uscc_check
+from huoban.partners.services import (
+    register_partner,
+    set_referrer,
+    update_partner_profile,
+    uscc_check,
+)
 from huoban.partners.users import (
     Issued,
     invite_partner_user,
@@ -722,3 +727,23 @@ def partner_user_admin(request: HttpRequest, code: str, user_id: int) -> HttpRes
     )
     messages.success(request, text % {"username": user.username})
     return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#users")
+
+
+@staff_required
+@require_POST
+def partner_referrer(request: HttpRequest, code: str) -> HttpResponse:
+    """Change who recruited a partner, or clear it (officers, admins; R-LED-5: no self, no
+    cycle)."""
+    partner = _partner_or_404(request, code)
+    referrer_code = request.POST.get("referrer_code", "").strip().upper() or None
+    try:
+        set_referrer(partner, referrer_code, actor=actor_of(request))
+    except DomainError as e:
+        partner.refresh_from_db()
+        if isinstance(e, ValidationFailed):
+            for message in e.errors.values():
+                messages.error(request, in_language(message))
+            return _partner_page(request, partner, status=422)
+        return _partner_page(request, partner, status=refused(request, e))
+    messages.success(request, _("已更新推荐人。"))
+    return redirect("console:partner", code=partner.code)

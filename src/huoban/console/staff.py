@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from huoban.accounts.models import STAFF_ROLES, Role, User
+from huoban import clock
+from huoban.accounts.models import STAFF_ROLES, LockScope, LoginLockout, Role, User
+from huoban.accounts.throttle import unlock
 from huoban.errors import DomainError
 from huoban.pagination import page_of, query_without_page
 from huoban.policy import may_manage_staff
@@ -27,6 +29,8 @@ from huoban.web import actor_of, mark_invalid, send, staff_required
 
 from .common import forbidden, refused
 from .forms import StaffPasswordForm, StaffRoleForm, StaffUserForm
+
+LOCKOUTS = 100  # the newest; a flood of them is itself the news
 
 
 def _admins_only(request: HttpRequest) -> HttpResponse | None:
@@ -184,3 +188,29 @@ def staff_active(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     messages.success(request, text % {"username": user.username})
     return redirect("console:staff_user", user_id=user.pk)
+
+
+# --- sign-in lockouts (issue #10's throttle) ---------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """Usernames and addresses refused sign-in now, and lifting a username's lockouts (admin;
+    the same as ``huoban unlock NAME``)."""
+    if (refusal := _admins_only(request)) is not None:
+        return refusal
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        if username:
+            lifted = unlock(username, actor=actor_of(request))
+            messages.success(
+                request,
+                _("已解除 %(username)s 的 %(n)d 项锁定。") % {"username": username, "n": lifted},
+            )
+        return redirect("console:lockouts")
+    active = LoginLockout.objects.filter(until__gt=clock.now()).order_by("-since")[:LOCKOUTS]
+    rows = [
+        (lock, lock.key.partition("|")[0] if lock.scope != LockScope.IP else "") for lock in active
+    ]
+    return render(request, "console/lockouts.html", {"nav": "staff", "rows": rows})

@@ -58,6 +58,7 @@ urlpatterns = [
     ),
     path("partners/<str:code>/", partners.partner_detail, name="partner"),
     path("partners/<str:code>/edit/", partners.partner_edit, name="partner_edit"),
+    path("partners/<str:code>/referrer/", partners.partner_referrer, name="partner_referrer"),
     path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),
     path("partners/<str:code>/users/", partners.partner_user_add, name="partner_user_add"),
     path(
@@ -134,6 +135,7 @@ urlpatterns = [
     path("policies/<int:version>/", policies.policy_detail, name="policy"),
     path("policies/<int:version>/edit/", policies.policy_edit, name="policy_edit"),
     path("staff/", staff.staff_list, name="staff"),
+    path("staff/lockouts/", staff.lockouts, name="lockouts"),
     path("staff/<int:user_id>/", staff.staff_user, name="staff_user"),
     path("staff/<int:user_id>/role/", staff.staff_role, name="staff_role"),
     path("staff/<int:user_id>/password/", staff.staff_password, name="staff_password"),

@@ -130,9 +130,10 @@ LINK_LIFETIME = {
 }
 
 
-def new_password_link(user: User, purpose: str, *, actor: User | None) -> str:
-    """Issue a one-time link for ``user`` in the caller's transaction; the raw secret is
-    returned once and only its hash kept. Older unused links of the user stop working."""
+def new_password_link(user: User, purpose: str, *, actor: User | None) -> tuple[PasswordLink, str]:
+    """Issue a one-time link for ``user`` in the caller's transaction: the link and its raw
+    secret, returned once (only its hash is kept). Older unused links of the user stop
+    working."""
     if not user.is_active:
         raise Conflict("账号已停用，不能签发链接 / the account is disabled: no link can be issued")
     now = clock.now()
@@ -153,7 +154,7 @@ def new_password_link(user: User, purpose: str, *, actor: User | None) -> str:
         record(actor, "user.invite_link", user, after=after)
     else:
         record(actor, "user.reset_link", user, after=after)
-    return raw
+    return link, raw
 
 
 def usable_link(raw: str) -> PasswordLink | None:

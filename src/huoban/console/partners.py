@@ -49,6 +49,7 @@ from huoban.partners.users import (
     set_partner_admin,
     set_partner_user_active,
 )
+from huoban.partners.views import link_shown_once
 from huoban.policy import (
     may_decide_company_violations,
     may_manage_partner_users,
@@ -518,14 +519,7 @@ def company_violation_decide(request: HttpRequest, code: str, violation_id: int)
 def _show_link_once(request: HttpRequest, partner: Partner, issued: Issued) -> HttpResponse:
     """Keep the link for the next page view only (post/redirect/get: a refresh never re-posts
     and never shows the link again)."""
-    link = issued.user.password_links.order_by("-created_at", "-id").first()
-    request.session[ISSUED_LINK] = {
-        "partner": partner.code,
-        "username": issued.user.username,
-        "url": request.build_absolute_uri(reverse("password_link", args=[issued.secret])),
-        "purpose": link.purpose if link else "",
-        "expires_at": link.expires_at.isoformat() if link else "",
-    }
+    request.session[ISSUED_LINK] = {"partner": partner.code, **link_shown_once(request, issued)}
     return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#users")
 
 
@@ -537,13 +531,8 @@ def partner_user_add(request: HttpRequest, code: str) -> HttpResponse:
     form = PartnerUserForm(request.POST)
     sent = send(
         form,
-        lambda data: invite_partner_user(
-            partner,
-            username=data["username"],
-            display_name=data["display_name"],
-            email=data["email"],
-            actor=actor_of(request),
-        ),
+        # The form's fields are the service's: username, display_name, email.
+        lambda data: invite_partner_user(partner, actor=actor_of(request), **data),
     )
     if sent.ok:
         messages.success(

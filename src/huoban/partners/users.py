@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from huoban.accounts.models import LinkPurpose, Role, User
+from huoban.accounts.models import LinkPurpose, PasswordLink, Role, User
 from huoban.accounts.services import new_password_link, new_user, set_active
 from huoban.audit.services import record
 from huoban.errors import Conflict, Forbidden, NotFound
@@ -23,9 +23,10 @@ from .models import Partner, PartnerStatus
 
 @dataclass(frozen=True)
 class Issued:
-    """A user and the raw secret of the link just issued for it (shown once)."""
+    """A user, the link just issued for it and the link's raw secret (shown once)."""
 
     user: User
+    link: PasswordLink
     secret: str
 
 
@@ -69,7 +70,7 @@ def invite_partner_user(
         email=email,
         actor=actor,
     )
-    return Issued(user, new_password_link(user, LinkPurpose.INVITE, actor=actor))
+    return Issued(user, *new_password_link(user, LinkPurpose.INVITE, actor=actor))
 
 
 @transaction.atomic(durable=True)
@@ -79,7 +80,7 @@ def issue_partner_user_link(partner: Partner, user_id: int, *, actor: User) -> I
     user = _user_of(partner, user_id)  # another partner's user is unknown here (R-VIS-4)
     _require(actor, partner)
     purpose = LinkPurpose.RESET if user.has_usable_password() else LinkPurpose.INVITE
-    return Issued(user, new_password_link(user, purpose, actor=actor))
+    return Issued(user, *new_password_link(user, purpose, actor=actor))
 
 
 @transaction.atomic(durable=True)

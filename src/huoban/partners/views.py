@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from huoban.accounts.throttle import client_ip
@@ -12,6 +13,7 @@ from huoban.web import in_language, mark_invalid, send
 
 from .forms import InquiryForm
 from .inquiries import admit_from, submit_inquiry
+from .users import Issued
 
 RECEIPT = "apply.receipt"  # the session key of the receipt shown after sending
 
@@ -59,3 +61,14 @@ def apply_thanks(request: HttpRequest) -> HttpResponse:
     """The receipt (回执): shown once after sending, then the page says only thank you."""
     receipt = request.session.pop(RECEIPT, None)
     return render(request, "partners/apply_thanks.html", {"receipt": receipt})
+
+
+def link_shown_once(request: HttpRequest, issued: Issued) -> dict[str, str]:
+    """What the page after an invitation or reset shows of the link, once (kept in the session
+    for one view by the officer's partner page and the portal's users page)."""
+    return {
+        "username": issued.user.username,
+        "url": request.build_absolute_uri(reverse("password_link", args=[issued.secret])),
+        "purpose": issued.link.purpose,
+        "expires_at": issued.link.expires_at.isoformat(),
+    }

@@ -23,6 +23,7 @@ from huoban.partners.users import (
     issue_partner_user_link,
     set_partner_user_active,
 )
+from huoban.partners.views import link_shown_once
 from huoban.policy import may_manage_partner_users
 from huoban.web import actor_of, in_language, mark_invalid, partner_required, send
 
@@ -50,12 +51,7 @@ def _page(
 
 
 def _show_once(request: HttpRequest, issued: Issued) -> HttpResponse:
-    link = issued.user.password_links.order_by("-created_at", "-id").first()
-    request.session[ISSUED_LINK] = {
-        "username": issued.user.username,
-        "url": request.build_absolute_uri(reverse("password_link", args=[issued.secret])),
-        "purpose": link.purpose if link else "",
-    }
+    request.session[ISSUED_LINK] = link_shown_once(request, issued)
     return redirect("portal:users")
 
 
@@ -72,13 +68,8 @@ def user_add(request: HttpRequest) -> HttpResponse:
     form = PartnerUserForm(request.POST)
     sent = send(
         form,
-        lambda data: invite_partner_user(
-            partner,
-            username=data["username"],
-            display_name=data["display_name"],
-            email=data["email"],
-            actor=actor_of(request),
-        ),
+        # The form's fields are the service's: username, display_name, email.
+        lambda data: invite_partner_user(partner, actor=actor_of(request), **data),
     )
     if sent.ok:
         messages.success(

@@ -81,8 +81,8 @@ BENCH_N ?= 1
 BENCH_SCALE_RUNS ?= 3
 ## bench-registration and bench-portal talk HTTP to `huoban serve` on a fresh copy of that data
 ## with its ledger (generated once into var/bench/n<N>-ledger/); DATABASE_URL picks PostgreSQL.
-.PHONY: bench bench-pages bench-settlement bench-registration bench-portal bench-console
-bench: bench-pages bench-settlement bench-registration bench-portal bench-console
+.PHONY: bench bench-pages bench-settlement bench-registration bench-portal bench-console bench-matching
+bench: bench-pages bench-settlement bench-registration bench-portal bench-console bench-matching
 
 bench-pages: $(STAMP)
 	$(BIN)/python bench/pages.py --scale $(BENCH_SCALE) --runs $(BENCH_RUNS)
@@ -98,6 +98,11 @@ bench-portal: $(STAMP)
 
 bench-console: $(STAMP)
 	$(BIN)/python bench/console.py --scale $(BENCH_N)
+
+## bench-matching: customer matching on 2,774 listed companies' real names (issue #13); with
+## BENCH_N= (empty) the registry holds only them, otherwise they join the bench-data set.
+bench-matching: $(STAMP)
+	$(BIN)/python bench/matching.py $(if $(BENCH_N),--scale $(BENCH_N))
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -168,7 +168,7 @@ def register(registered: list[Company]) -> tuple[list[int | None], dict[str, int
     return ids, figures
 
 
-def evaluate(runs: int) -> dict[str, Any]:
+def evaluate(runs: int, examples: int = 8) -> dict[str, Any]:
     from huoban.customers.matching import match_customer
 
     companies = load()
@@ -180,7 +180,7 @@ def evaluate(runs: int) -> dict[str, Any]:
         samples: list[float] = []
         for cls in CLASSES:
             exact = found = possible = 0
-            examples: list[str] = []
+            shown: list[str] = []
             for name, index in lookups[cls]:
                 started = time.perf_counter()
                 answer = match_customer(name)
@@ -197,9 +197,10 @@ def evaluate(runs: int) -> dict[str, Any]:
                     or (cls == "unrelated" and answer.kind != "none")
                     or (cls == "numbered" and answer.kind == "exact")
                 )
-                if wrong and len(examples) < 8:
+                if wrong and len(shown) < examples:
                     got = answer.customer.legal_name if answer.customer else ""
-                    examples.append(f"{name} → {answer.kind} {got} ({answer.reason})")
+                    steps = "; ".join(getattr(answer, "explanation", ()))
+                    shown.append(f"{name} → {answer.kind} {got} ({answer.reason}) {steps}")
             if not run:
                 n = len(lookups[cls])
                 result["classes"][cls] = {
@@ -207,7 +208,7 @@ def evaluate(runs: int) -> dict[str, Any]:
                     "exact": exact,
                     "possible": possible,
                     "found": found,
-                    "examples": examples,
+                    "examples": shown,
                 }
         timings.append(samples)
     p50 = statistics.median(harness.percentile(s, 50) for s in timings)
@@ -251,7 +252,7 @@ def run_here(args: argparse.Namespace) -> dict[str, Any]:
     with data:
         harness.setup_django()
         try:
-            return evaluate(args.runs)
+            return evaluate(args.runs, args.examples)
         finally:
             harness.close_django()
 
@@ -268,6 +269,7 @@ def run_revision(rev: str, args: argparse.Namespace) -> dict[str, Any]:
         try:
             out = Path(tmp) / "result.json"
             cmd = [sys.executable, str(Path(__file__).resolve()), "--runs", str(args.runs)]
+            cmd += ["--examples", str(args.examples)]
             if args.scale is not None:
                 cmd += ["--scale", f"{args.scale:g}"]
             cmd += ["--json-out", str(out)]
@@ -357,6 +359,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=None)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--compare", metavar="REV", default=None)
+    parser.add_argument("--examples", type=int, default=8, help="misses shown per class")
     parser.add_argument("--json-out", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.json_out:

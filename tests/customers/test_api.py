@@ -41,8 +41,9 @@ def test_it_looks_up_an_owned_customer_for_staff(actors, api_client, moutai):
 
 
 def test_it_answers_possible_for_a_short_name(actors, api_client, moutai):
-    status, body = api_client.as_(actors.officer).get(f"{BASE}/lookup?name=贵州茅台")
-    assert (status, body["match"], body["score"]) == (200, "possible", "83.33")
+    # 茅台集团: the brand of 贵州茅台酒, with an industry word it does not have
+    status, body = api_client.as_(actors.officer).get(f"{BASE}/lookup?name=茅台集团")
+    assert (status, body["match"]) == (200, "possible")
 
 
 def test_it_refuses_a_lookup_with_a_bad_uscc(actors, api_client):

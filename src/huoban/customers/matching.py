@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -48,6 +50,15 @@ from rapidfuzz import fuzz
 from huoban.uscc import normalize_uscc, uscc_error
 
 from .models import Customer, CustomerName
+from .names import (
+    INDUSTRY_WORDS,
+    REGION_ABBREVIATIONS,
+    NameParts,
+    numbers,
+    parse,
+    places,
+    starts_with_place,
+)
 from .normalize import head2, normalize_name
 
 MatchKind = Literal["exact", "possible", "none"]
@@ -69,6 +80,8 @@ class Match:
     customer: Customer | None
     score: Decimal | None
     reason: str
+    # How the score was reached, step by step (:func:`assess`); empty for USCC and exact names.
+    explanation: tuple[str, ...] = field(default=())
 
 
 def _similarity(query: str, name: str) -> float:
@@ -84,6 +97,287 @@ def score(query: str, name: str) -> Decimal:
     # Scores are computed by rapidfuzz in floating point; they are similarities, not money, and
     # become Decimal (two places) before any comparison with the thresholds.
     return Decimal(str(round(_similarity(query, name), 2))).quantize(Decimal("0.01"))
+
+
+# --- what a name says: rarity of its characters, its structure (issue #13) --------------------
+
+# A character's weight is −ln p, p the share of registered names that contain it, smoothed
+# towards a prior share: PRIOR_GENERIC for the characters of industry words and places (科, 技,
+# 集, 团, 中, 国…), PRIOR_OTHER for the rest, as if PRIOR_NAMES names had been seen. A small
+# registry thus weighs by the prior; a large one by what it holds (银行 in every bank says
+# little, 茅台 a lot).
+PRIOR_NAMES = 200
+PRIOR_GENERIC = 0.2
+PRIOR_OTHER = 0.01
+RARITY_SAMPLE_WINDOWS = 20  # id windows read from a large registry …
+RARITY_WINDOW = 1000  # … of this many ids each
+RARITY_SMALL = 500  # a registry of at most this many names is read whole, every time
+_GENERIC_CHARS = frozenset("".join(INDUSTRY_WORDS)) | frozenset("中国省市县区")
+REGION_FACTOR = 0.3  # a place says less than a brand …
+INDUSTRY_FACTOR = 0.6  # … and so does an industry word
+BRAND_SHARE = 0.5  # a match needs at least this (weighted) share of both brands …
+BRAND_SHARE_FULL = 0.75  # … and this much between two legal names
+BRAND_WHOLE = 0.6  # a short name that is a name's whole brand covers it at least this much
+GUESSED_PLACE = 5.0  # points off a reading that took a first character for a place
+CONTAINED_MIN = 3  # a short name of this many characters written whole in a name …
+CONTAINED_FLOOR = 76.0  # … scores at least this, plus the rest in proportion to what it covers
+NOT_THE_SAME = Decimal("60.00")  # the ceiling of a pair with a conflict or different brands
+
+
+def char_weights(sample: Iterable[str]) -> Callable[[str], float]:
+    """The weight of each character given a sample of registered names (see above)."""
+    counts: Counter[str] = Counter()
+    size = 0
+    for name in sample:
+        counts.update(set(name))
+        size += 1
+
+    def weight(ch: str) -> float:
+        prior = PRIOR_GENERIC if ch in _GENERIC_CHARS else PRIOR_OTHER
+        return -math.log((counts[ch] + PRIOR_NAMES * prior) / (size + PRIOR_NAMES))
+
+    return weight
+
+
+_rarity_cache: dict[str, tuple[float, int, Callable[[str], float]]] = {}
+
+
+def registry_weights() -> Callable[[str], float]:
+    """Character weights from the registry: all its names when it has at most RARITY_SMALL,
+    else a sample of RARITY_SAMPLE_WINDOWS id windows spread over it, kept per process for
+    COMMON_CACHE_SECONDS or until the registry grows by a tenth."""
+    ids = CustomerName.objects.order_by("id").values_list("id", flat=True)
+    if not ids[RARITY_SMALL : RARITY_SMALL + 1]:
+        return char_weights(CustomerName.objects.values_list("normalized", flat=True))
+    last = CustomerName.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    now = time.monotonic()
+    hit = _rarity_cache.get(connection.alias)
+    if hit is not None and now - hit[0] < COMMON_CACHE_SECONDS and last < hit[1] * 1.1:
+        return hit[2]
+    step = last // RARITY_SAMPLE_WINDOWS
+    window = Q()
+    for k in range(RARITY_SAMPLE_WINDOWS):
+        window |= Q(id__gt=k * step, id__lte=k * step + RARITY_WINDOW)
+    weights = char_weights(CustomerName.objects.filter(window).values_list("normalized", flat=True))
+    _rarity_cache[connection.alias] = (now, last, weights)
+    return weights
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """How alike two company names are (:func:`assess`)."""
+
+    score: Decimal
+    steps: tuple[str, ...]
+    # Numbers, places or brands say these are two companies (the score is then at most 60).
+    conflict: bool = False
+
+
+def _number_conflict(query: NameParts, name: NameParts) -> tuple[str, str] | None:
+    mine, theirs = set(numbers(query.text)), set(numbers(name.text))
+    if mine and theirs and not (mine <= theirs or theirs <= mine):
+        return "、".join(sorted(mine)), "、".join(sorted(theirs))
+    return None
+
+
+def _segments(
+    parts: NameParts, with_regions: bool, industry_factor: float
+) -> list[tuple[int, int, float]]:
+    """(start, end, factor) of each segment of `parts.text` (or of its core): each place, the
+    brand in pieces of two characters, each industry word."""
+    out: list[tuple[int, int, float]] = []
+    at = 0
+    for region in parts.regions:
+        if with_regions:
+            out.append((at, at + len(region), REGION_FACTOR))
+            at += len(region)
+    for i in range(0, len(parts.brand), 2):
+        out.append((at + i, at + min(i + 2, len(parts.brand)), 1.0))
+    at += len(parts.brand)
+    for word in parts.industry:
+        out.append((at, at + len(word), industry_factor))
+        at += len(word)
+    return out
+
+
+def _share(
+    text: str,
+    segments: list[tuple[int, int, float]],
+    hit: set[int],
+    weight: Callable[[str], float],
+    *,
+    initials: bool = False,
+    whole: tuple[int, int] | None = None,
+) -> float:
+    """The weighted share of `segments` matched: by character; with `initials`, a segment whose
+    first character is matched counts at least 3/4 (an abbreviation takes the first characters
+    of words); the characters in `whole` count as matched."""
+    total = got = 0.0
+    for start, end, factor in segments:
+        weights = [weight(text[i]) * factor for i in range(start, end)]
+        seg_total = sum(weights)
+        seg_got = sum(
+            w
+            for i, w in zip(range(start, end), weights, strict=True)
+            if i in hit or (whole is not None and whole[0] <= i < whole[1])
+        )
+        if initials and start in hit:
+            seg_got = max(seg_got, 0.75 * seg_total)
+        total += seg_total
+        got += seg_got
+    return got / total if total else 0.0
+
+
+def align(query: str, name: str, starts: set[int]) -> tuple[set[int], set[int]]:
+    """The characters of `query` and `name` matched in order: a common subsequence that prefers
+    the first characters of the name's segments (`starts`) — 国航 takes the 国 of 国际, not the
+    one of 中国, in 中国国际航空 — and, among equals, the longest one."""
+    rows, cols = len(query), len(name)
+    # best[i][j]: (matches, initials) aligning query[:i] with name[:j]
+    best = [[(0, 0)] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(1, rows + 1):
+        for j in range(1, cols + 1):
+            cell = max(best[i - 1][j], best[i][j - 1])
+            if query[i - 1] == name[j - 1]:
+                matches, initials = best[i - 1][j - 1]
+                cell = max(cell, (matches + 1, initials + ((j - 1) in starts)))
+            best[i][j] = cell
+    matched_q: set[int] = set()
+    matched_n: set[int] = set()
+    i, j = rows, cols
+    while i and j:
+        if best[i][j] == best[i - 1][j]:
+            i -= 1
+        elif best[i][j] == best[i][j - 1]:
+            j -= 1
+        else:
+            matched_q.add(i - 1)
+            matched_n.add(j - 1)
+            i, j = i - 1, j - 1
+    return matched_q, matched_n
+
+
+def assess(
+    query: NameParts, name: NameParts, weight: Callable[[str], float], *, guessed: bool = False
+) -> Assessment:
+    """Score (0–100) how likely `query` names the same company as `name`, with the steps.
+
+    1. Numbers (digits, letters, CJK numerals and ordinals) that differ → two companies.
+    2. Places on both sides with none in common → two companies.
+    3. The two names are aligned (longest common subsequence): the places only when both have
+       one, otherwise the names without them. Each character weighs its rarity (registry),
+       × REGION_FACTOR in a place and, unless both are legal names, × INDUSTRY_FACTOR in an
+       industry word.
+    4. typed = weighted share of the query's characters found in the name, in order;
+       covered = weighted share of the name's segments (each place, each two characters of
+       the brand, each industry word) reached: a segment counts by the share of its
+       characters matched, at least 3/4 when its first character is (an abbreviation takes
+       the first characters of words: 国航 = 中国国际航空). A short name that is the start of
+       the name's brand (探路者 for 探路者户外用品) covers the whole brand: it is the 字号.
+    5. Both brands must be matched for at least BRAND_SHARE of their weight — BRAND_SHARE_FULL
+       when both are legal names, which are complete — or the names are two companies
+       (方大集团 / 百大集团).
+    6. score = (typed + covered) / 2 × 100, less GUESSED_PLACE when the query's place was read
+       from a one-character abbreviation (`guessed`: 深振业 read as 深圳振业).
+    7. A short name of CONTAINED_MIN characters or more written whole in the name (互动娱乐 in
+       星辉互动娱乐) scores at least CONTAINED_FLOOR, plus the rest in proportion to what it
+       covers.
+    Scores of two companies are held at or below NOT_THE_SAME (60)."""
+    steps: list[str] = []
+    conflict = _number_conflict(query, name)
+    if conflict:
+        steps.append(f"numbers differ: {conflict[0]} / {conflict[1]}")
+        return Assessment(Decimal("0.00"), tuple(steps), conflict=True)
+    mine, theirs = places(query.regions), places(name.regions)
+    if mine and theirs and not mine & theirs:
+        steps.append(f"places differ: {'、'.join(query.regions)} / {'、'.join(name.regions)}")
+        return Assessment(Decimal("0.00"), tuple(steps), conflict=True)
+    legal = query.full and name.full
+    industry_factor = 1.0 if legal else INDUSTRY_FACTOR
+    # What was typed must be found: the query's places count unless only the name has one (a
+    # short name leaves the place out); the name's places count when both have one.
+    both = bool(mine and theirs)
+    # A place read from one character (深 of 深康佳) was hardly typed: it counts only when the
+    # name has a place too.
+    typed_place = bool(mine) and (both or not guessed)
+    q_text = query.text if typed_place else query.core
+    n_text = name.text if both else name.core
+    starts = {start for start, _end, _f in _segments(name, both, 1.0)}
+    matched_q, matched_n = align(q_text, n_text, starts)
+    at_q = len(q_text) - len(query.core)
+    at_n = len(n_text) - len(name.core)
+    prefix = (
+        not query.full
+        and len(query.brand) >= 2
+        and len(name.brand) > len(query.brand)
+        and name.brand.startswith(query.brand)
+        and all(i in matched_n for i in range(at_n, at_n + len(query.brand)))
+    )
+    if prefix:
+        # 探路者 for 探路者户外用品: the typed start is the 字号, the rest of the name's brand
+        # describes its business and weighs as an industry word.
+        name = NameParts(
+            name.regions,
+            query.brand,
+            (name.brand[len(query.brand) :], *name.industry),
+            name.full,
+        )
+    brand_n = (at_n, at_n + len(name.brand))
+    typed = _share(q_text, _segments(query, typed_place, industry_factor), matched_q, weight)
+    covered = _share(
+        n_text, _segments(name, both, industry_factor), matched_n, weight, initials=not legal
+    )
+    brand_typed = _share(q_text, [(at_q, at_q + len(query.brand), 1.0)], matched_q, weight)
+    brand_covered = _share(n_text, [(*brand_n, 1.0)], matched_n, weight)
+    if not query.full and min(brand_typed, brand_covered) >= 1.0 and covered < BRAND_WHOLE:
+        # 天奇股份 for 天奇自动化工程: the name's whole 字号 typed, and nothing else.
+        steps.append(f"the whole brand typed: the name counts as {BRAND_WHOLE:.0%} covered")
+        covered = BRAND_WHOLE
+    raw = (typed + covered) / 2 * 100 - (GUESSED_PLACE if guessed else 0.0)
+    value = Decimal(str(round(max(raw, 0.0), 2))).quantize(Decimal("0.01"))
+    steps.append(
+        f"brand {query.brand} / {name.brand}: {brand_typed:.0%} / {brand_covered:.0%} matched"
+        + (" (the start of its brand)" if prefix else "")
+    )
+    steps.append(f"typed {typed:.0%} found, name {covered:.0%} covered → {value}")
+    differ = min(brand_typed, brand_covered) < (BRAND_SHARE_FULL if legal else BRAND_SHARE)
+    if differ:
+        steps.append("brands differ")
+        value = min(value, NOT_THE_SAME)
+    contained = not query.full and not guessed and len(query.core) >= CONTAINED_MIN
+    if contained and query.core in name.text:
+        # A short name found whole in the name (互动娱乐 in 星辉互动娱乐): at least possible.
+        floor = Decimal(str(round(CONTAINED_FLOOR + (100 - CONTAINED_FLOOR) * covered, 2)))
+        if floor > value:
+            value = floor.quantize(Decimal("0.01"))
+            steps.append(f"the short name is written whole in the name → {value}")
+            differ = False
+    return Assessment(value, tuple(steps), conflict=differ)
+
+
+def readings(query: str) -> list[NameParts]:
+    """The ways to read a submitted name: as written, and — when it starts with a one-character
+    place abbreviation (深振业, 粤高速) and has no place — with that place written out
+    (深圳振业, 广东高速)."""
+    parts = parse(query)
+    out = [parts]
+    core = parts.core
+    if (
+        not parts.full
+        and not parts.regions
+        and len(core) >= 3
+        and core[0] in REGION_ABBREVIATIONS
+        and not starts_with_place(core)
+    ):
+        out.append(parse(REGION_ABBREVIATIONS[core[0]] + core[1:]))
+    return out
+
+
+def best_assessment(query: str, name: str, weight: Callable[[str], float]) -> Assessment:
+    """The best assessment of `name` over the readings of `query`."""
+    target = parse(name)
+    found = [assess(r, target, weight, guessed=k > 0) for k, r in enumerate(readings(query))]
+    return max(found, key=lambda a: a.score)
 
 
 def _threshold(key: str) -> Decimal:
@@ -256,6 +550,56 @@ def _short_names_with(common: set[str]) -> dict[int, str]:
     return names
 
 
+SUBSEQUENCE_MAX = 8  # names of up to this many characters are also read as abbreviations
+SUBSEQUENCE_LIMIT = 100  # names fetched for each abbreviation pattern
+
+
+def _subsequence_patterns(query: str) -> list[str]:
+    """The abbreviation patterns of a short submitted name: its core and its brand, each as an
+    ordered subsequence anchored on its first character (中国石化 → 中*国*石*化*, matching
+    中国石油化工), also behind a leading 中国 (南玻 → 中国南*玻*), for every reading."""
+    out: dict[str, None] = {}
+    for reading in readings(query):
+        for text in (reading.core, reading.brand):
+            if 2 <= len(text) <= SUBSEQUENCE_MAX:
+                out.setdefault(text, None)
+                if not text.startswith("中国"):
+                    out.setdefault("中国" + text, None)
+    return list(out)
+
+
+def _glob(chars: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[]" else c for c in chars)
+
+
+def _subsequence_names(query: str) -> dict[int, str]:
+    """Names holding a short submitted name's characters in order from their first (index range
+    scans: GLOB on SQLite, LIKE through the pattern index on PostgreSQL)."""
+    patterns = _subsequence_patterns(query)
+    if not patterns or connection.vendor not in ("sqlite", "postgresql"):
+        return {}
+    params: list[int | str] = []
+    if connection.vendor == "sqlite":
+        part = (
+            "SELECT * FROM (SELECT id, normalized FROM customers_customername "
+            "WHERE normalized GLOB %s LIMIT %s)"
+        )
+        for text in patterns:
+            params += ["*".join(_glob(c) for c in text) + "*", SUBSEQUENCE_LIMIT]
+    else:
+        part = (
+            "(SELECT id, normalized FROM customers_customername WHERE normalized LIKE %s LIMIT %s)"
+        )
+        for text in patterns:
+            escaped = [
+                c.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for c in text
+            ]
+            params += ["%".join(escaped) + "%", SUBSEQUENCE_LIMIT]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([part] * len(patterns)), params)
+        return dict(cursor.fetchall())
+
+
 def candidates(normalized: str) -> list[tuple[int, str]]:
     """(id, normalised name) of the CustomerName rows worth scoring for `normalized`, from the
     indexes only, best first (module docstring)."""
@@ -300,29 +644,39 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
     if not normalized:
         return Match("none", None, None, "empty name")
 
-    same_name = (
+    weight = registry_weights()
+    high, low = _threshold("MATCH_HIGH"), _threshold("MATCH_LOW")
+    same_names = (
         CustomerName.objects.filter(normalized=normalized)
         .select_related("customer")
-        .order_by("id")
-        .first()
+        .order_by("id")[:CANDIDATE_LIMIT]
     )
-    if same_name is not None:
+    for same_name in same_names:
+        # The same key is the same company unless the names' numbers, places or brands say
+        # otherwise (…第一建筑 and …第二建筑 share the key 建筑 once both numbers are gone).
+        if best_assessment(name, same_name.name, weight).conflict:
+            continue
         if _uscc_conflicts(same_name.customer, code):
             return Match("possible", same_name.customer, HUNDRED, "same name, different USCC")
         return Match("exact", same_name.customer, HUNDRED, f"normalised name ({same_name.kind})")
 
-    # The best score wins; among equal scores the oldest name (lowest id), as before.
-    best: tuple[Decimal, int] | None = None
-    for pk, name in candidates(normalized):
-        s = score(normalized, name)
-        if best is None or s > best[0] or (s == best[0] and pk < best[1]):
-            best = (s, pk)
+    pool = dict(candidates(normalized))
+    pool.update(_subsequence_names(name))
+    if not pool:
+        return Match("none", None, None, "no candidate")
+    # The best score wins; among equal scores the oldest name (lowest id).
+    best: tuple[Decimal, int, Assessment] | None = None
+    for pk, stored in CustomerName.objects.filter(pk__in=list(pool)).values_list("id", "name"):
+        found = best_assessment(name, stored, weight)
+        if best is None or found.score > best[0] or (found.score == best[0] and pk < best[1]):
+            best = (found.score, pk, found)
     if best is None:
         return Match("none", None, None, "no candidate")
-    best_score, best_pk = best
+    best_score, best_pk, assessment = best
     row = CustomerName.objects.select_related("customer").get(pk=best_pk)
-    if best_score >= _threshold("MATCH_HIGH") and not _uscc_conflicts(row.customer, code):
-        return Match("exact", row.customer, best_score, f"fuzzy ({row.kind}: {row.name})")
-    if best_score >= _threshold("MATCH_LOW"):
-        return Match("possible", row.customer, best_score, f"fuzzy ({row.kind}: {row.name})")
-    return Match("none", None, best_score, "below the low threshold")
+    reason = f"fuzzy ({row.kind}: {row.name})"
+    if best_score >= high and not _uscc_conflicts(row.customer, code):
+        return Match("exact", row.customer, best_score, reason, assessment.steps)
+    if best_score >= low:
+        return Match("possible", row.customer, best_score, reason, assessment.steps)
+    return Match("none", None, best_score, "below the low threshold", assessment.steps)

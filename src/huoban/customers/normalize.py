@@ -17,8 +17,9 @@
    LLC forms. 集团 is *kept*: 中国建筑集团有限公司 (the group) and 中国建筑股份有限公司 (its listed
    subsidiary) are two legal entities and must not normalise alike.
 6. One leading province / municipality / autonomous region (full or short form) and then one
-   leading major city removed — unless what remains is only generic words (北京银行 stays 北京银行,
-   otherwise 北京银行 and 上海银行 would both become 银行).
+   leading major city removed — unless what remains is only generic or industry words (北京银行
+   stays 北京银行, 太原化工 stays 太原化工: otherwise 北京银行 and 上海银行 would both become 银行,
+   and 太原化工 and 沈阳化工 both 化工; issue #13).
 
 A step that would leave nothing is skipped: the name keeps the previous step's form, so no name
 ever normalises to an empty string.
@@ -164,12 +165,45 @@ MAJOR_CITIES: tuple[str, ...] = (
     "吉林市",
 )
 
+# The other prefecture-level divisions of GB/T 2260 (地级市、地区、自治州、盟), short forms, as
+# compiled in jionlp's china_location dictionary (Apache-2.0); left out: short forms that are
+# common words or brands (朝阳, 北海, 安康, 长治, 红河, 普洱, 海东, 海北, 海西…) and 阿里
+# (阿里巴巴). Issue #13.
+PREFECTURES: tuple[str, ...] = (
+    "临沧", "丽江", "保山", "德宏", "怒江", "文山", "昭通", "曲靖", "楚雄", "玉溪", "西双版纳",
+    "迪庆", "乌兰察布", "乌海", "兴安盟", "呼伦贝尔", "巴彦淖尔", "赤峰", "通辽", "锡林郭勒",
+    "阿拉善", "四平", "延边", "松原", "白城", "白山", "辽源", "通化", "乐山", "内江", "凉山",
+    "南充", "宜宾", "巴中", "广元", "广安", "德阳", "攀枝花", "泸州", "甘孜", "眉山", "自贡",
+    "资阳", "达州", "遂宁", "阿坝", "雅安", "吴忠", "固原", "石嘴山", "亳州", "六安", "安庆",
+    "宣城", "宿州", "池州", "淮北", "淮南", "滁州", "蚌埠", "铜陵", "阜阳", "马鞍山", "黄山",
+    "东营", "威海", "德州", "日照", "枣庄", "泰安", "济宁", "淄博", "滨州", "聊城", "菏泽", "临汾",
+    "吕梁", "忻州", "晋中", "晋城", "朔州", "运城", "阳泉", "云浮", "揭阳", "梅州", "汕尾", "江门",
+    "河源", "清远", "湛江", "潮州", "肇庆", "茂名", "阳江", "韶关", "崇左", "柳州", "梧州", "河池",
+    "玉林", "百色", "贵港", "贺州", "钦州", "防城港", "伊犁", "克州", "克孜勒苏", "克拉玛依",
+    "博尔塔拉", "吐鲁番", "和田", "哈密", "喀什", "塔城", "巴州", "巴音郭楞", "昌吉", "阿克苏",
+    "阿勒泰", "宿迁", "泰州", "淮安", "盐城", "连云港", "镇江", "上饶", "九江", "吉安", "宜春",
+    "抚州", "新余", "景德镇", "萍乡", "鹰潭", "廊坊", "张家口", "承德", "沧州", "秦皇岛", "衡水",
+    "邢台", "邯郸", "三门峡", "信阳", "南阳", "周口", "商丘", "安阳", "平顶山", "开封", "新乡",
+    "漯河", "濮阳", "焦作", "许昌", "驻马店", "鹤壁", "丽水", "湖州", "舟山", "衢州", "三沙",
+    "儋州", "十堰", "咸宁", "孝感", "恩施", "荆州", "荆门", "鄂州", "随州", "黄冈", "黄石", "娄底",
+    "岳阳", "常德", "张家界", "怀化", "永州", "湘潭", "湘西", "益阳", "衡阳", "邵阳", "郴州",
+    "临夏", "嘉峪关", "天水", "定西", "平凉", "庆阳", "张掖", "武威", "甘南", "白银", "酒泉",
+    "金昌", "陇南", "三明", "南平", "宁德", "莆田", "龙岩", "山南", "日喀则", "昌都", "林芝",
+    "那曲", "六盘水", "安顺", "毕节", "铜仁", "黔东南", "黔南", "黔西南", "丹东", "抚顺", "本溪",
+    "盘锦", "营口", "葫芦岛", "辽阳", "铁岭", "锦州", "阜新", "鞍山", "咸阳", "商洛", "延安",
+    "榆林", "汉中", "渭南", "铜川", "果洛", "玉树", "黄南", "七台河", "伊春", "佳木斯", "双鸭山",
+    "大兴安岭", "大庆", "牡丹江", "绥化", "鸡西", "鹤岗", "黑河", "齐齐哈尔", "香港", "澳门",
+    "台北", "新北", "桃园", "台中", "台南", "高雄",
+)  # fmt: skip
+
 _PLACE_FORMS: tuple[str, ...] = tuple(
     sorted({form for group in PROVINCES for form in group}, key=len, reverse=True)
 )
 _CITY_FORMS: tuple[str, ...] = tuple(
     sorted(
-        {f"{c}市" for c in MAJOR_CITIES if not c.endswith("市")} | set(MAJOR_CITIES),
+        {f"{c}市" for c in (*MAJOR_CITIES, *PREFECTURES) if not c.endswith("市")}
+        | set(MAJOR_CITIES)
+        | set(PREFECTURES),
         key=len,
         reverse=True,
     )
@@ -280,6 +314,57 @@ _GENERIC_ONLY = re.compile(
     "^(?:" + "|".join(re.escape(w) for w in sorted(GENERIC_WORDS, key=len, reverse=True)) + ")+$"
 )
 
+# Industry words (行业表述), longest first when stripped from the end of a name. Generic: they
+# say what a company does, not which company it is.
+INDUSTRY_WORDS: frozenset[str] = frozenset(
+    {
+        "科技", "技术", "高科技", "高新技术", "新技术", "科学技术", "信息", "信息技术", "信息产业",
+        "网络", "网络科技", "软件", "电子", "电子科技", "微电子", "电器", "电气", "电力",
+        "电力科技", "能源", "新能源", "材料", "新材料", "化工", "化学", "化纤", "医药", "药业",
+        "制药", "生物", "生物科技", "生物医药", "生物工程", "医疗", "医疗器械", "器械", "汽车",
+        "汽车零部件", "零部件", "机械", "机电", "装备", "设备", "重工", "工业", "实业", "发展",
+        "投资", "投资发展", "控股", "集团", "集团控股", "股份", "企业", "银行", "商业银行",
+        "农商银行", "证券", "保险", "信托", "期货", "基金", "地产", "置业", "房地产", "房地产开发",
+        "开发", "建设", "建设发展", "建筑", "建工", "工程", "交通", "运输", "物流", "航空", "航运",
+        "海运", "港口", "港务", "机场", "高速公路", "高速", "公路", "路桥", "铁路", "旅游", "酒店",
+        "文化", "传媒", "文化传媒", "传播", "教育", "食品", "饮料", "酒业", "酿酒", "啤酒",
+        "葡萄酒", "乳业", "农业", "牧业", "渔业", "林业", "农牧", "种业", "饲料", "化肥", "农化",
+        "纺织", "服饰", "服装", "家居", "家电", "家用", "轻工", "造纸", "纸业", "钢铁", "特钢",
+        "钢管", "铝业", "铜业", "矿业", "煤业", "煤电", "煤炭", "热电", "水电", "电网", "燃气",
+        "水务", "水利", "环保", "环境", "环境科技", "节能", "光电", "通信", "通讯", "电讯",
+        "半导体", "精密", "仪器", "仪表", "智能", "自动化", "数据", "数字", "数码",
+        "商贸", "贸易", "商业",
+        "百货", "超市", "连锁", "零售", "供应链", "管理", "咨询", "顾问", "服务", "国际", "柴油机",
+        "压缩机", "水泥", "玻璃", "陶瓷", "塑料", "塑胶", "橡胶", "轮胎", "电缆", "线缆", "电池",
+        "电机", "光伏", "风电", "核电", "石化", "石油", "油气", "天然气", "制造", "创新", "生态",
+        "健康", "资源", "产业", "动力", "传动", "照明", "印刷", "包装", "系统", "系统工程",
+        "电子商务", "互联网", "物联网", "云计算", "人工智能", "营销", "广告", "娱乐", "影视",
+        "出版", "体育", "租赁", "担保", "金融", "融资", "小额贷款", "城投", "交投", "国资", "冶金",
+        "有色", "有色金属", "金属", "稀土", "黄金", "珠宝", "首饰", "用品", "制品", "器皿", "导航",
+        "设计", "中心", "广场", "购物", "仓储", "勘探", "轴承", "阀门", "车辆", "专用车辆", "建材",
+        "新型建材", "船舶", "户外", "户外用品", "工具", "装饰", "电路", "精细", "精细化工", "功能",
+        "高温", "工艺", "机床", "粮油", "肉类", "调味品", "家具", "铸造", "锻造", "模具",
+        "印染", "丝绸", "皮革", "鞋业", "钟表", "玩具", "文具", "养老", "物业", "园林", "市政",
+        "环卫", "检测", "认证", "测绘", "规划", "研究院", "研究所", "集成", "系统集成", "输变电",
+        "变压器", "光纤", "光缆", "电源", "新能", "环境工程", "空调", "制冷", "电线",
+        "钢丝绳", "离合器", "血液", "血液制品", "真空", "整合", "品牌", "色纺", "热处理",
+    }
+)  # fmt: skip
+_INDUSTRY_LENGTHS = sorted({len(w) for w in INDUSTRY_WORDS}, reverse=True)
+
+
+def industry_words(text: str) -> tuple[str, ...] | None:
+    """`text` as industry words alone (化工; 高速公路; 国际, 航空), or None."""
+    if not text:
+        return ()
+    for length in _INDUSTRY_LENGTHS:
+        if len(text) >= length and text[-length:] in INDUSTRY_WORDS:
+            head = industry_words(text[:-length])
+            if head is not None:
+                return (*head, text[-length:])
+    return None
+
+
 _CN_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "股份公司")
 # English legal forms, matched before spaces are removed and only after a non-Latin-letter, so
 # that "Zinc" keeps its "inc".
@@ -317,9 +402,9 @@ def _strip_leading(text: str, forms: tuple[str, ...]) -> str:
     for form in forms:
         if text.startswith(form) and len(text) > len(form):
             rest = text[len(form) :]
-            if not _GENERIC_ONLY.match(rest):
-                return rest
-            return text
+            if len(rest) < 2 or _GENERIC_ONLY.match(rest) or industry_words(rest) is not None:
+                return text
+            return rest
     return text
 
 

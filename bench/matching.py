@@ -199,7 +199,9 @@ def evaluate(runs: int, examples: int = 8) -> dict[str, Any]:
                 )
                 if wrong and len(shown) < examples:
                     got = answer.customer.legal_name if answer.customer else ""
-                    steps = "; ".join(getattr(answer, "explanation", ()))
+                    steps = "; ".join(
+                        getattr(s, "en", str(s)) for s in getattr(answer, "explanation", ())
+                    )
                     shown.append(f"{name} → {answer.kind} {got} ({answer.reason}) {steps}")
             if not run:
                 n = len(lookups[cls])

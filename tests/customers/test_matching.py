@@ -43,7 +43,7 @@ def test_it_finds_the_full_name_from_the_short_name(actors):
     # both places are 贵州: typed 100%; covered (0.3·2·4.6102 + 2·4.2047) / (that + 0.6·1.5897)
     # = 11.1755 / 12.1294 = 92.14% → (100 + 92.14) / 2 = 96.07 ≥ 92: the same company
     assert (match.kind, match.customer, match.score) == ("exact", customer, Decimal("96.07"))
-    assert "the start of its brand" in match.explanation[0]
+    assert "the start of its brand" in match.explanation[0].en
 
 
 def test_it_matches_the_same_normalised_name_exactly(actors):
@@ -64,7 +64,8 @@ def test_it_calls_a_misspelling_of_the_industry_possible(actors):
     # when the industry is misspelt (数码 for 数字): the brands agree, so an officer decides
     match = match_customer("北京星河数码科技有限公司")
     assert (match.kind, match.customer) == ("possible", customer)
-    assert match.explanation[0] == "brand 星河 / 星河: 100% / 100% matched"
+    assert match.explanation[0].en == "brand 星河 / 星河: 100% / 100% matched"
+    assert match.explanation[0].zh == "字号 星河 / 星河：相符 100% / 100%"
 
 
 def test_it_tells_a_different_brand_from_a_misspelling(actors):
@@ -75,7 +76,7 @@ def test_it_tells_a_different_brand_from_a_misspelling(actors):
     # registry) weighs more than 动: 3·4.2047 / (3·4.2047 + 4.6102) = 73.2% < 75%
     match = match_customer("字节跳劢科技有限公司")
     assert (match.kind, match.customer) == ("none", None)
-    assert "brands differ" in match.explanation
+    assert "brands differ" in [step.en for step in match.explanation]
 
 
 def test_it_calls_a_misspelling_in_a_long_name_possible(actors):
@@ -108,7 +109,7 @@ def test_it_keeps_apart_names_that_differ_in_a_number(actors):
     match = match_customer("中建第二建筑工程有限公司")
     # then they are two companies: never exact, and not even possible
     assert (match.kind, match.customer) == ("none", None)
-    assert match.explanation == ("numbers differ: 二 / 一",)
+    assert [step.en for step in match.explanation] == ["numbers differ: 二 / 一"]
 
 
 def test_it_keeps_apart_places_that_are_the_brand(actors):
@@ -216,7 +217,7 @@ def test_it_finds_a_registered_name_inside_the_submitted_one(actors, few_names_a
     # then 智能科技 is a candidate, found whole, but its brand 智能 is not 涌鲸棒: no match
     assert set(generic.names.values_list("id", flat=True)) <= set(ids)
     assert (match.kind, match.customer) == ("none", None)
-    assert "brands differ" in match.explanation
+    assert "brands differ" in [step.en for step in match.explanation]
 
 
 def test_it_bounds_what_the_common_trigrams_alone_can_score():

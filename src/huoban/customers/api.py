@@ -41,6 +41,7 @@ class LookupOut(Schema):
     owner_code: str | None = None
     score: str | None = None
     reason: str
+    explanation: list[str] = []
 
 
 class InboundIn(Schema):
@@ -224,6 +225,7 @@ def lookup(request: HttpRequest, name: str = "", uscc: str = "") -> dict[str, An
         "owner_code": _owner_code_for(user, customer) if customer else None,
         "score": str(match.score) if match.score is not None else None,
         "reason": match.reason,
+        "explanation": [str(step) for step in match.explanation],
     }
 
 

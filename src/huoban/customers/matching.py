@@ -47,8 +47,10 @@ from django.db import connection
 from django.db.models import Q
 from rapidfuzz import fuzz
 
+from huoban.explain import Step
 from huoban.uscc import normalize_uscc, uscc_error
 
+from .decisions import judged
 from .models import Customer, CustomerName
 from .names import (
     INDUSTRY_WORDS,
@@ -81,7 +83,7 @@ class Match:
     score: Decimal | None
     reason: str
     # How the score was reached, step by step (:func:`assess`); empty for USCC and exact names.
-    explanation: tuple[str, ...] = field(default=())
+    explanation: tuple[Step, ...] = field(default=())
 
 
 def _similarity(query: str, name: str) -> float:
@@ -168,7 +170,7 @@ class Assessment:
     """How alike two company names are (:func:`assess`)."""
 
     score: Decimal
-    steps: tuple[str, ...]
+    steps: tuple[Step, ...]
     # Numbers, places or brands say these are two companies (the score is then at most 60).
     conflict: bool = False
 
@@ -283,14 +285,20 @@ def assess(
        星辉互动娱乐) scores at least CONTAINED_FLOOR, plus the rest in proportion to what it
        covers.
     Scores of two companies are held at or below NOT_THE_SAME (60)."""
-    steps: list[str] = []
+    steps: list[Step] = []
     conflict = _number_conflict(query, name)
     if conflict:
-        steps.append(f"numbers differ: {conflict[0]} / {conflict[1]}")
+        steps.append(
+            Step(
+                f"数字或序号不同：{conflict[0]} / {conflict[1]}，是两家公司",
+                f"numbers differ: {conflict[0]} / {conflict[1]}",
+            )
+        )
         return Assessment(Decimal("0.00"), tuple(steps), conflict=True)
     mine, theirs = places(query.regions), places(name.regions)
     if mine and theirs and not mine & theirs:
-        steps.append(f"places differ: {'、'.join(query.regions)} / {'、'.join(name.regions)}")
+        where = f"{'、'.join(query.regions)} / {'、'.join(name.regions)}"
+        steps.append(Step(f"地域不同：{where}，是两家公司", f"places differ: {where}"))
         return Assessment(Decimal("0.00"), tuple(steps), conflict=True)
     legal = query.full and name.full
     industry_factor = 1.0 if legal else INDUSTRY_FACTOR
@@ -331,18 +339,33 @@ def assess(
     brand_covered = _share(n_text, [(*brand_n, 1.0)], matched_n, weight)
     if not query.full and min(brand_typed, brand_covered) >= 1.0 and covered < BRAND_WHOLE:
         # 天奇股份 for 天奇自动化工程: the name's whole 字号 typed, and nothing else.
-        steps.append(f"the whole brand typed: the name counts as {BRAND_WHOLE:.0%} covered")
+        steps.append(
+            Step(
+                f"输入的正是其完整字号：按覆盖 {BRAND_WHOLE:.0%} 计",
+                f"the whole brand typed: the name counts as {BRAND_WHOLE:.0%} covered",
+            )
+        )
         covered = BRAND_WHOLE
     raw = (typed + covered) / 2 * 100 - (GUESSED_PLACE if guessed else 0.0)
     value = Decimal(str(round(max(raw, 0.0), 2))).quantize(Decimal("0.01"))
+    start = Step("（为其字号开头）", " (the start of its brand)") if prefix else Step("", "")
     steps.append(
-        f"brand {query.brand} / {name.brand}: {brand_typed:.0%} / {brand_covered:.0%} matched"
-        + (" (the start of its brand)" if prefix else "")
+        Step(
+            f"字号 {query.brand} / {name.brand}：相符 {brand_typed:.0%} / {brand_covered:.0%}"
+            + start.zh,
+            f"brand {query.brand} / {name.brand}: {brand_typed:.0%} / {brand_covered:.0%} matched"
+            + start.en,
+        )
     )
-    steps.append(f"typed {typed:.0%} found, name {covered:.0%} covered → {value}")
+    steps.append(
+        Step(
+            f"输入的 {typed:.0%} 见于该名称，该名称 {covered:.0%} 被覆盖 → {value}",
+            f"typed {typed:.0%} found, name {covered:.0%} covered → {value}",
+        )
+    )
     differ = min(brand_typed, brand_covered) < (BRAND_SHARE_FULL if legal else BRAND_SHARE)
     if differ:
-        steps.append("brands differ")
+        steps.append(Step(f"字号不同：至多 {NOT_THE_SAME}", "brands differ"))
         value = min(value, NOT_THE_SAME)
     contained = not query.full and not guessed and len(query.core) >= CONTAINED_MIN
     if contained and query.core in name.text:
@@ -350,7 +373,12 @@ def assess(
         floor = Decimal(str(round(CONTAINED_FLOOR + (100 - CONTAINED_FLOOR) * covered, 2)))
         if floor > value:
             value = floor.quantize(Decimal("0.01"))
-            steps.append(f"the short name is written whole in the name → {value}")
+            steps.append(
+                Step(
+                    f"简称完整出现在该名称中 → {value}",
+                    f"the short name is written whole in the name → {value}",
+                )
+            )
             differ = False
     return Assessment(value, tuple(steps), conflict=differ)
 
@@ -644,6 +672,11 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
     if not normalized:
         return Match("none", None, None, "empty name")
 
+    same, different = judged(normalized)
+    if same is not None:
+        customer = Customer.objects.get(pk=same)
+        if not _uscc_conflicts(customer, code):
+            return Match("exact", customer, HUNDRED, "officer decision (same customer)")
     weight = registry_weights()
     high, low = _threshold("MATCH_HIGH"), _threshold("MATCH_LOW")
     same_names = (
@@ -652,6 +685,8 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
         .order_by("id")[:CANDIDATE_LIMIT]
     )
     for same_name in same_names:
+        if same_name.customer_id in different:
+            continue
         # The same key is the same company unless the names' numbers, places or brands say
         # otherwise (…第一建筑 and …第二建筑 share the key 建筑 once both numbers are gone).
         if best_assessment(name, same_name.name, weight).conflict:
@@ -666,7 +701,8 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
         return Match("none", None, None, "no candidate")
     # The best score wins; among equal scores the oldest name (lowest id).
     best: tuple[Decimal, int, Assessment] | None = None
-    for pk, stored in CustomerName.objects.filter(pk__in=list(pool)).values_list("id", "name"):
+    rows = CustomerName.objects.filter(pk__in=list(pool)).exclude(customer_id__in=different)
+    for pk, stored in rows.values_list("id", "name"):
         found = best_assessment(name, stored, weight)
         if best is None or found.score > best[0] or (found.score == best[0] and pk < best[1]):
             best = (found.score, pk, found)

@@ -96,6 +96,45 @@ class CustomerName(models.Model):
         return self.name
 
 
+class MatchDecisionQuerySet(ScopedQuerySet["MatchDecision"]):
+    """Whose rows: the partner at 'customer__attribution__partner' (R-VIS-1)."""
+
+    partner_path = "customer__attribution__partner"
+
+
+class MatchDecision(models.Model):
+    """An officer's answer to a possible match (R-ATT-2, issue #13): whether the name as
+    submitted (its normalised key) is this customer. A "different" pair is never asked again;
+    a "same" pair also becomes an alias of the customer."""
+
+    submitted = models.CharField(_("报备名称（规范化）"), max_length=200)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.CASCADE, related_name="+"
+    )
+    same = models.BooleanField(_("是同一客户"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("决定时间"))
+
+    objects = MatchDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("客户匹配决定")
+        verbose_name_plural = _("客户匹配决定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitted", "customer"], name="%(app_label)s_%(class)s_unique_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submitted} → {self.customer_id}: {'same' if self.same else 'different'}"
+
+
 class LinkKind(models.TextChoices):
     PARENT = "parent", _("母公司")
     SUBSIDIARY = "subsidiary", _("子公司")

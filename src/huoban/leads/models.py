@@ -124,6 +124,8 @@ class Lead(models.Model):
     match_score = models.DecimalField(
         _("相似度"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    # How the possible match was scored, step by step (bilingual lines, issue #13).
+    match_explanation = models.TextField(_("匹配说明"), blank=True)
     customer_name = models.CharField(_("客户名称"), max_length=200)
     customer_uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     customer_region = models.CharField(_("地区"), max_length=100, blank=True)

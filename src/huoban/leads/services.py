@@ -30,12 +30,14 @@ from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.calendar import add_business_days
 from huoban.customers.attribution import AlreadyAttributed, attach_attribution
+from huoban.customers.decisions import remember_decision
 from huoban.customers.matching import match_customer
 from huoban.customers.models import Contact, Customer
 from huoban.customers.normalize import clean_display_name, legal_form_only
 from huoban.customers.ownership import owner_of
 from huoban.customers.registry import NAME_SAYS_NOTHING, add_contact, get_or_create_customer
 from huoban.errors import Conflict, NotFound, ValidationFailed
+from huoban.explain import explanation_text
 from huoban.partners.guards import require_active_partner
 from huoban.uscc import normalize_uscc, uscc_error
 
@@ -194,6 +196,7 @@ def submit_lead(data: LeadInput, *, actor: User) -> Lead:
         lead.status = Status.NEEDS_REVIEW
         lead.candidate_customer = match.customer
         lead.match_score = match.score
+        lead.match_explanation = explanation_text(match.explanation)
     else:
         customer, _created = get_or_create_customer(
             lead.customer_name,
@@ -381,11 +384,17 @@ def resolve_match(lead_id: int, customer_id: int | None, *, actor: User) -> Lead
     if lead.status != Status.NEEDS_REVIEW:
         raise Conflict("该线索无需确认客户 / This lead has no open customer match.")
     before = snapshot(lead)
+    candidate = lead.candidate_customer
     if customer_id is not None:
         customer = Customer.objects.filter(pk=customer_id).first()
         if customer is None:
             raise ValidationFailed({"customer_id": "客户不存在 / No such customer."})
+        if candidate is not None and customer.pk == candidate.pk:
+            remember_decision(lead.customer_name, candidate, same=True, actor=actor)
     else:
+        if candidate is not None:
+            # Never asked again for this name and this customer (issue #13).
+            remember_decision(lead.customer_name, candidate, same=False, actor=actor)
         customer, _ = get_or_create_customer(
             lead.customer_name,
             uscc=lead.customer_uscc or None,

@@ -35,6 +35,7 @@ def UNIFORM(_ch: str) -> float:
         ("上海汽车集团股份有限公司", (), "上海汽车", ("集团",), True),
         # a place and one character: both are the brand
         ("日照港股份有限公司", (), "日照港", (), True),
+        ("唐山港集团股份有限公司", (), "唐山港", ("集团",), True),
         # a short name's bare 股份 is a legal form
         ("首创股份", (), "首创", (), False),
         # a prefecture-level city of GB/T 2260

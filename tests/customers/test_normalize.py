@@ -42,6 +42,11 @@ from huoban.customers.normalize import head2, normalize_name, normalize_name_kee
         ("Zinc", "zinc"),
         # a place followed only by generic words stays: otherwise 北京银行 = 上海银行 = 银行
         ("北京银行股份有限公司", "北京银行"),
+        # … and so does a place followed by industry words, or by one character and them
+        # (issue #13): 太原化工 ≠ 沈阳化工, 唐山港集团 keeps its 唐山
+        ("太原化工股份有限公司", "太原化工"),
+        ("唐山港集团股份有限公司", "唐山港集团"),
+        ("天水华天科技股份有限公司", "华天科技"),
         ("上海银行", "上海银行"),
         ("上海交通大学", "上海交通大学"),
         # a branch keeps its 公司

@@ -53,7 +53,6 @@ from huoban.uscc import normalize_uscc, uscc_error
 from .decisions import judged
 from .models import Customer, CustomerName
 from .names import (
-    INDUSTRY_WORDS,
     REGION_ABBREVIATIONS,
     NameParts,
     numbers,
@@ -61,7 +60,7 @@ from .names import (
     places,
     starts_with_place,
 )
-from .normalize import head2, normalize_name
+from .normalize import INDUSTRY_WORDS, head2, normalize_name
 
 MatchKind = Literal["exact", "possible", "none"]
 CANDIDATE_LIMIT = 50

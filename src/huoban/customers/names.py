@@ -25,15 +25,14 @@ from dataclasses import dataclass
 from .normalize import (
     _BRACKETED_REGION,
     _CITY_FORMS,
-    _INDUSTRY_LENGTHS,
     _PLACE_FORMS,
-    INDUSTRY_WORDS,
     MAJOR_CITIES,
     PREFECTURES,
     PROVINCES,
     _folded,
     _strip_legal_form,
     industry_words,
+    strip_industry,
 )
 
 # Every form of a place (北京市, 北京) → its short form (北京); 中国 and 中华人民共和国 → 中国.
@@ -180,20 +179,6 @@ def starts_with_place(text: str) -> bool:
     return _leading_place(text) is not None
 
 
-def _strip_industry(text: str) -> tuple[str, tuple[str, ...]]:
-    """(brand, industry words): the longest industry word taken from the end, again and again,
-    while two characters remain."""
-    words: list[str] = []
-    while True:
-        for length in _INDUSTRY_LENGTHS:
-            if len(text) - length >= 2 and text[-length:] in INDUSTRY_WORDS:
-                words.insert(0, text[-length:])
-                text = text[:-length]
-                break
-        else:
-            return text, tuple(words)
-
-
 @functools.lru_cache(maxsize=65536)
 def parse(name: str) -> NameParts:
     """Split a company name into regions, brand and industry (module docstring)."""
@@ -211,15 +196,16 @@ def parse(name: str) -> NameParts:
     leading: list[str] = []
     while (found := _leading_place(text)) is not None:
         place, rest = found
-        if len(rest) < 2:  # 日照港: the place and what follows it are the brand
-            return NameParts(tuple(leading + regions), place + rest, (), full)
-        words = industry_words(rest)
+        short, words = strip_industry(rest, keep=1)
+        if len(short) < 2:  # 日照港, 唐山港集团: the place and what follows it are the brand
+            return NameParts(tuple(leading + regions), place + short, words, full)
+        words = industry_words(rest) or ()
         if words:
             # 北京银行, 太原化工, 上海汽车集团: the place and the first industry word are the brand.
             return NameParts(tuple(leading + regions), place + words[0], words[1:], full)
         leading.append(place)
         text = rest
-    brand, industry = _strip_industry(text)
+    brand, industry = strip_industry(text)
     return NameParts(tuple(leading + regions), brand, industry, full)
 
 

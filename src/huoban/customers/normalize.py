@@ -365,6 +365,20 @@ def industry_words(text: str) -> tuple[str, ...] | None:
     return None
 
 
+def strip_industry(text: str, keep: int = 2) -> tuple[str, tuple[str, ...]]:
+    """(rest, industry words): the longest industry word taken from the end of `text`, again
+    and again, while `keep` characters remain."""
+    words: list[str] = []
+    while True:
+        for length in _INDUSTRY_LENGTHS:
+            if len(text) - length >= keep and text[-length:] in INDUSTRY_WORDS:
+                words.insert(0, text[-length:])
+                text = text[:-length]
+                break
+        else:
+            return text, tuple(words)
+
+
 _CN_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "股份公司")
 # English legal forms, matched before spaces are removed and only after a non-Latin-letter, so
 # that "Zinc" keeps its "inc".
@@ -402,7 +416,11 @@ def _strip_leading(text: str, forms: tuple[str, ...]) -> str:
     for form in forms:
         if text.startswith(form) and len(text) > len(form):
             rest = text[len(form) :]
-            if len(rest) < 2 or _GENERIC_ONLY.match(rest) or industry_words(rest) is not None:
+            if (
+                _GENERIC_ONLY.match(rest)
+                or industry_words(rest) is not None
+                or len(strip_industry(rest, keep=1)[0]) < 2  # 唐山港集团: 港 is no brand
+            ):
                 return text
             return rest
     return text

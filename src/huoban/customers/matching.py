@@ -276,8 +276,8 @@ def assess(
        the first characters of words: 国航 = 中国国际航空). A short name that is the start of
        the name's brand (探路者 for 探路者户外用品) covers the whole brand: it is the 字号.
     5. Both brands must be matched for at least BRAND_SHARE of their weight — BRAND_SHARE_FULL
-       when both are legal names, which are complete — or the names are two companies
-       (方大集团 / 百大集团).
+       when the query is a legal name, which is complete — or the names are two companies
+       (方大集团 / 百大集团; 力合 is not 力澜合).
     6. score = (typed + covered) / 2 × 100, less GUESSED_PLACE when the query's place was read
        from a one-character abbreviation (`guessed`: 深振业 read as 深圳振业).
     7. A short name of CONTAINED_MIN characters or more written whole in the name (互动娱乐 in
@@ -362,7 +362,7 @@ def assess(
             f"typed {typed:.0%} found, name {covered:.0%} covered → {value}",
         )
     )
-    differ = min(brand_typed, brand_covered) < (BRAND_SHARE_FULL if legal else BRAND_SHARE)
+    differ = min(brand_typed, brand_covered) < (BRAND_SHARE_FULL if query.full else BRAND_SHARE)
     if differ:
         steps.append(Step(f"字号不同：至多 {NOT_THE_SAME}", "brands differ"))
         value = min(value, NOT_THE_SAME)

@@ -581,17 +581,20 @@ SUBSEQUENCE_MAX = 8  # names of up to this many characters are also read as abbr
 SUBSEQUENCE_LIMIT = 100  # names fetched for each abbreviation pattern
 
 
-def _subsequence_patterns(query: str) -> list[str]:
-    """The abbreviation patterns of a short submitted name: its core and its brand, each as an
-    ordered subsequence anchored on its first character (中国石化 → 中*国*石*化*, matching
-    中国石油化工), also behind a leading 中国 (南玻 → 中国南*玻*), for every reading."""
-    out: dict[str, None] = {}
+def _subsequence_patterns(query: str) -> list[tuple[str, str]]:
+    """The abbreviation patterns of a short submitted name, as (literal start, characters that
+    follow in order): its core and its brand anchored on their first character (中国石化 →
+    中, 国石化: matches 中国石油化工), also behind a literal 中国 (南玻 → 中国南, 玻), for every
+    reading. A legal name is complete: it has none."""
+    if parse(query).full:
+        return []
+    out: dict[tuple[str, str], None] = {}
     for reading in readings(query):
         for text in (reading.core, reading.brand):
             if 2 <= len(text) <= SUBSEQUENCE_MAX:
-                out.setdefault(text, None)
+                out.setdefault((text[0], text[1:]), None)
                 if not text.startswith("中国"):
-                    out.setdefault("中国" + text, None)
+                    out.setdefault(("中国" + text[0], text[1:]), None)
     return list(out)
 
 
@@ -599,9 +602,14 @@ def _glob(chars: str) -> str:
     return "".join(f"[{c}]" if c in "*?[]" else c for c in chars)
 
 
+def _like(chars: str) -> str:
+    return chars.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _subsequence_names(query: str) -> dict[int, str]:
-    """Names holding a short submitted name's characters in order from their first (index range
-    scans: GLOB on SQLite, LIKE through the pattern index on PostgreSQL)."""
+    """Names that start with a pattern's literal start and hold its other characters in order
+    (index range scans on the literal start: GLOB on SQLite, LIKE through the pattern index on
+    PostgreSQL)."""
     patterns = _subsequence_patterns(query)
     if not patterns or connection.vendor not in ("sqlite", "postgresql"):
         return {}
@@ -611,17 +619,20 @@ def _subsequence_names(query: str) -> dict[int, str]:
             "SELECT * FROM (SELECT id, normalized FROM customers_customername "
             "WHERE normalized GLOB %s LIMIT %s)"
         )
-        for text in patterns:
-            params += ["*".join(_glob(c) for c in text) + "*", SUBSEQUENCE_LIMIT]
+        for start, rest in patterns:
+            params += [
+                _glob(start) + "*" + "".join(_glob(c) + "*" for c in rest),
+                SUBSEQUENCE_LIMIT,
+            ]
     else:
         part = (
             "(SELECT id, normalized FROM customers_customername WHERE normalized LIKE %s LIMIT %s)"
         )
-        for text in patterns:
-            escaped = [
-                c.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for c in text
+        for start, rest in patterns:
+            params += [
+                _like(start) + "%" + "".join(_like(c) + "%" for c in rest),
+                SUBSEQUENCE_LIMIT,
             ]
-            params += ["%".join(escaped) + "%", SUBSEQUENCE_LIMIT]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join([part] * len(patterns)), params)
         return dict(cursor.fetchall())

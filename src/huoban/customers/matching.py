@@ -706,7 +706,13 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
         return Match("exact", same_name.customer, HUNDRED, f"normalised name ({same_name.kind})")
 
     pool = dict(candidates(normalized))
-    pool.update(_subsequence_names(name))
+    # Abbreviation candidates are ranked like the others, and only the best CANDIDATE_LIMIT are
+    # assessed: a pattern on a common first character brings hundreds.
+    abbreviations = sorted(
+        _subsequence_names(name).items(),
+        key=lambda row: (-_similarity(normalized, row[1]), row[0]),
+    )
+    pool.update(abbreviations[:CANDIDATE_LIMIT])
     if not pool:
         return Match("none", None, None, "no candidate")
     # The best score wins; among equal scores the oldest name (lowest id).

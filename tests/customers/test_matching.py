@@ -271,3 +271,18 @@ def test_the_pg_trigram_index_has_no_pending_list():
         )
         (options,) = cursor.fetchone()
     assert "fastupdate=off" in options
+
+
+def test_the_same_brand_in_another_place_is_another_customer(actors):
+    # given 北京东义科技 (key 东义科技)
+    beijing = make_customer("北京东义科技有限公司")
+    # when 上海东义科技 is submitted: the same key, another place
+    match = match_customer("上海东义科技有限公司")
+    assert (match.kind, match.customer) == ("none", None)
+    # then it is registered as another customer, under its key with the place kept
+    shanghai = make_customer("上海东义科技有限公司")
+    assert shanghai != beijing
+    assert (beijing.normalized_name, shanghai.normalized_name) == ("东义科技", "上海东义科技")
+    # and each finds itself again
+    assert match_customer("上海东义科技有限公司").customer == shanghai
+    assert match_customer("北京东义科技有限公司").customer == beijing

@@ -669,6 +669,12 @@ def _uscc_conflicts(customer: Customer, uscc: str | None) -> bool:
     return bool(uscc and customer.uscc and customer.uscc != uscc)
 
 
+def same_key_conflict(query: str, name: str) -> bool:
+    """True when two names with the same key are two companies all the same: their numbers,
+    places or brands differ (issue #13)."""
+    return best_assessment(query, name, registry_weights()).conflict
+
+
 def match_customer(name: str, uscc: str | None = None) -> Match:
     """Match a submitted customer against the registry (R-ATT-2)."""
     code = normalize_uscc(uscc) if uscc else None

@@ -20,6 +20,7 @@ from huoban.audit.services import record
 from huoban.errors import Conflict, ValidationFailed
 from huoban.uscc import normalize_uscc, uscc_error
 
+from .matching import CANDIDATE_LIMIT, same_key_conflict
 from .models import Contact, Customer, CustomerName, NameKind
 from .normalize import (
     clean_display_name,
@@ -73,13 +74,18 @@ def clean_uscc(uscc: str | None, field: str = "customer.uscc") -> str | None:
     return code
 
 
-def _existing_customer(normalized: str, code: str | None) -> Customer | None:
+def _existing_customer(normalized: str, code: str | None, name: str = "") -> Customer | None:
     if code:
         by_code = Customer.objects.filter(uscc=code).first()
         if by_code is not None:
             return by_code
-    by_name = CustomerName.objects.filter(normalized=normalized).select_related("customer").first()
-    if by_name is not None and not (code and by_name.customer.uscc not in (None, code)):
+    rows = CustomerName.objects.filter(normalized=normalized).select_related("customer")
+    for by_name in rows.order_by("id")[:CANDIDATE_LIMIT]:
+        if code and by_name.customer.uscc not in (None, code):
+            continue
+        if name and same_key_conflict(name, by_name.name):
+            # 北京东义科技 is not 上海东义科技, though both have the key 东义科技 (issue #13)
+            continue
         return by_name.customer
     return None
 
@@ -94,17 +100,17 @@ def get_or_create_customer(
     """
     legal_name, normalized = _clean_name(name, "customer.name")
     code = clean_uscc(uscc)
-    existing = _existing_customer(normalized, code)
+    existing = _existing_customer(normalized, code, legal_name)
     if existing is not None:
         return existing, False
     key = normalized
     if CustomerName.objects.filter(normalized=key).exists():
         # A concurrent submission may have committed the same customer between the two reads
         # (PostgreSQL, READ COMMITTED): that row is the answer, not a conflict.
-        existing = _existing_customer(normalized, code)
+        existing = _existing_customer(normalized, code, legal_name)
         if existing is not None:
             return existing, False
-        # Same normalised name but a different USCC: another legal entity. Fall back to the
+        # Same normalised name but a different USCC or place: another legal entity. Fall back to the
         # name with its place kept (江西铜业 vs 云南铜业); if that is taken too, an officer decides.
         key = normalize_name_keep_place(legal_name)
         if key == normalized or CustomerName.objects.filter(normalized=key).exists():

@@ -423,9 +423,13 @@ def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _like(text: str) -> str:
+    """`text` with LIKE's wildcards and escape character escaped."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{_like(text)}%"
 
 
 def common_only_bound(normalized: str, common: set[str]) -> float:
@@ -600,10 +604,6 @@ def _subsequence_patterns(query: str) -> list[tuple[str, str]]:
 
 def _glob(chars: str) -> str:
     return "".join(f"[{c}]" if c in "*?[]" else c for c in chars)
-
-
-def _like(chars: str) -> str:
-    return chars.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _subsequence_names(query: str) -> dict[int, str]:

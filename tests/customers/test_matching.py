@@ -286,3 +286,29 @@ def test_the_same_brand_in_another_place_is_another_customer(actors):
     # and each finds itself again
     assert match_customer("上海东义科技有限公司").customer == shanghai
     assert match_customer("北京东义科技有限公司").customer == beijing
+
+
+def test_two_customers_both_certain_make_the_answer_possible(actors):
+    # given two customers whose brand is 天山
+    make_customer("新疆天山水泥股份有限公司")
+    make_customer("天山钢铁股份有限公司")
+    # when 天山股份 is submitted / then both score 93 and an officer decides
+    match = match_customer("天山股份")
+    assert (match.kind, match.score) == ("possible", Decimal("93.00"))
+    assert match.reason.startswith("ambiguous")
+    assert "also scores 93.00" in match.explanation[-1].en
+
+
+def test_one_customer_with_the_brand_typed_is_exact(actors):
+    water = make_customer("新疆天山水泥股份有限公司")
+    match = match_customer("天山股份")
+    assert (match.kind, match.customer, match.score) == ("exact", water, Decimal("93.00"))
+
+
+def test_a_short_name_with_a_place_finds_a_name_that_kept_its_place(actors):
+    # 长春高新技术产业集团 keeps its place in its key (高新技术 alone is no brand); 长春高新 is
+    # keyed 高新, which shares no trigram with it: the trigrams across the place find it
+    customer = make_customer("长春高新技术产业(集团)股份有限公司")
+    assert customer.normalized_name == "长春高新技术产业集团"
+    match = match_customer("长春高新")
+    assert (match.kind, match.customer) == ("possible", customer)

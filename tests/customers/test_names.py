@@ -40,6 +40,8 @@ def UNIFORM(_ch: str) -> float:
         ("首创股份", (), "首创", (), False),
         # a prefecture-level city of GB/T 2260
         ("天水华天科技股份有限公司", ("天水",), "华天", ("科技",), True),
+        # the industry word that leaves a brand of two: 国新 + 能源, not 国 + 新能源
+        ("山西省国新能源股份有限公司", ("山西",), "国新", ("能源",), True),
     ],
 )
 def test_it_splits_a_name(name, regions, brand, industry, full):
@@ -112,6 +114,24 @@ def test_a_one_character_place_is_read_as_a_guess():
     # typed: typed 康佳 2/2; covered 2 / (2 + 0.6·2) = 62.5% → (100 + 62.5) / 2 − 5 = 76.25
     found = best_assessment("深康佳", "康佳集团股份有限公司", UNIFORM)
     assert found.score == Decimal("76.25")
+
+
+def test_the_brand_typed_beats_an_abbreviation_of_another():
+    # 万科 vs 万科企业 (brand 万科, industry 企业): typed 2/2; covered 2 / (2 + 0.6·2) = 62.5%,
+    # but its brand is the brand typed: at least 80% → (100 + 80) / 2 = 90, + 3 = 93.00
+    mine = best_assessment("万科", "万科企业股份有限公司", UNIFORM)
+    assert (mine.score, mine.conflict) == (Decimal("93.00"), False)
+    assert mine.steps[-1].en == "the same brand → 93.00"
+    # 万科 vs 万安科技 (brand 万安, industry 科技): 万 starts 万安, 科 starts 科技; covered
+    # (max(1, 3/4·2) + max(0.6, 3/4·1.2)) / 3.2 = 2.4 / 3.2 = 75% → (100 + 75) / 2 = 87.50
+    other = best_assessment("万科", "浙江万安科技股份有限公司", UNIFORM)
+    assert other.score == Decimal("87.50")
+
+
+def test_a_brand_that_only_starts_the_name_gets_no_same_brand_points():
+    # 太平洋 for 太平洋精锻科技: the start of its brand (the prefix rule), not its 字号 as typed
+    found = best_assessment("太平洋", "江苏太平洋精锻科技股份有限公司", UNIFORM)
+    assert not any("same brand" in step.en for step in found.steps)
 
 
 def test_character_weights_follow_the_registry():

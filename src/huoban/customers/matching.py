@@ -60,7 +60,7 @@ from .names import (
     places,
     starts_with_place,
 )
-from .normalize import INDUSTRY_WORDS, head2, normalize_name
+from .normalize import INDUSTRY_WORDS, head2, normalize_name, normalize_name_keep_place
 
 MatchKind = Literal["exact", "possible", "none"]
 CANDIDATE_LIMIT = 50
@@ -119,6 +119,8 @@ INDUSTRY_FACTOR = 0.6  # … and so does an industry word
 BRAND_SHARE = 0.5  # a match needs at least this (weighted) share of both brands …
 BRAND_SHARE_FULL = 0.75  # … and this much between two legal names
 BRAND_WHOLE = 0.6  # a short name that is a name's whole brand covers it at least this much
+BRAND_SAME = 0.8  # … and this much when all it typed is found and its brand is that brand …
+BRAND_SAME_POINTS = 3.0  # … with these points more: of two names, the one whose 字号 was typed
 GUESSED_PLACE = 5.0  # points off a reading that took a first character for a place
 CONTAINED_MIN = 3  # a short name of this many characters written whole in a name …
 CONTAINED_FLOOR = 76.0  # … scores at least this, plus the rest in proportion to what it covers
@@ -279,7 +281,9 @@ def assess(
        when the query is a legal name, which is complete — or the names are two companies
        (方大集团 / 百大集团; 力合 is not 力澜合).
     6. score = (typed + covered) / 2 × 100, less GUESSED_PLACE when the query's place was read
-       from a one-character abbreviation (`guessed`: 深振业 read as 深圳振业).
+       from a one-character abbreviation (`guessed`: 深振业 read as 深圳振业). A short name whose
+       brand is the name's brand, all of it found, covers at least BRAND_SAME and scores
+       BRAND_SAME_POINTS more (at most 100): the 字号 typed beats an abbreviation of another.
     7. A short name of CONTAINED_MIN characters or more written whole in the name (互动娱乐 in
        星辉互动娱乐) scores at least CONTAINED_FLOOR, plus the rest in proportion to what it
        covers.
@@ -345,6 +349,25 @@ def assess(
             )
         )
         covered = BRAND_WHOLE
+    same_brand = (
+        not query.full
+        and not prefix
+        and not guessed
+        and len(query.brand) >= 2
+        and query.brand == name.brand
+        and typed >= 0.999
+    )
+    if same_brand:
+        # 万科 for 万科企业 rather than 万安科技; 东方通 for 东方通科技 rather than 东方通信.
+        covered = max(covered, BRAND_SAME)
+        steps.append(
+            Step(
+                f"字号 {name.brand} 即所输入的字号：覆盖至少按 {BRAND_SAME:.0%} 计，"
+                f"最后另加 {BRAND_SAME_POINTS:g} 分",
+                f"its brand {name.brand} is the brand typed: at least {BRAND_SAME:.0%} covered, "
+                f"{BRAND_SAME_POINTS:g} points more at the end",
+            )
+        )
     raw = (typed + covered) / 2 * 100 - (GUESSED_PLACE if guessed else 0.0)
     value = Decimal(str(round(max(raw, 0.0), 2))).quantize(Decimal("0.01"))
     start = Step("（为其字号开头）", " (the start of its brand)") if prefix else Step("", "")
@@ -379,6 +402,9 @@ def assess(
                 )
             )
             differ = False
+    if same_brand and not differ:
+        value = min(value + Decimal(str(BRAND_SAME_POINTS)), HUNDRED)
+        steps.append(Step(f"字号相同 → {value}", f"the same brand → {value}"))
     return Assessment(value, tuple(steps), conflict=differ)
 
 
@@ -712,6 +738,12 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
         return Match("exact", same_name.customer, HUNDRED, f"normalised name ({same_name.kind})")
 
     pool = dict(candidates(normalized))
+    with_place = normalize_name_keep_place(name)
+    if with_place != normalized and with_place.endswith(normalized):
+        # 长春高新 is keyed 高新; 长春高新技术产业集团 keeps its place (高新技术 alone is no brand):
+        # the names with a rare trigram across the place's end.
+        across = with_place[: len(with_place) - len(normalized) + 2]
+        pool.update(_rare_trigram_names(across)[0])
     # Abbreviation candidates are ranked like the others, and only the best CANDIDATE_LIMIT are
     # assessed: a pattern on a common first character brings hundreds.
     abbreviations = sorted(
@@ -722,17 +754,32 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
     if not pool:
         return Match("none", None, None, "no candidate")
     # The best score wins; among equal scores the oldest name (lowest id).
-    best: tuple[Decimal, int, Assessment] | None = None
+    # The best score of each customer; among equal scores its oldest name (lowest id).
+    per_customer: dict[int, tuple[Decimal, int, Assessment]] = {}
     rows = CustomerName.objects.filter(pk__in=list(pool)).exclude(customer_id__in=different)
-    for pk, stored in rows.values_list("id", "name"):
+    for pk, customer_id, stored in rows.values_list("id", "customer_id", "name"):
         found = best_assessment(name, stored, weight)
-        if best is None or found.score > best[0] or (found.score == best[0] and pk < best[1]):
-            best = (found.score, pk, found)
-    if best is None:
+        kept = per_customer.get(customer_id)
+        if kept is None or (-found.score, pk) < (-kept[0], kept[1]):
+            per_customer[customer_id] = (found.score, pk, found)
+    if not per_customer:
         return Match("none", None, None, "no candidate")
-    best_score, best_pk, assessment = best
+    # The best customer wins; among equal scores the one with the oldest name.
+    ranked = sorted(per_customer.values(), key=lambda kept: (-kept[0], kept[1]))
+    best_score, best_pk, assessment = ranked[0]
     row = CustomerName.objects.select_related("customer").get(pk=best_pk)
     reason = f"fuzzy ({row.kind}: {row.name})"
+    if len(ranked) > 1 and ranked[1][0] >= high:
+        # Two customers both certain (天山股份: 天山水泥 and 天山毛纺织): an officer decides.
+        other = CustomerName.objects.get(pk=ranked[1][1])
+        steps = (
+            *assessment.steps,
+            Step(
+                f"另一客户 {other.name} 也达 {ranked[1][0]}：须人工判断",
+                f"another customer, {other.name}, also scores {ranked[1][0]}: an officer decides",
+            ),
+        )
+        return Match("possible", row.customer, best_score, f"ambiguous ({reason})", steps)
     if best_score >= high and not _uscc_conflicts(row.customer, code):
         return Match("exact", row.customer, best_score, reason, assessment.steps)
     if best_score >= low:

@@ -196,7 +196,7 @@ def parse(name: str) -> NameParts:
     leading: list[str] = []
     while (found := _leading_place(text)) is not None:
         place, rest = found
-        short, words = strip_industry(rest, keep=1)
+        short, words = strip_industry(rest, keep=1, prefer=2)
         if len(short) < 2:  # 日照港, 唐山港集团: the place and what follows it are the brand
             return NameParts(tuple(leading + regions), place + short, words, full)
         words = industry_words(rest) or ()

@@ -365,18 +365,25 @@ def industry_words(text: str) -> tuple[str, ...] | None:
     return None
 
 
-def strip_industry(text: str, keep: int = 2) -> tuple[str, tuple[str, ...]]:
+def strip_industry(
+    text: str, keep: int = 2, *, prefer: int | None = None
+) -> tuple[str, tuple[str, ...]]:
     """(rest, industry words): the longest industry word taken from the end of `text`, again
-    and again, while `keep` characters remain."""
+    and again, while `keep` characters remain — with `prefer`, the longest that leaves that
+    many when one does (高新技术 → 高新 + 技术, not 高 + 新技术)."""
     words: list[str] = []
     while True:
-        for length in _INDUSTRY_LENGTHS:
-            if len(text) - length >= keep and text[-length:] in INDUSTRY_WORDS:
-                words.insert(0, text[-length:])
-                text = text[:-length]
-                break
-        else:
+        fits = [
+            length
+            for length in _INDUSTRY_LENGTHS
+            if len(text) - length >= keep and text[-length:] in INDUSTRY_WORDS
+        ]
+        if not fits:
             return text, tuple(words)
+        roomy = [length for length in fits if prefer and len(text) - length >= prefer]
+        length = (roomy or fits)[0]
+        words.insert(0, text[-length:])
+        text = text[:-length]
 
 
 _CN_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "股份公司")

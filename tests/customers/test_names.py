@@ -128,6 +128,16 @@ def test_the_brand_typed_beats_an_abbreviation_of_another():
     assert other.score == Decimal("87.50")
 
 
+def test_an_abbreviation_takes_the_first_characters_of_the_brand_words():
+    # 马钢 vs 马鞍山钢铁 (a place and an industry word: the brand, in pieces 马鞍 | 山钢 | 铁):
+    # 马 starts 马鞍 → max(1, 3/4·2) = 1.5; 钢 is one of 山钢 → 1; 铁 → 0: 2.5 / 5 = 50% of the
+    # brand — enough (character by character it was 2/5 = 40%: two companies). typed 100%,
+    # covered 50% → 75.00
+    found = best_assessment("马钢", "马鞍山钢铁股份有限公司", UNIFORM)
+    assert (found.score, found.conflict) == (Decimal("75.00"), False)
+    assert found.steps[0].en == "brand 马钢 / 马鞍山钢铁: 100% / 50% matched"
+
+
 def test_a_brand_that_only_starts_the_name_gets_no_same_brand_points():
     # 太平洋 for 太平洋精锻科技: the start of its brand (the prefix rule), not its 字号 as typed
     found = best_assessment("太平洋", "江苏太平洋精锻科技股份有限公司", UNIFORM)

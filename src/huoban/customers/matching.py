@@ -279,7 +279,8 @@ def assess(
        the name's brand (探路者 for 探路者户外用品) covers the whole brand: it is the 字号.
     5. Both brands must be matched for at least BRAND_SHARE of their weight — BRAND_SHARE_FULL
        when the query is a legal name, which is complete — or the names are two companies
-       (方大集团 / 百大集团; 力合 is not 力澜合).
+       (方大集团 / 百大集团; 力合 is not 力澜合). For a short name the name's brand counts in
+       pieces of two, each at least 3/4 when its first character is matched (马钢 = 马鞍山钢铁).
     6. score = (typed + covered) / 2 × 100, less GUESSED_PLACE when the query's place was read
        from a one-character abbreviation (`guessed`: 深振业 read as 深圳振业). A short name whose
        brand is the name's brand, all of it found, covers at least BRAND_SAME and scores
@@ -339,7 +340,10 @@ def assess(
         n_text, _segments(name, both, industry_factor), matched_n, weight, initials=not legal
     )
     brand_typed = _share(q_text, [(at_q, at_q + len(query.brand), 1.0)], matched_q, weight)
-    brand_covered = _share(n_text, [(*brand_n, 1.0)], matched_n, weight)
+    # The name's brand in pieces of two: an abbreviation takes the first character of each
+    # (湘电 = 湘潭电机, 广汽 = 广州汽车).
+    brand_pieces = [(i, min(i + 2, brand_n[1]), 1.0) for i in range(brand_n[0], brand_n[1], 2)]
+    brand_covered = _share(n_text, brand_pieces, matched_n, weight, initials=not legal)
     if not query.full and min(brand_typed, brand_covered) >= 1.0 and covered < BRAND_WHOLE:
         # 天奇股份 for 天奇自动化工程: the name's whole 字号 typed, and nothing else.
         steps.append(

@@ -161,6 +161,63 @@ def test_it_keeps_the_sqlite_fts_table_in_sync_on_update_and_delete():
     assert candidate_ids("抖音科技") == []
 
 
+def test_it_finds_a_two_character_short_name_inside_a_name(actors):
+    # given 紫光古汉集团 (key 紫光古汉集团): 古汉 has no trigram, is not its start, and does not
+    # contain it — only the bigram index (migration 0011) finds it
+    customer = make_customer("紫光古汉集团股份有限公司")
+    make_customer("湖南古丈茶业有限公司")
+    name = customer.names.get()
+    assert candidate_ids("古汉") == [name.pk]
+    # and it is possible (the figure: test_names.test_a_short_name_may_end_the_brand)
+    match = match_customer("古汉")
+    assert (match.kind, match.customer) == ("possible", customer)
+    assert any("(the end of its brand)" in step.en for step in match.explanation)
+
+
+def test_the_bigram_index_skips_generic_and_common_pairs(actors):
+    # 科技 and 股份 are two characters of industry words: never asked
+    assert matching.query_bigrams("科技股份") == []
+    assert matching.query_bigrams("古汉") == ["古汉"]
+    # a long name has trigrams enough
+    assert matching.query_bigrams("紫光古汉集团有限责任公司") == []
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_sqlite_bigram_table_in_sync_on_update_and_delete():
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 bigram table exists on SQLite only")
+    customer = make_customer("紫光古汉集团股份有限公司")
+    name = customer.names.get()
+    assert matching._rare_bigram_names("古汉") == {name.pk: "紫光古汉集团"}
+    CustomerName.objects.filter(pk=name.pk).update(normalized="紫光香梨集团", head2="紫光")
+    assert matching._rare_bigram_names("古汉") == {}
+    assert matching._rare_bigram_names("香梨") == {name.pk: "紫光香梨集团"}
+    CustomerName.objects.filter(pk=name.pk).delete()
+    assert matching._rare_bigram_names("香梨") == {}
+    with connection.cursor() as cursor:  # raises if the contentless index lost its way
+        cursor.execute(
+            "INSERT INTO customers_customername_bigram(customers_customername_bigram) "
+            "VALUES ('integrity-check')"
+        )
+
+
+@pytest.mark.django_db
+def test_it_uses_the_bigram_gin_index():
+    if connection.vendor != "postgresql":
+        pytest.skip("the expression index exists on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'customers_customername_bigrams'"
+        )
+        (definition,) = cursor.fetchone()
+        cursor.execute("SELECT huoban_bigrams('紫光古汉')")
+        (pairs,) = cursor.fetchone()
+    assert "gin" in definition and "huoban_bigrams((normalized)::text)" in definition
+    assert sorted(pairs) == ["光古", "古汉", "紫光"]
+    customer = make_customer("紫光古汉集团股份有限公司")
+    assert matching._rare_bigram_names("古汉") == {customer.names.get().pk: "紫光古汉集团"}
+
+
 @pytest.mark.django_db
 def test_it_uses_the_pg_trgm_gin_index():
     if connection.vendor != "postgresql":

@@ -138,6 +138,15 @@ def test_an_abbreviation_takes_the_first_characters_of_the_brand_words():
     assert found.steps[0].en == "brand 马钢 / 马鞍山钢铁: 100% / 50% matched"
 
 
+def test_a_short_name_may_end_the_brand():
+    # 古汉 vs 紫光古汉集团 (brand 紫光古汉): the typed end is the 字号, 紫光 its parent's name and
+    # weighs as an industry word: covered 2 / (0.6·2 + 2 + 0.6·2) = 45.45%, but the whole brand
+    # typed counts 60% → (100 + 60) / 2 = 80.00
+    found = best_assessment("古汉", "紫光古汉集团股份有限公司", UNIFORM)
+    assert (found.score, found.conflict) == (Decimal("80.00"), False)
+    assert found.steps[1].en == "brand 古汉 / 紫光古汉: 100% / 100% matched (the end of its brand)"
+
+
 def test_a_brand_that_only_starts_the_name_gets_no_same_brand_points():
     # 太平洋 for 太平洋精锻科技: the start of its brand (the prefix rule), not its 字号 as typed
     found = best_assessment("太平洋", "江苏太平洋精锻科技股份有限公司", UNIFORM)

@@ -14,6 +14,8 @@ of a normalised query (:func:`candidate_ids`) are the union of
   submitted one;
 * the names with the query's first two characters (the indexed ``head2`` column: the only key
   for one- or two-character names, which have no trigram);
+* for a short query (up to BIGRAM_QUERY_MAX characters), every name that contains one of its
+  **rare bigrams** (:func:`query_bigrams`; migration 0011's index): 古汉 in 紫光古汉集团;
 * only when a name sharing nothing but the query's common trigrams could still reach the low
   threshold (:func:`common_only_bound`: a short name such as 涛智能科技 against 某某某智能科技,
   or a query of generic words only), the shortest names containing each common trigram, kept
@@ -184,17 +186,20 @@ def _number_conflict(query: NameParts, name: NameParts) -> tuple[str, str] | Non
 
 
 def _segments(
-    parts: NameParts, with_regions: bool, industry_factor: float
+    parts: NameParts, with_regions: bool, industry_factor: float, lead: int = 0
 ) -> list[tuple[int, int, float]]:
     """(start, end, factor) of each segment of `parts.text` (or of its core): each place, the
-    brand in pieces of two characters, each industry word."""
+    brand in pieces of two characters, each industry word; the first `lead` characters of the
+    brand weigh as an industry word (a parent's name before the 字号: 紫光 of 紫光古汉)."""
     out: list[tuple[int, int, float]] = []
     at = 0
     for region in parts.regions:
         if with_regions:
             out.append((at, at + len(region), REGION_FACTOR))
             at += len(region)
-    for i in range(0, len(parts.brand), 2):
+    if lead:
+        out.append((at, at + lead, industry_factor))
+    for i in range(lead, len(parts.brand), 2):
         out.append((at + i, at + min(i + 2, len(parts.brand)), 1.0))
     at += len(parts.brand)
     for word in parts.industry:
@@ -334,10 +339,25 @@ def assess(
             (name.brand[len(query.brand) :], *name.industry),
             name.full,
         )
-    brand_n = (at_n, at_n + len(name.brand))
+    end = at_n + len(name.brand)
+    suffix = (
+        not prefix
+        and not query.full
+        and len(query.brand) >= 2
+        and len(name.brand) > len(query.brand)
+        and name.brand.endswith(query.brand)
+        and all(i in matched_n for i in range(end - len(query.brand), end))
+    )
+    # 古汉 for 紫光古汉集团, 美利 for 中冶美利: the typed end is the 字号, the start a parent's.
+    lead = len(name.brand) - len(query.brand) if suffix else 0
+    brand_n = (at_n + lead, end)
     typed = _share(q_text, _segments(query, typed_place, industry_factor), matched_q, weight)
     covered = _share(
-        n_text, _segments(name, both, industry_factor), matched_n, weight, initials=not legal
+        n_text,
+        _segments(name, both, industry_factor, lead),
+        matched_n,
+        weight,
+        initials=not legal,
     )
     brand_typed = _share(q_text, [(at_q, at_q + len(query.brand), 1.0)], matched_q, weight)
     # The name's brand in pieces of two: an abbreviation takes the first character of each
@@ -374,7 +394,11 @@ def assess(
         )
     raw = (typed + covered) / 2 * 100 - (GUESSED_PLACE if guessed else 0.0)
     value = Decimal(str(round(max(raw, 0.0), 2))).quantize(Decimal("0.01"))
-    start = Step("（为其字号开头）", " (the start of its brand)") if prefix else Step("", "")
+    start = Step("", "")
+    if prefix:
+        start = Step("（为其字号开头）", " (the start of its brand)")
+    elif suffix:
+        start = Step("（为其字号结尾）", " (the end of its brand)")
     steps.append(
         Step(
             f"字号 {query.brand} / {name.brand}：相符 {brand_typed:.0%} / {brand_covered:.0%}"
@@ -531,6 +555,59 @@ def _rare_trigram_names(normalized: str) -> tuple[dict[int, str], set[str]]:
     return names, common
 
 
+COMMON_BIGRAM_NAMES = 200  # a bigram in more names than this is common: not fetched
+BIGRAM_QUERY_MAX = 8  # only names of up to this many characters ask the bigram index …
+MAX_BIGRAMS = 6  # … for at most this many of their bigrams
+
+
+def query_bigrams(normalized: str) -> list[str]:
+    """The bigrams of a short name worth asking the bigram index for: distinct, of letters and
+    digits only, not two characters of industry words or places (科技, 股份, 中国)."""
+    if len(normalized) > BIGRAM_QUERY_MAX:
+        return []
+    seen: dict[str, None] = {}
+    for i in range(len(normalized) - 1):
+        pair = normalized[i : i + 2]
+        if pair.isalnum() and not (pair[0] in _GENERIC_CHARS and pair[1] in _GENERIC_CHARS):
+            seen.setdefault(pair, None)
+    return list(seen)[:MAX_BIGRAMS]
+
+
+def _rare_bigram_names(normalized: str) -> dict[int, str]:
+    """The names containing a rare bigram of a short `normalized` (migration 0011): 古汉 in
+    紫光古汉集团, which no trigram of 古汉 can find."""
+    pairs = query_bigrams(normalized)
+    if not pairs or connection.vendor not in ("sqlite", "postgresql"):
+        return {}
+    limit = COMMON_BIGRAM_NAMES + 1
+    params: list[int | str] = []
+    if connection.vendor == "sqlite":
+        part = (
+            "SELECT %s, c.id, c.normalized FROM customers_customername c WHERE c.id IN ("
+            "SELECT rowid FROM customers_customername_bigram "
+            "WHERE customers_customername_bigram MATCH %s LIMIT %s)"
+        )
+        for k, pair in enumerate(pairs):
+            params += [k, _fts_phrase(pair), limit]
+    else:
+        part = (
+            "(SELECT %s, id, normalized FROM customers_customername "
+            "WHERE huoban_bigrams(normalized) @> ARRAY[%s]::text[] LIMIT %s)"
+        )
+        for k, pair in enumerate(pairs):
+            params += [k, pair, limit]
+    per_pair: dict[int, list[tuple[int, str]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([part] * len(pairs)), params)
+        for k, pk, name in cursor.fetchall():
+            per_pair.setdefault(k, []).append((pk, name))
+    names: dict[int, str] = {}
+    for rows in per_pair.values():
+        if len(rows) <= COMMON_BIGRAM_NAMES:
+            names.update(rows)
+    return names
+
+
 def _contained_names(normalized: str) -> dict[int, str]:
     """Names that are substrings of `normalized` and long enough to reach the low threshold:
     partial_ratio is then 100 × (0.5 + 0.5 L/n), at least MATCH_LOW when L ≥ n (2·low/100 − 1)."""
@@ -678,6 +755,7 @@ def candidates(normalized: str) -> list[tuple[int, str]]:
         if common and common_only_bound(normalized, common) >= float(settings.HUOBAN["MATCH_LOW"]):
             pool.update(_short_names_with(common))
     pool.update(_contained_names(normalized))
+    pool.update(_rare_bigram_names(normalized))
     prefix = head2(normalized)
     by_head = (
         CustomerName.objects.filter(head2__startswith=prefix)

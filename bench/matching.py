@@ -16,6 +16,9 @@ does). Then these lookups are made, each through ``match_customer``:
   full name (格力电器 in 珠海格力电器股份有限公司): *found* when ``exact`` or ``possible`` names
   its own customer;
 * **abbreviation** — the other short names (中国石化 for 中国石油化工股份有限公司, 包钢股份);
+  for both, *found or named beside* also counts an ambiguous answer — another customer reaches
+  the high threshold too, so the answer is ``possible`` and names every such customer
+  (``Match.also``, shown to the officer) — that names its own customer beside the first;
 * **unrelated** — the full names of the held-out companies, none of them registered: any
   ``exact`` or ``possible`` answer is a false match;
 * **numbered** — every registered full name with a number, an ordinal or a numeral character
@@ -179,7 +182,7 @@ def evaluate(runs: int, examples: int = 8) -> dict[str, Any]:
     for run in range(runs):
         samples: list[float] = []
         for cls in CLASSES:
-            exact = found = possible = 0
+            exact = found = possible = named = 0
             shown: list[str] = []
             for name, index in lookups[cls]:
                 started = time.perf_counter()
@@ -192,6 +195,9 @@ def evaluate(runs: int, examples: int = 8) -> dict[str, Any]:
                 exact += answer.kind == "exact" and (right or cls in ("unrelated", "numbered"))
                 possible += answer.kind == "possible"
                 found += answer.kind != "none" and (right or cls in ("unrelated", "numbered"))
+                # An ambiguous answer names the other certain customers beside it (Match.also).
+                also = {c.pk for c in getattr(answer, "also", ())}
+                named += answer.kind != "none" and (right or (index >= 0 and ids[index] in also))
                 wrong = (
                     (cls in ("full", "substring", "abbreviation") and not right)
                     or (cls == "unrelated" and answer.kind != "none")
@@ -210,6 +216,7 @@ def evaluate(runs: int, examples: int = 8) -> dict[str, Any]:
                     "exact": exact,
                     "possible": possible,
                     "found": found,
+                    "named": named,
                     "examples": shown,
                 }
         timings.append(samples)
@@ -311,6 +318,15 @@ def report(results: dict[str, dict[str, Any]]) -> None:
                 (
                     "  found (exact or possible)",
                     lambda r, c=cls: _pct(r["classes"][c]["found"], r["classes"][c]["n"]),
+                )
+            )
+            rows.append(
+                (
+                    "  found or named beside",
+                    lambda r, c=cls: _pct(
+                        r["classes"][c].get("named", r["classes"][c]["found"]),
+                        r["classes"][c]["n"],
+                    ),
                 )
             )
             rows.append(

@@ -348,12 +348,14 @@ def test_the_same_brand_in_another_place_is_another_customer(actors):
 def test_two_customers_both_certain_make_the_answer_possible(actors):
     # given two customers whose brand is 天山
     make_customer("新疆天山水泥股份有限公司")
-    make_customer("天山钢铁股份有限公司")
+    steel = make_customer("天山钢铁股份有限公司")
     # when 天山股份 is submitted / then both score 93 and an officer decides
     match = match_customer("天山股份")
     assert (match.kind, match.score) == ("possible", Decimal("93.00"))
     assert match.reason.startswith("ambiguous")
     assert "also scores 93.00" in match.explanation[-1].en
+    # the oldest is the answer; the other is named beside it
+    assert match.also == (steel,)
 
 
 def test_one_customer_with_the_brand_typed_is_exact(actors):

@@ -85,6 +85,8 @@ class Match:
     reason: str
     # How the score was reached, step by step (:func:`assess`); empty for USCC and exact names.
     explanation: tuple[Step, ...] = field(default=())
+    # Other customers that reach MATCH_HIGH too (the answer is then possible: an officer decides).
+    also: tuple[Customer, ...] = field(default=())
 
 
 def _similarity(query: str, name: str) -> float:
@@ -688,6 +690,7 @@ def _short_names_with(common: set[str]) -> dict[int, str]:
     return names
 
 
+AMBIGUOUS_SHOWN = 4  # other certain customers named in an ambiguous answer
 SUBSEQUENCE_MAX = 8  # names of up to this many characters are also read as abbreviations
 SUBSEQUENCE_LIMIT = 100  # names fetched for each abbreviation pattern
 
@@ -851,17 +854,24 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
     best_score, best_pk, assessment = ranked[0]
     row = CustomerName.objects.select_related("customer").get(pk=best_pk)
     reason = f"fuzzy ({row.kind}: {row.name})"
-    if len(ranked) > 1 and ranked[1][0] >= high:
-        # Two customers both certain (天山股份: 天山水泥 and 天山毛纺织): an officer decides.
-        other = CustomerName.objects.get(pk=ranked[1][1])
-        steps = (
-            *assessment.steps,
-            Step(
-                f"另一客户 {other.name} 也达 {ranked[1][0]}：须人工判断",
-                f"another customer, {other.name}, also scores {ranked[1][0]}: an officer decides",
-            ),
+    certain = [kept for kept in ranked[1 : AMBIGUOUS_SHOWN + 1] if kept[0] >= high]
+    if certain:
+        # Two customers both certain (天山股份: 天山水泥 and 天山钢铁): an officer decides.
+        others = CustomerName.objects.select_related("customer").in_bulk([k[1] for k in certain])
+        steps = list(assessment.steps)
+        for other_score, other_pk, _ in certain:
+            other = others[other_pk]
+            steps.append(
+                Step(
+                    f"另一客户 {other.name} 也达 {other_score}：须人工判断",
+                    f"another customer, {other.name}, also scores {other_score}: "
+                    "an officer decides",
+                )
+            )
+        also = tuple(others[k[1]].customer for k in certain)
+        return Match(
+            "possible", row.customer, best_score, f"ambiguous ({reason})", tuple(steps), also
         )
-        return Match("possible", row.customer, best_score, f"ambiguous ({reason})", steps)
     if best_score >= high and not _uscc_conflicts(row.customer, code):
         return Match("exact", row.customer, best_score, reason, assessment.steps)
     if best_score >= low:

@@ -219,6 +219,22 @@ def test_it_uses_the_bigram_gin_index():
 
 
 @pytest.mark.django_db
+def test_the_prefix_lookups_have_covering_indexes_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite indexes hold the rowid already")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+            "('customers_customername_normalized_prefix', 'customers_customername_head2_id')"
+        )
+        found = dict(cursor.fetchall())
+    assert "(normalized varchar_pattern_ops) INCLUDE (id)" in found[
+        "customers_customername_normalized_prefix"
+    ]
+    assert "(head2, id) INCLUDE (normalized)" in found["customers_customername_head2_id"]
+
+
+@pytest.mark.django_db
 def test_it_uses_the_pg_trgm_gin_index():
     if connection.vendor != "postgresql":
         pytest.skip("pg_trgm exists on PostgreSQL only")

@@ -228,9 +228,10 @@ def test_the_prefix_lookups_have_covering_indexes_on_postgresql():
             "('customers_customername_normalized_prefix', 'customers_customername_head2_id')"
         )
         found = dict(cursor.fetchall())
-    assert "(normalized varchar_pattern_ops) INCLUDE (id)" in found[
-        "customers_customername_normalized_prefix"
-    ]
+    assert (
+        "(normalized varchar_pattern_ops) INCLUDE (id)"
+        in found["customers_customername_normalized_prefix"]
+    )
     assert "(head2, id) INCLUDE (normalized)" in found["customers_customername_head2_id"]
 
 

@@ -690,6 +690,7 @@ def _short_names_with(common: set[str]) -> dict[int, str]:
     return names
 
 
+PLACED_LIMIT = 10  # names found across a submitted place's end that are assessed
 AMBIGUOUS_SHOWN = 4  # other certain customers named in an ambiguous answer
 SUBSEQUENCE_MAX = 8  # names of up to this many characters are also read as abbreviations
 SUBSEQUENCE_LIMIT = 100  # names fetched for each abbreviation pattern
@@ -828,7 +829,11 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
         # 长春高新 is keyed 高新; 长春高新技术产业集团 keeps its place (高新技术 alone is no brand):
         # the names with a rare trigram across the place's end.
         across = with_place[: len(with_place) - len(normalized) + 2]
-        pool.update(_rare_trigram_names(across)[0])
+        placed = sorted(
+            _rare_trigram_names(across)[0].items(),
+            key=lambda row: (-_similarity(with_place, row[1]), row[0]),
+        )
+        pool.update(placed[:PLACED_LIMIT])
     # Abbreviation candidates are ranked like the others, and only the best CANDIDATE_LIMIT are
     # assessed: a pattern on a common first character brings hundreds.
     abbreviations = sorted(

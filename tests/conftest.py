@@ -15,6 +15,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _matching_caches_forgotten():
+    """Matching keeps what it read of a large registry per process (weights, common trigrams'
+    names); each test starts with its own registry."""
+    from huoban.customers.matching import clear_common_trigram_cache
+
+    clear_common_trigram_cache()
+
+
 _lifted = {"sqlite": False}
 
 

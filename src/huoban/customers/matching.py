@@ -117,6 +117,7 @@ PRIOR_OTHER = 0.01
 RARITY_SAMPLE_WINDOWS = 20  # id windows read from a large registry …
 RARITY_WINDOW = 1000  # … of this many ids each
 RARITY_SMALL = 500  # a registry of at most this many names is read whole, every time
+RARITY_TRUSTED_SECONDS = 60.0  # a large registry's weights are used this long unchecked
 _GENERIC_CHARS = frozenset("".join(INDUSTRY_WORDS)) | frozenset("中国省市县区")
 REGION_FACTOR = 0.3  # a place says less than a brand …
 INDUSTRY_FACTOR = 0.6  # … and so does an industry word
@@ -147,18 +148,27 @@ def char_weights(sample: Iterable[str]) -> Callable[[str], float]:
 
 
 _rarity_cache: dict[str, tuple[float, int, Callable[[str], float]]] = {}
+_rarity_checked: dict[str, float] = {}  # when each connection's cached weights were last checked
 
 
 def registry_weights() -> Callable[[str], float]:
     """Character weights from the registry: all its names when it has at most RARITY_SMALL,
     else a sample of RARITY_SAMPLE_WINDOWS id windows spread over it, kept per process for
-    COMMON_CACHE_SECONDS or until the registry grows by a tenth."""
+    COMMON_CACHE_SECONDS or until the registry grows by a tenth (checked after
+    RARITY_TRUSTED_SECONDS: the check costs two queries a lookup)."""
+    now = time.monotonic()
+    hit = _rarity_cache.get(connection.alias)
+    if (
+        hit is not None
+        and now - _rarity_checked.get(connection.alias, 0.0) < RARITY_TRUSTED_SECONDS
+    ):
+        # A large registry's weights from the last minute: not even asked whether it grew.
+        return hit[2]
     ids = CustomerName.objects.order_by("id").values_list("id", flat=True)
     if not ids[RARITY_SMALL : RARITY_SMALL + 1]:
         return char_weights(CustomerName.objects.values_list("normalized", flat=True))
     last = CustomerName.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    now = time.monotonic()
-    hit = _rarity_cache.get(connection.alias)
+    _rarity_checked[connection.alias] = now
     if hit is not None and now - hit[0] < COMMON_CACHE_SECONDS and last < hit[1] * 1.1:
         return hit[2]
     step = last // RARITY_SAMPLE_WINDOWS
@@ -651,7 +661,10 @@ _shortest_cache: dict[str, tuple[float, int, list[int]]] = {}
 
 
 def clear_common_trigram_cache() -> None:
+    """Forget what this process keeps of the registry: common trigrams' names, weights."""
     _shortest_cache.clear()
+    _rarity_cache.clear()
+    _rarity_checked.clear()
 
 
 def _short_names_with(common: set[str]) -> dict[int, str]:

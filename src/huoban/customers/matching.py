@@ -552,16 +552,23 @@ def _rare_trigram_names(normalized: str) -> tuple[dict[int, str], set[str]]:
         for k, t in enumerate(grams):
             params += [k, _like_pattern(t), limit]
         sql = " UNION ALL ".join([part] * len(grams))
-    per_gram: dict[int, list[tuple[int, str]]] = {}
+    names, common = _rare_rows(sql, params, COMMON_TRIGRAM_NAMES)
+    return names, {grams[k] for k in common}
+
+
+def _rare_rows(sql: str, params: list[int | str], most: int) -> tuple[dict[int, str], set[int]]:
+    """Run `sql`, a UNION ALL of one SELECT (k, id, normalized) … LIMIT most + 1 per key k:
+    the names of the keys with at most `most` rows, and the keys with more (common ones)."""
+    per_key: dict[int, list[tuple[int, str]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for k, pk, name in cursor.fetchall():
-            per_gram.setdefault(k, []).append((pk, name))
+            per_key.setdefault(k, []).append((pk, name))
     names: dict[int, str] = {}
-    common: set[str] = set()
-    for k, rows in per_gram.items():
-        if len(rows) > COMMON_TRIGRAM_NAMES:
-            common.add(grams[k])
+    common: set[int] = set()
+    for k, rows in per_key.items():
+        if len(rows) > most:
+            common.add(k)
         else:
             names.update(rows)
     return names, common
@@ -608,16 +615,7 @@ def _rare_bigram_names(normalized: str) -> dict[int, str]:
         )
         for k, pair in enumerate(pairs):
             params += [k, pair, limit]
-    per_pair: dict[int, list[tuple[int, str]]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join([part] * len(pairs)), params)
-        for k, pk, name in cursor.fetchall():
-            per_pair.setdefault(k, []).append((pk, name))
-    names: dict[int, str] = {}
-    for rows in per_pair.values():
-        if len(rows) <= COMMON_BIGRAM_NAMES:
-            names.update(rows)
-    return names
+    return _rare_rows(" UNION ALL ".join([part] * len(pairs)), params, COMMON_BIGRAM_NAMES)[0]
 
 
 def _contained_names(normalized: str) -> dict[int, str]:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huoban.customers.matching import align, assess, best_assessment, char_weights
+from huoban.customers.matching import align, assess, best_assessment, char_weights, readings
 from huoban.customers.names import NameParts, numbers, parse
 from huoban.customers.normalize import normalize_name
 
@@ -145,6 +145,24 @@ def test_a_short_name_may_end_the_brand():
     found = best_assessment("古汉", "紫光古汉集团股份有限公司", UNIFORM)
     assert (found.score, found.conflict) == (Decimal("80.00"), False)
     assert found.steps[1].en == "brand 古汉 / 紫光古汉: 100% / 100% matched (the end of its brand)"
+
+
+def test_a_one_character_place_may_leave_one_character_or_a_place_brand():
+    # 杭锅: 杭 read as 杭州, the rest alone (杭州锅炉集团's key 锅炉集团 lost its place)
+    assert readings("杭锅") == (
+        NameParts((), "杭锅", (), False),
+        NameParts(("杭州",), "锅", (), False),
+    )
+    # 粤水电: 广东水电 as one name is a place-brand; read also as 广东 + 水电
+    assert readings("粤水电")[1:] == (
+        NameParts((), "广东水电", (), False),
+        NameParts(("广东",), "水电", (), False),
+    )
+    # 杭锅 vs 杭州锅炉集团, both places 杭州: typed 0.3·2 + 1 all found → 100%; covered 杭州 0.6,
+    # 锅炉 max(1, 3/4·2) = 1.5, 集团 0 of 1.2 → 2.1 / 3.8 = 55.26% → (100 + 55.26) / 2 − 5
+    # (the place guessed) = 72.63
+    found = best_assessment("杭锅", "杭州锅炉集团股份有限公司", UNIFORM)
+    assert found.score == Decimal("72.63")
 
 
 def test_a_brand_that_only_starts_the_name_gets_no_same_brand_points():

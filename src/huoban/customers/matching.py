@@ -36,6 +36,7 @@ here: Chinese names have no spaces.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections import Counter
@@ -117,7 +118,8 @@ PRIOR_OTHER = 0.01
 RARITY_SAMPLE_WINDOWS = 20  # id windows read from a large registry …
 RARITY_WINDOW = 1000  # … of this many ids each
 RARITY_SMALL = 500  # a registry of at most this many names is read whole, every time
-RARITY_TRUSTED_SECONDS = 60.0  # a large registry's weights are used this long unchecked
+RARITY_TRUSTED_SECONDS = 60.0  # the weights of a registry of RARITY_TRUSTED_NAMES or more
+RARITY_TRUSTED_NAMES = 100_000  # names are used this long without asking whether it grew
 _GENERIC_CHARS = frozenset("".join(INDUSTRY_WORDS)) | frozenset("中国省市县区")
 REGION_FACTOR = 0.3  # a place says less than a brand …
 INDUSTRY_FACTOR = 0.6  # … and so does an industry word
@@ -160,9 +162,10 @@ def registry_weights() -> Callable[[str], float]:
     hit = _rarity_cache.get(connection.alias)
     if (
         hit is not None
+        and hit[1] >= RARITY_TRUSTED_NAMES
         and now - _rarity_checked.get(connection.alias, 0.0) < RARITY_TRUSTED_SECONDS
     ):
-        # A large registry's weights from the last minute: not even asked whether it grew.
+        # A large registry checked in the last minute: not even asked whether it grew.
         return hit[2]
     ids = CustomerName.objects.order_by("id").values_list("id", flat=True)
     if not ids[RARITY_SMALL : RARITY_SMALL + 1]:
@@ -448,22 +451,31 @@ def assess(
     return Assessment(value, tuple(steps), conflict=differ)
 
 
-def readings(query: str) -> list[NameParts]:
+@functools.lru_cache(maxsize=4096)
+def readings(query: str) -> tuple[NameParts, ...]:
     """The ways to read a submitted name: as written, and — when it starts with a one-character
-    place abbreviation (深振业, 粤高速) and has no place — with that place written out
-    (深圳振业, 广东高速)."""
+    place abbreviation (深振业, 粤高速, 杭锅) and has no place — with that place written out: as
+    one name (深圳振业, 广东高速), and where that makes the place part of the brand (广东水电) or
+    leaves one character (杭州锅), as the place and the rest read alone (广东 + 水电, 杭州 + 锅:
+    the key of 杭州锅炉集团 lost its place)."""
     parts = parse(query)
     out = [parts]
     core = parts.core
     if (
         not parts.full
         and not parts.regions
-        and len(core) >= 3
+        and len(core) >= 2
         and core[0] in REGION_ABBREVIATIONS
         and not starts_with_place(core)
     ):
-        out.append(parse(REGION_ABBREVIATIONS[core[0]] + core[1:]))
-    return out
+        place = REGION_ABBREVIATIONS[core[0]]
+        whole = parse(place + core[1:])
+        if len(core) >= 3:
+            out.append(whole)
+        if not whole.regions or len(core) == 2:
+            rest = parse(core[1:])
+            out.append(NameParts((place,), rest.brand, rest.industry, False))
+    return tuple(out)
 
 
 def best_assessment(query: str, name: str, weight: Callable[[str], float]) -> Assessment:
@@ -715,9 +727,12 @@ def _subsequence_patterns(query: str) -> list[tuple[str, str]]:
     if parse(query).full:
         return []
     out: dict[tuple[str, str], None] = {}
-    for reading in readings(query):
+    for k, reading in enumerate(readings(query)):
+        # A reading with its place read from one character may leave one (杭锅 → 杭州 + 锅):
+        # the names whose key starts with it.
+        shortest = 1 if k and reading.regions else 2
         for text in (reading.core, reading.brand):
-            if 2 <= len(text) <= SUBSEQUENCE_MAX:
+            if shortest <= len(text) <= SUBSEQUENCE_MAX:
                 out.setdefault((text[0], text[1:]), None)
                 if not text.startswith("中国"):
                     out.setdefault(("中国" + text[0], text[1:]), None)
@@ -847,9 +862,11 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
         pool.update(placed[:PLACED_LIMIT])
     # Abbreviation candidates are ranked like the others, and only the best CANDIDATE_LIMIT are
     # assessed: a pattern on a common first character brings hundreds.
+    # (by the best of the readings: 杭州锅 for 杭锅)
+    texts = {normalized, *(reading.text for reading in readings(name)[1:])}
     abbreviations = sorted(
         _subsequence_names(name).items(),
-        key=lambda row: (-_similarity(normalized, row[1]), row[0]),
+        key=lambda row: (-max(_similarity(text, row[1]) for text in texts), row[0]),
     )
     pool.update(abbreviations[:CANDIDATE_LIMIT])
     if not pool:

@@ -12,7 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huoban.customers.matching import align, assess, best_assessment, char_weights, readings
+from huoban.customers.matching import (
+    _subsequence_patterns,
+    align,
+    assess,
+    best_assessment,
+    char_weights,
+    readings,
+)
 from huoban.customers.names import NameParts, numbers, parse
 from huoban.customers.normalize import normalize_name
 
@@ -163,6 +170,17 @@ def test_a_one_character_place_may_leave_one_character_or_a_place_brand():
     # (the place guessed) = 72.63
     found = best_assessment("杭锅", "杭州锅炉集团股份有限公司", UNIFORM)
     assert found.score == Decimal("72.63")
+
+
+def test_a_short_name_may_start_with_the_first_character_of_the_names_place():
+    # 大冷 vs 大连冷冻机 (place 大连, key 冷冻机): read as 大连 + 冷, a guess (5 points off).
+    # Both places 大连: typed 0.3·2 + 1 all found → 100%; covered 大连 0.6, 冷冻 max(1, 3/4·2)
+    # = 1.5, 机 0 of 1 → 2.1 / 3.6 = 58.33% → (100 + 58.33) / 2 − 5 = 74.17 (as written, 大冷
+    # finds only 冷: 50)
+    found = best_assessment("大冷股份", "大连冷冻机股份有限公司", UNIFORM)
+    assert found.score == Decimal("74.17")
+    # and the candidates include the names whose key starts with 冷
+    assert ("冷", "") in _subsequence_patterns("大冷股份")
 
 
 def test_a_brand_that_only_starts_the_name_gets_no_same_brand_points():

@@ -56,6 +56,7 @@ from huoban.uscc import normalize_uscc, uscc_error
 from .decisions import judged
 from .models import Customer, CustomerName
 from .names import (
+    PLACE_INITIALS,
     REGION_ABBREVIATIONS,
     NameParts,
     numbers,
@@ -479,9 +480,25 @@ def readings(query: str) -> tuple[NameParts, ...]:
 
 
 def best_assessment(query: str, name: str, weight: Callable[[str], float]) -> Assessment:
-    """The best assessment of `name` over the readings of `query`."""
+    """The best assessment of `name` over the readings of `query`, and — when `name` has a
+    place and `query` none but starts with the place's first character (大冷 for 大连冷冻机,
+    江特 for 江西特种电机) — of that place and the rest of `query` (a guess, as in
+    :func:`readings`)."""
     target = parse(name)
-    found = [assess(r, target, weight, guessed=k > 0) for k, r in enumerate(readings(query))]
+    options = readings(query)
+    found = [assess(r, target, weight, guessed=k > 0) for k, r in enumerate(options)]
+    first = options[0]
+    if (
+        target.regions
+        and not first.full
+        and not first.regions
+        and len(first.core) >= 2
+        and first.core[0] == target.regions[0][0]
+        and not any(target.regions[0] in r.regions for r in options[1:])
+    ):
+        rest = parse(first.core[1:])
+        placed = NameParts((target.regions[0],), rest.brand, rest.industry, False)
+        found.append(assess(placed, target, weight, guessed=True))
     return max(found, key=lambda a: a.score)
 
 
@@ -727,6 +744,12 @@ def _subsequence_patterns(query: str) -> list[tuple[str, str]]:
     if parse(query).full:
         return []
     out: dict[tuple[str, str], None] = {}
+    first = parse(query)
+    if not first.regions and 2 <= len(first.core) <= SUBSEQUENCE_MAX:
+        if first.core[0] in PLACE_INITIALS and not starts_with_place(first.core):
+            # 大冷 for 大连冷冻机 (key 冷冻机): the names whose key starts with what follows a
+            # place's first character (best_assessment reads the place back).
+            out.setdefault((first.core[1], first.core[2:]), None)
     for k, reading in enumerate(readings(query)):
         # A reading with its place read from one character may leave one (杭锅 → 杭州 + 锅):
         # the names whose key starts with it.
@@ -863,7 +886,7 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
     # Abbreviation candidates are ranked like the others, and only the best CANDIDATE_LIMIT are
     # assessed: a pattern on a common first character brings hundreds.
     # (by the best of the readings: 杭州锅 for 杭锅)
-    texts = {normalized, *(reading.text for reading in readings(name)[1:])}
+    texts = {normalized, normalized[1:], *(reading.text for reading in readings(name)[1:])}
     abbreviations = sorted(
         _subsequence_names(name).items(),
         key=lambda row: (-max(_similarity(text, row[1]) for text in texts), row[0]),

@@ -46,6 +46,9 @@ for _city in (*MAJOR_CITIES, *PREFECTURES):
     _CANONICAL[f"{_short}市"] = _short
 _LEADING_PLACES: frozenset[str] = frozenset({*_PLACE_FORMS, *_CITY_FORMS, "中华人民共和国", "中国"})
 _PLACE_LENGTHS = sorted({len(p) for p in _LEADING_PLACES}, reverse=True)
+# The first characters of places (大 of 大连, 江 of 江西): a short name may start with one
+# (大冷 for 大连冷冻机, 江特 for 江西特种电机).
+PLACE_INITIALS: frozenset[str] = frozenset(p[0] for p in _LEADING_PLACES)
 # Any other city, county or district written with its suffix (张家港市, 顺德区, 昆山市).
 _OTHER_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(?:市|县|区|自治州|地区)(?=[\u4e00-\u9fff]{2})")
 

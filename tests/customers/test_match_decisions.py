@@ -27,6 +27,18 @@ def test_a_possible_match_explains_itself_to_the_officer(actors):
     assert "匹配说明" in html and "字号 星河 / 星河" in html
 
 
+def test_an_ambiguous_match_names_both_customers_to_the_officer(actors):
+    # given two customers with the brand 天山, each registered by a valid lead of alice's
+    judge(actors.officer, submit(actors.alice, "新疆天山水泥股份有限公司"))
+    judge(actors.officer, submit(actors.alice, "天山钢铁股份有限公司"))
+    # when bob registers 天山股份 / then it waits for an officer, who sees both candidates
+    lead = submit(actors.bob, "天山股份")
+    assert lead.status == Status.NEEDS_REVIEW
+    html = client_for(actors.officer).get(f"/console/leads/{lead.pk}/").content.decode()
+    assert "另一客户 天山钢铁股份有限公司 也达" in html
+    assert "another customer, 天山钢铁股份有限公司, also scores" in html
+
+
 def test_a_pair_judged_different_is_never_asked_again(actors):
     judge(actors.officer, submit(actors.alice, FIRST))
     first = Customer.objects.get()

@@ -375,6 +375,21 @@ def test_two_customers_both_certain_make_the_answer_possible(actors):
     assert match.also == (steel,)
 
 
+def test_a_close_second_customer_makes_a_certain_answer_possible(actors):
+    # given 万科企业 (brand 万科: 万科 scores 93) and 万安科技 (万 and 科 start its words), which
+    # scores less but within AMBIGUOUS_MARGIN (8) of it
+    vanke = make_customer("万科企业股份有限公司")
+    wanan = make_customer("浙江万安科技股份有限公司")
+    weight = matching.registry_weights()
+    first = matching.best_assessment("万科", "万科企业股份有限公司", weight).score
+    second = matching.best_assessment("万科", "浙江万安科技股份有限公司", weight).score
+    assert first >= Decimal("92.00") and first - Decimal("8.00") <= second < first
+    # when 万科 is submitted / then it is not bound to either: an officer decides
+    match = match_customer("万科")
+    assert (match.kind, match.customer, match.score) == ("possible", vanke, first)
+    assert match.also == (wanan,)
+
+
 def test_one_customer_with_the_brand_typed_is_exact(actors):
     water = make_customer("新疆天山水泥股份有限公司")
     match = match_customer("天山股份")

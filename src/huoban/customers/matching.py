@@ -87,7 +87,8 @@ class Match:
     reason: str
     # How the score was reached, step by step (:func:`assess`); empty for USCC and exact names.
     explanation: tuple[Step, ...] = field(default=())
-    # Other customers that reach MATCH_HIGH too (the answer is then possible: an officer decides).
+    # Other customers that reach MATCH_HIGH too, or come within AMBIGUOUS_MARGIN of a best
+    # answer that does (the answer is then possible: an officer decides).
     also: tuple[Customer, ...] = field(default=())
 
 
@@ -732,6 +733,7 @@ def _short_names_with(common: set[str]) -> dict[int, str]:
 
 PLACED_LIMIT = 10  # names found across a submitted place's end that are assessed
 AMBIGUOUS_SHOWN = 4  # other certain customers named in an ambiguous answer
+AMBIGUOUS_MARGIN = 8.0  # a certain answer with another customer this close is only possible
 SUBSEQUENCE_MAX = 8  # names of up to this many characters are also read as abbreviations
 SUBSEQUENCE_LIMIT = 100  # names fetched for each abbreviation pattern
 
@@ -914,9 +916,16 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
     best_score, best_pk, assessment = ranked[0]
     row = CustomerName.objects.select_related("customer").get(pk=best_pk)
     reason = f"fuzzy ({row.kind}: {row.name})"
-    certain = [kept for kept in ranked[1 : AMBIGUOUS_SHOWN + 1] if kept[0] >= high]
+    close = best_score - Decimal(str(AMBIGUOUS_MARGIN))
+    certain = [
+        kept
+        for kept in ranked[1 : AMBIGUOUS_SHOWN + 1]
+        if kept[0] >= high or (best_score >= high and kept[0] >= max(low, close))
+    ]
     if certain:
-        # Two customers both certain (天山股份: 天山水泥 and 天山钢铁): an officer decides.
+        # Two customers both certain (天山股份: 天山水泥 and 天山钢铁), or one certain and
+        # another close behind (万科: 万科企业 93, 万安科技 87.5): an officer decides; binding
+        # the lead to the wrong one would give it to the wrong owner.
         others = CustomerName.objects.select_related("customer").in_bulk([k[1] for k in certain])
         steps = list(assessment.steps)
         for other_score, other_pk, _ in certain:

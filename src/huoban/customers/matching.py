@@ -563,32 +563,46 @@ def _rare_trigram_names(normalized: str) -> tuple[dict[int, str], set[str]]:
         grams = [t for t in grams if t.isalnum()]
     if not grams or connection.vendor not in ("sqlite", "postgresql"):
         return {}, set()
-    limit = COMMON_TRIGRAM_NAMES + 1
-    params: list[int | str] = []
-    if connection.vendor == "sqlite":
-        part = (
-            "SELECT %s, c.id, c.normalized FROM customers_customername c WHERE c.id IN ("
-            "SELECT rowid FROM customers_customername_fts "
-            "WHERE customers_customername_fts MATCH %s LIMIT %s)"
-        )
-        for k, t in enumerate(grams):
-            params += [k, _fts_phrase(t), limit]
-        sql = " UNION ALL ".join([part] * len(grams))
-    else:
-        part = (
-            "(SELECT %s, id, normalized FROM customers_customername "
-            "WHERE normalized LIKE %s LIMIT %s)"
-        )
-        for k, t in enumerate(grams):
-            params += [k, _like_pattern(t), limit]
-        sql = " UNION ALL ".join([part] * len(grams))
-    names, common = _rare_rows(sql, params, COMMON_TRIGRAM_NAMES)
+    names, common = _rare_rows(
+        grams,
+        fts_table="customers_customername_fts",
+        pg_condition="normalized LIKE %s",
+        pg_value=_like_pattern,
+        most=COMMON_TRIGRAM_NAMES,
+    )
     return names, {grams[k] for k in common}
 
 
-def _rare_rows(sql: str, params: list[int | str], most: int) -> tuple[dict[int, str], set[int]]:
-    """Run `sql`, a UNION ALL of one SELECT (k, id, normalized) … LIMIT most + 1 per key k:
-    the names of the keys with at most `most` rows, and the keys with more (common ones)."""
+def _rare_rows(
+    keys: list[str],
+    *,
+    fts_table: str,
+    pg_condition: str,
+    pg_value: Callable[[str], str],
+    most: int,
+) -> tuple[dict[int, str], set[int]]:
+    """Ask an n-gram index for the names holding each of `keys` (at most `most` + 1 each, in
+    one statement): SQLite, the FTS5 table `fts_table`; PostgreSQL, `pg_condition` with
+    `pg_value(key)`. Returns the names of the keys with at most `most` names, and the indexes
+    in `keys` of those with more (common ones)."""
+    limit = most + 1
+    params: list[int | str] = []
+    # `fts_table` and `pg_condition` are this module's constants; every value is a parameter.
+    if connection.vendor == "sqlite":
+        part = (
+            "SELECT %s, c.id, c.normalized FROM customers_customername c "  # noqa: S608
+            f"WHERE c.id IN (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH %s LIMIT %s)"
+        )
+        for k, key in enumerate(keys):
+            params += [k, _fts_phrase(key), limit]
+    else:
+        part = (
+            "(SELECT %s, id, normalized FROM customers_customername "  # noqa: S608
+            f"WHERE {pg_condition} LIMIT %s)"
+        )
+        for k, key in enumerate(keys):
+            params += [k, pg_value(key), limit]
+    sql = " UNION ALL ".join([part] * len(keys))
     per_key: dict[int, list[tuple[int, str]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -628,24 +642,13 @@ def _rare_bigram_names(normalized: str) -> dict[int, str]:
     pairs = query_bigrams(normalized)
     if not pairs or connection.vendor not in ("sqlite", "postgresql"):
         return {}
-    limit = COMMON_BIGRAM_NAMES + 1
-    params: list[int | str] = []
-    if connection.vendor == "sqlite":
-        part = (
-            "SELECT %s, c.id, c.normalized FROM customers_customername c WHERE c.id IN ("
-            "SELECT rowid FROM customers_customername_bigram "
-            "WHERE customers_customername_bigram MATCH %s LIMIT %s)"
-        )
-        for k, pair in enumerate(pairs):
-            params += [k, _fts_phrase(pair), limit]
-    else:
-        part = (
-            "(SELECT %s, id, normalized FROM customers_customername "
-            "WHERE huoban_bigrams(normalized) @> ARRAY[%s]::text[] LIMIT %s)"
-        )
-        for k, pair in enumerate(pairs):
-            params += [k, pair, limit]
-    return _rare_rows(" UNION ALL ".join([part] * len(pairs)), params, COMMON_BIGRAM_NAMES)[0]
+    return _rare_rows(
+        pairs,
+        fts_table="customers_customername_bigram",
+        pg_condition="huoban_bigrams(normalized) @> ARRAY[%s]::text[]",
+        pg_value=str,
+        most=COMMON_BIGRAM_NAMES,
+    )[0]
 
 
 def _contained_names(normalized: str) -> dict[int, str]:

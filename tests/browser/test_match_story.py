@@ -42,3 +42,21 @@ def test_olivia_reads_why_a_match_was_offered_and_decides_it(actors, open_as, tm
         match_customer("北京星河数码科技有限公司").customer
         == lead.__class__.objects.get(pk=lead.pk).customer
     )
+
+
+def test_olivia_sees_both_customers_of_an_ambiguous_match(actors, open_as, tmp_path):
+    # alice's customers 天山水泥 and 天山钢铁 both have the brand 天山; bob registers 天山股份
+    judge(actors.officer, submit(actors.alice, "新疆天山水泥股份有限公司"))
+    judge(actors.officer, submit(actors.alice, "天山钢铁股份有限公司"))
+    lead = submit(actors.bob, "天山股份")
+    assert lead.status == "needs_review"
+
+    olivia = open_as("olivia")
+    olivia.goto(f"/console/leads/{lead.pk}/")
+    card = olivia.locator("section", has_text="确认客户匹配")
+    expect(card).to_contain_text("新疆天山水泥股份有限公司")
+    # the other certain customer is named under the candidate, with its score
+    explanation = olivia.locator("#match-explanation")
+    expect(explanation).to_contain_text("另一客户 天山钢铁股份有限公司 也达")
+    expect(explanation).to_contain_text("须人工判断")
+    olivia.screenshot(path=str(tmp_path / "ambiguous.png"), full_page=True)

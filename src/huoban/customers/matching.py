@@ -475,9 +475,14 @@ def readings(query: str) -> tuple[NameParts, ...]:
         if len(core) >= 3:
             out.append(whole)
         if not whole.regions or len(core) == 2:
-            rest = parse(core[1:])
-            out.append(NameParts((place,), rest.brand, rest.industry, False))
+            out.append(_placed(place, core[1:]))
     return tuple(out)
+
+
+def _placed(place: str, rest: str) -> NameParts:
+    """`rest` read alone, with `place` as its place (a reading: 杭州 + 锅 for 杭锅)."""
+    parts = parse(rest)
+    return NameParts((place,), parts.brand, parts.industry, False)
 
 
 def best_assessment(query: str, name: str, weight: Callable[[str], float]) -> Assessment:
@@ -497,8 +502,7 @@ def best_assessment(query: str, name: str, weight: Callable[[str], float]) -> As
         and first.core[0] == target.regions[0][0]
         and not any(target.regions[0] in r.regions for r in options[1:])
     ):
-        rest = parse(first.core[1:])
-        placed = NameParts((target.regions[0],), rest.brand, rest.industry, False)
+        placed = _placed(target.regions[0], first.core[1:])
         found.append(assess(placed, target, weight, guessed=True))
     return max(found, key=lambda a: a.score)
 
@@ -746,10 +750,10 @@ def _subsequence_patterns(query: str) -> list[tuple[str, str]]:
     follow in order): its core and its brand anchored on their first character (中国石化 →
     中, 国石化: matches 中国石油化工), also behind a literal 中国 (南玻 → 中国南, 玻), for every
     reading. A legal name is complete: it has none."""
-    if parse(query).full:
+    first = parse(query)
+    if first.full:
         return []
     out: dict[tuple[str, str], None] = {}
-    first = parse(query)
     if not first.regions and 2 <= len(first.core) <= SUBSEQUENCE_MAX:
         if first.core[0] in PLACE_INITIALS and not starts_with_place(first.core):
             # 大冷 for 大连冷冻机 (key 冷冻机): the names whose key starts with what follows a
@@ -771,6 +775,12 @@ def _glob(chars: str) -> str:
     return "".join(f"[{c}]" if c in "*?[]" else c for c in chars)
 
 
+def _in_order(start: str, rest: str, escape: Callable[[str], str], anything: str) -> str:
+    """The pattern of a name that starts with `start` and holds the characters of `rest` in
+    order: 中国南, 玻 → 中国南*玻* (GLOB) or 中国南%玻% (LIKE)."""
+    return escape(start) + anything + "".join(escape(c) + anything for c in rest)
+
+
 def _subsequence_names(query: str) -> dict[int, str]:
     """Names that start with a pattern's literal start and hold its other characters in order
     (index range scans on the literal start: GLOB on SQLite, LIKE through the pattern index on
@@ -785,10 +795,7 @@ def _subsequence_names(query: str) -> dict[int, str]:
             "WHERE normalized GLOB %s LIMIT %s)"
         )
         for start, rest in patterns:
-            params += [
-                _glob(start) + "*" + "".join(_glob(c) + "*" for c in rest),
-                SUBSEQUENCE_LIMIT,
-            ]
+            params += [_in_order(start, rest, _glob, "*"), SUBSEQUENCE_LIMIT]
     else:
         # Ordered by the pattern index's own order, the scan is that index's, index-only
         # (migration 0012): unordered, the planner reads the table through the trigram index
@@ -798,10 +805,7 @@ def _subsequence_names(query: str) -> dict[int, str]:
             "ORDER BY normalized::text USING ~<~ LIMIT %s)"
         )
         for start, rest in patterns:
-            params += [
-                _like(start) + "%" + "".join(_like(c) + "%" for c in rest),
-                SUBSEQUENCE_LIMIT,
-            ]
+            params += [_in_order(start, rest, _like, "%"), SUBSEQUENCE_LIMIT]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join([part] * len(patterns)), params)
         return dict(cursor.fetchall())
@@ -903,7 +907,6 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
     pool.update(abbreviations[:CANDIDATE_LIMIT])
     if not pool:
         return Match("none", None, None, "no candidate")
-    # The best score wins; among equal scores the oldest name (lowest id).
     # The best score of each customer; among equal scores its oldest name (lowest id).
     per_customer: dict[int, tuple[Decimal, int, Assessment]] = {}
     rows = CustomerName.objects.filter(pk__in=list(pool)).exclude(customer_id__in=different)

@@ -44,7 +44,7 @@ def test_olivia_reads_why_a_match_was_offered_and_decides_it(actors, open_as, tm
     )
 
 
-def test_olivia_sees_both_customers_of_an_ambiguous_match(actors, open_as, tmp_path):
+def test_olivia_chooses_the_second_customer_of_an_ambiguous_match(actors, open_as, tmp_path):
     # alice's customers 天山水泥 and 天山钢铁 both have the brand 天山; bob registers 天山股份
     judge(actors.officer, submit(actors.alice, "新疆天山水泥股份有限公司"))
     judge(actors.officer, submit(actors.alice, "天山钢铁股份有限公司"))
@@ -60,3 +60,14 @@ def test_olivia_sees_both_customers_of_an_ambiguous_match(actors, open_as, tmp_p
     expect(explanation).to_contain_text("另一客户 天山钢铁股份有限公司 也达")
     expect(explanation).to_contain_text("须人工判断")
     olivia.screenshot(path=str(tmp_path / "ambiguous.png"), full_page=True)
+    # each named customer has its own button: olivia says it is 天山钢铁, the second
+    choices = olivia.locator("#match-candidates li")
+    expect(choices).to_have_count(2)
+    second = choices.filter(has_text="天山钢铁股份有限公司")
+    expect(second).to_contain_text("归属：")
+    second.get_by_role("button", name="是同一客户").click()
+    expect(olivia).to_have_url(re.compile(rf"/console/leads/{lead.pk}/$"))
+    expect(olivia.locator("section", has_text="确认客户匹配")).to_have_count(0)
+    lead.refresh_from_db()
+    assert (lead.customer.legal_name, lead.status) == ("天山钢铁股份有限公司", "duplicate")
+    assert match_customer("天山股份").kind == "exact"

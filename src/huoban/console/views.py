@@ -125,6 +125,9 @@ def _detail(
         contacts = contacts_for(request.user, customer, limit=CONTACTS_SHOWN)
         owner = owner_of(customer)
     signatures = list(lead.signatures.select_related("reviewer"))
+    candidates = []
+    if lead.status == Status.NEEDS_REVIEW:
+        candidates = [(c, owner_of(c)) for c in services.match_candidates(lead)]
     return render(
         request,
         "console/lead_detail.html",
@@ -143,6 +146,7 @@ def _detail(
             "owner": owner,
             "contacts": contacts,
             "signatures": signatures,
+            "candidates": candidates,
             "verdict_form": mark_invalid(verdict_form or VerdictForm()),
             "signature_form": mark_invalid(signature_form or SignatureForm()),
         },
@@ -178,15 +182,19 @@ def lead_verdict(request: HttpRequest, lead_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def lead_match(request: HttpRequest, lead_id: int) -> HttpResponse:
-    """Decide a possible customer match (R-ATT-2): the candidate, or a new customer."""
+    """Decide a possible customer match (R-ATT-2): one of the customers named, or a new one."""
     lead = _lead_or_404(request, lead_id)
     choice = request.POST.get("decision")
-    if choice not in {"candidate", "new"} or (
-        choice == "candidate" and lead.candidate_customer_id is None
-    ):
+    named = {str(c.pk): c.pk for c in services.match_candidates(lead)}
+    if choice == "new":
+        customer_id = None
+    elif choice == "candidate" and request.POST.get("customer_id", "") in named:
+        customer_id = named[request.POST["customer_id"]]
+    elif choice == "candidate" and "customer_id" not in request.POST and len(named) == 1:
+        customer_id = next(iter(named.values()))
+    else:
         messages.error(request, _("请选择是否为同一客户。"))
         return redirect("console:lead", lead_id=lead.pk)
-    customer_id = lead.candidate_customer_id if choice == "candidate" else None
     try:
         services.resolve_match(lead.pk, customer_id, actor=actor_of(request))
     except DomainError as e:

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status as Answer
 from pydantic import Field
 
-from huoban import clock, money
+from huoban import clock, money, policy
 from huoban.access import require_role
 from huoban.accounts.models import Role
 from huoban.errors import ValidationFailed
@@ -59,6 +59,11 @@ class LeadCreated(Schema):
     message: str | None = None
 
 
+class CandidateOut(Schema):
+    customer_id: int
+    legal_name: str
+
+
 class LeadOut(Schema):
     id: int
     partner_code: str
@@ -83,6 +88,11 @@ class LeadOut(Schema):
     quote_max: str | None
     appealed_at: dt.datetime | None
     second_review_due_on: dt.date | None
+    match_candidates: list[CandidateOut] = Field(
+        default=[],
+        description="needs_review, to staff who judge leads: the customers the name was found "
+        "like, the best first; POST /match chooses one of them or a new customer",
+    )
 
 
 class LeadPage(Schema):
@@ -130,7 +140,9 @@ def _amount(value: Decimal | None) -> str | None:
     return None if value is None else money.fmt(value)
 
 
-def render(lead: Lead, *, waiting: bool | None = None) -> dict[str, Any]:
+def render(lead: Lead, *, waiting: bool | None = None, viewer: Any = None) -> dict[str, Any]:
+    """The lead as the API shows it; the match candidates only to a `viewer` who judges leads
+    (another partner's customer is never named to a partner, R-VIS)."""
 
     if waiting is None:
         waiting = getattr(lead, "waiting", None)
@@ -160,6 +172,12 @@ def render(lead: Lead, *, waiting: bool | None = None) -> dict[str, Any]:
         "quote_max": _amount(lead.quote_max),
         "appealed_at": lead.appealed_at,
         "second_review_due_on": lead.second_review_due_on,
+        "match_candidates": [
+            {"customer_id": c.pk, "legal_name": c.legal_name}
+            for c in services.match_candidates(lead)
+        ]
+        if lead.status == Status.NEEDS_REVIEW and policy.may_judge_leads(viewer)
+        else [],
     }
 
 
@@ -239,7 +257,7 @@ def sla_report(request: HttpRequest, start: dt.date, end: dt.date) -> dict[str, 
 
 @router.get("/{lead_id}", response=LeadOut, summary="One lead (staff; the owning partner)")
 def get_lead(request: HttpRequest, lead_id: int) -> dict[str, Any]:
-    return render(services.get_visible_lead(request.user, lead_id))
+    return render(services.get_visible_lead(request.user, lead_id), viewer=request.user)
 
 
 @router.post("/{lead_id}/verdict", response=LeadOut, summary="Record a verdict (officer, presales)")

@@ -121,6 +121,11 @@ class Lead(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The other customers the matcher named beside the candidate (an ambiguous name: 天山股份
+    # is 天山水泥 or 天山钢铁); the officer may choose any of them (issue #13).
+    other_candidates = models.ManyToManyField(
+        "customers.Customer", verbose_name=_("其他疑似匹配客户"), blank=True, related_name="+"
+    )
     match_score = models.DecimalField(
         _("相似度"), max_digits=5, decimal_places=2, null=True, blank=True
     )

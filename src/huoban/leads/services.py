@@ -206,6 +206,8 @@ def submit_lead(data: LeadInput, *, actor: User) -> Lead:
         )
         _attach_customer(lead, customer)
     lead.save()
+    if lead.status == Status.NEEDS_REVIEW and match.also:
+        lead.other_candidates.set(match.also)
     record(actor, "lead.submit", lead, after=snapshot(lead) | {"match": match.kind})
     return lead
 
@@ -377,24 +379,39 @@ def record_verdict(lead_id: int, data: VerdictInput, *, actor: User) -> Lead:
     return lead
 
 
+def match_candidates(lead: Lead) -> list[Customer]:
+    """The customers a lead awaiting a match decision was found like: the best first, then those
+    named beside it (issue #13)."""
+    first = [lead.candidate_customer] if lead.candidate_customer is not None else []
+    others = lead.other_candidates.order_by("pk")
+    return first + [c for c in others if c not in first]
+
+
 @transaction.atomic(durable=True)
 def resolve_match(lead_id: int, customer_id: int | None, *, actor: User) -> Lead:
-    """Decide a possible match (R-ATT-2): the same customer as `customer_id`, or a new one."""
+    """Decide a possible match (R-ATT-2): the same customer as `customer_id`, or a new one.
+
+    Every decision on a customer the matcher named is kept (issue #13): the one chosen is the
+    same as the submitted name, the others named beside it are not; "new" says none of them is.
+    """
     lead = _lock_visible(actor, lead_id, Role.OFFICER, Role.PRESALES)
     if lead.status != Status.NEEDS_REVIEW:
         raise Conflict("该线索无需确认客户 / This lead has no open customer match.")
     before = snapshot(lead)
-    candidate = lead.candidate_customer
+    named = match_candidates(lead)
     if customer_id is not None:
         customer = Customer.objects.filter(pk=customer_id).first()
         if customer is None:
             raise ValidationFailed({"customer_id": "客户不存在 / No such customer."})
-        if candidate is not None and customer.pk == candidate.pk:
-            remember_decision(lead.customer_name, candidate, same=True, actor=actor)
     else:
-        if candidate is not None:
-            # Never asked again for this name and this customer (issue #13).
+        customer = None
+    for candidate in named:
+        if customer is None or candidate.pk != customer.pk:
+            # Never asked again for this name and this customer.
             remember_decision(lead.customer_name, candidate, same=False, actor=actor)
+    if customer is not None and customer.pk in {c.pk for c in named}:
+        remember_decision(lead.customer_name, customer, same=True, actor=actor)
+    if customer is None:
         customer, _ = get_or_create_customer(
             lead.customer_name,
             uscc=lead.customer_uscc or None,

@@ -16,9 +16,9 @@ does). Then these lookups are made, each through ``match_customer``:
   full name (格力电器 in 珠海格力电器股份有限公司): *found* when ``exact`` or ``possible`` names
   its own customer;
 * **abbreviation** — the other short names (中国石化 for 中国石油化工股份有限公司, 包钢股份);
-  for both, *found or named beside* also counts an ambiguous answer — another customer reaches
-  the high threshold too, so the answer is ``possible`` and names every such customer
-  (``Match.also``, shown to the officer) — that names its own customer beside the first;
+  for both, *found or named beside* also counts a ``possible`` answer that names its own
+  customer beside the first (``Match.also``: every customer within 8 points of the best and
+  above the low threshold; the officer sees each with its own button and chooses, D-ATT-13-6);
 * **unrelated** — the full names of the held-out companies, none of them registered: any
   ``exact`` or ``possible`` answer is a false match;
 * **numbered** — every registered full name with a number, an ordinal or a numeral character

@@ -390,6 +390,34 @@ def test_a_close_second_customer_makes_a_certain_answer_possible(actors):
     assert match.also == (wanan,)
 
 
+def test_a_possible_answer_names_the_customers_close_behind_it(actors):
+    # given two customers of the brand 星河 that differ in one industry character
+    digital = make_customer("北京星河数字科技有限公司")
+    data = make_customer("北京星河数据科技有限公司")
+    # when a third spelling is submitted / then both score 90.51 (possible: below 92), the
+    # oldest first, and the other is named beside it for the officer to choose
+    match = match_customer("北京星河数码科技有限公司")
+    assert (match.kind, match.customer, match.score) == ("possible", digital, Decimal("90.51"))
+    assert match.also == (data,)
+    assert match.explanation[-1].en == (
+        "another customer, 北京星河数据科技有限公司, scores 90.51: named too"
+    )
+    assert not match.reason.startswith("ambiguous")
+
+
+def test_a_customer_further_behind_than_the_margin_is_not_named(actors):
+    codes = make_customer("北京星河数码科技有限公司")
+    make_customer("北京星河数据服务有限公司")
+    weight = matching.registry_weights()
+    submitted = "北京星河数字科技有限公司"
+    second = matching.best_assessment(submitted, "北京星河数据服务有限公司", weight).score
+    assert second < Decimal("90.54") - Decimal("8.00")
+    # then only the best is offered
+    match = match_customer(submitted)
+    assert (match.kind, match.customer, match.score) == ("possible", codes, Decimal("90.54"))
+    assert match.also == ()
+
+
 def test_one_customer_with_the_brand_typed_is_exact(actors):
     water = make_customer("新疆天山水泥股份有限公司")
     match = match_customer("天山股份")

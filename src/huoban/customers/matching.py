@@ -87,8 +87,8 @@ class Match:
     reason: str
     # How the score was reached, step by step (:func:`assess`); empty for USCC and exact names.
     explanation: tuple[Step, ...] = field(default=())
-    # Other customers that reach MATCH_HIGH too, or come within AMBIGUOUS_MARGIN of a best
-    # answer that does (the answer is then possible: an officer decides).
+    # Other customers within AMBIGUOUS_MARGIN of the best and above the low threshold, the
+    # closest first: a best answer that is certain becomes possible, and an officer chooses.
     also: tuple[Customer, ...] = field(default=())
 
 
@@ -739,7 +739,7 @@ def _short_names_with(common: set[str]) -> dict[int, str]:
 
 
 PLACED_LIMIT = 10  # names found across a submitted place's end that are assessed
-AMBIGUOUS_SHOWN = 4  # other certain customers named in an ambiguous answer
+AMBIGUOUS_SHOWN = 4  # other customers named beside the best in a possible answer
 AMBIGUOUS_MARGIN = 8.0  # a certain answer with another customer this close is only possible
 SUBSEQUENCE_MAX = 8  # names of up to this many characters are also read as abbreviations
 SUBSEQUENCE_LIMIT = 100  # names fetched for each abbreviation pattern
@@ -923,18 +923,21 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
     row = CustomerName.objects.select_related("customer").get(pk=best_pk)
     reason = f"fuzzy ({row.kind}: {row.name})"
     close = best_score - Decimal(str(AMBIGUOUS_MARGIN))
-    certain = [
+    beside = [
         kept
         for kept in ranked[1 : AMBIGUOUS_SHOWN + 1]
-        if kept[0] >= high or (best_score >= high and kept[0] >= max(low, close))
+        if kept[0] >= high or kept[0] >= max(low, close)
     ]
-    if certain:
+    if beside:
         # Two customers both certain (天山股份: 天山水泥 and 天山钢铁), or one certain and
         # another close behind (万科: 万科企业 93, 万安科技 87.5): an officer decides; binding
-        # the lead to the wrong one would give it to the wrong owner.
-        others = CustomerName.objects.select_related("customer").in_bulk([k[1] for k in certain])
+        # the lead to the wrong one would give it to the wrong owner. Below the high threshold
+        # the answer is possible anyway: the customers close behind are named too, so that the
+        # officer can choose the right one (D-ATT-13-6).
+        certain = best_score >= high
+        others = CustomerName.objects.select_related("customer").in_bulk([k[1] for k in beside])
         steps = list(assessment.steps)
-        for other_score, other_pk, _ in certain:
+        for other_score, other_pk, _ in beside:
             other = others[other_pk]
             steps.append(
                 Step(
@@ -942,10 +945,20 @@ def match_customer(name: str, uscc: str | None = None) -> Match:
                     f"another customer, {other.name}, also scores {other_score}: "
                     "an officer decides",
                 )
+                if certain
+                else Step(
+                    f"另一客户 {other.name} 得 {other_score}：一并列出",
+                    f"another customer, {other.name}, scores {other_score}: named too",
+                )
             )
-        also = tuple(others[k[1]].customer for k in certain)
+        also = tuple(others[k[1]].customer for k in beside)
         return Match(
-            "possible", row.customer, best_score, f"ambiguous ({reason})", tuple(steps), also
+            "possible",
+            row.customer,
+            best_score,
+            f"ambiguous ({reason})" if certain else reason,
+            tuple(steps),
+            also,
         )
     if best_score >= high and not _uscc_conflicts(row.customer, code):
         return Match("exact", row.customer, best_score, reason, assessment.steps)

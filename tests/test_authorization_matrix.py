@@ -22,6 +22,7 @@ from huoban.commissions.models import LedgerEntry
 from huoban.customers.consent import grant_consent
 from huoban.customers.registry import get_or_create_customer
 from huoban.leads.services import appeal
+from huoban.notifications.models import Notification
 from huoban.projects.services import create_project, record_payment
 from huoban.standing.tier_services import apply_for_strategic
 from huoban.standing.violations import decide_company_violation, report_company_violation
@@ -377,6 +378,17 @@ row(
     body={"kind": "mutual", "on": "2026-11-20", "note": "协商一致"},
 )
 
+# Notifications (SPEC §13): everyone signed in reads their own; another's is not found.
+row("GET", f"{V1}/notifications", "notifications", ALL[1:])
+row("POST", f"{V1}/notifications/read-all", "notifications/read-all", ALL[1:])
+row(
+    "POST",
+    f"{V1}/notifications/{{notification_id}}/read",
+    "notifications/{alice_notification}/read",
+    ("alice",),
+    visible=("alice",),
+)
+
 
 def _openapi_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
@@ -446,6 +458,7 @@ def build_world(actors) -> dict[str, Any]:
         "violation": violation.pk,
         "confirmed_violation": confirmed.pk,
         "application": application.pk,
+        "alice_notification": Notification.objects.filter(recipient=actors.alice).first().pk,
     }
 
 

@@ -27,6 +27,7 @@ UNSCOPED = {
     "audit.AuditEvent": "below the policy layer; the back office shows it to finance and admin",
     "audit.ChainHead": "hash-chain internals",
     "core.Holiday": "the public holiday calendar",
+    "notifications.Notification": "a person's own messages, listed by notifications.services.inbox",
 }
 
 

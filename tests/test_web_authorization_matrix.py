@@ -206,6 +206,21 @@ row(
 # One's own sessions (issue #12): any signed-in user; ending an unknown session answers 404.
 row("GET", "sessions/", "/sessions/", signed_in(LOGIN, 200))
 row("POST", "sessions/", "/sessions/", signed_in(LOGIN, 404), body={"session": "999999"})
+# One's own notifications (issue #14): any signed-in user; another's is not found.
+row("GET", "notifications/", "/notifications/", signed_in(LOGIN, 200))
+row("POST", "notifications/", "/notifications/", signed_in(LOGIN, 405))
+row("GET", "notifications/badge/", "/notifications/badge/", signed_in(LOGIN, 200))
+row("POST", "notifications/badge/", "/notifications/badge/", signed_in(LOGIN, 405))
+row("GET", "notifications/read-all/", "/notifications/read-all/", signed_in(LOGIN, 405))
+row("POST", "notifications/read-all/", "/notifications/read-all/", signed_in(LOGIN, 302))
+_OPEN = "notifications/<int:notification_id>/open/"
+row("GET", _OPEN, "/notifications/{alice_notification}/open/", signed_in(LOGIN, 405))
+row(
+    "POST",
+    _OPEN,
+    "/notifications/{alice_notification}/open/",
+    {**signed_in(LOGIN, 404), "alice": 302},
+)
 row("GET", "password/<str:token>/", "/password/{link}/", everyone(200))
 row(
     "POST",

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "huoban.accounts",
     "huoban.audit",
     "huoban.partners",
+    "huoban.notifications",
     "huoban.customers",
     "huoban.leads",
     "huoban.terms",

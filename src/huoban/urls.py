@@ -8,6 +8,7 @@ from huoban.accounts import views as account_views
 from huoban.accounts.forms import AdminLoginForm, LoginForm
 from huoban.api import api
 from huoban.core.views import home
+from huoban.notifications import views as notification_views
 from huoban.partners import views as partner_views
 from huoban.web import root
 
@@ -37,6 +38,14 @@ urlpatterns = [
     path("password/", account_views.password_change, name="password_change"),
     path("sessions/", account_views.sessions, name="sessions"),
     path("password/<str:token>/", account_views.password_link, name="password_link"),
+    path("notifications/", notification_views.inbox, name="notifications"),
+    path("notifications/badge/", notification_views.badge, name="notification_badge"),
+    path("notifications/read-all/", notification_views.read_all, name="notification_read_all"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        notification_views.open_one,
+        name="notification_open",
+    ),
     path("apply/", partner_views.apply, name="apply"),
     path("apply/thanks/", partner_views.apply_thanks, name="apply_thanks"),
     path("portal/", include("huoban.portal.urls")),

@@ -41,6 +41,7 @@ from huoban.explain import explanation_text
 from huoban.partners.guards import require_active_partner
 from huoban.uscc import normalize_uscc, uscc_error
 
+from . import notices
 from .models import (
     CATEGORY_ITEMS,
     OPEN_STATUSES,
@@ -209,6 +210,7 @@ def submit_lead(data: LeadInput, *, actor: User) -> Lead:
     if lead.status == Status.NEEDS_REVIEW and match.also:
         lead.other_candidates.set(match.also)
     record(actor, "lead.submit", lead, after=snapshot(lead) | {"match": match.kind})
+    notices.submitted(lead, actor=actor)
     return lead
 
 
@@ -374,6 +376,7 @@ def record_verdict(lead_id: int, data: VerdictInput, *, actor: User) -> Lead:
     lead.save()
     after = snapshot(lead) | ({"made_duplicate": made_duplicate} if made_duplicate else {})
     record(actor, "lead.verdict", lead, before=before, after=after)
+    notices.verdict(lead, made_duplicate, actor=actor)
     if lead.status == Status.VALID:
         hooks.lead_valid.send(sender=Lead, partner=lead.partner)  # R-TIER-1
     return lead
@@ -450,6 +453,7 @@ def appeal(lead_id: int, reason: str, *, actor: User) -> Lead:
     lead.second_review_due_estimated = due.estimated
     lead.save()
     record(actor, "lead.appeal", lead, before=before, after=snapshot(lead))
+    notices.appealed(lead, actor=actor)
     return lead
 
 
@@ -521,6 +525,8 @@ def sign_second_review(lead_id: int, data: VerdictInput, *, actor: User) -> Lead
     if made_duplicate:
         after["made_duplicate"] = made_duplicate
     record(actor, "lead.second_review.sign", lead, before=before, after=after)
+    if final:
+        notices.review_decided(lead, made_duplicate, actor=actor)
     if final and lead.status == Status.VALID:
         hooks.lead_valid.send(sender=Lead, partner=lead.partner)  # R-TIER-1
     return lead

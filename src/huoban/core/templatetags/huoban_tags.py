@@ -12,8 +12,9 @@ from typing import Any
 from django import template
 
 from huoban import money, policy
-from huoban.accounts.models import Role
+from huoban.accounts.models import Role, User
 from huoban.audit.actions import Action
+from huoban.notifications.services import unread_count
 from huoban.partners.models import Tier
 from huoban.web import in_language
 
@@ -82,3 +83,11 @@ def may_judge_leads(user: Any) -> bool:
 def tier_label(code: str) -> str:
     """A tier's name in the user's language (the code itself if it is not a tier)."""
     return str(Tier(code).label) if code in Tier.values else code
+
+
+@register.inclusion_tag("notifications/_bell.html", takes_context=True)
+def notification_bell(context: template.Context) -> dict[str, Any]:
+    """The bell with the signed-in person's unread count (R-NOTE-2): ``{% notification_bell %}``."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"unread": unread_count(user) if isinstance(user, User) else 0}

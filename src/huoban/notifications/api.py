@@ -1,0 +1,76 @@
+"""In-app notifications over the API (ARCHITECTURE §6): any signed-in user, their own only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from huoban.pagination import PageParams, paginate
+from huoban.web import actor_of
+
+from . import services
+from .models import Notification
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    event: str
+    event_id: str
+    title: str
+    title_en: str
+    body: str
+    body_en: str
+    link: str
+    read: bool
+    created_at: dt.datetime
+
+
+class NotificationPage(Schema):
+    items: list[NotificationOut]
+    count: int
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+class NotificationFilter(PageParams):
+    unread: bool = False
+
+
+def render(n: Notification) -> dict[str, Any]:
+    return {
+        "id": n.pk,
+        "event": n.event,
+        "event_id": str(n.event_id),
+        "title": n.title,
+        "title_en": n.title_en,
+        "body": n.body,
+        "body_en": n.body_en,
+        "link": n.link,
+        "read": n.read_at is not None,
+        "created_at": n.created_at,
+    }
+
+
+@router.get("", response=NotificationPage, summary="My in-app notifications, the newest first")
+def inbox(request: HttpRequest, filters: Query[NotificationFilter]) -> dict[str, Any]:
+    rows = services.inbox(actor_of(request))
+    if filters.unread:
+        rows = rows.filter(read_at__isnull=True)
+    return paginate(rows, filters, render)
+
+
+@router.post("/{notification_id}/read", response=NotificationOut, summary="Mark one read")
+def read(request: HttpRequest, notification_id: int) -> dict[str, Any]:
+    return render(services.mark_read(notification_id, actor=actor_of(request)))
+
+
+@router.post("/read-all", response=MarkedOut, summary="Mark all of mine read")
+def read_all(request: HttpRequest) -> dict[str, int]:
+    return {"marked": services.mark_all_read(actor=actor_of(request))}

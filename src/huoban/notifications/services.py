@@ -1,0 +1,103 @@
+"""Telling people (R-NOTE-1…3): one call per event, inside the business action's transaction.
+
+The service that does a business action calls :func:`notify` with the event's message and its
+recipients; the in-app notification is a row written in the same transaction (D-NOTE-1), so an
+action that rolls back tells nobody, and one that commits has told everyone it concerns. Who
+those are is computed here from roles and partners (:func:`partner_users`, :func:`staff_with`):
+a partner's users hear only of their own partner's business (R-VIS).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from huoban import clock
+from huoban.accounts.models import Role, User
+from huoban.errors import NotFound
+
+from .models import Notification
+
+
+@dataclass(frozen=True)
+class Message:
+    """An event as people read it: Chinese and English, and the page to act on."""
+
+    event: str
+    title: str
+    title_en: str
+    body: str = ""
+    body_en: str = ""
+    link: str = ""
+
+
+def partner_users(partner_id: int) -> QuerySet[User]:
+    """The active users of one partner: they hear of their partner's own business."""
+    return User.objects.filter(partner_id=partner_id, role=Role.PARTNER, is_active=True)
+
+
+def staff_with(*roles: str) -> QuerySet[User]:
+    """The active staff whose role is one of `roles` (admins only when named)."""
+    return User.objects.filter(role__in=roles, is_active=True)
+
+
+def notify(message: Message, recipients: Iterable[User], *, actor: User | None = None) -> int:
+    """Tell each recipient once (the actor is not told of their own action); returns how many
+    were told. Call inside the business action's transaction."""
+    event_id = uuid.uuid4()
+    now = clock.now()
+    rows = [
+        Notification(
+            recipient=user,
+            event=message.event,
+            event_id=event_id,
+            created_at=now,
+            title=message.title[:200],
+            title_en=message.title_en[:200],
+            body=message.body,
+            body_en=message.body_en,
+            link=message.link,
+        )
+        for user in {u.pk: u for u in recipients if actor is None or u.pk != actor.pk}.values()
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- the inbox ------------------------------------------------------------------------------
+
+
+def inbox(user: User) -> QuerySet[Notification]:
+    """A person's notifications, the newest first: their own and nobody else's."""
+    return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-pk")
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def mark_read(notification_id: int, *, actor: User) -> Notification:
+    """Mark one of the actor's notifications read (another person's is not found)."""
+    notification = inbox(actor).filter(pk=notification_id).first()
+    if notification is None:
+        raise NotFound("通知不存在 / No such notification.")
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(*, actor: User) -> int:
+    return inbox(actor).filter(read_at__isnull=True).update(read_at=clock.now())
+
+
+def portal_link(name: str, **kwargs: int) -> str:
+    return reverse(f"portal:{name}", kwargs=kwargs)
+
+
+def console_link(name: str, **kwargs: int) -> str:
+    return reverse(f"console:{name}", kwargs=kwargs)

@@ -219,6 +219,43 @@ def test_it_uses_the_bigram_gin_index():
 
 
 @pytest.mark.django_db
+def test_the_shortest_names_of_a_trigram_come_in_length_order_and_stay_in_step():
+    # given names containing 智能科 of 7 (北京涛智能科技: a one-character brand keeps its
+    # place), 4, 8 and 7 characters
+    seven = make_customer("北京涛智能科技有限公司").names.get()
+    four = make_customer("智能科技有限公司").names.get()
+    eight = make_customer("深圳华涛智能科技集团有限公司").names.get()
+    seven_too = make_customer("上海涛智能科技有限公司").names.get()
+    lengths = [len(n.normalized) for n in (seven, four, eight, seven_too)]
+    assert lengths == [7, 4, 8, 7]
+    # then the shortest first, equal lengths by id (both databases: FTS5 or the trigram table)
+    assert matching._shortest_names_containing("智能科") == [
+        four.pk,
+        seven.pk,
+        seven_too.pk,
+        eight.pk,
+    ]
+    # a name renamed away from the trigram leaves, one renamed to it comes, a deleted one goes
+    CustomerName.objects.filter(pk=four.pk).update(normalized="茅台酒业", head2="茅台")
+    CustomerName.objects.filter(pk=eight.pk).delete()
+    renamed = make_customer("贵州茅台酒股份有限公司").names.get()
+    CustomerName.objects.filter(pk=renamed.pk).update(normalized="智能科", head2="智能")
+    assert matching._shortest_names_containing("智能科") == [
+        renamed.pk,
+        seven.pk,
+        seven_too.pk,
+    ]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM customers_nametrigram WHERE name_id IN (%s, %s)",
+                [four.pk, eight.pk],
+            )
+            # 茅台酒业: two trigrams; the deleted name: none
+            assert cursor.fetchone() == (2,)
+
+
+@pytest.mark.django_db
 def test_the_prefix_lookups_have_covering_indexes_on_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite indexes hold the rowid already")

@@ -683,10 +683,11 @@ def _shortest_names_containing(trigram: str) -> list[int]:
                 [_fts_phrase(trigram), CANDIDATE_LIMIT],
             )
         else:
+            # The trigram table of migration 0013: an index-only scan of its primary key.
             cursor.execute(
-                "SELECT id FROM customers_customername WHERE normalized LIKE %s "
-                "ORDER BY length(normalized), id LIMIT %s",
-                [_like_pattern(trigram), CANDIDATE_LIMIT],
+                "SELECT name_id FROM customers_nametrigram WHERE trigram = %s "
+                "ORDER BY len, name_id LIMIT %s",
+                [trigram, CANDIDATE_LIMIT],
             )
         return [row[0] for row in cursor.fetchall()]
 

@@ -412,6 +412,9 @@ def _customers(writer: Writer, plan: _Plan) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DROP INDEX IF EXISTS customers_customername_normalized_trgm")
             cursor.execute("DROP INDEX IF EXISTS customers_customername_bigrams")
+            cursor.execute(
+                "ALTER TABLE customers_customername DISABLE TRIGGER customers_nametrigram_sync"
+            )
     # Customers first (in chunks), their names after each chunk: both stream.
     chunk = 100_000
     cols = ["id", "legal_name", "normalized_name", "uscc", "region", "industry", "created_at"]
@@ -431,6 +434,14 @@ def _customers(writer: Writer, plan: _Plan) -> None:
                 index = importlib.import_module(f"huoban.customers.migrations.{migration}")
                 for sql in index.POSTGRES_FORWARD:
                     cursor.execute(sql)
+            table = importlib.import_module(
+                "huoban.customers.migrations.0013_customername_trigram_table"
+            )
+            for sql in table.POSTGRES_FILL:
+                cursor.execute(sql)
+            cursor.execute(
+                "ALTER TABLE customers_customername ENABLE TRIGGER customers_nametrigram_sync"
+            )
 
 
 def _leads(writer: Writer, plan: _Plan) -> None:

@@ -26,6 +26,7 @@ from huoban.terms import rules
 from huoban.terms.models import PolicyVersion
 from huoban.terms.services import policy_for
 
+from . import notices
 from .models import (
     CustomerPayment,
     HighMarginCategory,
@@ -261,6 +262,7 @@ def create_project(
         for i, stage in enumerate(Stage.values, start=1)
     )
     record(actor, "project.create", project, after=project_snapshot(project))
+    notices.signed(project, actor=actor)
     hooks.project_signed.send(sender=Project, partner=project.partner)  # R-TIER-1
     return project
 
@@ -496,6 +498,10 @@ def record_payment(
             "entries": [o.entry.pk for o in mine if o.entry is not None],
         },
     )
+    own = [o for o in mine if o.entry is not None and o.partner_code == project.partner.code]
+    notices.payment_recorded(
+        project, kind, explain.yuan(payment.amount), received_on.isoformat(), len(own), actor=actor
+    )
     return payment, True, mine
 
 
@@ -533,6 +539,8 @@ def accept_project(
         before=before,
         after=project_snapshot(project) | {"entries": entries},
     )
+    own = [o for o in mine if o.entry is not None and o.partner_code == project.partner.code]
+    notices.accepted(project, len(own), actor=actor)
     return project, True, mine
 
 

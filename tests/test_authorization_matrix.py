@@ -23,6 +23,7 @@ from huoban.customers.consent import grant_consent
 from huoban.customers.registry import get_or_create_customer
 from huoban.leads.services import appeal
 from huoban.notifications.models import Notification
+from huoban.notifications.webhooks import register_webhook
 from huoban.projects.services import create_project, record_payment
 from huoban.standing.tier_services import apply_for_strategic
 from huoban.standing.violations import decide_company_violation, report_company_violation
@@ -388,6 +389,15 @@ row(
     ("alice",),
     visible=("alice",),
 )
+# Webhooks (R-HOOK-1): admins only; the deliveries of a webhook the world registered.
+row(
+    "POST",
+    f"{V1}/webhooks",
+    "webhooks",
+    ("admin",),
+    body={"url": "https://hooks.example.com/huoban", "events": ["lead.submitted"]},
+)
+row("GET", f"{V1}/webhooks/{{webhook_id}}/deliveries", "webhooks/{webhook}/deliveries", ("admin",))
 
 
 def _openapi_operations() -> set[tuple[str, str]]:
@@ -442,6 +452,9 @@ def build_world(actors) -> dict[str, Any]:
         )
         decide_company_violation(confirmed.pk, actor=actors.admin, confirm=True, note="核实属实")
         application = apply_for_strategic(actor=actors.alice, resources="集团资源", plan="三年计划")
+        webhook, _secret = register_webhook(
+            "https://hooks.example.com/world", ["lead.submitted"], actor=actors.admin
+        )
     assert review.status == "needs_review", review.status
     return {
         "alpha": actors.alpha.code,
@@ -459,6 +472,7 @@ def build_world(actors) -> dict[str, Any]:
         "confirmed_violation": confirmed.pk,
         "application": application.pk,
         "alice_notification": Notification.objects.filter(recipient=actors.alice).first().pk,
+        "webhook": webhook.pk,
     }
 
 

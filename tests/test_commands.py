@@ -22,6 +22,7 @@ BUSINESS = {
     "statement": "commissions",
     "audit_verify": "audit",
     "bench_data": "demo",
+    "worker": "notifications",
 }
 
 
@@ -32,7 +33,16 @@ def test_each_business_command_is_a_management_command_of_its_app():
 
 def test_the_command_line_still_offers_every_command_of_the_contract():
     choices = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
-    assert {"demo", "serve", "migrate", "createuser", "token", "tick", "ledger"} <= choices
+    assert {
+        "demo",
+        "serve",
+        "migrate",
+        "createuser",
+        "token",
+        "tick",
+        "ledger",
+        "worker",
+    } <= choices
 
 
 @pytest.mark.django_db

@@ -28,6 +28,9 @@ UNSCOPED = {
     "audit.ChainHead": "hash-chain internals",
     "core.Holiday": "the public holiday calendar",
     "notifications.Notification": "a person's own messages, listed by notifications.services.inbox",
+    "notifications.Webhook": "company integration settings: admins only (require_role)",
+    "notifications.Delivery": "a webhook's outbox: admins only (require_role)",
+    "notifications.DeliveryAttempt": "a delivery's log: admins only (require_role)",
 }
 
 

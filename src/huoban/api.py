@@ -22,6 +22,7 @@ from huoban.customers.api import router as customers_router
 from huoban.errors import DomainError, ValidationFailed
 from huoban.leads.api import router as leads_router
 from huoban.notifications.api import router as notifications_router
+from huoban.notifications.webhook_api import router as webhooks_router
 from huoban.partners.api import applications_router, company_violations_router
 from huoban.partners.api import router as partners_router
 from huoban.projects.api import router as projects_router
@@ -122,6 +123,7 @@ def _register_routers() -> None:
     api.add_router("/customers", customers_router)
     api.add_router("/projects", projects_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/webhooks", webhooks_router)
     # Full paths (/partners/{code}/ledger, /ledger/verify): kept out of the partners router.
     api.add_router("/", commissions_router)
     # Full paths (/company-violations/{id}/…): a report is not under one partner's URL.

@@ -144,6 +144,10 @@ def cmd_tick(args: argparse.Namespace) -> int:
     return _command("tick", date=args.date)
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    return _command("worker", once=args.once, interval=args.interval)
+
+
 def cmd_ledger_verify(args: argparse.Namespace) -> int:
     return _command("ledger_verify", partner=args.partner)
 
@@ -226,6 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tick", help="run the daily jobs as of a date")
     p.add_argument("--date", help="YYYY-MM-DD (default: today)")
     p.set_defaults(func=cmd_tick)
+
+    p = sub.add_parser("worker", help="deliver the outbox (webhooks), retrying as R-NOTE-3")
+    p.add_argument("--once", action="store_true", help="deliver what is due now and exit")
+    p.add_argument("--interval", type=float, default=2.0, help="seconds between rounds")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("ledger", help="the commission ledger")
     ledger_sub = p.add_subparsers(dest="ledger_command", required=True)

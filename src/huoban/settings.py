@@ -231,6 +231,9 @@ HUOBAN = {
     # between LOW and HIGH a possible match an officer decides.
     "MATCH_HIGH": float(os.environ.get("HUOBAN_MATCH_HIGH", "92")),
     "MATCH_LOW": float(os.environ.get("HUOBAN_MATCH_LOW", "75")),
+    # R-HOOK-1: webhook addresses in private ranges are refused unless this is set (intranets).
+    "WEBHOOK_ALLOW_PRIVATE": os.environ.get("HUOBAN_WEBHOOK_ALLOW_PRIVATE", "").lower()
+    in ("1", "true", "yes"),
     # R-LEAD-3: verdict due this many hours after submission.
     "LEAD_SLA_HOURS": int(os.environ.get("HUOBAN_LEAD_SLA_HOURS", "24")),
     # R-LEAD-4: appeal window (days) and second-review due (business days).

@@ -30,6 +30,11 @@ def _name(lead: Lead) -> str:
     return f"#{lead.pk} {lead.customer_name}"
 
 
+def _data(lead: Lead) -> dict[str, object]:
+    """What a webhook receives of the lead besides the words (R-HOOK-1)."""
+    return {"lead_id": lead.pk, "partner_code": lead.partner.code, "status": lead.status}
+
+
 def submitted(lead: Lead, *, actor: User) -> None:
     """lead.submitted → the officers and presales: a lead to judge within the SLA."""
     due = timezone.localtime(lead.sla_due_at).strftime("%Y-%m-%d %H:%M")  # the company's time
@@ -48,6 +53,7 @@ def submitted(lead: Lead, *, actor: User) -> None:
         body,
         body_en,
         console_link("lead", lead_id=lead.pk),
+        data=_data(lead),
     )
     notify(message, staff_with(*JUDGES), actor=actor)
 
@@ -65,6 +71,7 @@ def _verdict_message(lead: Lead, event: str, zh: str, en: str) -> Message:
             f"报价区间 ¥{quote}。" if quote else "",
             f"Quote range ¥{quote}." if quote else "",
             link,
+            data=_data(lead),
         )
     if lead.status == Status.DUPLICATE:
         return Message(
@@ -74,6 +81,7 @@ def _verdict_message(lead: Lead, event: str, zh: str, en: str) -> Message:
             "该客户已由其他伙伴在先报备并判为有效。",
             "The customer was registered earlier by another partner, and judged valid.",
             link,
+            data=_data(lead),
         )
     reason = reason_en = ""
     if lead.reason_code:
@@ -90,6 +98,7 @@ def _verdict_message(lead: Lead, event: str, zh: str, en: str) -> Message:
         f"原因：{reason}。{lead.explanation}\n{appeal}".strip(),
         f"Reason: {reason_en}. {lead.explanation}{appeal_en}".strip(),
         link,
+        data=_data(lead),
     )
 
 
@@ -112,6 +121,7 @@ def appealed(lead: Lead, *, actor: User) -> None:
         lead.appeal_reason[:500],
         lead.appeal_reason[:500],
         console_link("lead", lead_id=lead.pk),
+        data=_data(lead),
     )
     notify(message, staff_with(*JUDGES), actor=actor)
 

@@ -61,3 +61,92 @@ class Notification(models.Model):
     @property
     def shown_body(self) -> str:
         return self.body_en if (get_language() or "").startswith("en") else self.body
+
+
+class Webhook(models.Model):
+    """An outgoing webhook (R-HOOK-1): a URL, the events it receives, and the secret that signs
+    each delivery (kept: the worker signs with it; shown to the admin once)."""
+
+    url = models.URLField(_("地址"), max_length=500)
+    events = models.JSONField(_("事件"), default=list)
+    secret = models.CharField(_("密钥"), max_length=64)
+    active = models.BooleanField(_("启用"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("Webhook")
+        verbose_name_plural = _("Webhook")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已送达")
+    FAILED = "failed", _("失败")
+
+
+class Delivery(models.Model):
+    """One event for one webhook: the outbox row (R-NOTE-3). Written in the business action's
+    transaction; sent after commit by ``huoban worker``; its body is fixed when written, so every
+    retry sends the same bytes with the same delivery id (the event's id)."""
+
+    webhook = models.ForeignKey(
+        Webhook, verbose_name=_("Webhook"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(_("事件"), max_length=40)
+    event_id = models.UUIDField(_("事件编号"))
+    body = models.TextField(_("内容"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"))
+    last_status_code = models.PositiveSmallIntegerField(_("最近状态码"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"))
+    sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Webhook 投递")
+        verbose_name_plural = _("Webhook 投递")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webhook", "event_id"], name="notifications_delivery_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="notifications_delivery_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.event_id} → {self.webhook_id}: {self.status}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try of a delivery: when, the answer's status and the start of its body (R-HOOK-1)."""
+
+    delivery = models.ForeignKey(
+        Delivery, verbose_name=_("投递"), on_delete=models.CASCADE, related_name="tries"
+    )
+    at = models.DateTimeField(_("时间"))
+    status_code = models.PositiveSmallIntegerField(_("状态码"), null=True, blank=True)
+    ok = models.BooleanField(_("成功"))
+    excerpt = models.CharField(_("应答摘要"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("投递尝试")
+        verbose_name_plural = _("投递尝试")
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M:%S} {self.status_code}"

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -21,6 +22,7 @@ from huoban.accounts.models import Role, User
 from huoban.errors import NotFound
 
 from .models import Notification
+from .webhooks import enqueue
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class Message:
     body: str = ""
     body_en: str = ""
     link: str = ""
+    # What a webhook receives besides the words (ids, codes, statuses): R-HOOK-1's `data`.
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 def partner_users(partner_id: int) -> QuerySet[User]:
@@ -46,8 +50,9 @@ def staff_with(*roles: str) -> QuerySet[User]:
 
 
 def notify(message: Message, recipients: Iterable[User], *, actor: User | None = None) -> int:
-    """Tell each recipient once (the actor is not told of their own action); returns how many
-    were told. Call inside the business action's transaction."""
+    """Tell each recipient once (the actor is not told of their own action), and queue the event
+    for the webhooks that receive it; returns how many people were told. Call inside the
+    business action's transaction."""
     event_id = uuid.uuid4()
     now = clock.now()
     rows = [
@@ -65,6 +70,14 @@ def notify(message: Message, recipients: Iterable[User], *, actor: User | None =
         for user in {u.pk: u for u in recipients if actor is None or u.pk != actor.pk}.values()
     ]
     Notification.objects.bulk_create(rows)
+    words = {
+        "title": message.title,
+        "title_en": message.title_en,
+        "body": message.body,
+        "body_en": message.body_en,
+        "path": message.link,
+    }
+    enqueue(message.event, event_id, now, message.data | words)
     return len(rows)
 
 

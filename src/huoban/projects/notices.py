@@ -29,6 +29,7 @@ def signed(project: Project, *, actor: User) -> None:
         f"Contract amount ¥{yuan(project.contract_amount)}, signed on "
         f"{project.signed_on.isoformat()}.",
         portal_link("project", project_id=project.pk),
+        data={"project_id": project.pk, "partner_code": project.partner.code},
     )
     notify(message, partner_users(project.partner_id), actor=actor)
 
@@ -47,6 +48,7 @@ def payment_recorded(
         f"到账日 {received_on}。{earned}",
         f"Received on {received_on}.{earned_en}",
         portal_link("project", project_id=project.pk),
+        data={"project_id": project.pk, "partner_code": project.partner.code},
     )
     notify(message, partner_users(project.partner_id), actor=actor)
 
@@ -63,5 +65,6 @@ def accepted(project: Project, entries: int, *, actor: User) -> None:
         f"验收日 {project.accepted_on.isoformat()}。{earned}",
         f"Accepted on {project.accepted_on.isoformat()}.{earned_en}",
         portal_link("project", project_id=project.pk),
+        data={"project_id": project.pk, "partner_code": project.partner.code},
     )
     notify(message, partner_users(project.partner_id), actor=actor)

@@ -1,0 +1,42 @@
+"""``huoban worker [--once]``: deliver the outbox (ARCHITECTURE §5, R-NOTE-3)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django.db import close_old_connections
+
+from huoban.core.management.base import HuobanCommand
+from huoban.notifications.webhooks import deliver_due
+
+
+class Command(HuobanCommand):
+    help = "Deliver the outbox (webhooks) with the retries of R-NOTE-3; --once: what is due now."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="deliver what is due and exit")
+        parser.add_argument(
+            "--interval", type=float, default=2.0, help="seconds between rounds (default 2)"
+        )
+
+    def run(self, **options: Any) -> int:
+        if options["once"]:
+            sent, failed = self._round()
+            self.say(f"worker: sent {sent}, failed {failed}")
+            return 0
+        self.say("huoban worker: delivering the outbox (Ctrl-C to stop)")
+        try:
+            while True:
+                sent, failed = self._round()
+                if sent or failed:
+                    self.say(f"worker: sent {sent}, failed {failed}")
+                elif options["interval"]:
+                    time.sleep(options["interval"])
+        except KeyboardInterrupt:
+            return 0
+
+    def _round(self) -> tuple[int, int]:
+        close_old_connections()  # a long-running process: never keep a broken connection
+        return deliver_due()

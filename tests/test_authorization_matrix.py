@@ -413,6 +413,10 @@ def build_world(actors) -> dict[str, Any]:
     """alpha owns 东义集团 (consent granted to presales); alpha also has a pending lead, an
     invalid one, an appealed one and one awaiting a customer-match decision."""
     with clock.frozen(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)):
+        # A webhook for new leads: each lead below queues a delivery to it (R-HOOK-1).
+        webhook, _secret = register_webhook(
+            "https://hooks.example.com/world", ["lead.submitted"], actor=actors.admin
+        )
         owned_lead = submit(actors.alice, "东义集团")
         judge(actors.officer, owned_lead)
         pending = submit(actors.alice, "晋中华泰煤化工有限公司")
@@ -452,9 +456,6 @@ def build_world(actors) -> dict[str, Any]:
         )
         decide_company_violation(confirmed.pk, actor=actors.admin, confirm=True, note="核实属实")
         application = apply_for_strategic(actor=actors.alice, resources="集团资源", plan="三年计划")
-        webhook, _secret = register_webhook(
-            "https://hooks.example.com/world", ["lead.submitted"], actor=actors.admin
-        )
     assert review.status == "needs_review", review.status
     return {
         "alpha": actors.alpha.code,
@@ -473,6 +474,7 @@ def build_world(actors) -> dict[str, Any]:
         "application": application.pk,
         "alice_notification": Notification.objects.filter(recipient=actors.alice).first().pk,
         "webhook": webhook.pk,
+        "delivery": webhook.deliveries.order_by("pk").first().pk,
     }
 
 

@@ -729,6 +729,23 @@ post_only(
     console(403, admin=302),
     changes=("admin",),
 )
+# Webhooks (R-HOOK-1, issue #14): the admin only; other staff get the 403 page that says why.
+row("GET", f"{C}webhooks/", "/console/webhooks/", console(403, admin=200))
+row(
+    "POST",
+    f"{C}webhooks/",
+    "/console/webhooks/",
+    console(403, admin=200),  # 200: the page shows the new secret once
+    body={"url": "https://hooks.example.com/new", "events": ["lead.verdict"]},
+    changes=("admin",),
+)
+get_only(f"{C}webhooks/<int:webhook_id>/", "/console/webhooks/{webhook}/", console(403, admin=200))
+post_only(
+    f"{C}webhooks/deliveries/<int:delivery_id>/resend/",
+    "/console/webhooks/deliveries/{delivery}/resend/",
+    console(403, admin=302),
+    changes=("admin",),
+)
 # Staff users (R-UI-1, issue #12): the admin only; other staff get the 403 page that says why.
 row("GET", f"{C}staff/", "/console/staff/", console(403, admin=200))
 row(

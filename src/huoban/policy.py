@@ -72,6 +72,11 @@ def may_manage_staff(user: Any) -> bool:
     return _active(user) and user.role == Role.ADMIN
 
 
+def may_manage_integrations(user: Any) -> bool:
+    """R-HOOK-1: only an admin registers webhooks, reads their deliveries and re-sends one."""
+    return _active(user) and user.role == Role.ADMIN
+
+
 def may_manage_reference_data(user: Any) -> bool:
     """R-CAL-2, R-POL-1: the admin keeps the holiday table and the policy versions."""
     return _active(user) and user.role == Role.ADMIN

@@ -15,6 +15,7 @@ from huoban.customers.forms import ConsentFields
 from huoban.customers.models import LinkKind
 from huoban.leads.models import ReasonCode, Verdict
 from huoban.leads.services import VerdictInput
+from huoban.notifications.webhooks import EVENTS
 from huoban.partners.forms import PartnerUserForm
 from huoban.partners.models import ExitKind, PartnerKind, PartnerType, ViolationKind
 from huoban.projects.models import HighMarginCategory, Kind, MilestoneStatus, PaymentKind
@@ -574,3 +575,18 @@ class StaffConsentForm(ConsentFields):
         ),
     )
     field_order = ["grantee_username", "grantee_role", "expires_at", "document", "note"]
+
+
+class WebhookForm(forms.Form):
+    """Register a webhook (R-HOOK-1): its address and the events it receives."""
+
+    url = forms.CharField(
+        label=_("接收地址"),
+        max_length=500,
+        widget=forms.URLInput(attrs={"placeholder": "https://…", "class": "form-control"}),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("事件"),
+        choices=[(e, e) for e in EVENTS],
+        widget=forms.CheckboxSelectMultiple,
+    )

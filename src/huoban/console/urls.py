@@ -12,6 +12,7 @@ from . import (
     reference,
     staff,
     views,
+    webhooks,
 )
 
 app_name = "console"
@@ -134,6 +135,13 @@ urlpatterns = [
     path("policies/new/", policies.policy_new, name="policy_new"),
     path("policies/<int:version>/", policies.policy_detail, name="policy"),
     path("policies/<int:version>/edit/", policies.policy_edit, name="policy_edit"),
+    path("webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("webhooks/<int:webhook_id>/", webhooks.webhook_detail, name="webhook"),
+    path(
+        "webhooks/deliveries/<int:delivery_id>/resend/",
+        webhooks.delivery_resend,
+        name="delivery_resend",
+    ),
     path("staff/", staff.staff_list, name="staff"),
     path("staff/lockouts/", staff.lockouts, name="lockouts"),
     path("staff/<int:user_id>/", staff.staff_user, name="staff_user"),

@@ -74,6 +74,12 @@ def action_label(code: str) -> str:
 
 
 @register.filter
+def may_manage_integrations(user: Any) -> bool:
+    """R-HOOK-1: the webhooks page is the admin's."""
+    return policy.may_manage_integrations(user)
+
+
+@register.filter
 def may_judge_leads(user: Any) -> bool:
     """R-LEAD-2: ``{% if request.user|may_judge_leads %}`` (the lead queue in the menu)."""
     return policy.may_judge_leads(user)

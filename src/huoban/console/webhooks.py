@@ -1,0 +1,110 @@
+"""Webhooks (admin, R-UI-1 and R-HOOK-1): register one and see its secret once; each webhook's
+deliveries with their attempts; re-send a delivery by hand."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from huoban.errors import DomainError
+from huoban.notifications import webhooks
+from huoban.notifications.models import Delivery, DeliveryStatus, Webhook
+from huoban.pagination import page_of
+from huoban.policy import may_manage_integrations
+from huoban.web import actor_of, mark_invalid, send, staff_required
+
+from .common import forbidden, refused
+from .forms import WebhookForm
+
+
+def _admins_only(request: HttpRequest) -> HttpResponse | None:
+    if may_manage_integrations(request.user):
+        return None
+    return forbidden(request, "webhooks", _("Webhook 由管理员登记。"))
+
+
+def _list_page(
+    request: HttpRequest,
+    form: WebhookForm | None = None,
+    *,
+    created: tuple[Webhook, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    hooks = Webhook.objects.order_by("-created_at", "-pk").annotate(
+        pending=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.PENDING)),
+        failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+    )
+    failures = Delivery.objects.filter(status=DeliveryStatus.FAILED).select_related("webhook")
+    return render(
+        request,
+        "console/webhooks.html",
+        {
+            "nav": "webhooks",
+            "hooks": hooks,
+            "failures": failures.order_by("-created_at", "-pk")[:20],
+            "form": mark_invalid(form or WebhookForm()),
+            "created": created,
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def webhook_list(request: HttpRequest) -> HttpResponse:
+    """Every webhook with its pending and failed deliveries, the latest failures, and the form
+    to register one (admin)."""
+    if (refusal := _admins_only(request)) is not None:
+        return refusal
+    if request.method == "GET":
+        return _list_page(request)
+    form = WebhookForm(request.POST)
+    sent = send(
+        form,
+        lambda data: webhooks.register_webhook(
+            data["url"], data["events"], actor=actor_of(request)
+        ),
+    )
+    if sent.ok:
+        # The secret is shown on this answer only (never stored in a message or a URL).
+        return _list_page(request, created=sent.value)
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _list_page(request, form, status=status)
+
+
+@staff_required
+@require_http_methods(["GET"])
+def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
+    """One webhook's deliveries, the newest first, each with its attempts (admin)."""
+    if (refusal := _admins_only(request)) is not None:
+        return refusal
+    hook = Webhook.objects.filter(pk=webhook_id).first()
+    if hook is None:
+        raise Http404
+    rows = hook.deliveries.order_by("-created_at", "-pk").prefetch_related("tries")
+    return render(
+        request,
+        "console/webhook.html",
+        {"nav": "webhooks", "hook": hook, "page": page_of(request, rows)},
+    )
+
+
+@staff_required
+@require_POST
+def delivery_resend(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    """Send a delivery again (admin): due now, for the next round of the worker."""
+    if (refusal := _admins_only(request)) is not None:
+        return refusal
+    try:
+        delivery = webhooks.resend(delivery_id, actor=actor_of(request))
+    except DomainError as e:
+        if e.status == 404:
+            raise Http404 from e
+        refused(request, e)
+        return redirect("console:webhooks")
+    messages.success(request, _("已排入重发，下一轮投递时发送。"))
+    return redirect("console:webhook", webhook_id=delivery.webhook_id)

@@ -3,9 +3,12 @@ scale")."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 from django.db import connections
 
 from huoban import cli
@@ -55,3 +58,41 @@ def test_it_closes_the_database_connections_before_gunicorn_forks(monkeypatch):
     monkeypatch.setattr(sys, "argv", list(sys.argv))
     cli._serve(8123, 2)
     assert calls == ["close connections", "fork workers"]
+
+
+def test_with_worker_starts_huoban_worker_beside_the_server(gunicorn_argv, monkeypatch):
+    started: list[list[str]] = []
+
+    class Child:
+        pid = 4242
+
+        def __init__(self, argv: list[str]) -> None:
+            started.append(argv)
+
+        def terminate(self) -> None:
+            pass
+
+    monkeypatch.setattr(cli.subprocess, "Popen", Child)
+    assert cli.main(["serve"]) == 0
+    assert started == []  # not unless asked
+    assert cli.main(["serve", "--with-worker"]) == 0
+    assert started == [[sys.executable, "-m", "huoban.cli", "worker"]]
+
+
+def test_the_worker_process_delivers_and_stops(tmp_path):
+    """`python -m huoban.cli worker --once` runs in a process of its own (as the server's child
+    does) and exits 0 on an empty outbox (a fresh SQLite data directory of its own)."""
+    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        pytest.skip("the child process gets a fresh SQLite data directory")
+    env = {**os.environ, "HUOBAN_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    migrate = [sys.executable, "-m", "huoban.cli", "migrate"]
+    subprocess.run(migrate, env=env, check=True, capture_output=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "huoban.cli", "worker", "--once"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "worker: sent 0, failed 0")

@@ -9,7 +9,9 @@ front end runs with ``call_command``, so ``huoban manage tick`` and tests reach 
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 
@@ -33,12 +35,21 @@ def _collectstatic() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def _start_worker() -> subprocess.Popen[bytes]:
+    """``huoban worker`` in a child process beside the server (R-NOTE-3), stopped with it."""
+    child = subprocess.Popen([sys.executable, "-m", "huoban.cli", "worker"])
+    atexit.register(child.terminate)
+    print(f"huoban worker: delivering the outbox (pid {child.pid})", flush=True)
+    return child
+
+
 def _serve(
     port: int,
     workers: int,
     host: str = "127.0.0.1",
     threads: int = 1,
     access_log: bool = False,
+    with_worker: bool = False,
 ) -> int:
     """gunicorn with `workers` processes (docs/decisions.md, "Benchmarks at scale"): sync
     workers, one request at a time each, or with `threads` > 1 gthread workers. The pages are
@@ -66,6 +77,8 @@ def _serve(
         sys.argv += ["--access-logfile", "-"]
     kind = "gthread" if threads > 1 else "sync"
     print(f"huoban serve: {workers} workers × {threads} threads ({kind})", flush=True)
+    if with_worker:
+        _start_worker()
     run()
     return 0
 
@@ -91,14 +104,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if args.no_serve:
         return 0
-    return _serve(args.port, args.workers)
+    return _serve(args.port, args.workers, with_worker=True)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
     _migrate()
     _collectstatic()
-    return _serve(args.port, args.workers, args.host, args.threads, args.access_log)
+    return _serve(
+        args.port, args.workers, args.host, args.threads, args.access_log, args.with_worker
+    )
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -202,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--access-log", action="store_true", help="log every request to stdout")
     p.add_argument("--host", default="127.0.0.1")
+    p.add_argument(
+        "--with-worker", action="store_true", help="run `huoban worker` beside the server"
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("migrate", help="apply database migrations")

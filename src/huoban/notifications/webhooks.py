@@ -154,15 +154,25 @@ class Answer:
 Post = Callable[[str, bytes, dict[str, str]], Answer]
 
 
+_client: httpx.Client | None = None
+
+
+def _http() -> httpx.Client:
+    """One client per process: its connections are kept alive between deliveries to the same
+    receiver, and its TLS context is built once, not for every delivery."""
+    global _client
+    if _client is None:
+        _client = httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False)
+    return _client
+
+
 def http_post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
     """POST with the 10-second timeout; a network error is an answer without a status."""
     problem = check_url(url)  # again at send time: the name may resolve elsewhere now
     if problem:
         return Answer(None, problem)
     try:
-        response = httpx.post(
-            url, content=body, headers=headers, timeout=TIMEOUT_SECONDS, follow_redirects=False
-        )
+        response = _http().post(url, content=body, headers=headers)
     except httpx.HTTPError as e:
         return Answer(None, f"{type(e).__name__}: {e}"[:EXCERPT])
     return Answer(response.status_code, response.text[:EXCERPT])

@@ -39,7 +39,7 @@ class Receiver:
             protocol_version = "HTTP/1.1"  # keep-alive, as a production receiver would
             disable_nagle_algorithm = True  # else each answer waits ~40 ms for a delayed ACK
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 self.rfile.read(int(self.headers["Content-Length"]))
                 with lock:
                     ids.append(self.headers["X-Huoban-Delivery"])

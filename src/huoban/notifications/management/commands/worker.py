@@ -23,7 +23,7 @@ class Command(HuobanCommand):
 
     def run(self, **options: Any) -> int:
         if options["once"]:
-            sent, failed = self._round()
+            sent, failed = deliver_due()
             self.say(f"worker: sent {sent}, failed {failed}")
             return 0
         self.say("huoban worker: delivering the outbox (Ctrl-C to stop)")
@@ -38,5 +38,7 @@ class Command(HuobanCommand):
             return 0
 
     def _round(self) -> tuple[int, int]:
-        close_old_connections()  # a long-running process: never keep a broken connection
+        # A long-running process: drop a connection that broke or outlived CONN_MAX_AGE
+        # between rounds, as Django does between requests.
+        close_old_connections()
         return deliver_due()

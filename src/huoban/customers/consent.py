@@ -21,6 +21,7 @@ from huoban.partners.guards import require_active_partner
 from huoban.partners.models import Partner
 from huoban.policy import may_manage_consents
 
+from . import notices
 from .models import Contact, ContactConsent, Customer
 from .ownership import owner_of
 
@@ -166,6 +167,7 @@ def grant_consent(
         consent.document.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(content), save=False)
     consent.save()
     record(actor, "consent.grant", consent, after=consent_snapshot(consent))
+    notices.granted(consent, actor=actor)
     return consent
 
 
@@ -191,6 +193,7 @@ def approve_consent(consent: ContactConsent, *, actor: User) -> ContactConsent:
     consent.approved_by = actor
     consent.save(update_fields=["approved_at", "approved_by"])
     record(actor, "consent.approve", consent, before=before, after=consent_snapshot(consent))
+    notices.in_force(consent, actor=actor)
     return consent
 
 
@@ -210,6 +213,7 @@ def revoke_consent(consent: ContactConsent, *, actor: User) -> ContactConsent:
     consent.revoked_by = actor
     consent.save(update_fields=["revoked_at", "revoked_by"])
     record(actor, "consent.revoke", consent, before=before, after=consent_snapshot(consent))
+    notices.revoked(consent, actor=actor)
     return consent
 
 

@@ -16,6 +16,7 @@ from huoban.accounts.models import STAFF_ROLES, User
 from huoban.audit.services import record
 from huoban.errors import ValidationFailed
 
+from . import notices
 from .matching import Match, match_customer
 from .models import InboundContact, ReferralAnswer
 from .ownership import owner_of
@@ -84,6 +85,7 @@ def record_inbound_contact(
             "referral_answer": referral_answer,
         },
     )
+    notices.inbound_routed(inbound, actor=actor)
     return inbound, match
 
 

@@ -1,4 +1,5 @@
-"""What the contact-consent events tell people (R-NOTE-1, R-ATT-7), in Chinese and English.
+"""What the customer events tell people (R-NOTE-1), in Chinese and English: contact consents
+(R-ATT-7) and inbound contacts routed to their owner (R-ATT-5).
 
 consent.granted tells the staff it grants access (one user, or every active user of a role) once
 it is in force, or the officers when a second person must approve it first; when staff recorded
@@ -21,7 +22,7 @@ from huoban.notifications.services import (
     staff_with,
 )
 
-from .models import ContactConsent
+from .models import ContactConsent, InboundContact
 
 
 def _grantees(consent: ContactConsent) -> QuerySet[User]:
@@ -98,3 +99,22 @@ def revoked(consent: ContactConsent, *, actor: User) -> None:
         data=_data(consent),
     )
     notify(message, _grantees(consent), actor=actor)
+
+
+def inbound_routed(inbound: InboundContact, *, actor: User) -> None:
+    """customer.inbound_routed → the owning partner's users: their customer contacted the
+    company directly and was routed back to them (R-ATT-5)."""
+    if inbound.routed_to_id is None or inbound.customer_id is None:
+        return
+    name = inbound.customer.legal_name if inbound.customer else inbound.name_given
+    at = timezone.localtime(inbound.at).strftime("%Y-%m-%d %H:%M")
+    message = Message(
+        "customer.inbound_routed",
+        f"贵方客户 {name} 主动联系了我方，已转交贵方跟进",
+        f"Your customer {name} contacted us directly and was routed to you",
+        f"时间 {at}。客户归属不变（永久归属）。",
+        f"At {at}. The customer stays yours (permanent attribution).",
+        portal_link("customer", customer_id=inbound.customer_id),
+        data={"inbound_id": inbound.pk, "customer_id": inbound.customer_id},
+    )
+    notify(message, partner_users(inbound.routed_to_id), actor=actor)

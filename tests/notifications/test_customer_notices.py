@@ -1,4 +1,5 @@
-"""Who hears of a contact consent granted or revoked (R-NOTE-1, R-ATT-7; issue #14)."""
+"""Who hears of a contact consent granted or revoked (R-ATT-7) and of an inbound contact routed
+to its owner (R-ATT-5) (R-NOTE-1; issue #14)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from huoban import clock
 from huoban.customers.consent import grant_consent, revoke_consent
+from huoban.customers.inbound import record_inbound_contact
 from huoban.notifications.models import Notification
-from tests.customers.helpers import owned_customer
+from tests.customers.helpers import MOUTAI, make_customer, owned_customer
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -77,3 +79,20 @@ def test_a_consent_recorded_by_staff_tells_the_partner_and_waits_for_a_second_of
     assert sorted(granted) == ["adam", "alice", "oscar"]
     assert granted["oscar"][0].title == f"联系人授权待批准：{customer.legal_name}"
     assert granted["alice"][0].link == "/portal/consents/"
+
+
+def test_an_inbound_contact_routed_to_its_owner_tells_the_owner_only(actors):
+    with clock.frozen(T0):
+        customer = owned_customer(actors.alpha)
+        record_inbound_contact(name=MOUTAI, actor=actors.officer)
+        # a customer nobody owns is asked the first question; nobody is told
+        make_customer("北京字节跳动科技有限公司")
+        record_inbound_contact(
+            name="北京字节跳动科技有限公司", referral_answer="no", actor=actors.officer
+        )
+    routed = told("customer.inbound_routed")
+    assert sorted(routed) == ["alice"]
+    note = routed["alice"][0]
+    assert note.title == f"贵方客户 {customer.legal_name} 主动联系了我方，已转交贵方跟进"
+    assert note.body == "时间 2026-03-02 09:00。客户归属不变（永久归属）。"
+    assert note.link == f"/portal/customers/{customer.pk}/"

@@ -10,17 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from huoban import clock
 from huoban.customers.consent import grant_consent, revoke_consent
 from huoban.customers.inbound import record_inbound_contact
-from huoban.notifications.models import Notification
 from tests.customers.helpers import MOUTAI, make_customer, owned_customer
+from tests.notifications.helpers import told
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-
-
-def told(event: str) -> dict[str, list[Notification]]:
-    out: dict[str, list[Notification]] = {}
-    for n in Notification.objects.filter(event=event).select_related("recipient").order_by("pk"):
-        out.setdefault(n.recipient.username, []).append(n)
-    return out
 
 
 def test_a_consent_to_one_user_tells_that_user_and_its_revocation_too(actors):

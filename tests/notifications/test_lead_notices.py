@@ -11,14 +11,7 @@ from huoban.errors import Conflict
 from huoban.leads.services import VerdictInput, appeal, sign_second_review
 from huoban.notifications.models import Notification
 from tests.leads.helpers import INVALID, judge, submit
-
-
-def told(event: str) -> dict[str, list[Notification]]:
-    """username → the notifications of `event` they received."""
-    out: dict[str, list[Notification]] = {}
-    for n in Notification.objects.filter(event=event).select_related("recipient"):
-        out.setdefault(n.recipient.username, []).append(n)
-    return out
+from tests.notifications.helpers import told
 
 
 def test_a_new_lead_is_told_to_the_officers_and_presales(actors):

@@ -5,16 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from huoban import clock
-from huoban.notifications.models import Notification
 from huoban.projects import services
+from tests.notifications.helpers import told
 from tests.projects.helpers import TODAY, pay, sign
-
-
-def told(event: str) -> dict[str, list[Notification]]:
-    out: dict[str, list[Notification]] = {}
-    for n in Notification.objects.filter(event=event).select_related("recipient").order_by("pk"):
-        out.setdefault(n.recipient.username, []).append(n)
-    return out
 
 
 def test_the_partner_hears_of_its_project_from_signing_to_acceptance(actors):

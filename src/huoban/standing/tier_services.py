@@ -37,7 +37,7 @@ from huoban.projects import selectors as project_selectors
 from huoban.terms.rules import POLICY_V1
 from huoban.terms.services import policy_for
 
-from . import tiers
+from . import notices, tiers
 
 # --- facts ----------------------------------------------------------------------------------
 
@@ -140,7 +140,7 @@ def _lock(partner: Partner | int) -> Partner:
 def _history(
     partner: Partner, kind: str, from_tier: str, to_tier: str, reason: str, actor: User | None
 ) -> TierChange:
-    return TierChange.objects.create(
+    change = TierChange.objects.create(
         partner=partner,
         at=clock.now(),
         kind=kind,
@@ -149,6 +149,8 @@ def _history(
         reason=reason,
         actor=actor,
     )
+    notices.tier_history(change)  # every tier change and notice reaches the partner's users
+    return change
 
 
 def _set_tier(partner: Partner, tier: str, day: dt.date) -> None:

@@ -1,0 +1,55 @@
+"""What a tier change tells the partner (R-NOTE-1, R-TIER): ``tier.changed`` when the tier
+moves (promotion, an approved strategic application, a demotion after grace, inactivity), and
+``tier.notice`` when it does not yet (the retention grace starts, an inactivity notice), so that
+no tier is taken away by surprise. The partner's users are told, with the rule's reasons."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from huoban.notifications.services import Message, notify, partner_users, portal_link
+from huoban.partners.models import TierChange, TierChangeKind
+from huoban.vocabulary import TIER_LABELS
+
+TIER_EN = {"light": "light collaboration", "deep": "deep collaboration", "strategic": "strategic"}
+
+
+def _label(kind: str, language: str) -> str:
+    with translation.override(language):
+        return str(TierChangeKind(kind).label)
+
+
+def tier_history(change: TierChange) -> None:
+    """tier.changed or tier.notice → the partner's users."""
+    lines = [line.partition(" / ") for line in change.reason.splitlines()]
+    body = "\n".join(zh for zh, _, _ in lines)
+    body_en = "\n".join(en or zh for zh, _, en in lines)
+    kind_zh, kind_en = _label(change.kind, "zh-hans"), _label(change.kind, "en")
+    if change.from_tier != change.to_tier:
+        event = "tier.changed"
+        title = (
+            f"合作梯度调整：{TIER_LABELS[change.from_tier]} → {TIER_LABELS[change.to_tier]}"
+            f"（{kind_zh}）"
+        )
+        title_en = (
+            f"Tier changed: {TIER_EN[change.from_tier]} → {TIER_EN[change.to_tier]} ({kind_en})"
+        )
+    else:
+        event = "tier.notice"
+        title = f"合作梯度提醒：{kind_zh}（当前 {TIER_LABELS[change.to_tier]}）"
+        title_en = f"Tier notice: {kind_en} (now {TIER_EN[change.to_tier]})"
+    message = Message(
+        event,
+        title,
+        title_en,
+        body,
+        body_en,
+        portal_link("tier"),
+        data={
+            "partner_code": change.partner.code,
+            "from_tier": change.from_tier,
+            "to_tier": change.to_tier,
+            "kind": change.kind,
+        },
+    )
+    notify(message, partner_users(change.partner_id), actor=change.actor)

@@ -8,13 +8,14 @@ duplicate says only that the customer was already registered.
 
 from __future__ import annotations
 
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from huoban.accounts.models import Role, User
 from huoban.explain import yuan
 from huoban.notifications.services import (
     Message,
     console_link,
+    in_both,
     notify,
     partner_users,
     portal_link,
@@ -83,12 +84,9 @@ def _verdict_message(lead: Lead, event: str, zh: str, en: str) -> Message:
             link,
             data=_data(lead),
         )
-    reason = reason_en = ""
-    if lead.reason_code:
-        with translation.override("zh-hans"):
-            reason = str(ReasonCode(lead.reason_code).label)
-        with translation.override("en"):
-            reason_en = str(ReasonCode(lead.reason_code).label)
+    reason, reason_en = (
+        in_both(ReasonCode(lead.reason_code).label) if lead.reason_code else ("", "")
+    )
     appeal = "" if lead.appealed_at else "可在 30 天内申诉。"
     appeal_en = "" if lead.appealed_at else " You may appeal within 30 days."
     return Message(

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import translation
 
 from huoban import clock
 from huoban.accounts.models import Role, User
@@ -37,6 +38,15 @@ class Message:
     link: str = ""
     # What a webhook receives besides the words (ids, codes, statuses): R-HOOK-1's `data`.
     data: dict[str, Any] = field(default_factory=dict)
+
+
+def in_both(label: object) -> tuple[str, str]:
+    """A translatable label (a choice's ``label``) in Chinese and in English, for a message
+    that keeps both."""
+    with translation.override("zh-hans"):
+        zh = str(label)
+    with translation.override("en"):
+        return zh, str(label)
 
 
 def partner_users(partner_id: int) -> QuerySet[User]:

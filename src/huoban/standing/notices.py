@@ -5,18 +5,11 @@ no tier is taken away by surprise. The partner's users are told, with the rule's
 
 from __future__ import annotations
 
-from django.utils import translation
-
-from huoban.notifications.services import Message, notify, partner_users, portal_link
+from huoban.notifications.services import Message, in_both, notify, partner_users, portal_link
 from huoban.partners.models import TierChange, TierChangeKind
 from huoban.vocabulary import TIER_LABELS
 
 TIER_EN = {"light": "light collaboration", "deep": "deep collaboration", "strategic": "strategic"}
-
-
-def _label(kind: str, language: str) -> str:
-    with translation.override(language):
-        return str(TierChangeKind(kind).label)
 
 
 def tier_history(change: TierChange) -> None:
@@ -24,7 +17,7 @@ def tier_history(change: TierChange) -> None:
     lines = [line.partition(" / ") for line in change.reason.splitlines()]
     body = "\n".join(zh for zh, _, _ in lines)
     body_en = "\n".join(en or zh for zh, _, en in lines)
-    kind_zh, kind_en = _label(change.kind, "zh-hans"), _label(change.kind, "en")
+    kind_zh, kind_en = in_both(TierChangeKind(change.kind).label)
     if change.from_tier != change.to_tier:
         event = "tier.changed"
         title = (

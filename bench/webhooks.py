@@ -59,7 +59,7 @@ class Receiver:
 def one_run(messages: int, receiver: Receiver) -> float:
     from huoban import clock
     from huoban.accounts.models import User
-    from huoban.notifications import webhooks
+    from huoban.notifications import outbox
     from huoban.notifications.models import Delivery, Webhook
 
     Delivery.objects.all().delete()
@@ -96,7 +96,7 @@ def one_run(messages: int, receiver: Receiver) -> float:
     started = time.perf_counter()
     sent = 0
     while True:
-        done, failed = webhooks.deliver_due()
+        done, failed = outbox.deliver_due()
         if failed:
             raise SystemExit(f"{failed} deliveries failed")
         if not done:

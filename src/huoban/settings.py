@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -225,8 +226,22 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's plain-HTTP health check
 
+# E-mail (R-NOTE-2): sent by the worker through Django's SMTP backend. No HUOBAN_EMAIL_HOST,
+# no e-mail channel: people are told in the app, by robots and webhooks only.
+EMAIL_HOST = os.environ.get("HUOBAN_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("HUOBAN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("HUOBAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HUOBAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("HUOBAN_EMAIL_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = envbool("HUOBAN_EMAIL_SSL", False)  # implicit TLS, usually port 465
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("HUOBAN_EMAIL_FROM", "伙伴 Huoban <noreply@localhost>")
+
+# Where people reach Huoban: the links in e-mails and robot messages start with it.
+HUOBAN_BASE_URL = os.environ.get("HUOBAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Business settings (SPEC): the thresholds and deadlines a company may tune.
-HUOBAN = {
+HUOBAN: dict[str, Any] = {
     # R-ATT-2: fuzzy name similarity (0–100, rapidfuzz) above HIGH is a match,
     # between LOW and HIGH a possible match an officer decides.
     "MATCH_HIGH": float(os.environ.get("HUOBAN_MATCH_HIGH", "92")),
@@ -234,6 +249,8 @@ HUOBAN = {
     # R-HOOK-1: webhook addresses in private ranges are refused unless this is set (intranets).
     "WEBHOOK_ALLOW_PRIVATE": os.environ.get("HUOBAN_WEBHOOK_ALLOW_PRIVATE", "").lower()
     in ("1", "true", "yes"),
+    # R-NOTE-2: people are told by e-mail only when a mail server is configured.
+    "EMAIL_ENABLED": bool(EMAIL_HOST),
     # R-LEAD-3: verdict due this many hours after submission.
     "LEAD_SLA_HOURS": int(os.environ.get("HUOBAN_LEAD_SLA_HOURS", "24")),
     # R-LEAD-4: appeal window (days) and second-review due (business days).

@@ -19,7 +19,7 @@ from django.core.management import call_command
 
 from huoban import clock
 from huoban.errors import Forbidden, ValidationFailed
-from huoban.notifications import webhooks
+from huoban.notifications import outbox, transport, webhooks
 from huoban.notifications.models import Delivery, Webhook
 from tests.leads.helpers import submit
 
@@ -113,9 +113,9 @@ def test_failures_are_retried_with_the_backoff_then_marked_failed(actors, receiv
     for wait in (0, 60, 300, 1800, 7200, 43200):
         now += dt.timedelta(seconds=wait)
         with clock.frozen(now - dt.timedelta(seconds=1)):  # not due a second early
-            assert webhooks.deliver_due() == (0, 0)
+            assert outbox.deliver_due() == (0, 0)
         with clock.frozen(now):
-            assert webhooks.deliver_due() == (0, 1)
+            assert outbox.deliver_due() == (0, 1)
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("failed", 6, 500)
     assert delivery.tries.count() == 6
@@ -124,10 +124,10 @@ def test_failures_are_retried_with_the_backoff_then_marked_failed(actors, receiv
     assert len({h["X-Huoban-Delivery"] for h, _ in receiver.received}) == 1
     assert len({b for _, b in receiver.received}) == 1
     with clock.frozen(now + dt.timedelta(days=2)):
-        assert webhooks.deliver_due() == (0, 0)
+        assert outbox.deliver_due() == (0, 0)
     # an admin sends it again by hand
-    webhooks.resend(delivery.pk, actor=actors.admin)
-    assert webhooks.deliver_due() == (1, 0)
+    outbox.resend(delivery.pk, actor=actors.admin)
+    assert outbox.deliver_due() == (1, 0)
 
 
 def test_a_business_action_does_not_wait_for_a_receiver_that_is_down(actors, receiver):
@@ -137,7 +137,7 @@ def test_a_business_action_does_not_wait_for_a_receiver_that_is_down(actors, rec
         lead = submit(actors.alice, "东义集团")  # the lead is registered all the same
     assert lead.pk is not None
     with clock.frozen(T0):
-        assert webhooks.deliver_due() == (0, 1)
+        assert outbox.deliver_due() == (0, 1)
     delivery = Delivery.objects.get()
     assert delivery.status == "pending" and delivery.last_status_code is None
     assert delivery.next_attempt_at == T0 + dt.timedelta(minutes=1)
@@ -149,17 +149,17 @@ def test_a_worker_that_dies_after_sending_sends_again_under_the_same_id(actors, 
     with clock.frozen(T0):
         submit(actors.alice, "东义集团")
 
-    def post_then_die(url: str, body: bytes, headers: dict[str, str]) -> webhooks.Answer:
-        webhooks.http_post(url, body, headers)
+    def post_then_die(url: str, body: bytes, headers: dict[str, str]) -> transport.Answer:
+        transport.http_post(url, body, headers)
         raise SystemExit("killed between the send and the mark")
 
     with clock.frozen(T0), pytest.raises(SystemExit):
-        webhooks.deliver_due(post=post_then_die)
+        outbox.deliver_due(post=post_then_die)
     # claimed: another worker does not send it again within the lease
     with clock.frozen(T0 + dt.timedelta(seconds=30)):
-        assert webhooks.deliver_due() == (0, 0)
-    with clock.frozen(T0 + dt.timedelta(seconds=webhooks.LEASE_SECONDS)):
-        assert webhooks.deliver_due() == (1, 0)
+        assert outbox.deliver_due() == (0, 0)
+    with clock.frozen(T0 + dt.timedelta(seconds=outbox.LEASE_SECONDS)):
+        assert outbox.deliver_due() == (1, 0)
     first, second = (h["X-Huoban-Delivery"] for h, _ in receiver.received)
     assert first == second  # the receiver de-duplicates by it
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from huoban.errors import DomainError
-from huoban.notifications import webhooks
+from huoban.notifications import outbox, webhooks
 from huoban.notifications.models import Delivery, DeliveryStatus, Webhook
 from huoban.pagination import page_of
 from huoban.policy import may_manage_integrations
@@ -38,7 +38,9 @@ def _list_page(
         pending=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.PENDING)),
         failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
     )
-    failures = Delivery.objects.filter(status=DeliveryStatus.FAILED).select_related("webhook")
+    failures = Delivery.objects.filter(status=DeliveryStatus.FAILED).select_related(
+        "webhook", "recipient"
+    )
     return render(
         request,
         "console/webhooks.html",
@@ -100,11 +102,13 @@ def delivery_resend(request: HttpRequest, delivery_id: int) -> HttpResponse:
     if (refusal := _admins_only(request)) is not None:
         return refusal
     try:
-        delivery = webhooks.resend(delivery_id, actor=actor_of(request))
+        delivery = outbox.resend(delivery_id, actor=actor_of(request))
     except DomainError as e:
         if e.status == 404:
             raise Http404 from e
         refused(request, e)
         return redirect("console:webhooks")
     messages.success(request, _("已排入重发，下一轮投递时发送。"))
+    if delivery.webhook_id is None:
+        return redirect("console:webhooks")
     return redirect("console:webhook", webhook_id=delivery.webhook_id)

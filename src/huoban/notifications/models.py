@@ -93,13 +93,37 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class Delivery(models.Model):
-    """One event for one webhook: the outbox row (R-NOTE-3). Written in the business action's
-    transaction; sent after commit by ``huoban worker``; its body is fixed when written, so every
-    retry sends the same bytes with the same delivery id (the event's id)."""
+class Channel(models.TextChoices):
+    """The outgoing channels of R-NOTE-2 and R-HOOK-1 (in-app rows are written directly)."""
 
+    WEBHOOK = "webhook", _("Webhook")
+    EMAIL = "email", _("电子邮件")
+
+
+class Delivery(models.Model):
+    """One event for one receiver — a webhook, or one person's e-mail — : the outbox row
+    (R-NOTE-3). Written in the business action's transaction; sent after commit by ``huoban
+    worker``; its body is fixed when written, so every retry sends the same message with the same
+    delivery id (the event's id)."""
+
+    channel = models.CharField(
+        _("渠道"), max_length=10, choices=Channel.choices, default=Channel.WEBHOOK
+    )
     webhook = models.ForeignKey(
-        Webhook, verbose_name=_("Webhook"), on_delete=models.CASCADE, related_name="deliveries"
+        Webhook,
+        verbose_name=_("Webhook"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     event = models.CharField(_("事件"), max_length=40)
     event_id = models.UUIDField(_("事件编号"))
@@ -119,7 +143,11 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["webhook", "event_id"], name="notifications_delivery_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "channel", "event_id"],
+                name="notifications_delivery_once_per_person",
+            ),
         ]
         indexes = [
             models.Index(
@@ -130,7 +158,16 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} {self.event_id} → {self.webhook_id}: {self.status}"
+        return f"{self.channel} {self.event} {self.event_id} → {self.target}: {self.status}"
+
+    @property
+    def target(self) -> str:
+        """Where it goes, as an admin reads it: the webhook's URL or the person's address."""
+        if self.webhook_id is not None:
+            return self.webhook.url if self.webhook else ""
+        if self.recipient_id is not None and self.recipient:
+            return f"{self.recipient} <{self.recipient.email}>"
+        return ""
 
 
 class DeliveryAttempt(models.Model):

@@ -22,8 +22,8 @@ from huoban import clock
 from huoban.accounts.models import Role, User
 from huoban.errors import NotFound
 
+from . import mail, webhooks
 from .models import Notification
-from .webhooks import enqueue
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,12 @@ def staff_with(*roles: str) -> QuerySet[User]:
 
 
 def notify(message: Message, recipients: Iterable[User], *, actor: User | None = None) -> int:
-    """Tell each recipient once (the actor is not told of their own action), and queue the event
-    for the webhooks that receive it; returns how many people were told. Call inside the
-    business action's transaction."""
+    """Tell each recipient once (the actor is not told of their own action) in the app and by
+    e-mail, and queue the event for the webhooks that receive it; returns how many people were
+    told. Call inside the business action's transaction."""
     event_id = uuid.uuid4()
     now = clock.now()
+    people = list({u.pk: u for u in recipients if actor is None or u.pk != actor.pk}.values())
     rows = [
         Notification(
             recipient=user,
@@ -77,9 +78,10 @@ def notify(message: Message, recipients: Iterable[User], *, actor: User | None =
             body_en=message.body_en,
             link=message.link,
         )
-        for user in {u.pk: u for u in recipients if actor is None or u.pk != actor.pk}.values()
+        for user in people
     ]
     Notification.objects.bulk_create(rows)
+    mail.enqueue(message, people, event_id, now)
     words = {
         "title": message.title,
         "title_en": message.title_en,
@@ -87,7 +89,7 @@ def notify(message: Message, recipients: Iterable[User], *, actor: User | None =
         "body_en": message.body_en,
         "path": message.link,
     }
-    enqueue(message.event, event_id, now, message.data | words)
+    webhooks.enqueue(message.event, event_id, now, message.data | words)
     return len(rows)
 
 

@@ -9,11 +9,11 @@ from django.core.management.base import CommandParser
 from django.db import close_old_connections
 
 from huoban.core.management.base import HuobanCommand
-from huoban.notifications.webhooks import deliver_due
+from huoban.notifications.outbox import deliver_due
 
 
 class Command(HuobanCommand):
-    help = "Deliver the outbox (webhooks) with the retries of R-NOTE-3; --once: what is due now."
+    help = "Deliver the outbox (e-mail, webhooks) with R-NOTE-3's retries; --once: what is due."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="deliver what is due and exit")

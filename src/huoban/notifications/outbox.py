@@ -1,0 +1,100 @@
+"""The outbox (R-NOTE-3): every outgoing message — webhook or e-mail — is a :class:`Delivery`
+row written in the business action's transaction and sent after commit by ``huoban worker``.
+
+:func:`deliver_due` sends what is due: rows are claimed in a short transaction (``SKIP LOCKED``
+on PostgreSQL, so several workers share the outbox) by moving their next attempt a lease ahead,
+then sent outside any transaction, then marked. A worker that dies between the send and the mark
+leaves the row to be sent again after the lease: the receiver de-duplicates by the delivery id
+(``X-Huoban-Delivery``; an e-mail's ``Message-ID``). A failure is retried after 1 min, 5 min,
+30 min, 2 h and 12 h, then the delivery is marked failed (shown to admins); :func:`resend` sends
+one again by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db import transaction
+
+from huoban import clock
+from huoban.access import require_role
+from huoban.accounts.models import Role, User
+from huoban.audit.services import record
+from huoban.errors import NotFound
+
+from . import mail, webhooks
+from .models import Channel, Delivery, DeliveryAttempt, DeliveryStatus
+from .transport import Answer, Post, http_post
+
+BACKOFF_SECONDS = (60, 300, 1800, 7200, 43200)  # R-NOTE-3: after the 1st…5th failure
+LEASE_SECONDS = 60  # a claimed delivery is sent again after this if its worker died
+
+Sender = Callable[[Delivery, Post], Answer]
+SENDERS: dict[str, Sender] = {
+    Channel.WEBHOOK: webhooks.send,
+    Channel.EMAIL: lambda delivery, post: mail.send(delivery),
+}
+
+
+def _claim(now: dt.datetime, limit: int) -> list[Delivery]:
+    with transaction.atomic():
+        due = (
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")[:limit]
+        )
+        rows = list(due.select_related("webhook", "recipient"))
+        lease = now + dt.timedelta(seconds=LEASE_SECONDS)
+        Delivery.objects.filter(pk__in=[d.pk for d in rows]).update(next_attempt_at=lease)
+    return rows
+
+
+def _send(delivery: Delivery, post: Post) -> bool:
+    answer = SENDERS[delivery.channel](delivery, post)
+    ok = answer.status_code is not None and 200 <= answer.status_code < 300
+    now = clock.now()
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            delivery=delivery, at=now, status_code=answer.status_code, ok=ok, excerpt=answer.excerpt
+        )
+        delivery.attempts += 1
+        delivery.last_status_code = answer.status_code
+        if ok:
+            delivery.status = DeliveryStatus.SENT
+            delivery.sent_at = now
+        elif delivery.attempts > len(BACKOFF_SECONDS):
+            delivery.status = DeliveryStatus.FAILED
+        else:
+            wait = BACKOFF_SECONDS[delivery.attempts - 1]
+            delivery.next_attempt_at = now + dt.timedelta(seconds=wait)
+        delivery.save(
+            update_fields=["attempts", "last_status_code", "status", "sent_at", "next_attempt_at"]
+        )
+    return ok
+
+
+def deliver_due(*, limit: int = 100, post: Post = http_post) -> tuple[int, int]:
+    """Send every delivery due now (at most `limit`): (sent, failed attempts)."""
+    sent = failed = 0
+    for delivery in _claim(clock.now(), limit):
+        if _send(delivery, post):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+@transaction.atomic(durable=True)
+def resend(delivery_id: int, *, actor: User) -> Delivery:
+    """Send a delivery again by hand (admin): due now, its attempts kept."""
+    require_role(actor, Role.ADMIN)
+    delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+    if delivery is None:
+        raise NotFound("投递不存在 / No such delivery.")
+    before = {"status": delivery.status, "attempts": delivery.attempts}
+    delivery.status = DeliveryStatus.PENDING
+    delivery.next_attempt_at = clock.now()
+    delivery.save(update_fields=["status", "next_attempt_at"])
+    record(actor, "webhook.resend", delivery, before=before, after={"status": delivery.status})
+    return delivery

@@ -23,6 +23,7 @@ from huoban.customers.consent import grant_consent
 from huoban.customers.registry import get_or_create_customer
 from huoban.leads.services import appeal
 from huoban.notifications.models import Notification
+from huoban.notifications.robots import register_robot
 from huoban.notifications.webhooks import register_webhook
 from huoban.projects.services import create_project, record_payment
 from huoban.standing.tier_services import apply_for_strategic
@@ -417,6 +418,10 @@ def build_world(actors) -> dict[str, Any]:
         webhook, _secret = register_webhook(
             "https://hooks.example.com/world", ["lead.submitted"], actor=actors.admin
         )
+        robot = register_robot(
+            name="线索提醒", team="华东销售", kind="wecom", secret="", events=["lead.submitted"],
+            url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=world", actor=actors.admin,
+        )  # fmt: skip
         owned_lead = submit(actors.alice, "东义集团")
         judge(actors.officer, owned_lead)
         pending = submit(actors.alice, "晋中华泰煤化工有限公司")
@@ -475,6 +480,7 @@ def build_world(actors) -> dict[str, Any]:
         "alice_notification": Notification.objects.filter(recipient=actors.alice).first().pk,
         "webhook": webhook.pk,
         "delivery": webhook.deliveries.order_by("pk").first().pk,
+        "robot": robot.pk,
     }
 
 

@@ -29,7 +29,8 @@ UNSCOPED = {
     "core.Holiday": "the public holiday calendar",
     "notifications.Notification": "a person's own messages, listed by notifications.services.inbox",
     "notifications.Webhook": "company integration settings: admins only (require_role)",
-    "notifications.Delivery": "a webhook's outbox: admins only (require_role)",
+    "notifications.Delivery": "the outbox (webhooks, e-mail, robots): admins only (require_role)",
+    "notifications.Robot": "a team chat's robot: admins only (require_role)",
     "notifications.DeliveryAttempt": "a delivery's log: admins only (require_role)",
 }
 

@@ -746,6 +746,30 @@ post_only(
     console(403, admin=302),
     changes=("admin",),
 )
+# Group robots (R-NOTE-2, issue #14): the admin only, like the webhooks.
+row("GET", f"{C}robots/", "/console/robots/", console(403, admin=200))
+row(
+    "POST",
+    f"{C}robots/",
+    "/console/robots/",
+    console(403, admin=302),
+    body={
+        "team": "华南销售",
+        "name": "提醒",
+        "kind": "feishu",
+        "url": "https://open.feishu.cn/open-apis/bot/v2/hook/new",
+        "secret": "",
+        "events": ["lead.verdict"],
+    },
+    changes=("admin",),
+)
+post_only(
+    f"{C}robots/<int:robot_id>/switch/",
+    "/console/robots/{robot}/switch/",
+    console(403, admin=302),
+    body={"active": "0"},
+    changes=("admin",),
+)
 # Staff users (R-UI-1, issue #12): the admin only; other staff get the 403 page that says why.
 row("GET", f"{C}staff/", "/console/staff/", console(403, admin=200))
 row(

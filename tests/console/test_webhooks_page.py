@@ -40,7 +40,7 @@ def test_a_bad_address_is_refused_on_its_field_and_changes_nothing(actors):
 def test_other_roles_get_the_page_saying_why(actors):
     response = client_for(actors.officer).get("/console/webhooks/")
     assert response.status_code == 403
-    assert "Webhook 由管理员登记" in response.content.decode()
+    assert "Webhook 和群机器人由管理员登记" in response.content.decode()
     assert (
         "console/webhooks/" not in client_for(actors.officer).get("/console/home/").content.decode()
     )

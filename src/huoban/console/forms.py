@@ -15,6 +15,7 @@ from huoban.customers.forms import ConsentFields
 from huoban.customers.models import LinkKind
 from huoban.leads.models import ReasonCode, Verdict
 from huoban.leads.services import VerdictInput
+from huoban.notifications.models import RobotKind
 from huoban.notifications.webhooks import EVENTS
 from huoban.partners.forms import PartnerUserForm
 from huoban.partners.models import ExitKind, PartnerKind, PartnerType, ViolationKind
@@ -584,6 +585,45 @@ class WebhookForm(forms.Form):
         label=_("接收地址"),
         max_length=500,
         widget=forms.URLInput(attrs={"placeholder": "https://…", "class": "form-control"}),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("事件"),
+        choices=[(e, e) for e in EVENTS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class RobotForm(forms.Form):
+    """Register a team chat's group robot (R-NOTE-2): WeCom, DingTalk or Feishu."""
+
+    name = forms.CharField(
+        label=_("名称"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("如：线索提醒"), "class": "form-control"}),
+    )
+    team = forms.CharField(
+        label=_("团队"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("如：华东销售"), "class": "form-control"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=RobotKind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    url = forms.CharField(
+        label=_("Webhook 地址"),
+        max_length=500,
+        widget=forms.URLInput(attrs={"placeholder": "https://…", "class": "form-control"}),
+    )
+    secret = forms.CharField(
+        label=_("签名密钥"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "钉钉「加签」的 SEC… 密钥（必填），飞书「签名校验」的密钥（可选）；企业微信不需要。"
+        ),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
     events = forms.MultipleChoiceField(
         label=_("事件"),

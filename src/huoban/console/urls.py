@@ -142,6 +142,8 @@ urlpatterns = [
         webhooks.delivery_resend,
         name="delivery_resend",
     ),
+    path("robots/", webhooks.robot_list, name="robots"),
+    path("robots/<int:robot_id>/switch/", webhooks.robot_switch, name="robot_switch"),
     path("staff/", staff.staff_list, name="staff"),
     path("staff/lockouts/", staff.lockouts, name="lockouts"),
     path("staff/<int:user_id>/", staff.staff_user, name="staff_user"),

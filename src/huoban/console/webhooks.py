@@ -1,5 +1,6 @@
-"""Webhooks (admin, R-UI-1 and R-HOOK-1): register one and see its secret once; each webhook's
-deliveries with their attempts; re-send a delivery by hand."""
+"""Integrations (admin, R-UI-1, R-NOTE-2 and R-HOOK-1). Webhooks: register one and see its secret
+once; each webhook's deliveries with their attempts; re-send a delivery by hand. Group robots:
+register a team chat's WeCom, DingTalk or Feishu robot with its events; switch one off."""
 
 from __future__ import annotations
 
@@ -11,20 +12,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from huoban.errors import DomainError
-from huoban.notifications import outbox, webhooks
-from huoban.notifications.models import Delivery, DeliveryStatus, Webhook
+from huoban.notifications import outbox, robots, webhooks
+from huoban.notifications.models import Delivery, DeliveryStatus, Robot, Webhook
 from huoban.pagination import page_of
 from huoban.policy import may_manage_integrations
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
 from .common import forbidden, refused
-from .forms import WebhookForm
+from .forms import RobotForm, WebhookForm
 
 
-def _admins_only(request: HttpRequest) -> HttpResponse | None:
+def _admins_only(request: HttpRequest, nav: str = "webhooks") -> HttpResponse | None:
     if may_manage_integrations(request.user):
         return None
-    return forbidden(request, "webhooks", _("Webhook 由管理员登记。"))
+    return forbidden(request, nav, _("Webhook 和群机器人由管理员登记。"))
 
 
 def _list_page(
@@ -39,7 +40,7 @@ def _list_page(
         failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
     )
     failures = Delivery.objects.filter(status=DeliveryStatus.FAILED).select_related(
-        "webhook", "recipient"
+        "webhook", "recipient", "robot"
     )
     return render(
         request,
@@ -112,3 +113,58 @@ def delivery_resend(request: HttpRequest, delivery_id: int) -> HttpResponse:
     if delivery.webhook_id is None:
         return redirect("console:webhooks")
     return redirect("console:webhook", webhook_id=delivery.webhook_id)
+
+
+# --- group robots ------------------------------------------------------------------------------
+
+
+def _robots_page(
+    request: HttpRequest, form: RobotForm | None = None, *, status: int = 200
+) -> HttpResponse:
+    rows = Robot.objects.order_by("team", "name", "pk").annotate(
+        pending=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.PENDING)),
+        sent=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
+        failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+    )
+    return render(
+        request,
+        "console/robots.html",
+        {"nav": "robots", "robots": rows, "form": mark_invalid(form or RobotForm())},
+        status=status,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def robot_list(request: HttpRequest) -> HttpResponse:
+    """The team chats' robots with their delivery counts, and the form to register one."""
+    if (refusal := _admins_only(request, "robots")) is not None:
+        return refusal
+    if request.method == "GET":
+        return _robots_page(request)
+    form = RobotForm(request.POST)
+    sent = send(form, lambda data: robots.register_robot(**data, actor=actor_of(request)))
+    if sent.ok:
+        messages.success(request, _("已登记群机器人，所选事件将推送到该群。"))
+        return redirect("console:robots")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _robots_page(request, form, status=status)
+
+
+@staff_required
+@require_POST
+def robot_switch(request: HttpRequest, robot_id: int) -> HttpResponse:
+    """Switch a robot off, or on again."""
+    if (refusal := _admins_only(request, "robots")) is not None:
+        return refusal
+    try:
+        robot = robots.set_robot_active(
+            robot_id, request.POST.get("active") == "1", actor=actor_of(request)
+        )
+    except DomainError as e:
+        if e.status == 404:
+            raise Http404 from e
+        refused(request, e)
+        return redirect("console:robots")
+    messages.success(request, _("已启用。") if robot.active else _("已停用，不再推送。"))
+    return redirect("console:robots")

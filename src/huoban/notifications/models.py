@@ -87,6 +87,40 @@ class Webhook(models.Model):
         return self.url
 
 
+class RobotKind(models.TextChoices):
+    WECOM = "wecom", _("企业微信")
+    DINGTALK = "dingtalk", _("钉钉")
+    FEISHU = "feishu", _("飞书")
+
+
+class Robot(models.Model):
+    """A group robot of one team's chat (R-NOTE-2): WeCom, DingTalk (signed URL) or Feishu
+    (signature); it receives the events an admin chose for it."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    team = models.CharField(_("团队"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=10, choices=RobotKind.choices)
+    url = models.URLField(_("Webhook 地址"), max_length=500)
+    # DingTalk's 加签 secret (SEC…) or Feishu's 签名校验 secret; WeCom has none.
+    secret = models.CharField(_("签名密钥"), max_length=200, blank=True)
+    events = models.JSONField(_("事件"), default=list)
+    active = models.BooleanField(_("启用"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("群机器人")
+        verbose_name_plural = _("群机器人")
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.name}"
+
+
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
     SENT = "sent", _("已送达")
@@ -98,10 +132,11 @@ class Channel(models.TextChoices):
 
     WEBHOOK = "webhook", _("Webhook")
     EMAIL = "email", _("电子邮件")
+    ROBOT = "robot", _("群机器人")
 
 
 class Delivery(models.Model):
-    """One event for one receiver — a webhook, or one person's e-mail — : the outbox row
+    """One event for one receiver — a webhook, one person's e-mail, a group robot —: the outbox row
     (R-NOTE-3). Written in the business action's transaction; sent after commit by ``huoban
     worker``; its body is fixed when written, so every retry sends the same message with the same
     delivery id (the event's id)."""
@@ -124,6 +159,14 @@ class Delivery(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+    )
+    robot = models.ForeignKey(
+        Robot,
+        verbose_name=_("群机器人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
     )
     event = models.CharField(_("事件"), max_length=40)
     event_id = models.UUIDField(_("事件编号"))
@@ -148,6 +191,9 @@ class Delivery(models.Model):
                 fields=["recipient", "channel", "event_id"],
                 name="notifications_delivery_once_per_person",
             ),
+            models.UniqueConstraint(
+                fields=["robot", "event_id"], name="notifications_delivery_once_per_robot"
+            ),
         ]
         indexes = [
             models.Index(
@@ -167,6 +213,8 @@ class Delivery(models.Model):
             return self.webhook.url if self.webhook else ""
         if self.recipient_id is not None and self.recipient:
             return f"{self.recipient} <{self.recipient.email}>"
+        if self.robot_id is not None and self.robot:
+            return f"{self.robot.get_kind_display()} · {self.robot}"
         return ""
 
 

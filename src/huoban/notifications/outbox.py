@@ -1,5 +1,6 @@
-"""The outbox (R-NOTE-3): every outgoing message — webhook or e-mail — is a :class:`Delivery`
-row written in the business action's transaction and sent after commit by ``huoban worker``.
+"""The outbox (R-NOTE-3): every outgoing message — webhook, e-mail or group robot — is a
+:class:`Delivery` row written in the business action's transaction and sent after commit by
+``huoban worker``.
 
 :func:`deliver_due` sends what is due: rows are claimed in a short transaction (``SKIP LOCKED``
 on PostgreSQL, so several workers share the outbox) by moving their next attempt a lease ahead,
@@ -23,7 +24,7 @@ from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.errors import NotFound
 
-from . import mail, webhooks
+from . import mail, robots, webhooks
 from .models import Channel, Delivery, DeliveryAttempt, DeliveryStatus
 from .transport import Answer, Post, http_post
 
@@ -34,6 +35,7 @@ Sender = Callable[[Delivery, Post], Answer]
 SENDERS: dict[str, Sender] = {
     Channel.WEBHOOK: webhooks.send,
     Channel.EMAIL: lambda delivery, post: mail.send(delivery),
+    Channel.ROBOT: robots.send,
 }
 
 
@@ -44,7 +46,7 @@ def _claim(now: dt.datetime, limit: int) -> list[Delivery]:
             .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
             .order_by("next_attempt_at", "pk")[:limit]
         )
-        rows = list(due.select_related("webhook", "recipient"))
+        rows = list(due.select_related("webhook", "recipient", "robot"))
         lease = now + dt.timedelta(seconds=LEASE_SECONDS)
         Delivery.objects.filter(pk__in=[d.pk for d in rows]).update(next_attempt_at=lease)
     return rows
@@ -52,7 +54,7 @@ def _claim(now: dt.datetime, limit: int) -> list[Delivery]:
 
 def _send(delivery: Delivery, post: Post) -> bool:
     answer = SENDERS[delivery.channel](delivery, post)
-    ok = answer.status_code is not None and 200 <= answer.status_code < 300
+    ok = answer.ok
     now = clock.now()
     with transaction.atomic():
         DeliveryAttempt.objects.create(

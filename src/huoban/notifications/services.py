@@ -22,7 +22,7 @@ from huoban import clock
 from huoban.accounts.models import Role, User
 from huoban.errors import NotFound
 
-from . import mail, webhooks
+from . import mail, robots, webhooks
 from .models import Notification
 
 
@@ -61,8 +61,8 @@ def staff_with(*roles: str) -> QuerySet[User]:
 
 def notify(message: Message, recipients: Iterable[User], *, actor: User | None = None) -> int:
     """Tell each recipient once (the actor is not told of their own action) in the app and by
-    e-mail, and queue the event for the webhooks that receive it; returns how many people were
-    told. Call inside the business action's transaction."""
+    e-mail, and queue the event for the group robots and webhooks that receive it; returns how
+    many people were told. Call inside the business action's transaction."""
     event_id = uuid.uuid4()
     now = clock.now()
     people = list({u.pk: u for u in recipients if actor is None or u.pk != actor.pk}.values())
@@ -82,6 +82,7 @@ def notify(message: Message, recipients: Iterable[User], *, actor: User | None =
     ]
     Notification.objects.bulk_create(rows)
     mail.enqueue(message, people, event_id, now)
+    robots.enqueue(message, event_id, now)
     words = {
         "title": message.title,
         "title_en": message.title_en,

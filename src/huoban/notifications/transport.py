@@ -49,6 +49,15 @@ class Answer:
 
     status_code: int | None
     excerpt: str
+    # Whether the receiver took it, when the status alone does not say (a robot answers 200 with
+    # an error code in its body); None: a 2xx status is success.
+    accepted: bool | None = None
+
+    @property
+    def ok(self) -> bool:
+        if self.accepted is not None:
+            return self.accepted
+        return self.status_code is not None and 200 <= self.status_code < 300
 
 
 Post = Callable[[str, bytes, dict[str, str]], Answer]

@@ -383,6 +383,14 @@ row(
 # Notifications (SPEC §13): everyone signed in reads their own; another's is not found.
 row("GET", f"{V1}/notifications", "notifications", ALL[1:])
 row("POST", f"{V1}/notifications/read-all", "notifications/read-all", ALL[1:])
+row("GET", f"{V1}/notifications/preferences", "notifications/preferences", ALL[1:])
+row(
+    "PUT",
+    f"{V1}/notifications/preferences",
+    "notifications/preferences",
+    ALL[1:],
+    body={"items": []},
+)
 row(
     "POST",
     f"{V1}/notifications/{{notification_id}}/read",
@@ -532,6 +540,6 @@ def test_the_matrix(actors, api_client, key, who):
     client = api_client.as_(user)
     path = _fill(r.path, world)
     status, body = client.request(
-        r.method, path, _fill(r.body, world) if r.method == "POST" else None
+        r.method, path, _fill(r.body, world) if r.method in ("POST", "PUT", "PATCH") else None
     )
     assert status in expected(r, who), (who, r.method, path, status, body)

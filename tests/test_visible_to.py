@@ -30,6 +30,7 @@ UNSCOPED = {
     "notifications.Notification": "a person's own messages, listed by notifications.services.inbox",
     "notifications.Webhook": "company integration settings: admins only (require_role)",
     "notifications.Delivery": "the outbox (webhooks, e-mail, robots): admins only (require_role)",
+    "notifications.OptOut": "a person's own notification settings: read and written for themselves",
     "notifications.Robot": "a team chat's robot: admins only (require_role)",
     "notifications.DeliveryAttempt": "a delivery's log: admins only (require_role)",
 }

@@ -213,6 +213,14 @@ row("GET", "notifications/badge/", "/notifications/badge/", signed_in(LOGIN, 200
 row("POST", "notifications/badge/", "/notifications/badge/", signed_in(LOGIN, 405))
 row("GET", "notifications/read-all/", "/notifications/read-all/", signed_in(LOGIN, 405))
 row("POST", "notifications/read-all/", "/notifications/read-all/", signed_in(LOGIN, 302))
+row("GET", "notifications/settings/", "/notifications/settings/", signed_in(LOGIN, 200))
+row(
+    "POST",
+    "notifications/settings/",
+    "/notifications/settings/",
+    signed_in(LOGIN, 302),
+    changes=("alice", "bob", "officer", "presales", "pm", "finance", "admin"),  # their own
+)
 _OPEN = "notifications/<int:notification_id>/open/"
 row("GET", _OPEN, "/notifications/{alice_notification}/open/", signed_in(LOGIN, 405))
 row(

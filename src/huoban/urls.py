@@ -40,6 +40,11 @@ urlpatterns = [
     path("password/<str:token>/", account_views.password_link, name="password_link"),
     path("notifications/", notification_views.inbox, name="notifications"),
     path("notifications/badge/", notification_views.badge, name="notification_badge"),
+    path(
+        "notifications/settings/",
+        notification_views.settings_page,
+        name="notification_settings",
+    ),
     path("notifications/read-all/", notification_views.read_all, name="notification_read_all"),
     path(
         "notifications/<int:notification_id>/open/",

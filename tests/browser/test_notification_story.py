@@ -41,3 +41,22 @@ def test_peter_sees_the_new_lead_in_the_console_in_english(actors, open_as, tmp_
     peter.screenshot(path=str(tmp_path / "inbox-en.png"), full_page=True)
     peter.locator("#inbox form").first.get_by_role("button").click()
     expect(peter).to_have_url(re.compile(rf"/console/leads/{lead.pk}/$"))
+
+
+def test_alice_turns_off_payment_emails_and_keeps_the_bell(actors, open_as, tmp_path):
+    from huoban.notifications.models import OptOut
+
+    alice = open_as("alice")
+    alice.goto("/notifications/")
+    alice.locator("#settings-link").click()
+    expect(alice).to_have_url(re.compile(r"/notifications/settings/$"))
+    form = alice.locator("#preferences")
+    expect(form).to_contain_text("线索评估结论")
+    expect(form).not_to_contain_text("新线索待评估")  # staff's event, not a partner's
+    form.get_by_label("客户回款 · 邮件").uncheck()
+    form.get_by_role("button", name="保存").click()
+    expect(alice.locator(".alert-success")).to_contain_text("通知设置已保存")
+    expect(alice.locator("#preferences").get_by_label("客户回款 · 邮件")).not_to_be_checked()
+    expect(alice.locator("#preferences").get_by_label("客户回款 · 站内")).to_be_checked()
+    alice.screenshot(path=str(tmp_path / "preferences.png"), full_page=True)
+    assert list(OptOut.objects.values_list("event", "channel")) == [("payment.recorded", "email")]

@@ -30,6 +30,7 @@ class Action(models.TextChoices):
     WEBHOOK_RESEND = "webhook.resend", _("重发 Webhook 投递")
     ROBOT_REGISTER = "robot.register", _("登记群机器人")
     ROBOT_SWITCH = "robot.switch", _("启用或停用群机器人")
+    NOTIFICATION_PREFERENCES = "notification.preferences", _("修改通知设置")
     # reference data (R-CAL-2)
     HOLIDAY_SET = "holiday.set", _("设定节假日")
     HOLIDAY_DELETE = "holiday.delete", _("删除节假日")

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from huoban.pagination import PageParams, paginate
 from huoban.web import actor_of
 
-from . import services
+from . import preferences, services
 from .models import Notification
 
 router = Router(tags=["notifications"])
@@ -74,3 +74,55 @@ def read(request: HttpRequest, notification_id: int) -> dict[str, Any]:
 @router.post("/read-all", response=MarkedOut, summary="Mark all of mine read")
 def read_all(request: HttpRequest) -> dict[str, int]:
     return {"marked": services.mark_all_read(actor=actor_of(request))}
+
+
+class PreferenceOut(Schema):
+    event: str
+    label: str
+    in_app: bool
+    email: bool
+
+
+class PreferenceIn(Schema):
+    event: str
+    in_app: bool
+    email: bool
+
+
+class Preferences(Schema):
+    items: list[PreferenceOut]
+
+
+class PreferencesIn(Schema):
+    items: list[PreferenceIn]
+
+
+def _preferences(request: HttpRequest) -> dict[str, Any]:
+    user = actor_of(request)
+    chosen = preferences.choices_of(user)
+    return {
+        "items": [
+            {
+                "event": kind.event,
+                "label": str(kind.label),
+                "in_app": "in_app" in chosen[kind.event],
+                "email": "email" in chosen[kind.event],
+            }
+            for kind in preferences.events_for(user)
+        ]
+    }
+
+
+@router.get("/preferences", response=Preferences, summary="Which of my channels each event reaches")
+def get_preferences(request: HttpRequest) -> dict[str, Any]:
+    return _preferences(request)
+
+
+@router.put("/preferences", response=Preferences, summary="Choose my channels per event")
+def put_preferences(request: HttpRequest, payload: PreferencesIn) -> dict[str, Any]:
+    wanted = {
+        item.event: [c for c, on in (("in_app", item.in_app), ("email", item.email)) if on]
+        for item in payload.items
+    }
+    preferences.set_choices(wanted, actor=actor_of(request))
+    return _preferences(request)

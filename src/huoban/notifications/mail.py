@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from huoban.accounts.models import User
 
@@ -40,6 +41,7 @@ def render(message: Message, user: User) -> dict[str, str]:
         "message": message,
         "name": str(user),
         "url": f"{settings.HUOBAN_BASE_URL}{message.link}" if message.link else "",
+        "settings_url": f"{settings.HUOBAN_BASE_URL}{reverse('notification_settings')}",
     }
     return {
         "to": user.email,

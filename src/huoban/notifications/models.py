@@ -235,3 +235,36 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M:%S} {self.status_code}"
+
+
+class PersonalChannel(models.TextChoices):
+    """The channels a person chooses per event (R-NOTE-2); robots and webhooks are the team's."""
+
+    IN_APP = "in_app", _("站内")
+    EMAIL = "email", _("邮件")
+
+
+class OptOut(models.Model):
+    """A person does not want `event` on `channel` (R-NOTE-2). Everything is wanted unless a row
+    says otherwise, so a new event reaches people before anyone has chosen."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="notification_opt_outs",
+    )
+    event = models.CharField(_("事件"), max_length=40)
+    channel = models.CharField(_("渠道"), max_length=10, choices=PersonalChannel.choices)
+
+    class Meta:
+        verbose_name = _("不接收的通知")
+        verbose_name_plural = _("不接收的通知")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "event", "channel"], name="notifications_opt_out_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ✗ {self.event} {self.channel}"

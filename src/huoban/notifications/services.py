@@ -22,8 +22,8 @@ from huoban import clock
 from huoban.accounts.models import Role, User
 from huoban.errors import NotFound
 
-from . import mail, robots, webhooks
-from .models import Notification
+from . import mail, preferences, robots, webhooks
+from .models import Notification, PersonalChannel
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,13 @@ def staff_with(*roles: str) -> QuerySet[User]:
 
 def notify(message: Message, recipients: Iterable[User], *, actor: User | None = None) -> int:
     """Tell each recipient once (the actor is not told of their own action) in the app and by
-    e-mail, and queue the event for the group robots and webhooks that receive it; returns how
-    many people were told. Call inside the business action's transaction."""
+    e-mail, each as they chose (R-NOTE-2), and queue the event for the group robots and webhooks
+    that receive it; returns how many were told in the app. Call inside the business action's
+    transaction."""
     event_id = uuid.uuid4()
     now = clock.now()
     people = list({u.pk: u for u in recipients if actor is None or u.pk != actor.pk}.values())
+    off = preferences.unwanted(people, message.event)
     rows = [
         Notification(
             recipient=user,
@@ -79,9 +81,12 @@ def notify(message: Message, recipients: Iterable[User], *, actor: User | None =
             link=message.link,
         )
         for user in people
+        if (user.pk, PersonalChannel.IN_APP) not in off
     ]
     Notification.objects.bulk_create(rows)
-    mail.enqueue(message, people, event_id, now)
+    mail.enqueue(
+        message, [u for u in people if (u.pk, PersonalChannel.EMAIL) not in off], event_id, now
+    )
     robots.enqueue(message, event_id, now)
     words = {
         "title": message.title,

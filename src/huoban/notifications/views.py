@@ -6,17 +6,21 @@ notifications, in the frame of their side (the console or the portal).
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huoban.errors import NotFound
 from huoban.pagination import page_of
 from huoban.web import actor_of
 
-from . import services
+from . import preferences, services
+from .models import PersonalChannel
 
 PAGE_SIZE = 30
 
@@ -71,3 +75,40 @@ def open_one(request: HttpRequest, notification_id: int) -> HttpResponse:
 def read_all(request: HttpRequest) -> HttpResponse:
     services.mark_all_read(actor=actor_of(request))
     return redirect("notifications")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Per event that can reach the person, whether they want it in the app and by e-mail."""
+    user = actor_of(request)
+    if request.method == "POST":
+        wanted = {
+            kind.event: [c for c in PersonalChannel.values if f"{kind.event}:{c}" in request.POST]
+            for kind in preferences.events_for(user)
+        }
+        preferences.set_choices(wanted, actor=user)
+        messages.success(request, _("通知设置已保存。"))
+        return redirect("notification_settings")
+    chosen = preferences.choices_of(user)
+    rows = [
+        {
+            "kind": kind,
+            "channels": [
+                (c, f"{kind.event}:{c}", c in chosen[kind.event]) for c in PersonalChannel
+            ],
+        }
+        for kind in preferences.events_for(user)
+    ]
+    return render(
+        request,
+        "notifications/settings.html",
+        {
+            "frame": _frame(request),
+            "nav": "notifications",
+            "rows": rows,
+            "channels": list(PersonalChannel),
+            "email_on": bool(settings.HUOBAN["EMAIL_ENABLED"]),
+            "address": user.email,
+        },
+    )

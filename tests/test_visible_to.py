@@ -31,6 +31,7 @@ UNSCOPED = {
     "notifications.Webhook": "company integration settings: admins only (require_role)",
     "notifications.Delivery": "the outbox (webhooks, e-mail, robots): admins only (require_role)",
     "notifications.OptOut": "a person's own notification settings: read and written for themselves",
+    "notifications.Reminder": "which reminders tick raised: read by tick only, shown to nobody",
     "notifications.Robot": "a team chat's robot: admins only (require_role)",
     "notifications.DeliveryAttempt": "a delivery's log: admins only (require_role)",
 }

@@ -245,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="username")
     p.set_defaults(func=cmd_unlock)
 
-    p = sub.add_parser("tick", help="run the daily jobs as of a date")
+    p = sub.add_parser("tick", help="run the jobs as of now (hourly from cron) or as of a date")
     p.add_argument("--date", help="YYYY-MM-DD (default: today)")
     p.set_defaults(func=cmd_tick)
 

@@ -1,11 +1,13 @@
-"""The daily jobs run by `huoban tick` (ARCHITECTURE §5). Each job is idempotent."""
+"""The jobs run by `huoban tick` (ARCHITECTURE §5). Each job is idempotent, so tick may run every
+hour: the SLA reminders (lead.sla_due, 4 hours ahead) need it at least that often; the daily jobs
+do their work once per day."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from huoban.commissions.settlement import settle_previous_year
-from huoban.leads.services import flag_overdue_leads
+from huoban.leads.services import flag_overdue_leads, remind_due_leads
 from huoban.standing.tier_services import run_tier_jobs
 
 
@@ -15,6 +17,8 @@ def run_daily(day: dt.date) -> list[str]:
     lines = []
     flagged = flag_overdue_leads()
     lines.append(f"leads: {flagged} newly overdue (R-LEAD-3)")
+    reminded = remind_due_leads()
+    lines.append(f"leads: {reminded} reminded, verdict due within 4 h (lead.sla_due)")
     lines.append(run_tier_jobs(day))
     lines.append(settle_previous_year(day))
     return lines

@@ -8,6 +8,7 @@ duplicate says only that the customer was already registered.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 
 from huoban.accounts.models import Role, User
@@ -57,6 +58,23 @@ def submitted(lead: Lead, *, actor: User) -> None:
         data=_data(lead),
     )
     notify(message, staff_with(*JUDGES), actor=actor)
+
+
+def sla_due(lead: Lead) -> None:
+    """lead.sla_due → the officers and presales: a lead whose verdict is due within hours."""
+    hours = settings.HUOBAN["LEAD_SLA_HOURS"]
+    due = timezone.localtime(lead.sla_due_at).strftime("%Y-%m-%d %H:%M")
+    partner = f"{lead.partner.name} {lead.partner.code}"
+    message = Message(
+        "lead.sla_due",
+        f"线索 {_name(lead)}（{partner}）将于 {due} 超时，请尽快评估",
+        f"Lead {_name(lead)} ({partner}) is due for its verdict at {due}",
+        f"线索提交后 {hours} 小时内须给出评估结论（R-LEAD-3）。",
+        f"A verdict is due within {hours} hours of submission (R-LEAD-3).",
+        console_link("lead", lead_id=lead.pk),
+        data=_data(lead) | {"sla_due_at": lead.sla_due_at},
+    )
+    notify(message, staff_with(*JUDGES))
 
 
 def _verdict_message(lead: Lead, event: str, zh: str, en: str) -> Message:

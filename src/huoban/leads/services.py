@@ -38,6 +38,7 @@ from huoban.customers.ownership import owner_of
 from huoban.customers.registry import NAME_SAYS_NOTHING, add_contact, get_or_create_customer
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.explain import explanation_text
+from huoban.notifications.services import first_time
 from huoban.partners.guards import require_active_partner
 from huoban.uscc import normalize_uscc, uscc_error
 
@@ -540,6 +541,32 @@ def overdue_leads() -> QuerySet[Lead]:
     return Lead.objects.filter(status__in=OPEN_STATUSES, sla_due_at__lt=clock.now()).order_by(
         "sla_due_at"
     )
+
+
+SLA_REMINDER_HOURS = 4  # R-NOTE-1: lead.sla_due, 4 hours before the verdict is due
+
+
+def remind_due_leads() -> int:
+    """Tell the judges of each open lead whose verdict falls due within the next 4 hours
+    (lead.sla_due, R-NOTE-1), once per lead and due time however often it runs; returns how
+    many leads were reminded. Each lead in its own transaction."""
+    now = clock.now()
+    due_soon = (
+        Lead.objects.filter(
+            status__in=OPEN_STATUSES,
+            sla_due_at__gt=now,
+            sla_due_at__lte=now + dt.timedelta(hours=SLA_REMINDER_HOURS),
+        )
+        .select_related("partner")
+        .order_by("sla_due_at", "pk")
+    )
+    reminded = 0
+    for lead in due_soon:
+        with transaction.atomic():
+            if first_time("lead.sla_due", f"lead:{lead.pk}:{lead.sla_due_at.isoformat()}"):
+                notices.sla_due(lead)
+                reminded += 1
+    return reminded
 
 
 def flag_overdue_leads() -> int:

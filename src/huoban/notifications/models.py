@@ -268,3 +268,24 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ✗ {self.event} {self.channel}"
+
+
+class Reminder(models.Model):
+    """That a time-based event (R-NOTE-1: ``lead.sla_due``, the reminders of §10) was raised for
+    one thing: ``huoban tick`` may run every hour, and each reminder is sent once."""
+
+    event = models.CharField(_("事件"), max_length=40)
+    # What it is about and for which deadline, e.g. "lead:12:2026-11-21T02:00:00+00:00": a moved
+    # deadline is a new reminder.
+    key = models.CharField(_("对象"), max_length=120)
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("提醒记录")
+        verbose_name_plural = _("提醒记录")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "key"], name="notifications_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.key}"

@@ -23,7 +23,7 @@ from huoban.accounts.models import Role, User
 from huoban.errors import NotFound
 
 from . import mail, preferences, robots, webhooks
-from .models import Notification, PersonalChannel
+from .models import Notification, PersonalChannel, Reminder
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,15 @@ def notify(message: Message, recipients: Iterable[User], *, actor: User | None =
     }
     webhooks.enqueue(message.event, event_id, now, message.data | words)
     return len(rows)
+
+
+def first_time(event: str, key: str) -> bool:
+    """Whether a time-based `event` about `key` is raised now for the first time; records it.
+    Call in the transaction that notifies, so a reminder that rolls back can be raised again."""
+    _, created = Reminder.objects.get_or_create(
+        event=event, key=key, defaults={"created_at": clock.now()}
+    )
+    return created
 
 
 # --- the inbox ------------------------------------------------------------------------------

@@ -13,15 +13,18 @@ from huoban.jobs import run_daily
 
 
 class Command(HuobanCommand):
-    help = "run the daily jobs as of a date"
+    help = "run the jobs as of now (hourly from cron) or as of a date"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
 
     def run(self, **options: Any) -> int:
-        day = dt.date.fromisoformat(options["date"]) if options["date"] else clock.today()
-        with clock.frozen(day):
-            report = run_daily(day)
+        if options["date"]:  # as of that day (09:00 local time): a catch-up or a test
+            day = dt.date.fromisoformat(options["date"])
+            with clock.frozen(day):
+                report = run_daily(day)
+        else:  # now: run it every hour from cron, the SLA reminders are due 4 hours ahead
+            report = run_daily(clock.today())
         for line in report:
             self.say(line)
         return 0

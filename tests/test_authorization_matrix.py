@@ -30,6 +30,7 @@ from huoban.standing.tier_services import apply_for_strategic
 from huoban.standing.violations import decide_company_violation, report_company_violation
 
 from .leads.helpers import INVALID, judge, submit
+from .notifications.helpers import fanned
 
 ALL = ("anonymous", "alice", "bob", "officer", "presales", "pm", "finance", "admin")
 STAFF = ("officer", "presales", "pm", "finance", "admin")
@@ -470,6 +471,7 @@ def build_world(actors) -> dict[str, Any]:
         decide_company_violation(confirmed.pk, actor=actors.admin, confirm=True, note="核实属实")
         application = apply_for_strategic(actor=actors.alice, resources="集团资源", plan="三年计划")
     assert review.status == "needs_review", review.status
+    fanned()  # the worker's first step: the events raised become notifications, deliveries
     return {
         "alpha": actors.alpha.code,
         "beta": actors.beta.code,

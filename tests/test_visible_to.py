@@ -30,6 +30,7 @@ UNSCOPED = {
     "notifications.Notification": "a person's own messages, listed by notifications.services.inbox",
     "notifications.Webhook": "company integration settings: admins only (require_role)",
     "notifications.Delivery": "the outbox (webhooks, e-mail, robots): admins only (require_role)",
+    "notifications.OutboxEvent": "events waiting for the worker: read by the worker only",
     "notifications.OptOut": "a person's own notification settings: read and written for themselves",
     "notifications.Reminder": "which reminders tick raised: read by tick only, shown to nobody",
     "notifications.Robot": "a team chat's robot: admins only (require_role)",

@@ -249,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="YYYY-MM-DD (default: today)")
     p.set_defaults(func=cmd_tick)
 
-    p = sub.add_parser("worker", help="deliver the outbox (webhooks), retrying as R-NOTE-3")
+    p = sub.add_parser("worker", help="deliver the outbox (e-mail, robots, webhooks) as R-NOTE-3")
     p.add_argument("--once", action="store_true", help="deliver what is due now and exit")
     p.add_argument("--interval", type=float, default=2.0, help="seconds between rounds")
     p.set_defaults(func=cmd_worker)

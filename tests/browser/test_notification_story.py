@@ -8,12 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.leads.helpers import judge, submit
+from tests.notifications.helpers import fanned
 
 pytestmark = pytest.mark.browser
 
 
 def test_alice_follows_the_bell_to_her_judged_lead(actors, open_as, tmp_path):
     lead = judge(actors.officer, submit(actors.alice, "东义集团"))
+    fanned()  # what the worker does within seconds
 
     alice = open_as("alice")
     alice.goto("/portal/")
@@ -33,6 +35,7 @@ def test_alice_follows_the_bell_to_her_judged_lead(actors, open_as, tmp_path):
 
 def test_peter_sees_the_new_lead_in_the_console_in_english(actors, open_as, tmp_path):
     lead = submit(actors.alice, "东义集团")
+    fanned()
     peter = open_as("peter")
     peter.goto("/console/home/")
     peter.get_by_role("button", name="English").click()

@@ -8,6 +8,7 @@ from huoban import clock
 from huoban.notifications import webhooks
 from huoban.notifications.models import Delivery, Webhook
 from tests.leads.helpers import submit
+from tests.notifications.helpers import fanned
 from tests.portal.helpers import client_for
 
 URL = "https://hooks.example.com/huoban"
@@ -50,6 +51,7 @@ def test_the_admin_reads_the_deliveries_and_resends_a_failed_one(actors):
     hook, _ = webhooks.register_webhook(URL, ["lead.submitted"], actor=actors.admin)
     with clock.frozen(dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC)):
         submit(actors.alice, "东义集团")
+    fanned()
     delivery = Delivery.objects.get()
     Delivery.objects.filter(pk=delivery.pk).update(
         status="failed", attempts=6, last_status_code=503

@@ -19,6 +19,7 @@ from huoban.accounts.models import User
 from huoban.notifications import outbox
 from huoban.notifications.models import Delivery, Notification
 from tests.leads.helpers import judge, submit
+from tests.notifications.helpers import fanned
 
 T0 = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
 
@@ -78,6 +79,7 @@ def test_officers_receive_a_new_lead_by_email_in_chinese_with_text_and_html(acto
     with_address(actors.officer2, "")  # no address: told in the app only
     with clock.frozen(T0):
         lead = submit(actors.alice, "东义集团")
+    fanned()
     [delivery] = Delivery.objects.filter(channel="email")
     assert delivery.recipient == actors.officer and delivery.status == "pending"
     with clock.frozen(T0 + dt.timedelta(seconds=1)):
@@ -105,6 +107,7 @@ def test_the_email_goes_to_the_same_people_as_the_app_and_no_one_else(actors, ma
         with_address(user, f"{user.username}@example.com")
     lead = submit(actors.alice, "东义集团")
     judge(actors.officer, lead)
+    fanned()
     mailed = {d.recipient.username for d in Delivery.objects.filter(event="lead.verdict")}
     in_app = set(
         Notification.objects.filter(event="lead.verdict").values_list(
@@ -139,5 +142,6 @@ def test_no_email_is_queued_when_no_mail_server_is_configured(actors, settings):
     settings.HUOBAN = {**settings.HUOBAN, "EMAIL_ENABLED": False}
     with_address(actors.officer, "olivia@example.com")
     submit(actors.alice, "东义集团")
+    fanned()
     assert not Delivery.objects.exists()
     assert Notification.objects.filter(recipient=actors.officer).exists()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from huoban.notifications.models import Notification
 from tests.leads.helpers import judge, submit
+from tests.notifications.helpers import fanned
 from tests.portal.helpers import client_for
 
 
 def _verdict_for_alice(actors) -> Notification:
     lead = judge(actors.officer, submit(actors.alice, "东义集团"))
+    fanned()
     return Notification.objects.get(
         recipient=actors.alice, event="lead.verdict", link__contains=str(lead.pk)
     )

@@ -9,6 +9,7 @@ from huoban.errors import ValidationFailed
 from huoban.notifications import preferences
 from huoban.notifications.models import Delivery, Notification, OptOut
 from tests.leads.helpers import judge, submit
+from tests.notifications.helpers import fanned
 from tests.portal.helpers import client_for
 
 
@@ -26,6 +27,7 @@ def addresses(*users) -> None:
 def test_everything_is_wanted_until_a_person_chooses(actors, mail_on):
     addresses(actors.officer, actors.officer2)
     submit(actors.alice, "东义集团")
+    fanned()
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     mailed = set(Delivery.objects.values_list("recipient__username", flat=True))
     assert {"olivia", "oscar"} <= told and mailed == {"olivia", "oscar"}
@@ -35,6 +37,7 @@ def test_a_person_who_turns_email_off_is_told_in_the_app_only(actors, mail_on):
     addresses(actors.officer, actors.officer2)
     preferences.set_choices({"lead.submitted": ["in_app"]}, actor=actors.officer)
     submit(actors.alice, "东义集团")
+    fanned()
     assert Notification.objects.filter(recipient=actors.officer).count() == 1
     assert set(Delivery.objects.values_list("recipient__username", flat=True)) == {"oscar"}
     # other events keep their choice: an appeal is still mailed to olivia
@@ -45,6 +48,7 @@ def test_a_person_who_turns_everything_off_hears_nothing_of_that_event(actors, m
     addresses(actors.alice)
     preferences.set_choices({"lead.verdict": []}, actor=actors.alice)
     judge(actors.officer, submit(actors.alice, "东义集团"))
+    fanned()
     assert not Notification.objects.filter(recipient=actors.alice, event="lead.verdict").exists()
     assert not Delivery.objects.filter(recipient=actors.alice).exists()
 

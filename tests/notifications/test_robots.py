@@ -25,6 +25,7 @@ from huoban.errors import Forbidden, ValidationFailed
 from huoban.notifications import outbox, robots
 from huoban.notifications.models import Delivery, Robot
 from tests.leads.helpers import judge, submit
+from tests.notifications.helpers import fanned
 
 T0 = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
 DING_SECRET = "SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd"
@@ -132,6 +133,7 @@ def test_a_new_lead_reaches_the_three_team_chats_signed(actors, chats):
     three_robots(actors, chats, ["lead.submitted"])
     with clock.frozen(T0):
         lead = submit(actors.alice, "东义集团")
+    fanned()
     assert Delivery.objects.filter(channel="robot").count() == 3
     with clock.frozen(T0 + dt.timedelta(seconds=1)):
         assert outbox.deliver_due() == (3, 0)
@@ -196,6 +198,7 @@ def test_a_chat_down_does_not_stop_the_lead(actors, chats):
 def test_a_robot_hears_only_its_events_and_never_a_portal_link(actors, chats):
     three_robots(actors, chats, ["lead.verdict"])
     lead = submit(actors.alice, "东义集团")
+    fanned()
     assert not Delivery.objects.exists()  # lead.submitted was not chosen
     judge(actors.officer, lead)
     outbox.deliver_due()
@@ -210,6 +213,7 @@ def test_a_robot_switched_off_receives_nothing(actors, chats):
     for robot in Robot.objects.all():
         robots.set_robot_active(robot.pk, False, actor=actors.admin)
     submit(actors.alice, "东义集团")
+    fanned()
     assert not Delivery.objects.exists()
     assert AuditEvent.objects.filter(action="robot.switch").count() == 3
 

@@ -22,6 +22,7 @@ from huoban.errors import Forbidden, ValidationFailed
 from huoban.notifications import outbox, transport, webhooks
 from huoban.notifications.models import Delivery, Webhook
 from tests.leads.helpers import submit
+from tests.notifications.helpers import fanned
 
 T0 = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
 
@@ -77,6 +78,7 @@ def test_a_new_lead_is_posted_signed_to_the_webhook(actors, receiver):
     assert len(secret) == 64 and hook.secret == secret
     with clock.frozen(T0):
         lead = submit(actors.alice, "东义集团")
+    fanned()
     delivery = Delivery.objects.get()
     # when the worker runs once
     with clock.frozen(T0 + dt.timedelta(seconds=1)):
@@ -100,6 +102,7 @@ def test_a_new_lead_is_posted_signed_to_the_webhook(actors, receiver):
 def test_an_event_the_webhook_did_not_choose_is_not_sent(actors, receiver):
     webhooks.register_webhook(receiver.url, ["project.signed"], actor=actors.admin)
     submit(actors.alice, "东义集团")
+    fanned()
     assert not Delivery.objects.exists()
 
 

@@ -1,6 +1,7 @@
-"""The outbox (R-NOTE-3): every outgoing message — webhook, e-mail or group robot — is a
-:class:`Delivery` row written in the business action's transaction and sent after commit by
-``huoban worker``.
+"""The outbox (R-NOTE-3). A business action writes one :class:`OutboxEvent` in its transaction
+(:func:`huoban.notifications.services.notify`); after commit ``huoban worker`` fans it out
+(:func:`fan_out`) into each recipient's in-app :class:`Notification` and e-mail and the team
+robots' and webhooks' :class:`Delivery` rows, as each person chose, then sends the deliveries.
 
 :func:`deliver_due` sends what is due: rows are claimed in a short transaction (``SKIP LOCKED``
 on PostgreSQL, so several workers share the outbox) by moving their next attempt a lease ahead,
@@ -25,7 +26,19 @@ from huoban.audit.services import record
 from huoban.errors import NotFound
 
 from . import mail, robots, webhooks
-from .models import Channel, Delivery, DeliveryAttempt, DeliveryStatus
+from .models import (
+    Channel,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Notification,
+    OptOut,
+    OutboxEvent,
+    PersonalChannel,
+    Robot,
+    Webhook,
+)
+from .services import Message
 from .transport import Answer, Post, http_post
 
 BACKOFF_SECONDS = (60, 300, 1800, 7200, 43200)  # R-NOTE-3: after the 1st…5th failure
@@ -37,6 +50,76 @@ SENDERS: dict[str, Sender] = {
     Channel.EMAIL: lambda delivery, post: mail.send(delivery),
     Channel.ROBOT: robots.send,
 }
+
+
+def fan_out(limit: int = 100) -> int:
+    """Turn the oldest events not yet fanned out (at most `limit`) into notifications and
+    deliveries, in one short transaction; returns how many. Several workers share the events
+    (``SKIP LOCKED``); the unique constraints make a repeat harmless."""
+    now = clock.now()
+    with transaction.atomic():
+        events = list(
+            OutboxEvent.objects.select_for_update(skip_locked=True)
+            .filter(fanned_out_at__isnull=True)
+            .order_by("pk")[:limit]
+        )
+        if not events:
+            return 0
+        wanted = {pk for e in events for pk in e.recipients}
+        people = User.objects.filter(pk__in=wanted, is_active=True).in_bulk()
+        off = set(
+            OptOut.objects.filter(
+                user_id__in=list(people), event__in={e.event for e in events}
+            ).values_list("user_id", "event", "channel")
+        )
+        active_robots = list(Robot.objects.filter(active=True))
+        hooks = list(Webhook.objects.filter(active=True))
+        notes: list[Notification] = []
+        rows: list[Delivery] = []
+        for e in events:
+            said = e.message
+            message = Message(
+                e.event,
+                said["title"],
+                said["title_en"],
+                said["body"],
+                said["body_en"],
+                said["link"],
+                data=said["data"],
+            )
+            told = [people[pk] for pk in e.recipients if pk in people]
+            notes += [
+                Notification(
+                    recipient=user,
+                    event=e.event,
+                    event_id=e.event_id,
+                    created_at=e.created_at,
+                    title=message.title[:200],
+                    title_en=message.title_en[:200],
+                    body=message.body,
+                    body_en=message.body_en,
+                    link=message.link,
+                )
+                for user in told
+                if (user.pk, e.event, PersonalChannel.IN_APP) not in off
+            ]
+            mailed = [u for u in told if (u.pk, e.event, PersonalChannel.EMAIL) not in off]
+            rows += mail.deliveries(message, mailed, e.event_id, e.created_at)
+            rows += robots.deliveries(message, e.event_id, e.created_at, active_robots)
+            words = {
+                "title": message.title,
+                "title_en": message.title_en,
+                "body": message.body,
+                "body_en": message.body_en,
+                "path": message.link,
+            }
+            rows += webhooks.deliveries(
+                e.event, e.event_id, e.created_at, message.data | words, hooks
+            )
+        Notification.objects.bulk_create(notes, ignore_conflicts=True)
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+        OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(fanned_out_at=now)
+    return len(events)
 
 
 def _claim(now: dt.datetime, limit: int) -> list[Delivery]:
@@ -77,7 +160,9 @@ def _send(delivery: Delivery, post: Post) -> bool:
 
 
 def deliver_due(*, limit: int = 100, post: Post = http_post) -> tuple[int, int]:
-    """Send every delivery due now (at most `limit`): (sent, failed attempts)."""
+    """Fan out the new events, then send every delivery due now (at most `limit`): (sent,
+    failed attempts)."""
+    fan_out(limit)
     sent = failed = 0
     for delivery in _claim(clock.now(), limit):
         if _send(delivery, post):

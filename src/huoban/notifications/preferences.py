@@ -53,15 +53,6 @@ def events_for(user: User) -> list[EventKind]:
     return [kind for kind in CATALOGUE if side in kind.audience]
 
 
-def unwanted(users: Iterable[User], event: str) -> set[tuple[int, str]]:
-    """(user id, channel) pairs of `users` who do not want `event` there: one query."""
-    ids = [u.pk for u in users]
-    if not ids:
-        return set()
-    rows = OptOut.objects.filter(user_id__in=ids, event=event).values_list("user_id", "channel")
-    return set(rows)
-
-
 def choices_of(user: User) -> dict[str, set[str]]:
     """event → the channels `user` wants it on, for every event that can reach them."""
     off = set(OptOut.objects.filter(user=user).values_list("event", "channel"))

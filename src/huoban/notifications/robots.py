@@ -147,14 +147,20 @@ def words(message: Message) -> dict[str, str]:
     }
 
 
-def enqueue(message: Message, event_id: uuid.UUID, created_at: dt.datetime) -> int:
-    """One delivery per active robot that receives `message.event`; in the caller's
-    transaction."""
-    robots = [r for r in Robot.objects.filter(active=True) if message.event in r.events]
+def deliveries(
+    message: Message,
+    event_id: uuid.UUID,
+    created_at: dt.datetime,
+    active: Iterable[Robot] | None = None,
+) -> list[Delivery]:
+    """One delivery per active robot (`active`, or read now) that receives `message.event`
+    (unsaved)."""
+    pool = Robot.objects.filter(active=True) if active is None else active
+    robots = [r for r in pool if message.event in r.events]
     if not robots:
-        return 0
+        return []
     body = json.dumps(words(message), ensure_ascii=False)
-    Delivery.objects.bulk_create(
+    return [
         Delivery(
             channel=Channel.ROBOT,
             robot=r,
@@ -165,8 +171,7 @@ def enqueue(message: Message, event_id: uuid.UUID, created_at: dt.datetime) -> i
             created_at=created_at,
         )
         for r in robots
-    )
-    return len(robots)
+    ]
 
 
 def _markdown(w: dict[str, str]) -> str:

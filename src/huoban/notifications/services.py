@@ -1,10 +1,12 @@
 """Telling people (R-NOTE-1…3): one call per event, inside the business action's transaction.
 
 The service that does a business action calls :func:`notify` with the event's message and its
-recipients; the in-app notification is a row written in the same transaction (D-NOTE-1), so an
-action that rolls back tells nobody, and one that commits has told everyone it concerns. Who
-those are is computed here from roles and partners (:func:`partner_users`, :func:`staff_with`):
-a partner's users hear only of their own partner's business (R-VIS).
+recipients; that writes one outbox row in the same transaction (D-NOTE-7), so an action that
+rolls back tells nobody, and one that commits will tell everyone it concerns: ``huoban worker``
+fans the row out into each person's in-app notification and e-mail and the team robots' and
+webhooks' deliveries (:mod:`huoban.notifications.outbox`). Who the people are is computed here,
+when the event happens, from roles and partners (:func:`partner_users`, :func:`staff_with`): a
+partner's users hear only of their own partner's business (R-VIS).
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ from huoban import clock
 from huoban.accounts.models import Role, User
 from huoban.errors import NotFound
 
-from . import mail, preferences, robots, webhooks
-from .models import Notification, PersonalChannel, Reminder
+from .models import Notification, OutboxEvent, Reminder
 
 
 @dataclass(frozen=True)
@@ -59,44 +60,33 @@ def staff_with(*roles: str) -> QuerySet[User]:
     return User.objects.filter(role__in=roles, is_active=True)
 
 
-def notify(message: Message, recipients: Iterable[User], *, actor: User | None = None) -> int:
-    """Tell each recipient once (the actor is not told of their own action) in the app and by
-    e-mail, each as they chose (R-NOTE-2), and queue the event for the group robots and webhooks
-    that receive it; returns how many were told in the app. Call inside the business action's
-    transaction."""
-    event_id = uuid.uuid4()
-    now = clock.now()
-    people = list({u.pk: u for u in recipients if actor is None or u.pk != actor.pk}.values())
-    off = preferences.unwanted(people, message.event)
-    rows = [
-        Notification(
-            recipient=user,
-            event=message.event,
-            event_id=event_id,
-            created_at=now,
-            title=message.title[:200],
-            title_en=message.title_en[:200],
-            body=message.body,
-            body_en=message.body_en,
-            link=message.link,
-        )
-        for user in people
-        if (user.pk, PersonalChannel.IN_APP) not in off
-    ]
-    Notification.objects.bulk_create(rows)
-    mail.enqueue(
-        message, [u for u in people if (u.pk, PersonalChannel.EMAIL) not in off], event_id, now
+def notify(
+    message: Message, recipients: Iterable[User] | QuerySet[User], *, actor: User | None = None
+) -> int:
+    """Raise an event for its recipients (the actor is not told of their own action): one
+    outbox row in the caller's transaction, which ``huoban worker`` fans out after commit into
+    the in-app notifications, e-mails, robot messages and webhook deliveries (R-NOTE-2/3).
+    Returns how many people it concerns."""
+    if isinstance(recipients, QuerySet):
+        ids = list(recipients.values_list("pk", flat=True))
+    else:
+        ids = [u.pk for u in recipients]
+    people = [pk for pk in dict.fromkeys(ids) if actor is None or pk != actor.pk]
+    OutboxEvent.objects.create(
+        event=message.event,
+        event_id=uuid.uuid4(),
+        created_at=clock.now(),
+        message={
+            "title": message.title,
+            "title_en": message.title_en,
+            "body": message.body,
+            "body_en": message.body_en,
+            "link": message.link,
+            "data": message.data,
+        },
+        recipients=people,
     )
-    robots.enqueue(message, event_id, now)
-    words = {
-        "title": message.title,
-        "title_en": message.title_en,
-        "body": message.body,
-        "body_en": message.body_en,
-        "path": message.link,
-    }
-    webhooks.enqueue(message.event, event_id, now, message.data | words)
-    return len(rows)
+    return len(people)
 
 
 def first_time(event: str, key: str) -> bool:

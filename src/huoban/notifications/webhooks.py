@@ -1,9 +1,9 @@
 """Outgoing webhooks (R-HOOK-1): registration and the signed request.
 
 - :func:`register_webhook` (admin): a URL, the events, a generated secret shown once.
-- :func:`enqueue` writes one outbox row (:class:`Delivery`) per subscribed webhook in the
-  business action's transaction (called by :func:`huoban.notifications.services.notify`): the
-  body is fixed then, so every retry sends the same bytes under the same delivery id.
+- :func:`deliveries` makes one outbox row (:class:`Delivery`) per subscribed webhook, written by
+  :func:`huoban.notifications.outbox.fan_out` when the worker fans an event out: the body is
+  fixed then, so every retry sends the same bytes under the same delivery id.
 - :func:`send` posts one delivery, signed; :mod:`huoban.notifications.outbox` decides when
   (claims, retries with R-NOTE-3's backoff, the attempt log, re-sending by hand).
 """
@@ -75,18 +75,26 @@ def register_webhook(url: str, events: Iterable[str], *, actor: User) -> tuple[W
 # --- the outbox --------------------------------------------------------------------------------
 
 
-def enqueue(event: str, event_id: uuid.UUID, created_at: dt.datetime, data: dict[str, Any]) -> int:
-    """One delivery per active webhook subscribed to `event`; in the caller's transaction."""
-    hooks = [w for w in Webhook.objects.filter(active=True) if event in w.events]
+def deliveries(
+    event: str,
+    event_id: uuid.UUID,
+    created_at: dt.datetime,
+    data: dict[str, Any],
+    active: Iterable[Webhook] | None = None,
+) -> list[Delivery]:
+    """One delivery per active webhook (`active`, or read now) subscribed to `event`
+    (unsaved)."""
+    pool = Webhook.objects.filter(active=True) if active is None else active
+    hooks = [w for w in pool if event in w.events]
     if not hooks:
-        return 0
+        return []
     body = json.dumps(
         {"id": str(event_id), "event": event, "created_at": created_at, "data": data},
         cls=DjangoJSONEncoder,
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    Delivery.objects.bulk_create(
+    return [
         Delivery(
             channel=Channel.WEBHOOK,
             webhook=w,
@@ -97,8 +105,7 @@ def enqueue(event: str, event_id: uuid.UUID, created_at: dt.datetime, data: dict
             created_at=created_at,
         )
         for w in hooks
-    )
-    return len(hooks)
+    ]
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

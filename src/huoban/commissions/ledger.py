@@ -35,6 +35,7 @@ from huoban.terms import rules
 from huoban.terms.models import PolicyVersion
 from huoban.terms.services import policy_for
 
+from . import notices
 from .models import EntryKind, EntryStatus, LedgerEntry, Payout
 
 __all__ = [
@@ -821,4 +822,5 @@ def create_payout(
             "partner": partner.pk,
         },
     )
+    notices.payout_paid(payout, len(entries), actor=actor)
     return payout, True

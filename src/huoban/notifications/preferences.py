@@ -43,6 +43,10 @@ CATALOGUE = (
     EventKind("project.accepted", _("项目验收"), frozenset({PARTNER})),
     EventKind("tier.changed", _("等级变动"), frozenset({PARTNER})),
     EventKind("tier.notice", _("等级提示"), frozenset({PARTNER})),
+    EventKind("project.milestone", _("项目进度"), frozenset({PARTNER})),
+    EventKind("payout.paid", _("佣金支付"), frozenset({PARTNER})),
+    EventKind("application.submitted", _("战略伙伴申请待审批"), frozenset({STAFF})),
+    EventKind("application.decided", _("战略伙伴申请结果"), frozenset({PARTNER})),
 )
 
 

@@ -68,3 +68,21 @@ def accepted(project: Project, entries: int, *, actor: User) -> None:
         data={"project_id": project.pk, "partner_code": project.partner.code},
     )
     notify(message, partner_users(project.partner_id), actor=actor)
+
+
+def milestone(project: Project, stage_label: tuple[str, str], status_label: tuple[str, str],
+              *, actor: User) -> None:  # fmt: skip
+    """project.milestone → the partner's users: a stage of the progress board moved (R-PROJ-3);
+    only a change of status or of the actual date is worth telling, not a planned date or a
+    note."""
+    (stage, stage_en), (status, status_en) = stage_label, status_label
+    message = Message(
+        "project.milestone",
+        f"项目进度：{_name(project)} {stage} {status}",
+        f"Project progress: {_name(project)} {stage_en} {status_en}",
+        "",
+        "",
+        portal_link("project_milestones", project_id=project.pk),
+        data={"project_id": project.pk, "partner_code": project.partner.code},
+    )
+    notify(message, partner_users(project.partner_id), actor=actor)

@@ -21,6 +21,7 @@ from huoban.customers.ownership import owner_of
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.leads.models import Lead
 from huoban.money import ZERO, cny
+from huoban.notifications.services import in_both
 from huoban.partners.models import Partner
 from huoban.terms import rules
 from huoban.terms.models import PolicyVersion
@@ -358,6 +359,13 @@ def update_milestone(
         milestone=milestone, at=milestone.updated_at, actor=actor, changes=changes
     )
     record(actor, "project.milestone", milestone, after={"stage": stage, "changes": changes})
+    if "status" in changes or "actual_on" in changes:
+        notices.milestone(
+            project,
+            in_both(Stage(milestone.stage).label),
+            in_both(MilestoneStatus(milestone.status).label),
+            actor=actor,
+        )
     return milestone
 
 

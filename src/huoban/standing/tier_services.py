@@ -293,6 +293,7 @@ def apply_for_strategic(*, actor: User, resources: str, plan: str) -> TierApplic
         after=application_snapshot(app)
         | {"due_note": explain_business_date(due), "superseded": superseded},
     )
+    notices.application_submitted(app)
     return app
 
 
@@ -349,6 +350,7 @@ def decide_application(
         before=before,
         after=application_snapshot(app) | tier_snapshot(locked),
     )
+    notices.application_decided(app)
     return app
 
 

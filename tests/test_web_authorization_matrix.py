@@ -754,6 +754,11 @@ post_only(
     console(403, admin=302),
     changes=("admin",),
 )
+# The channels page and its test message (R-NOTE-2, issue #14): the admin only.
+row("GET", f"{C}channels/", "/console/channels/", console(403, admin=200))
+post_only(
+    f"{C}channels/test/", "/console/channels/test/", console(403, admin=302), changes=("admin",)
+)
 # Group robots (R-NOTE-2, issue #14): the admin only, like the webhooks.
 row("GET", f"{C}robots/", "/console/robots/", console(403, admin=200))
 row(

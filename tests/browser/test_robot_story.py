@@ -37,3 +37,14 @@ def test_adam_registers_a_dingtalk_robot_for_a_team(actors, open_as, tmp_path):
     rows.first.get_by_role("button", name="停用").click()
     expect(adam.locator("#robots tbody tr").first).to_contain_text("停用")
     assert Robot.objects.get().active is False
+
+
+def test_adam_checks_the_channels_and_sends_himself_a_test(actors, open_as, tmp_path):
+    adam = open_as("adam")
+    adam.goto("/console/home/")
+    adam.get_by_role("link", name="通知渠道").click()
+    expect(adam.locator("#by-channel")).to_contain_text("电子邮件")
+    expect(adam.locator("#email-settings")).to_contain_text("HUOBAN_EMAIL_HOST")
+    adam.locator("#send-test").get_by_role("button", name="发送测试通知").click()
+    expect(adam.locator(".alert-success")).to_contain_text("测试通知已排入发送")
+    adam.screenshot(path=str(tmp_path / "channels.png"), full_page=True)

@@ -31,6 +31,7 @@ class Action(models.TextChoices):
     ROBOT_REGISTER = "robot.register", _("登记群机器人")
     ROBOT_SWITCH = "robot.switch", _("启用或停用群机器人")
     NOTIFICATION_PREFERENCES = "notification.preferences", _("修改通知设置")
+    NOTIFICATION_TEST = "notification.test", _("发送测试通知")
     # reference data (R-CAL-2)
     HOLIDAY_SET = "holiday.set", _("设定节假日")
     HOLIDAY_DELETE = "holiday.delete", _("删除节假日")

@@ -142,6 +142,8 @@ urlpatterns = [
         webhooks.delivery_resend,
         name="delivery_resend",
     ),
+    path("channels/", webhooks.channels, name="channels"),
+    path("channels/test/", webhooks.channels_test, name="channels_test"),
     path("robots/", webhooks.robot_list, name="robots"),
     path("robots/<int:robot_id>/switch/", webhooks.robot_switch, name="robot_switch"),
     path("staff/", staff.staff_list, name="staff"),

@@ -4,6 +4,7 @@ register a team chat's WeCom, DingTalk or Feishu robot with its events; switch o
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from huoban import clock
 from huoban.errors import DomainError
 from huoban.notifications import outbox, robots, webhooks
-from huoban.notifications.models import Delivery, DeliveryStatus, Robot, Webhook
+from huoban.notifications.models import Channel, Delivery, DeliveryStatus, Robot, Webhook
 from huoban.pagination import page_of
 from huoban.policy import may_manage_integrations
 from huoban.web import actor_of, mark_invalid, send, staff_required
@@ -168,3 +170,58 @@ def robot_switch(request: HttpRequest, robot_id: int) -> HttpResponse:
         return redirect("console:robots")
     messages.success(request, _("已启用。") if robot.active else _("已停用，不再推送。"))
     return redirect("console:robots")
+
+
+# --- the channels ------------------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET"])
+def channels(request: HttpRequest) -> HttpResponse:
+    """Whether the worker keeps up, what each channel did in the last 7 days, and the e-mail
+    settings (admin)."""
+    if (refusal := _admins_only(request, "channels")) is not None:
+        return refusal
+    state = outbox.health()
+    now = clock.now()
+    rows = [
+        {
+            "channel": label,
+            "pending": state.by_channel.get(value, {}).get(DeliveryStatus.PENDING, 0),
+            "sent": state.by_channel.get(value, {}).get(DeliveryStatus.SENT, 0),
+            "failed": state.by_channel.get(value, {}).get(DeliveryStatus.FAILED, 0),
+        }
+        for value, label in Channel.choices
+    ]
+    return render(
+        request,
+        "console/channels.html",
+        {
+            "nav": "channels",
+            "health": state,
+            "stalled": state.stalled(now),
+            "rows": rows,
+            "email_on": bool(settings.HUOBAN["EMAIL_ENABLED"]),
+            "email": {
+                "host": settings.EMAIL_HOST,
+                "port": settings.EMAIL_PORT,
+                "tls": settings.EMAIL_USE_TLS,
+                "ssl": settings.EMAIL_USE_SSL,
+                "sender": settings.DEFAULT_FROM_EMAIL,
+                "base_url": settings.HUOBAN_BASE_URL,
+            },
+            "robots": Robot.objects.filter(active=True).count(),
+            "hooks": Webhook.objects.filter(active=True).count(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def channels_test(request: HttpRequest) -> HttpResponse:
+    """Send the admin a test notification (the bell, and e-mail when configured)."""
+    if (refusal := _admins_only(request, "channels")) is not None:
+        return refusal
+    outbox.send_test(actor=actor_of(request))
+    messages.success(request, _("测试通知已排入发送，worker 下一轮送达（站内铃铛与邮件）。"))
+    return redirect("console:channels")

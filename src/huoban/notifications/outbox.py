@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count, Min
+from django.urls import reverse
 
 from huoban import clock
 from huoban.access import require_role
@@ -38,7 +41,7 @@ from .models import (
     Robot,
     Webhook,
 )
-from .services import Message
+from .services import Message, notify
 from .transport import Answer, Post, http_post
 
 BACKOFF_SECONDS = (60, 300, 1800, 7200, 43200)  # R-NOTE-3: after the 1st…5th failure
@@ -185,3 +188,61 @@ def resend(delivery_id: int, *, actor: User) -> Delivery:
     delivery.save(update_fields=["status", "next_attempt_at"])
     record(actor, "webhook.resend", delivery, before=before, after={"status": delivery.status})
     return delivery
+
+
+# --- health, for the channels page ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Health:
+    """How the outbox is doing: what waits, since when, and what each channel did lately."""
+
+    waiting_events: int
+    oldest_event_at: dt.datetime | None
+    due_deliveries: int
+    oldest_due_at: dt.datetime | None
+    by_channel: dict[str, dict[str, int]]  # channel → status → deliveries of the last 7 days
+
+    def stalled(self, now: dt.datetime, after: dt.timedelta = dt.timedelta(minutes=5)) -> bool:
+        """Whether something has waited longer than a running worker would let it."""
+        oldest = [t for t in (self.oldest_event_at, self.oldest_due_at) if t is not None]
+        return bool(oldest) and now - min(oldest) > after
+
+
+def health() -> Health:
+    now = clock.now()
+    waiting = OutboxEvent.objects.filter(fanned_out_at__isnull=True)
+    due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    recent = (
+        Delivery.objects.filter(created_at__gte=now - dt.timedelta(days=7))
+        .values_list("channel", "status")
+        .annotate(n=Count("pk"))
+    )
+    by_channel: dict[str, dict[str, int]] = {c: {} for c in Channel.values}
+    for channel, status, n in recent:
+        by_channel.setdefault(channel, {})[status] = n
+    return Health(
+        waiting_events=waiting.count(),
+        oldest_event_at=waiting.aggregate(t=Min("created_at"))["t"],
+        due_deliveries=due.count(),
+        oldest_due_at=due.aggregate(t=Min("next_attempt_at"))["t"],
+        by_channel=by_channel,
+    )
+
+
+@transaction.atomic(durable=True)
+def send_test(*, actor: User) -> None:
+    """Tell the admin themselves, in the app and by e-mail, to check the channels work."""
+    require_role(actor, Role.ADMIN)
+    notify(
+        Message(
+            "notification.test",
+            "测试通知：伙伴系统的通知渠道工作正常",
+            "Test notification: Huoban's channels work",
+            "这是管理员在「通知渠道」页发出的测试通知。",
+            "An admin sent this test from the Channels page.",
+            reverse("console:channels"),
+        ),
+        [actor],
+    )
+    record(actor, "notification.test", actor, after={"email": actor.email})

@@ -408,6 +408,12 @@ row(
     body={"url": "https://hooks.example.com/huoban", "events": ["lead.submitted"]},
 )
 row("GET", f"{V1}/webhooks/{{webhook_id}}/deliveries", "webhooks/{webhook}/deliveries", ("admin",))
+row(
+    "POST",
+    f"{V1}/webhooks/{{webhook_id}}/rotate-secret",
+    "webhooks/{webhook}/rotate-secret",
+    ("admin",),
+)
 
 
 def _openapi_operations() -> set[tuple[str, str]]:

@@ -749,6 +749,19 @@ row(
 )
 get_only(f"{C}webhooks/<int:webhook_id>/", "/console/webhooks/{webhook}/", console(403, admin=200))
 post_only(
+    f"{C}webhooks/<int:webhook_id>/rotate/",
+    "/console/webhooks/{webhook}/rotate/",
+    console(403, admin=200),  # 200: the page shows the new secret once
+    changes=("admin",),
+)
+post_only(
+    f"{C}webhooks/<int:webhook_id>/switch/",
+    "/console/webhooks/{webhook}/switch/",
+    console(403, admin=302),
+    body={"active": "0"},
+    changes=("admin",),
+)
+post_only(
     f"{C}webhooks/deliveries/<int:delivery_id>/resend/",
     "/console/webhooks/deliveries/{delivery}/resend/",
     console(403, admin=302),

@@ -65,3 +65,22 @@ def test_the_admin_reads_the_deliveries_and_resends_a_failed_one(actors):
     assert (response.status_code, response["Location"]) == (302, f"/console/webhooks/{hook.pk}/")
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("pending", 6)
+
+
+def test_the_admin_rotates_the_secret_and_switches_the_webhook_off(actors):
+    from huoban.audit.models import AuditEvent
+
+    hook, old = webhooks.register_webhook(URL, ["lead.submitted"], actor=actors.admin)
+    client = client_for(actors.admin)
+    html = client.post(f"/console/webhooks/{hook.pk}/rotate/").content.decode()
+    hook.refresh_from_db()
+    assert hook.secret != old and hook.secret in html and 'id="webhook-secret"' in html
+    assert hook.secret not in client.get(f"/console/webhooks/{hook.pk}/").content.decode()
+    event = AuditEvent.objects.get(action="webhook.rotate")
+    assert hook.secret not in str(event.after) and old not in str(event.after)
+    client.post(f"/console/webhooks/{hook.pk}/switch/", {"active": "0"})
+    hook.refresh_from_db()
+    assert hook.active is False
+    submit(actors.alice, "东义集团")
+    fanned()
+    assert not Delivery.objects.exists()  # switched off: nothing new is queued

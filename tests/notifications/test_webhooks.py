@@ -183,3 +183,19 @@ def test_only_an_admin_registers_and_bad_input_changes_nothing(actors, settings)
     settings.HUOBAN = {**settings.HUOBAN, "WEBHOOK_ALLOW_PRIVATE": True}
     hook, _ = webhooks.register_webhook("http://10.1.2.3/h", ["lead.submitted"], actor=actors.admin)
     assert hook.events == ["lead.submitted"]
+
+
+def test_after_a_rotation_even_a_retry_of_an_earlier_event_is_signed_with_the_new_secret(
+    actors, receiver
+):
+    hook, old = webhooks.register_webhook(receiver.url, ["lead.submitted"], actor=actors.admin)
+    receiver.answers = [500]
+    with clock.frozen(T0):
+        submit(actors.alice, "东义集团")
+        assert outbox.deliver_due() == (0, 1)  # signed with the old secret, refused
+    _, new = webhooks.rotate_secret(hook.pk, actor=actors.admin)
+    with clock.frozen(T0 + dt.timedelta(minutes=1)):
+        assert outbox.deliver_due() == (1, 0)
+    (h1, b1), (h2, b2) = receiver.received
+    assert verify(old, h1, b1) and not verify(new, h1, b1)
+    assert verify(new, h2, b2) and not verify(old, h2, b2)

@@ -28,6 +28,8 @@ class Action(models.TextChoices):
     # notifications (SPEC §13)
     WEBHOOK_REGISTER = "webhook.register", _("登记 Webhook")
     WEBHOOK_RESEND = "webhook.resend", _("重发 Webhook 投递")
+    WEBHOOK_ROTATE = "webhook.rotate", _("轮换 Webhook 密钥")
+    WEBHOOK_SWITCH = "webhook.switch", _("启用或停用 Webhook")
     ROBOT_REGISTER = "robot.register", _("登记群机器人")
     ROBOT_SWITCH = "robot.switch", _("启用或停用群机器人")
     NOTIFICATION_PREFERENCES = "notification.preferences", _("修改通知设置")

@@ -137,6 +137,8 @@ urlpatterns = [
     path("policies/<int:version>/edit/", policies.policy_edit, name="policy_edit"),
     path("webhooks/", webhooks.webhook_list, name="webhooks"),
     path("webhooks/<int:webhook_id>/", webhooks.webhook_detail, name="webhook"),
+    path("webhooks/<int:webhook_id>/rotate/", webhooks.webhook_rotate, name="webhook_rotate"),
+    path("webhooks/<int:webhook_id>/switch/", webhooks.webhook_switch, name="webhook_switch"),
     path(
         "webhooks/deliveries/<int:delivery_id>/resend/",
         webhooks.delivery_resend,

@@ -90,12 +90,51 @@ def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
     hook = Webhook.objects.filter(pk=webhook_id).first()
     if hook is None:
         raise Http404
+    return _detail_page(request, hook)
+
+
+def _detail_page(request: HttpRequest, hook: Webhook, *, secret: str = "") -> HttpResponse:
     rows = hook.deliveries.order_by("-created_at", "-pk").prefetch_related("tries")
     return render(
         request,
         "console/webhook.html",
-        {"nav": "webhooks", "hook": hook, "page": page_of(request, rows)},
+        {"nav": "webhooks", "hook": hook, "page": page_of(request, rows), "secret": secret},
     )
+
+
+@staff_required
+@require_POST
+def webhook_rotate(request: HttpRequest, webhook_id: int) -> HttpResponse:
+    """A new secret for the webhook, shown on this answer only."""
+    if (refusal := _admins_only(request)) is not None:
+        return refusal
+    try:
+        hook, secret = webhooks.rotate_secret(webhook_id, actor=actor_of(request))
+    except DomainError as e:
+        if e.status == 404:
+            raise Http404 from e
+        refused(request, e)
+        return redirect("console:webhooks")
+    return _detail_page(request, hook, secret=secret)
+
+
+@staff_required
+@require_POST
+def webhook_switch(request: HttpRequest, webhook_id: int) -> HttpResponse:
+    """Switch a webhook off, or on again."""
+    if (refusal := _admins_only(request)) is not None:
+        return refusal
+    try:
+        hook = webhooks.set_webhook_active(
+            webhook_id, request.POST.get("active") == "1", actor=actor_of(request)
+        )
+    except DomainError as e:
+        if e.status == 404:
+            raise Http404 from e
+        refused(request, e)
+        return redirect("console:webhooks")
+    messages.success(request, _("已启用。") if hook.active else _("已停用，不再推送。"))
+    return redirect("console:webhook", webhook_id=hook.pk)
 
 
 @staff_required

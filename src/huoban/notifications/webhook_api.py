@@ -51,6 +51,16 @@ def register(request: HttpRequest, payload: WebhookIn) -> Answer[dict[str, Any]]
     return Answer(201, {"id": hook.pk, "secret": secret})
 
 
+@router.post(
+    "/{webhook_id}/rotate-secret",
+    response=WebhookCreated,
+    summary="Give a webhook a new secret, shown once (admin)",
+)
+def rotate(request: HttpRequest, webhook_id: int) -> dict[str, Any]:
+    hook, secret = webhooks.rotate_secret(webhook_id, actor=actor_of(request))
+    return {"id": hook.pk, "secret": secret}
+
+
 def _render(d: Delivery) -> dict[str, Any]:
     return {
         "id": d.pk,

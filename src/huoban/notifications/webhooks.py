@@ -1,6 +1,7 @@
 """Outgoing webhooks (R-HOOK-1): registration and the signed request.
 
-- :func:`register_webhook` (admin): a URL, the events, a generated secret shown once.
+- :func:`register_webhook` (admin): a URL, the events, a generated secret shown once;
+  :func:`rotate_secret` replaces it (shown once again), :func:`set_webhook_active` switches it.
 - :func:`deliveries` makes one outbox row (:class:`Delivery`) per subscribed webhook, written by
   :func:`huoban.notifications.outbox.fan_out` when the worker fans an event out: the body is
   fixed then, so every retry sends the same bytes under the same delivery id.
@@ -27,7 +28,7 @@ from huoban import clock
 from huoban.access import require_role
 from huoban.accounts.models import Role, User
 from huoban.audit.services import record
-from huoban.errors import ValidationFailed
+from huoban.errors import NotFound, ValidationFailed
 
 from .models import Channel, Delivery, Webhook
 from .transport import Answer, Post, check_url
@@ -70,6 +71,36 @@ def register_webhook(url: str, events: Iterable[str], *, actor: User) -> tuple[W
     )
     record(actor, "webhook.register", webhook, after={"url": webhook.url, "events": wanted})
     return webhook, secret
+
+
+@transaction.atomic(durable=True)
+def rotate_secret(webhook_id: int, *, actor: User) -> tuple[Webhook, str]:
+    """Give a webhook a new secret (admin), shown this once: every delivery from now on, retries
+    of earlier events included, is signed with it."""
+    require_role(actor, Role.ADMIN)
+    webhook = Webhook.objects.select_for_update().filter(pk=webhook_id).first()
+    if webhook is None:
+        raise NotFound("Webhook 不存在 / No such webhook.")
+    secret = secrets.token_hex(32)
+    webhook.secret = secret
+    webhook.save(update_fields=["secret"])
+    record(actor, "webhook.rotate", webhook, after={"url": webhook.url})  # never the secret
+    return webhook, secret
+
+
+@transaction.atomic(durable=True)
+def set_webhook_active(webhook_id: int, active: bool, *, actor: User) -> Webhook:
+    """Switch a webhook off (no new deliveries; those queued are still sent) or on (admin)."""
+    require_role(actor, Role.ADMIN)
+    webhook = Webhook.objects.select_for_update().filter(pk=webhook_id).first()
+    if webhook is None:
+        raise NotFound("Webhook 不存在 / No such webhook.")
+    if webhook.active != active:
+        before = {"active": webhook.active}
+        webhook.active = active
+        webhook.save(update_fields=["active"])
+        record(actor, "webhook.switch", webhook, before=before, after={"active": active})
+    return webhook
 
 
 # --- the outbox --------------------------------------------------------------------------------

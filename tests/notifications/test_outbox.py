@@ -59,3 +59,19 @@ def test_a_person_deactivated_before_the_fan_out_is_not_told(actors):
     outbox.fan_out()
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert told == {"oscar", "peter"}
+
+
+def test_no_message_carries_the_customers_contact(actors):
+    """R-VIS: contacts stay masked — no event's words or data hold the contact's phone or name,
+    whoever receives it (a robot's chat, a webhook, a partner's user)."""
+    from tests.leads.helpers import INVALID, judge
+
+    lead = submit(actors.alice, "东义集团")
+    judge(actors.officer, lead)
+    submit(actors.bob, "东义集团")  # a duplicate of alice's customer: bob is told so
+    judge(actors.officer, submit(actors.alice, "太原智慧政务服务中心"), INVALID)
+    submit(actors.alice, "云岭茶业股份有限公司")
+    events = list(OutboxEvent.objects.values_list("message", flat=True))
+    assert len(events) >= 4
+    for words in map(str, events):
+        assert "13812345678" not in words and "李明" not in words

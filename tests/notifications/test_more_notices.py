@@ -4,13 +4,16 @@ strategic applications, and the partner of their decision (R-NOTE-1; issue #14).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from huoban import clock
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
+from huoban.notifications import webhooks
+from huoban.notifications.models import Delivery, Notification
 from huoban.projects import services
 from huoban.standing.tier_services import apply_for_strategic, decide_application
-from tests.notifications.helpers import told
+from tests.notifications.helpers import fanned, told
 from tests.projects.helpers import TODAY, full_example, pay, sign
 
 
@@ -68,3 +71,23 @@ def test_the_officers_hear_of_an_application_and_the_partner_of_its_rejection(ac
         "战略伙伴申请未获批准",
         "资源证明不足",
     )
+
+
+def test_each_ledger_entry_reaches_the_webhooks_that_chose_it_and_no_person(actors, settings):
+    settings.HUOBAN = {**settings.HUOBAN, "WEBHOOK_ALLOW_PRIVATE": True}
+    webhooks.register_webhook("http://10.0.0.8/finance", ["ledger.entry"], actor=actors.admin)
+    with clock.frozen(TODAY):
+        project = sign(actors.officer, actors.alpha)
+        pay(actors.finance, project, "100000.00", dt.date(2026, 1, 15), "HK-001")
+    fanned()
+    entries = list(LedgerEntry.objects.filter(partner=actors.alpha).order_by("pk"))
+    deliveries = list(Delivery.objects.filter(event="ledger.entry").order_by("pk"))
+    assert len(deliveries) == len(entries) >= 1
+    data = json.loads(deliveries[0].body)["data"]
+    first = entries[0]
+    assert (data["entry_id"], data["amount"], data["hash"]) == (
+        first.pk,
+        str(first.amount),
+        first.hash,
+    )
+    assert not Notification.objects.filter(event="ledger.entry").exists()

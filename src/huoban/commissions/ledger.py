@@ -132,6 +132,7 @@ def _append(
     entry.hash = link_hash(prev, entry.chain_payload())
     entry.save()
     commit_head(head, entry.hash)
+    notices.entry_booked(entry)
     return entry
 
 

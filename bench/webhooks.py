@@ -4,12 +4,12 @@ posts to a local receiver.
     .venv/bin/python bench/webhooks.py [--messages 2000] [--runs 3]
 
 A fresh SQLite database (or, when DATABASE_URL names a PostgreSQL server, an empty database on
-it, which it migrates) holds one webhook and ``--messages`` pending deliveries of a lead event (written as
-``notify`` writes them); an HTTP server on 127.0.0.1 in this process answers 200 to each POST
-(a ``ThreadingHTTPServer``, reading the body). One worker — :func:`deliver_due` in rounds of
-100, exactly what ``huoban worker`` runs — drains the outbox; the figure is deliveries per
-second of wall time, median of ``--runs`` runs (target ≥ 200/s). Every delivery is checked to
-have arrived once, signed. Not a test: nothing here asserts a figure.
+it, which it migrates) holds one webhook and ``--messages`` pending deliveries of a lead event
+(as the worker's fan-out writes them); an HTTP server on 127.0.0.1 in this process answers 200
+to each POST (a ``ThreadingHTTPServer``, reading the body). One worker — :func:`deliver_due` in
+rounds of 100, exactly what ``huoban worker`` runs — drains the outbox; the figure is deliveries
+per second of wall time, median of ``--runs`` runs (target ≥ 200/s). Every delivery is checked
+to have arrived once, signed. Not a test: nothing here asserts a figure.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ register a team chat's WeCom, DingTalk or Feishu robot with its events; switch o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -22,6 +24,23 @@ from huoban.web import actor_of, mark_invalid, send, staff_required
 
 from .common import forbidden, refused
 from .forms import RobotForm, WebhookForm
+
+
+def _switched(
+    request: HttpRequest, switch: Callable[[bool], Webhook | Robot], back: str
+) -> HttpResponse:
+    """Switch a webhook or robot as the form asks (active=1: on), say so, and go `back`."""
+    try:
+        row = switch(request.POST.get("active") == "1")
+    except DomainError as e:
+        if e.status == 404:
+            raise Http404 from e
+        refused(request, e)
+        return redirect(back)
+    messages.success(request, _("已启用。") if row.active else _("已停用，不再推送。"))
+    if isinstance(row, Webhook):
+        return redirect("console:webhook", webhook_id=row.pk)
+    return redirect(back)
 
 
 def _admins_only(request: HttpRequest, nav: str = "webhooks") -> HttpResponse | None:
@@ -124,17 +143,11 @@ def webhook_switch(request: HttpRequest, webhook_id: int) -> HttpResponse:
     """Switch a webhook off, or on again."""
     if (refusal := _admins_only(request)) is not None:
         return refusal
-    try:
-        hook = webhooks.set_webhook_active(
-            webhook_id, request.POST.get("active") == "1", actor=actor_of(request)
-        )
-    except DomainError as e:
-        if e.status == 404:
-            raise Http404 from e
-        refused(request, e)
-        return redirect("console:webhooks")
-    messages.success(request, _("已启用。") if hook.active else _("已停用，不再推送。"))
-    return redirect("console:webhook", webhook_id=hook.pk)
+    return _switched(
+        request,
+        lambda on: webhooks.set_webhook_active(webhook_id, on, actor=actor_of(request)),
+        "console:webhooks",
+    )
 
 
 @staff_required
@@ -198,17 +211,11 @@ def robot_switch(request: HttpRequest, robot_id: int) -> HttpResponse:
     """Switch a robot off, or on again."""
     if (refusal := _admins_only(request, "robots")) is not None:
         return refusal
-    try:
-        robot = robots.set_robot_active(
-            robot_id, request.POST.get("active") == "1", actor=actor_of(request)
-        )
-    except DomainError as e:
-        if e.status == 404:
-            raise Http404 from e
-        refused(request, e)
-        return redirect("console:robots")
-    messages.success(request, _("已启用。") if robot.active else _("已停用，不再推送。"))
-    return redirect("console:robots")
+    return _switched(
+        request,
+        lambda on: robots.set_robot_active(robot_id, on, actor=actor_of(request)),
+        "console:robots",
+    )
 
 
 # --- the channels ------------------------------------------------------------------------------

@@ -34,11 +34,11 @@ from huoban import clock
 from huoban.access import require_role
 from huoban.accounts.models import Role, User
 from huoban.audit.services import record
-from huoban.errors import NotFound, ValidationFailed
+from huoban.errors import ValidationFailed
 
 from .models import Channel, Delivery, Robot, RobotKind
 from .transport import EXCERPT, Answer, Post, check_url
-from .webhooks import EVENTS
+from .webhooks import EVENTS, switch_active
 
 if TYPE_CHECKING:
     from .services import Message
@@ -119,16 +119,14 @@ def register_robot(
 @transaction.atomic(durable=True)
 def set_robot_active(robot_id: int, active: bool, *, actor: User) -> Robot:
     """Switch a robot off (it receives nothing more) or on again (admin)."""
-    require_role(actor, Role.ADMIN)
-    robot = Robot.objects.select_for_update().filter(pk=robot_id).first()
-    if robot is None:
-        raise NotFound("机器人不存在 / No such robot.")
-    if robot.active != active:
-        before = {"active": robot.active}
-        robot.active = active
-        robot.save(update_fields=["active"])
-        record(actor, "robot.switch", robot, before=before, after={"active": active})
-    return robot
+    return switch_active(
+        Robot,
+        robot_id,
+        active,
+        actor=actor,
+        action="robot.switch",
+        missing="机器人不存在 / No such robot.",
+    )
 
 
 # --- the outbox --------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -30,7 +30,7 @@ from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.errors import NotFound, ValidationFailed
 
-from .models import Channel, Delivery, Webhook
+from .models import Channel, Delivery, Robot, Webhook
 from .transport import Answer, Post, check_url
 
 # R-NOTE-1: the stable event names.
@@ -88,19 +88,37 @@ def rotate_secret(webhook_id: int, *, actor: User) -> tuple[Webhook, str]:
     return webhook, secret
 
 
+Switchable = TypeVar("Switchable", Webhook, Robot)
+
+
+def switch_active(
+    model: type[Switchable], pk: int, active: bool, *, actor: User, action: str, missing: str
+) -> Switchable:
+    """Switch a webhook or a robot on or off (admin), audited when it changes; in the caller's
+    transaction."""
+    require_role(actor, Role.ADMIN)
+    row = model.objects.select_for_update().filter(pk=pk).first()
+    if row is None:
+        raise NotFound(missing)
+    if row.active != active:
+        before = {"active": row.active}
+        row.active = active
+        row.save(update_fields=["active"])
+        record(actor, action, row, before=before, after={"active": active})
+    return row
+
+
 @transaction.atomic(durable=True)
 def set_webhook_active(webhook_id: int, active: bool, *, actor: User) -> Webhook:
     """Switch a webhook off (no new deliveries; those queued are still sent) or on (admin)."""
-    require_role(actor, Role.ADMIN)
-    webhook = Webhook.objects.select_for_update().filter(pk=webhook_id).first()
-    if webhook is None:
-        raise NotFound("Webhook 不存在 / No such webhook.")
-    if webhook.active != active:
-        before = {"active": webhook.active}
-        webhook.active = active
-        webhook.save(update_fields=["active"])
-        record(actor, "webhook.switch", webhook, before=before, after={"active": active})
-    return webhook
+    return switch_active(
+        Webhook,
+        webhook_id,
+        active,
+        actor=actor,
+        action="webhook.switch",
+        missing="Webhook 不存在 / No such webhook.",
+    )
 
 
 # --- the outbox --------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ def test_an_approved_strategic_application_tells_the_partners_users(actors):
     assert sorted(changed) == ["alice"]
     note = changed["alice"][0]
     assert note.title == "合作梯度调整：轻协同 → 战略伙伴（申请获批）"
-    assert note.title_en == "Tier changed: light collaboration → strategic (Application approved)"
+    assert note.title_en == (
+        "Tier changed: Light collaboration → Strategic partner (Application approved)"
+    )
     assert note.body == f"战略伙伴申请 #{application.pk} 获批：资源属实"
     assert note.link == "/portal/tier/"
     assert told("tier.notice") == {}

@@ -17,10 +17,18 @@ from huoban.notifications.services import (
     portal_link,
     staff_with,
 )
-from huoban.partners.models import ApplicationStatus, TierApplication, TierChange, TierChangeKind
-from huoban.vocabulary import TIER_LABELS
+from huoban.partners.models import (
+    ApplicationStatus,
+    Tier,
+    TierApplication,
+    TierChange,
+    TierChangeKind,
+)
 
-TIER_EN = {"light": "light collaboration", "deep": "deep collaboration", "strategic": "strategic"}
+
+def _tier(value: str) -> tuple[str, str]:
+    """A tier's name in Chinese and English, as the pages show it."""
+    return in_both(Tier(value).label)
 
 
 def tier_history(change: TierChange) -> None:
@@ -31,17 +39,14 @@ def tier_history(change: TierChange) -> None:
     kind_zh, kind_en = in_both(TierChangeKind(change.kind).label)
     if change.from_tier != change.to_tier:
         event = "tier.changed"
-        title = (
-            f"合作梯度调整：{TIER_LABELS[change.from_tier]} → {TIER_LABELS[change.to_tier]}"
-            f"（{kind_zh}）"
-        )
-        title_en = (
-            f"Tier changed: {TIER_EN[change.from_tier]} → {TIER_EN[change.to_tier]} ({kind_en})"
-        )
+        (old, old_en), (new, new_en) = _tier(change.from_tier), _tier(change.to_tier)
+        title = f"合作梯度调整：{old} → {new}（{kind_zh}）"
+        title_en = f"Tier changed: {old_en} → {new_en} ({kind_en})"
     else:
         event = "tier.notice"
-        title = f"合作梯度提醒：{kind_zh}（当前 {TIER_LABELS[change.to_tier]}）"
-        title_en = f"Tier notice: {kind_en} (now {TIER_EN[change.to_tier]})"
+        now, now_en = _tier(change.to_tier)
+        title = f"合作梯度提醒：{kind_zh}（当前 {now}）"
+        title_en = f"Tier notice: {kind_en} (now {now_en})"
     message = Message(
         event,
         title,

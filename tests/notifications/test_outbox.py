@@ -3,13 +3,17 @@ out into the bell, e-mails, robots and webhooks."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 
-from huoban.notifications import outbox
-from huoban.notifications.models import Delivery, Notification, OutboxEvent
+from huoban import clock
+from huoban.notifications import outbox, webhooks
+from huoban.notifications.models import Delivery, DeliveryAttempt, Notification, OutboxEvent
 from huoban.notifications.services import Message, notify, staff_with
-from tests.leads.helpers import submit
+from huoban.notifications.transport import Answer
+from tests.leads.helpers import INVALID, judge, submit
 
 
 def test_an_action_writes_one_event_row_and_the_worker_tells_the_people(actors, settings):
@@ -64,8 +68,6 @@ def test_a_person_deactivated_before_the_fan_out_is_not_told(actors):
 def test_no_message_carries_the_customers_contact(actors):
     """R-VIS: contacts stay masked — no event's words or data hold the contact's phone or name,
     whoever receives it (a robot's chat, a webhook, a partner's user)."""
-    from tests.leads.helpers import INVALID, judge
-
     lead = submit(actors.alice, "东义集团")
     judge(actors.officer, lead)
     submit(actors.bob, "东义集团")  # a duplicate of alice's customer: bob is told so
@@ -75,3 +77,21 @@ def test_no_message_carries_the_customers_contact(actors):
     assert len(events) >= 4
     for words in map(str, events):
         assert "13812345678" not in words and "李明" not in words
+
+
+def test_tick_removes_what_the_outbox_no_longer_needs_and_keeps_the_rest(actors, settings):
+    settings.HUOBAN = {**settings.HUOBAN, "WEBHOOK_ALLOW_PRIVATE": True}
+    webhooks.register_webhook("http://10.0.0.9/h", ["lead.submitted"], actor=actors.admin)
+    t0 = dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)
+    with clock.frozen(t0):
+        submit(actors.alice, "东义集团")
+        outbox.deliver_due(post=lambda url, body, headers: Answer(200, "ok"))
+        submit(actors.alice, "云岭茶业股份有限公司")
+        outbox.fan_out()  # its delivery stays pending
+    assert (OutboxEvent.objects.count(), Delivery.objects.count()) == (2, 2)
+    # 30 days on: the events go; the sent delivery stays until 90 days
+    assert outbox.purge(t0 + dt.timedelta(days=31)) == (2, 0)
+    assert outbox.purge(t0 + dt.timedelta(days=91)) == (0, 1)
+    assert list(Delivery.objects.values_list("status", flat=True)) == ["pending"]
+    assert not DeliveryAttempt.objects.exists()
+    assert Notification.objects.count() == 6  # the inbox is kept

@@ -271,3 +271,26 @@ def send_test(*, actor: User) -> None:
         [actor],
     )
     record(actor, "notification.test", actor, after={"email": actor.email})
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+EVENT_DAYS = 30  # a fanned-out event row is kept this long (its notifications stay)
+DELIVERY_DAYS = 90  # a sent or failed delivery, with its attempt log
+
+
+def purge(now: dt.datetime | None = None) -> tuple[int, int]:
+    """Delete what the outbox no longer needs (run by ``huoban tick``): events fanned out over
+    30 days ago, and deliveries sent or failed over 90 days ago with their attempts. Pending
+    deliveries and the in-app notifications are kept. Returns (events, deliveries) deleted."""
+    now = now or clock.now()
+    events, _ = OutboxEvent.objects.filter(
+        fanned_out_at__lt=now - dt.timedelta(days=EVENT_DAYS)
+    ).delete()
+    old = Delivery.objects.filter(
+        status__in=[DeliveryStatus.SENT, DeliveryStatus.FAILED],
+        created_at__lt=now - dt.timedelta(days=DELIVERY_DAYS),
+    )
+    DeliveryAttempt.objects.filter(delivery__in=old).delete()
+    deliveries, _ = old.delete()
+    return events, deliveries

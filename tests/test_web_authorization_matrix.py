@@ -768,7 +768,7 @@ post_only(
     changes=("admin",),
 )
 # The channels page and its test message (R-NOTE-2, issue #14): the admin only.
-row("GET", f"{C}channels/", "/console/channels/", console(403, admin=200))
+get_only(f"{C}channels/", "/console/channels/", console(403, admin=200))
 post_only(
     f"{C}channels/test/", "/console/channels/test/", console(403, admin=302), changes=("admin",)
 )

@@ -381,6 +381,14 @@ row(
     body={"kind": "mutual", "on": "2026-11-20", "note": "协商一致"},
 )
 
+# Criticality (R-CRIT-1, issue #15): officers and admins grade a partner (the gm joins later).
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/criticality",
+    "partners/{alpha}/criticality",
+    ("officer", "admin"),
+    body={"strategic_value": 4, "substitutability": "hard", "reason": "独家技术"},
+)
 # Notifications (SPEC §13): everyone signed in reads their own; another's is not found.
 row("GET", f"{V1}/notifications", "notifications", ALL[1:])
 row("POST", f"{V1}/notifications/read-all", "notifications/read-all", ALL[1:])

@@ -469,6 +469,14 @@ row(
     body={"name": "阿尔法数字咨询有限公司", "region": "北京"},
     changes=OFFICERS,
 )
+# Criticality (R-CRIT-1, issue #15): officers and admins grade a partner.
+post_only(
+    f"{C}partners/<str:code>/criticality/",
+    "/console/partners/{alpha}/criticality/",
+    console(403, officer=302, admin=302),
+    body={"strategic_value": "4", "substitutability": "hard", "reason": "独家技术"},
+    changes=OFFICERS,
+)
 post_only(
     f"{C}partners/<str:code>/exit/",
     "/console/partners/{alpha}/exit/",

@@ -25,6 +25,7 @@ from huoban.notifications.api import router as notifications_router
 from huoban.notifications.webhook_api import router as webhooks_router
 from huoban.partners.api import applications_router, company_violations_router
 from huoban.partners.api import router as partners_router
+from huoban.profiles.api import router as profiles_router
 from huoban.projects.api import router as projects_router
 
 
@@ -126,6 +127,7 @@ def _register_routers() -> None:
     api.add_router("/webhooks", webhooks_router)
     # Full paths (/partners/{code}/ledger, /ledger/verify): kept out of the partners router.
     api.add_router("/", commissions_router)
+    api.add_router("/", profiles_router)
     # Full paths (/company-violations/{id}/…): a report is not under one partner's URL.
     api.add_router("/", company_violations_router)
 

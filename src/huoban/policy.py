@@ -77,6 +77,15 @@ def may_manage_integrations(user: Any) -> bool:
     return _active(user) and user.role == Role.ADMIN
 
 
+# R-CRIT-1: who grades a partner's criticality (the gm joins with the gm role, issue #15).
+GRADERS = (Role.OFFICER, Role.ADMIN)
+
+
+def may_grade_partners(user: Any) -> bool:
+    """R-CRIT-1/2: officers and admins grade a partner S/A/B/C and see the grades."""
+    return _active(user) and user.role in GRADERS
+
+
 def may_manage_reference_data(user: Any) -> bool:
     """R-CAL-2, R-POL-1: the admin keeps the holiday table and the policy versions."""
     return _active(user) and user.role == Role.ADMIN

@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "huoban.terms",
     "huoban.projects",
     "huoban.commissions",
+    "huoban.profiles",
     "huoban.demo",
     "huoban.portal",
     "huoban.console",

@@ -19,6 +19,7 @@ from huoban.notifications.models import RobotKind
 from huoban.notifications.webhooks import EVENTS
 from huoban.partners.forms import PartnerUserForm
 from huoban.partners.models import ExitKind, PartnerKind, PartnerType, ViolationKind
+from huoban.profiles.models import Investment, Substitutability
 from huoban.projects.models import HighMarginCategory, Kind, MilestoneStatus, PaymentKind
 
 if TYPE_CHECKING:
@@ -629,4 +630,33 @@ class RobotForm(forms.Form):
         label=_("事件"),
         choices=[(e, e) for e in EVENTS],
         widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class CriticalityForm(forms.Form):
+    """Grade a partner (R-CRIT-1): strategic value and substitutability; the investment it needs
+    beside them; a reason (required when the grade changes)."""
+
+    strategic_value = forms.TypedChoiceField(
+        label=_("战略价值"),
+        coerce=int,
+        choices=[(v, "★" * v) for v in range(5, 0, -1)],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    substitutability = forms.ChoiceField(
+        label=_("可替代性"),
+        choices=Substitutability.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    investment = forms.ChoiceField(
+        label=_("所需投入"),
+        choices=[("", "—"), *Investment.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reason = forms.CharField(
+        label=_("理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )

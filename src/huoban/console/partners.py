@@ -52,9 +52,12 @@ from huoban.partners.users import (
 from huoban.partners.views import link_shown_once
 from huoban.policy import (
     may_decide_company_violations,
+    may_grade_partners,
     may_manage_partner_users,
     may_manage_partners,
 )
+from huoban.profiles.models import CriticalityAssessment
+from huoban.profiles.services import assess_criticality
 from huoban.projects import selectors as project_selectors
 from huoban.projects.models import Project
 from huoban.standing.tier_services import decide_application
@@ -70,6 +73,7 @@ from huoban.web import actor_of, in_language, mark_invalid, send, staff_required
 
 from .common import ask_first, confirmed, forbidden, refused, sees_money
 from .forms import (
+    CriticalityForm,
     DecisionForm,
     ExitForm,
     InquiryHandlingForm,
@@ -228,6 +232,7 @@ def _partner_page(
     status: int = 200,
     violation_form: ViolationForm | None = None,
     user_form: PartnerUserForm | None = None,
+    criticality_form: CriticalityForm | None = None,
 ) -> HttpResponse:
     user: Any = request.user
     issued = request.session.pop(ISSUED_LINK, None)
@@ -281,6 +286,12 @@ def _partner_page(
             violation_form or ViolationForm(initial={"occurred_on": clock.today()})
         ),
     }
+    if may_grade_partners(user):
+        grades = CriticalityAssessment.objects.visible_to(user).filter(partner=partner)
+        history = list(grades.select_related("assessed_by").order_by("-assessed_at", "-pk")[:5])
+        context["criticality"] = history[0] if history else None
+        context["criticality_history"] = history
+        context["criticality_form"] = mark_invalid(criticality_form or CriticalityForm())
     if money:
         entries = LedgerEntry.objects.visible_to(request.user).filter(partner=partner)
         context["totals"] = ledger.totals(entries)
@@ -294,6 +305,32 @@ def partner_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Partner 360: profile, users, tier history, leads, customers, projects, ledger (finance
     and admin only, R-VIS-2), violations and exit."""
     return _partner_page(request, _partner_or_404(request, code))
+
+
+@staff_required
+@require_POST
+def partner_criticality(request: HttpRequest, code: str) -> HttpResponse:
+    """Grade the partner S/A/B/C (officer, admin; R-CRIT-1) through the service."""
+    partner = _partner_or_404(request, code)
+    if not may_grade_partners(request.user):
+        return forbidden(request, "partners", _("关键等级由伙伴关系官或管理员评定。"))
+    form = CriticalityForm(request.POST)
+    sent = send(
+        form,
+        lambda data: assess_criticality(
+            partner.code,
+            strategic_value=data["strategic_value"],
+            substitutability=data["substitutability"],
+            investment=data["investment"],
+            reason=data["reason"],
+            actor=actor_of(request),
+        ),
+    )
+    if sent.ok:
+        messages.success(request, _("关键等级已评定：%(grade)s。") % {"grade": sent.value.grade})
+        return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#criticality")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _partner_page(request, partner, status=status, criticality_form=form)
 
 
 @staff_required

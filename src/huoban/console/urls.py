@@ -61,6 +61,11 @@ urlpatterns = [
     path("partners/<str:code>/edit/", partners.partner_edit, name="partner_edit"),
     path("partners/<str:code>/referrer/", partners.partner_referrer, name="partner_referrer"),
     path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),
+    path(
+        "partners/<str:code>/criticality/",
+        partners.partner_criticality,
+        name="partner_criticality",
+    ),
     path("partners/<str:code>/users/", partners.partner_user_add, name="partner_user_add"),
     path(
         "partners/<str:code>/users/<int:user_id>/link/",

@@ -38,6 +38,7 @@ from huoban.leads.services import (
 from huoban.partners.inquiries import submit_inquiry
 from huoban.partners.models import CompanyViolationKind, Partner, PartnerKind, PartnerType, Tier
 from huoban.partners.services import register_partner
+from huoban.profiles.services import assess_criticality
 from huoban.projects.models import Project
 from huoban.standing.tier_services import apply_for_strategic
 from huoban.standing.violations import report_company_violation
@@ -183,6 +184,7 @@ class _DemoBuilder:
             self.staff()
             self.register_partners()
             self.partner_users()
+            self.grade_partners()
         self.history()
         add_money(self)
         self.recent()
@@ -200,6 +202,18 @@ class _DemoBuilder:
                 email=f"{username}@huoban.example",
                 actor=actor,
             )
+
+    def grade_partners(self) -> None:
+        """R-CRIT-1: 极峰科技, seed 001's one core technology partner, co-delivers the AI
+        platform of the 东义 project: strategic value ★4, hard to replace → S."""
+        assess_criticality(
+            self.partners["jifeng"].code,
+            strategic_value=4,
+            substitutability="hard",
+            investment="high",
+            reason="东义项目 AI 平台的核心交付方，短期难以替代（种子 001）",
+            actor=self.users["officer"],
+        )
 
     def register_partners(self) -> None:
         officer = self.users["officer"]

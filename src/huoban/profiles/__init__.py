@@ -1,0 +1,2 @@
+"""Partner profiles beyond referrals (SPEC §10.1–§10.2): classification, criticality and
+assessments."""

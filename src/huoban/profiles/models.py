@@ -1,0 +1,81 @@
+"""Partner criticality (SPEC §10.2, R-CRIT): each assessment kept with its reason; the latest is
+the partner's grade."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from huoban.scoping import ScopedQuerySet
+
+
+class Substitutability(models.TextChoices):
+    HARD = "hard", _("难以替代")
+    NORMAL = "normal", _("一般")
+    EASY = "easy", _("容易替代")
+
+
+class Investment(models.TextChoices):
+    HIGH = "high", _("高")
+    MEDIUM = "medium", _("中")
+    LOW = "low", _("低")
+
+
+class Grade(models.TextChoices):
+    S = "S", "S"
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+
+
+class CriticalityQuerySet(ScopedQuerySet["CriticalityAssessment"]):
+    """Staff see every partner's grade; a partner's users none: it is the company's own
+    judgement of how much the partner matters (R-VIS)."""
+
+    partner_path = None
+
+
+class CriticalityAssessment(models.Model):
+    """One grading of a partner (R-CRIT-1): strategic value and substitutability give the grade;
+    the investment it needs is recorded beside it; each change keeps its reason (R-CRIT-2)."""
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("伙伴"),
+        on_delete=models.PROTECT,
+        related_name="criticality_assessments",
+    )
+    strategic_value = models.PositiveSmallIntegerField(_("战略价值（星）"))
+    substitutability = models.CharField(
+        _("可替代性"), max_length=10, choices=Substitutability.choices
+    )
+    investment = models.CharField(
+        _("所需投入"), max_length=10, choices=Investment.choices, blank=True
+    )
+    grade = models.CharField(_("关键等级"), max_length=1, choices=Grade.choices)
+    explanation = models.TextField(_("计算说明"))
+    reason = models.TextField(_("理由"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评估人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assessed_at = models.DateTimeField(_("评估时间"))
+
+    objects = CriticalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("关键等级评估")
+        verbose_name_plural = _("关键等级评估")
+        indexes = [models.Index(fields=["partner", "-assessed_at"], name="criticality_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(strategic_value__gte=1, strategic_value__lte=5),
+                name="criticality_value_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.grade} @ {self.assessed_at:%Y-%m-%d}"

@@ -291,7 +291,19 @@ def _partner_page(
         history = list(grades.select_related("assessed_by").order_by("-assessed_at", "-pk")[:5])
         context["criticality"] = history[0] if history else None
         context["criticality_history"] = history
-        context["criticality_form"] = mark_invalid(criticality_form or CriticalityForm())
+        latest = history[0] if history else None
+        initial = (
+            {
+                "strategic_value": latest.strategic_value,
+                "substitutability": latest.substitutability,
+                "investment": latest.investment,
+            }
+            if latest
+            else {"strategic_value": 3, "substitutability": "normal"}
+        )  # the form starts from the current grading
+        context["criticality_form"] = mark_invalid(
+            criticality_form or CriticalityForm(initial=initial)
+        )
     if money:
         entries = LedgerEntry.objects.visible_to(request.user).filter(partner=partner)
         context["totals"] = ledger.totals(entries)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from huoban.profiles.models import CriticalityAssessment
+from huoban.profiles.services import assess_criticality
 from tests.portal.helpers import client_for
 
 
@@ -25,15 +26,36 @@ def test_the_officer_grades_alpha_on_its_page_and_sees_the_grade_explained(actor
     assert CriticalityAssessment.objects.count() == 1
 
 
-def test_finance_sees_no_grade_and_may_not_grade(actors):
-    client = client_for(actors.finance)
-    assert (
-        'id="criticality"'
-        not in client.get(f"/console/partners/{actors.alpha.code}/").content.decode()
+def test_other_staff_read_the_grade_but_may_not_grade(actors):
+    assess_criticality(
+        actors.alpha.code, strategic_value=5, substitutability="normal", actor=actors.officer
     )
+    client = client_for(actors.finance)
+    html = client.get(f"/console/partners/{actors.alpha.code}/").content.decode()
+    assert 'id="grade"' in html and "criticality/" not in html  # no form
     response = client.post(
         f"/console/partners/{actors.alpha.code}/criticality/",
         {"strategic_value": "2", "substitutability": "hard"},
     )
     assert response.status_code == 403
-    assert not CriticalityAssessment.objects.exists()
+    assert CriticalityAssessment.objects.count() == 1
+
+
+def test_the_partner_list_shows_the_latest_grade_and_filters_by_it(actors):
+    assess_criticality(
+        actors.alpha.code, strategic_value=2, substitutability="normal", actor=actors.officer
+    )
+    assess_criticality(
+        actors.alpha.code,
+        strategic_value=5,
+        substitutability="normal",
+        reason="集团级战略合作",
+        actor=actors.officer,
+    )
+    client = client_for(actors.presales)
+    html = client.get("/console/partners/?grade=S").content.decode()
+    assert actors.alpha.name in html and actors.beta.name not in html
+    html = client.get("/console/partners/?grade=B").content.decode()
+    assert actors.alpha.name not in html  # an earlier grade does not count
+    html = client.get("/console/partners/?grade=none").content.decode()
+    assert actors.beta.name in html and actors.alpha.name not in html

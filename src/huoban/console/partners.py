@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,7 +56,7 @@ from huoban.policy import (
     may_manage_partner_users,
     may_manage_partners,
 )
-from huoban.profiles.models import CriticalityAssessment
+from huoban.profiles.models import CriticalityAssessment, Grade
 from huoban.profiles.services import assess_criticality
 from huoban.projects import selectors as project_selectors
 from huoban.projects.models import Project
@@ -91,14 +91,30 @@ ISSUED_LINK = "console.issued_link"  # the session key of a link shown once
 @staff_required
 @require_GET
 def partner_list(request: HttpRequest) -> HttpResponse:
-    """Every partner, searchable by code or name, filterable by tier."""
+    """Every partner, searchable by code or name, filterable by tier and criticality grade
+    (R-CRIT-2: the grade shows on every partner list and filters it)."""
     q = request.GET.get("q", "").strip()
     tier = request.GET.get("tier", "")
-    partners = Partner.objects.visible_to(request.user).order_by("code")
+    grade = request.GET.get("grade", "")
+    latest_grade = (
+        CriticalityAssessment.objects.visible_to(request.user)
+        .filter(partner=OuterRef("pk"))
+        .order_by("-assessed_at", "-pk")
+        .values("grade")[:1]
+    )
+    partners = (
+        Partner.objects.visible_to(request.user)
+        .annotate(grade=Subquery(latest_grade))
+        .order_by("code")
+    )
     if q:
         partners = partners.filter(Q(code=q.upper()) | Q(name__contains=q))
     if tier in Tier.values:
         partners = partners.filter(tier=tier)
+    if grade in Grade.values:
+        partners = partners.filter(grade=grade)
+    elif grade == "none":
+        partners = partners.filter(grade__isnull=True)
     return render(
         request,
         "console/partners.html",
@@ -109,6 +125,8 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "tier": tier,
             "tiers": Tier.choices,
+            "grade": grade,
+            "grades": Grade.choices,
             "may_register": may_manage_partners(request.user),
             "pending_applications": TierApplication.objects.visible_to(request.user)
             .filter(status=ApplicationStatus.PENDING)
@@ -286,11 +304,11 @@ def _partner_page(
             violation_form or ViolationForm(initial={"occurred_on": clock.today()})
         ),
     }
+    grades = CriticalityAssessment.objects.visible_to(user).filter(partner=partner)
+    history = list(grades.select_related("assessed_by").order_by("-assessed_at", "-pk")[:5])
+    context["criticality"] = history[0] if history else None
+    context["criticality_history"] = history
     if may_grade_partners(user):
-        grades = CriticalityAssessment.objects.visible_to(user).filter(partner=partner)
-        history = list(grades.select_related("assessed_by").order_by("-assessed_at", "-pk")[:5])
-        context["criticality"] = history[0] if history else None
-        context["criticality_history"] = history
         latest = history[0] if history else None
         initial = (
             {

@@ -389,6 +389,23 @@ row(
     ("officer", "admin"),
     body={"strategic_value": 4, "substitutability": "hard", "reason": "独家技术"},
 )
+# Capability and willingness (R-ASM-1, issue #15): graders record; staff read; partners never.
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/assessments",
+    "partners/{alpha}/assessments",
+    ("officer", "admin"),
+    body={
+        "kind": "willingness",
+        "scores": {"executive_support": 5, "dedicated_team": 4, "long_term_commitment": 4},
+    },
+)
+row(
+    "GET",
+    f"{V1}/partners/{{code}}/assessments",
+    "partners/{alpha}/assessments",
+    STAFF,
+)
 # Notifications (SPEC §13): everyone signed in reads their own; another's is not found.
 row("GET", f"{V1}/notifications", "notifications", ALL[1:])
 row("POST", f"{V1}/notifications/read-all", "notifications/read-all", ALL[1:])

@@ -469,6 +469,18 @@ row(
     body={"name": "阿尔法数字咨询有限公司", "region": "北京"},
     changes=OFFICERS,
 )
+# Capability and willingness (R-ASM-1, issue #15): officers and admins assess a partner.
+post_only(
+    f"{C}partners/<str:code>/assessments/<str:kind>/",
+    "/console/partners/{alpha}/assessments/willingness/",
+    console(403, officer=302, admin=302),
+    body={
+        "willingness-executive_support": "5",
+        "willingness-dedicated_team": "4",
+        "willingness-long_term_commitment": "4",
+    },
+    changes=OFFICERS,
+)
 # Criticality (R-CRIT-1, issue #15): officers and admins grade a partner.
 post_only(
     f"{C}partners/<str:code>/criticality/",

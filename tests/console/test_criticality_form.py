@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from huoban.profiles.models import CriticalityAssessment
+from huoban.profiles.models import Assessment, CriticalityAssessment
 from huoban.profiles.services import assess_criticality
 from tests.portal.helpers import client_for
 
@@ -59,3 +59,29 @@ def test_the_partner_list_shows_the_latest_grade_and_filters_by_it(actors):
     assert actors.alpha.name not in html  # an earlier grade does not count
     html = client.get("/console/partners/?grade=none").content.decode()
     assert actors.beta.name in html and actors.alpha.name not in html
+
+
+def test_the_officer_assesses_willingness_on_the_page_and_sees_score_and_trend(actors):
+    client = client_for(actors.officer)
+    url = f"/console/partners/{actors.alpha.code}/"
+    fields = {
+        "willingness-executive_support": "5",
+        "willingness-dedicated_team": "4",
+        "willingness-long_term_commitment": "4",
+        "willingness-dedicated_team_note": "专职团队 6 人",
+    }
+    html = client.post(f"{url}assessments/willingness/", fields, follow=True).content.decode()
+    assert 'data-kind="willingness">4.3' in html
+    assert "13 ÷ 3 = 4.3" in html
+    html = client.post(
+        f"{url}assessments/willingness/",
+        fields | {"willingness-executive_support": "2"},
+        follow=True,
+    ).content.decode()
+    assert 'data-kind="willingness">3.3' in html and "bi-arrow-down-right" in html
+    response = client.post(
+        f"{url}assessments/willingness/", fields | {"willingness-dedicated_team": "7"}
+    )
+    assert response.status_code == 422
+    assert Assessment.objects.count() == 2
+    assert client.post(f"{url}assessments/charm/", fields).status_code == 404

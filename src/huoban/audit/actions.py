@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     WEBHOOK_SWITCH = "webhook.switch", _("启用或停用 Webhook")
     ROBOT_REGISTER = "robot.register", _("登记群机器人")
     PARTNER_CRITICALITY = "partner.criticality", _("评定伙伴关键等级")
+    PARTNER_ASSESSMENT = "partner.assessment", _("评估伙伴能力与意愿")
     ROBOT_SWITCH = "robot.switch", _("启用或停用群机器人")
     NOTIFICATION_PREFERENCES = "notification.preferences", _("修改通知设置")
     NOTIFICATION_TEST = "notification.test", _("发送测试通知")

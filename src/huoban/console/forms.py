@@ -19,6 +19,7 @@ from huoban.notifications.models import RobotKind
 from huoban.notifications.webhooks import EVENTS
 from huoban.partners.forms import PartnerUserForm
 from huoban.partners.models import ExitKind, PartnerKind, PartnerType, ViolationKind
+from huoban.profiles import rules as profile_rules
 from huoban.profiles.models import Investment, Substitutability
 from huoban.projects.models import HighMarginCategory, Kind, MilestoneStatus, PaymentKind
 
@@ -660,3 +661,53 @@ class CriticalityForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
+
+
+class AssessmentForm(forms.Form):
+    """A capability (4 dimensions) or willingness (3 signals) assessment (R-ASM-1): each 1–5 with
+    an optional note. The fields are the kind's dimensions."""
+
+    def __init__(self, kind: str, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", kind)
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        for d in profile_rules.DIMENSIONS[kind]:
+            self.fields[d] = forms.TypedChoiceField(
+                label=DIMENSION_LABELS[d],
+                coerce=int,
+                choices=[(v, str(v)) for v in range(5, 0, -1)],
+                initial=3,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.fields[f"{d}_note"] = forms.CharField(
+                label=_("说明"),
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control form-control-sm",
+                        "aria-label": f"{DIMENSION_LABELS[d]} · {_('说明')}",
+                        "placeholder": _("说明"),
+                    }
+                ),
+            )
+
+    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[d], self[f"{d}_note"]) for d in profile_rules.DIMENSIONS[self.kind]]
+
+    def scores(self) -> dict[str, int]:
+        return {d: self.cleaned_data[d] for d in profile_rules.DIMENSIONS[self.kind]}
+
+    def notes(self) -> dict[str, str]:
+        return {d: self.cleaned_data[f"{d}_note"] for d in profile_rules.DIMENSIONS[self.kind]}
+
+
+DIMENSION_LABELS = {
+    "resources": _("资源"),
+    "technology": _("技术"),
+    "operations": _("运营"),
+    "credibility": _("信誉"),
+    "executive_support": _("高层支持"),
+    "dedicated_team": _("资源投入"),
+    "long_term_commitment": _("长期承诺（≥ 3 年）"),
+}

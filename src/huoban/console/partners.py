@@ -56,8 +56,8 @@ from huoban.policy import (
     may_manage_partner_users,
     may_manage_partners,
 )
-from huoban.profiles.models import CriticalityAssessment, Grade
-from huoban.profiles.services import assess_criticality
+from huoban.profiles.models import AssessmentKind, CriticalityAssessment, Grade
+from huoban.profiles.services import assess_criticality, latest_assessment, record_assessment
 from huoban.projects import selectors as project_selectors
 from huoban.projects.models import Project
 from huoban.standing.tier_services import decide_application
@@ -73,6 +73,7 @@ from huoban.web import actor_of, in_language, mark_invalid, send, staff_required
 
 from .common import ask_first, confirmed, forbidden, refused, sees_money
 from .forms import (
+    AssessmentForm,
     CriticalityForm,
     DecisionForm,
     ExitForm,
@@ -251,6 +252,7 @@ def _partner_page(
     violation_form: ViolationForm | None = None,
     user_form: PartnerUserForm | None = None,
     criticality_form: CriticalityForm | None = None,
+    assessment_form: AssessmentForm | None = None,
 ) -> HttpResponse:
     user: Any = request.user
     issued = request.session.pop(ISSUED_LINK, None)
@@ -308,7 +310,22 @@ def _partner_page(
     history = list(grades.select_related("assessed_by").order_by("-assessed_at", "-pk")[:5])
     context["criticality"] = history[0] if history else None
     context["criticality_history"] = history
+    context["assessments"] = [
+        (label, latest_assessment(partner, kind)) for kind, label in AssessmentKind.choices
+    ]
     if may_grade_partners(user):
+        context["assessment_forms"] = [
+            (
+                kind,
+                label,
+                mark_invalid(
+                    assessment_form
+                    if assessment_form is not None and assessment_form.kind == kind
+                    else AssessmentForm(kind)
+                ),
+            )
+            for kind, label in AssessmentKind.choices
+        ]
         latest = history[0] if history else None
         initial = (
             {
@@ -361,6 +378,33 @@ def partner_criticality(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#criticality")
     status = refused(request, sent.refusal) if sent.refusal else 422
     return _partner_page(request, partner, status=status, criticality_form=form)
+
+
+@staff_required
+@require_POST
+def partner_assessment(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """Record a capability or willingness assessment (officer, admin; R-ASM-1)."""
+    partner = _partner_or_404(request, code)
+    if kind not in AssessmentKind.values:
+        raise Http404
+    if not may_grade_partners(request.user):
+        return forbidden(request, "partners", _("能力与意愿由伙伴关系官或管理员评估。"))
+    form = AssessmentForm(kind, request.POST)
+    sent = send(
+        form,
+        lambda data: record_assessment(
+            partner.code,
+            kind=kind,
+            scores=form.scores(),
+            notes=form.notes(),
+            actor=actor_of(request),
+        ),
+    )
+    if sent.ok:
+        messages.success(request, _("评估已记录：%(score)s 分。") % {"score": sent.value.score})
+        return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#assessments")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _partner_page(request, partner, status=status, assessment_form=form)
 
 
 @staff_required

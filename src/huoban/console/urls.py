@@ -62,6 +62,11 @@ urlpatterns = [
     path("partners/<str:code>/referrer/", partners.partner_referrer, name="partner_referrer"),
     path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),
     path(
+        "partners/<str:code>/assessments/<str:kind>/",
+        partners.partner_assessment,
+        name="partner_assessment",
+    ),
+    path(
         "partners/<str:code>/criticality/",
         partners.partner_criticality,
         name="partner_criticality",

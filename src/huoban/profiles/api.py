@@ -3,16 +3,23 @@ criticality``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.responses import Status as Answer
 from pydantic import Field
 
+from huoban.access import require_role
+from huoban.accounts.models import STAFF_ROLES
+from huoban.errors import NotFound
+from huoban.pagination import PageParams, paginate
+from huoban.partners.models import Partner
 from huoban.web import actor_of
 
 from . import services
+from .models import Assessment
 
 router = Router(tags=["partners"])
 
@@ -44,3 +51,68 @@ def criticality(request: HttpRequest, code: str, payload: CriticalityIn) -> Answ
         actor=actor_of(request),
     )
     return Answer(201, {"grade": assessment.grade, "explanation": assessment.explanation})
+
+
+class AssessmentIn(Schema):
+    kind: str = Field(pattern="^(capability|willingness)$")
+    scores: dict[str, int]
+    notes: dict[str, str] = Field(default_factory=dict)
+
+
+class AssessmentOut(Schema):
+    id: int
+    kind: str
+    scores: dict[str, int]
+    score: str
+    trend: str = Field(description="up, down or flat against the last of its kind; new")
+    explanation: str
+    assessed_at: dt.datetime
+
+
+class AssessmentPage(Schema):
+    items: list[AssessmentOut]
+    count: int
+
+
+def _assessment(a: Assessment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "kind": a.kind,
+        "scores": a.scores,
+        "score": str(a.score),
+        "trend": a.trend,
+        "explanation": a.explanation,
+        "assessed_at": a.assessed_at,
+    }
+
+
+@router.post(
+    "/partners/{code}/assessments",
+    response={201: AssessmentOut},
+    summary="Assess a partner's capability or willingness (R-ASM-1; officer, admin)",
+)
+def assess(request: HttpRequest, code: str, payload: AssessmentIn) -> Answer[dict[str, Any]]:
+    assessment = services.record_assessment(
+        code,
+        kind=payload.kind,
+        scores=payload.scores,
+        notes=payload.notes,
+        actor=actor_of(request),
+    )
+    return Answer(201, _assessment(assessment))
+
+
+@router.get(
+    "/partners/{code}/assessments",
+    response=AssessmentPage,
+    summary="A partner's assessments, the newest first (staff)",
+)
+def assessments(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
+    actor = require_role(actor_of(request), *STAFF_ROLES)  # the company's own judgement
+    partner = Partner.objects.visible_to(actor).filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    rows = (
+        Assessment.objects.visible_to(actor).filter(partner=partner).order_by("-assessed_at", "-pk")
+    )
+    return paginate(rows, params, _assessment)

@@ -79,3 +79,51 @@ class CriticalityAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.grade} @ {self.assessed_at:%Y-%m-%d}"
+
+
+class AssessmentKind(models.TextChoices):
+    CAPABILITY = "capability", _("合作能力")
+    WILLINGNESS = "willingness", _("合作意愿")
+
+
+class AssessmentQuerySet(ScopedQuerySet["Assessment"]):
+    """Staff only, like the criticality grade: the company's own judgement."""
+
+    partner_path = None
+
+
+class Assessment(models.Model):
+    """A dated capability or willingness assessment (R-ASM-1): each dimension 1–5 with a note;
+    the score is their mean rounded half-up to 0.1. Kept; the latest shows with its trend."""
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("伙伴"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=AssessmentKind.choices)
+    scores = models.JSONField(_("各维度得分"))
+    notes = models.JSONField(_("各维度说明"), default=dict)
+    score = models.DecimalField(_("得分"), max_digits=2, decimal_places=1)
+    trend = models.CharField(_("趋势"), max_length=5)
+    explanation = models.TextField(_("计算说明"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评估人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assessed_at = models.DateTimeField(_("评估时间"))
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("能力与意愿评估")
+        verbose_name_plural = _("能力与意愿评估")
+        indexes = [
+            models.Index(fields=["partner", "kind", "-assessed_at"], name="assessment_latest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.kind} {self.score}"

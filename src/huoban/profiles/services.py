@@ -1,7 +1,10 @@
-"""Partner criticality (R-CRIT-1, R-CRIT-2): one business action, one transaction, one audit
-event."""
+"""Partner criticality (R-CRIT-1, R-CRIT-2) and capability/willingness assessments (R-ASM-1):
+one business action, one transaction, one audit event."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from django.db import transaction
 
@@ -15,7 +18,7 @@ from huoban.partners.models import Partner
 from huoban.policy import GRADERS
 
 from . import rules
-from .models import CriticalityAssessment, Investment, Substitutability
+from .models import Assessment, CriticalityAssessment, Investment, Substitutability
 
 
 def latest_criticality(partner: Partner) -> CriticalityAssessment | None:
@@ -82,6 +85,72 @@ def assess_criticality(
             "investment": investment,
             "grade": result.grade,
             "reason": assessment.reason,
+        },
+    )
+    return assessment
+
+
+def latest_assessment(partner: Partner, kind: str) -> Assessment | None:
+    return (
+        Assessment.objects.filter(partner=partner, kind=kind)
+        .order_by("-assessed_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic(durable=True)
+def record_assessment(
+    code: str,
+    *,
+    kind: str,
+    scores: Mapping[str, Any],
+    notes: Mapping[str, str] | None = None,
+    actor: User,
+) -> Assessment:
+    """Record a capability (4 dimensions) or willingness (3 signals) assessment, each 1–5
+    (R-ASM-1): its score, the trend against the last one of its kind, the explanation."""
+    require_role(actor, *GRADERS)
+    partner = Partner.objects.filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    if kind not in rules.DIMENSIONS:
+        raise ValidationFailed({"kind": "类型应为 capability 或 willingness / Unknown kind."})
+    dimensions = rules.DIMENSIONS[kind]
+    errors: dict[str, str] = {}
+    for d in dimensions:
+        value = scores.get(d)
+        if type(value) is not int or not 1 <= value <= 5:
+            errors[d] = "每项为 1–5 分 / Each dimension is scored 1 to 5."
+    unknown = sorted(set(scores) - set(dimensions))
+    if unknown:
+        errors["scores"] = f"未知维度 / Unknown dimensions: {', '.join(unknown)}"
+    if errors:
+        raise ValidationFailed(errors)
+    clean = {d: int(scores[d]) for d in dimensions}
+    result = rules.assessment_score(kind, clean)
+    previous = latest_assessment(partner, kind)
+    assessment = Assessment.objects.create(
+        partner=partner,
+        kind=kind,
+        scores=clean,
+        notes={d: n.strip() for d, n in (notes or {}).items() if d in dimensions and n.strip()},
+        score=result.score,
+        trend=rules.trend(previous.score if previous else None, result.score),
+        explanation=explanation_text(result.explanation),
+        assessed_by=actor,
+        assessed_at=clock.now(),
+    )
+    record(
+        actor,
+        "partner.assessment",
+        assessment,
+        before={"score": str(previous.score)} if previous else None,
+        after={
+            "partner": partner.code,
+            "kind": kind,
+            "scores": clean,
+            "score": str(result.score),
+            "trend": assessment.trend,
         },
     )
     return assessment

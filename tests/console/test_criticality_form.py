@@ -85,3 +85,15 @@ def test_the_officer_assesses_willingness_on_the_page_and_sees_score_and_trend(a
     assert response.status_code == 422
     assert Assessment.objects.count() == 2
     assert client.post(f"{url}assessments/charm/", fields).status_code == 404
+
+
+def test_the_grade_shows_its_management_strategy_in_the_pages_language(actors):
+    assess_criticality(
+        actors.alpha.code, strategic_value=5, substitutability="normal", actor=actors.officer
+    )
+    client = client_for(actors.presales)
+    html = client.get(f"/console/partners/{actors.alpha.code}/").content.decode()
+    assert "高层复盘每季度，业务复盘每月，联合创新工作坊每半年" in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(f"/console/partners/{actors.alpha.code}/").content.decode()
+    assert "executive review quarterly, business review monthly" in html

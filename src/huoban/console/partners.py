@@ -56,6 +56,7 @@ from huoban.policy import (
     may_manage_partner_users,
     may_manage_partners,
 )
+from huoban.profiles import rules as profile_rules
 from huoban.profiles.models import AssessmentKind, CriticalityAssessment, Grade
 from huoban.profiles.services import assess_criticality, latest_assessment, record_assessment
 from huoban.projects import selectors as project_selectors
@@ -310,6 +311,8 @@ def _partner_page(
     history = list(grades.select_related("assessed_by").order_by("-assessed_at", "-pk")[:5])
     context["criticality"] = history[0] if history else None
     context["criticality_history"] = history
+    if history:  # R-CRIT-2: the grade sets the management strategy, in the page's language
+        context["strategy"] = in_language(str(profile_rules.STRATEGY[history[0].grade]))
     context["assessments"] = [
         (label, latest_assessment(partner, kind)) for kind, label in AssessmentKind.choices
     ]

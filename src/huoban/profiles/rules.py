@@ -57,6 +57,22 @@ def criticality(strategic_value: int, substitutability: str) -> Criticality:
     return Criticality(grade, tuple(steps))
 
 
+# R-CRIT-2 with R-MEET-1 and seed 002's table: what each grade asks of the company.
+STRATEGY: dict[str, Step] = {
+    "S": Step(
+        "高层对接、深度绑定：高层复盘每季度，业务复盘每月，联合创新工作坊每半年",
+        "executive sponsorship, deep binding: executive review quarterly, business review "
+        "monthly, joint innovation workshop half-yearly",
+    ),
+    "A": Step(
+        "每月业务与数据对接，按季度商务谈判",
+        "business and data review monthly, commercial review quarterly",
+    ),
+    "B": Step("按季度业务对接", "business review quarterly"),
+    "C": Step("标准化管理，无固定会议", "standardised management, no meetings required"),
+}
+
+
 # --- capability and willingness (R-ASM-1) ------------------------------------------------------
 
 CAPABILITY = ("resources", "technology", "operations", "credibility")

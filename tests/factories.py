@@ -44,9 +44,19 @@ class Actors:
     finance: User
     admin: User
     officer2: User
+    gm: User
+    legal: User
 
     def staff(self) -> list[User]:
-        return [self.officer, self.presales, self.pm, self.finance, self.admin]
+        return [
+            self.officer,
+            self.presales,
+            self.pm,
+            self.finance,
+            self.gm,
+            self.legal,
+            self.admin,
+        ]
 
 
 def make_actors() -> Actors:
@@ -63,6 +73,8 @@ def make_actors() -> Actors:
         finance=make_user("fiona", Role.FINANCE),
         admin=make_user("adam", Role.ADMIN),
         officer2=make_user("oscar", Role.OFFICER),
+        gm=make_user("grace", Role.GM),
+        legal=make_user("leo", Role.LEGAL),
     )
 
 

@@ -32,8 +32,8 @@ from huoban.standing.violations import decide_company_violation, report_company_
 from .leads.helpers import INVALID, judge, submit
 from .notifications.helpers import fanned
 
-ALL = ("anonymous", "alice", "bob", "officer", "presales", "pm", "finance", "admin")
-STAFF = ("officer", "presales", "pm", "finance", "admin")
+ALL = ("anonymous", "alice", "bob", "officer", "presales", "pm", "finance", "gm", "legal", "admin")
+STAFF = ("officer", "presales", "pm", "finance", "gm", "legal", "admin")
 ALPHA_SIDE = ("alice", *STAFF)  # who can see alpha's objects
 
 
@@ -381,12 +381,12 @@ row(
     body={"kind": "mutual", "on": "2026-11-20", "note": "协商一致"},
 )
 
-# Criticality (R-CRIT-1, issue #15): officers and admins grade a partner (the gm joins later).
+# Criticality (R-CRIT-1, issue #15): officers, the gm and admins grade a partner.
 row(
     "POST",
     f"{V1}/partners/{{code}}/criticality",
     "partners/{alpha}/criticality",
-    ("officer", "admin"),
+    ("officer", "gm", "admin"),
     body={"strategic_value": 4, "substitutability": "hard", "reason": "独家技术"},
 )
 # Capability and willingness (R-ASM-1, issue #15): graders record; staff read; partners never.
@@ -394,7 +394,7 @@ row(
     "POST",
     f"{V1}/partners/{{code}}/assessments",
     "partners/{alpha}/assessments",
-    ("officer", "admin"),
+    ("officer", "gm", "admin"),
     body={
         "kind": "willingness",
         "scores": {"executive_support": 5, "dedicated_team": 4, "long_term_commitment": 4},

@@ -19,7 +19,7 @@ from tests.projects.helpers import ensure_policy_v1, sign
 
 pytestmark = pytest.mark.django_db
 
-STAFF = ("officer", "presales", "pm", "finance", "admin")
+STAFF = ("officer", "presales", "pm", "finance", "gm", "legal", "admin")
 
 
 def _as(actors, who: str) -> Client:

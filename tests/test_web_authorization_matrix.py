@@ -51,7 +51,7 @@ from .test_authorization_matrix import build_world
 
 ANON = "anonymous"
 PARTNERS = ("alice", "bob")
-STAFF = ("officer", "presales", "pm", "finance", "admin")
+STAFF = ("officer", "presales", "pm", "finance", "gm", "legal", "admin")
 ALL = (ANON, *PARTNERS, *STAFF)
 
 # Outcomes: an HTTP status, or a redirect to a sign-in page (the `next` kept).
@@ -219,7 +219,7 @@ row(
     "notifications/settings/",
     "/notifications/settings/",
     signed_in(LOGIN, 302),
-    changes=("alice", "bob", "officer", "presales", "pm", "finance", "admin"),  # their own
+    changes=ALL[1:],  # their own
 )
 _OPEN = "notifications/<int:notification_id>/open/"
 row("GET", _OPEN, "/notifications/{alice_notification}/open/", signed_in(LOGIN, 405))
@@ -469,25 +469,26 @@ row(
     body={"name": "阿尔法数字咨询有限公司", "region": "北京"},
     changes=OFFICERS,
 )
-# Capability and willingness (R-ASM-1, issue #15): officers and admins assess a partner.
+# Capability and willingness (R-ASM-1, issue #15): officers, the gm and admins assess a partner.
+GRADERS = ("officer", "gm", "admin")
 post_only(
     f"{C}partners/<str:code>/assessments/<str:kind>/",
     "/console/partners/{alpha}/assessments/willingness/",
-    console(403, officer=302, admin=302),
+    console(403, officer=302, gm=302, admin=302),
     body={
         "willingness-executive_support": "5",
         "willingness-dedicated_team": "4",
         "willingness-long_term_commitment": "4",
     },
-    changes=OFFICERS,
+    changes=GRADERS,
 )
-# Criticality (R-CRIT-1, issue #15): officers and admins grade a partner.
+# Criticality (R-CRIT-1, issue #15): officers, the gm and admins grade a partner.
 post_only(
     f"{C}partners/<str:code>/criticality/",
     "/console/partners/{alpha}/criticality/",
-    console(403, officer=302, admin=302),
+    console(403, officer=302, gm=302, admin=302),
     body={"strategic_value": "4", "substitutability": "hard", "reason": "独家技术"},
-    changes=OFFICERS,
+    changes=GRADERS,
 )
 post_only(
     f"{C}partners/<str:code>/exit/",
@@ -1009,7 +1010,7 @@ MONEY_MODELS = {
     "audit.auditevent",
     "audit.chainhead",
 }
-NOT_MONEY_ROLES = ("officer", "presales", "pm")
+NOT_MONEY_ROLES = ("officer", "presales", "pm", "gm", "legal")  # R-VIS-2, D-ROLE-1
 
 
 def admin_expect(shape: str, label: str) -> Expect:

@@ -17,7 +17,7 @@ def require_role(user: Any, *roles: str) -> User:
     return user
 
 
-STAFF = (Role.OFFICER, Role.PRESALES, Role.PM, Role.FINANCE, Role.ADMIN)
+STAFF = tuple(r for r in Role if r != Role.PARTNER)  # every staff role, gm and legal too
 
 
 def require_partner_user(user: Any) -> User:

@@ -231,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--role",
         required=True,
-        choices=["admin", "officer", "presales", "pm", "finance", "partner"],
+        choices=["admin", "officer", "presales", "pm", "finance", "gm", "legal", "partner"],
     )
     p.add_argument("--partner", help="partner code (for role partner)")
     p.add_argument("--display-name")

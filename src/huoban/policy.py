@@ -77,12 +77,12 @@ def may_manage_integrations(user: Any) -> bool:
     return _active(user) and user.role == Role.ADMIN
 
 
-# R-CRIT-1: who grades a partner's criticality (the gm joins with the gm role, issue #15).
-GRADERS = (Role.OFFICER, Role.ADMIN)
+# R-CRIT-1: who grades a partner's criticality and assesses it (ARCHITECTURE §6).
+GRADERS = (Role.OFFICER, Role.GM, Role.ADMIN)
 
 
 def may_grade_partners(user: Any) -> bool:
-    """R-CRIT-1/2: officers and admins grade a partner S/A/B/C and see the grades."""
+    """R-CRIT-1/2: officers, the gm and admins grade a partner S/A/B/C and see the grades."""
     return _active(user) and user.role in GRADERS
 
 
@@ -119,3 +119,29 @@ def may_manage_consents(user: Any, partner_id: int) -> bool:
     if user.is_partner_user:
         return bool(user.partner_id == partner_id)
     return user.has_role(Role.OFFICER)
+
+
+def may_draft_agreements(user: Any) -> bool:
+    """R-AGR-1: partner officers (and admins) draft an agreement and its amendments."""
+    return _active(user) and user.has_role(Role.OFFICER)
+
+
+def may_review_agreements(user: Any) -> bool:
+    """R-AGR-2: legal reviews an agreement before the gm approves it (admins may too)."""
+    return _active(user) and user.has_role(Role.LEGAL)
+
+
+def may_approve_agreements(user: Any) -> bool:
+    """R-AGR-2: the general manager approves a reviewed agreement (admins may too)."""
+    return _active(user) and user.has_role(Role.GM)
+
+
+def sees_agreement_terms(user: Any, partner_id: int | None) -> bool:
+    """R-PRF-3 (extends R-VIS-2): an agreement's terms — its scheme, duties, IP, data and exit
+    clauses — are for finance, the gm, legal, admins and the partner itself. Officers see the
+    agreement's record (kind, term, status, approvals) that they draft and follow."""
+    if not _active(user):
+        return False
+    if user.role == Role.PARTNER:
+        return partner_id is not None and user.partner_id == partner_id
+    return user.has_role(Role.FINANCE, Role.GM, Role.LEGAL)

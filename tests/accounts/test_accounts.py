@@ -72,6 +72,18 @@ def test_the_cli_creates_users_and_tokens(actors, capsys):
     assert main(["createuser", "dave", "--password", "short", "--role", "pm"]) == 2
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["gm", "legal"])
+def test_createuser_makes_the_two_roles_of_spec_10(role):
+    # ARCHITECTURE §5: `huoban createuser … --role gm` / `--role legal`.
+    from huoban.accounts.models import User
+    from huoban.cli import main
+
+    assert main(["createuser", f"the-{role}", "--password", "long-enough-1", "--role", role]) == 0
+    user = User.objects.get(username=f"the-{role}")
+    assert user.role == role and user.is_staff_user and user.partner_id is None
+
+
 def test_every_staff_role_reads_the_admin_back_office_but_cannot_change_it(actors):
     from django.test import Client
 

@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     PRESALES = "presales", _("售前")
     PM = "pm", _("项目经理")
     FINANCE = "finance", _("财务")
+    GM = "gm", _("总经理")  # SPEC §10: approves new partners, agreements, large credit limits
+    LEGAL = "legal", _("法务")  # SPEC §10: reviews agreements, handles data-breach cases
     PARTNER = "partner", _("合作伙伴")
 
 

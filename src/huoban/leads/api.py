@@ -12,8 +12,7 @@ from ninja.responses import Status as Answer
 from pydantic import Field
 
 from huoban import clock, money, policy
-from huoban.access import require_role
-from huoban.accounts.models import Role
+from huoban.access import STAFF, require_role
 from huoban.errors import ValidationFailed
 from huoban.pagination import PageParams, paginate
 from huoban.web import actor_of
@@ -245,7 +244,7 @@ class SlaReportOut(Schema):
     summary="SLA compliance of leads submitted in a period (staff)",
 )
 def sla_report(request: HttpRequest, start: dt.date, end: dt.date) -> dict[str, Any]:
-    require_role(request.user, Role.OFFICER, Role.PRESALES, Role.PM, Role.FINANCE)
+    require_role(request.user, *STAFF)
     out_of_range = clock.period_errors(start, end)
     if out_of_range:
         raise ValidationFailed(out_of_range)

@@ -11,7 +11,7 @@ from ninja.responses import Status as Answer
 from pydantic import Field
 
 from huoban import clock
-from huoban.access import Forbidden, require_partner_user, require_role
+from huoban.access import STAFF, Forbidden, require_partner_user, require_role
 from huoban.accounts.models import Role
 from huoban.accounts.services import create_user
 from huoban.accounts.throttle import client_ip
@@ -140,7 +140,7 @@ def create(request: HttpRequest, payload: PartnerIn) -> Answer[dict[str, Any]]:
 
 @router.get("", response=PartnerPage, summary="List partners (staff)")
 def list_partners(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
-    require_role(request.user, Role.OFFICER, Role.PRESALES, Role.PM, Role.FINANCE)
+    require_role(request.user, *STAFF)
     qs = Partner.objects.select_related("referrer").order_by("code")
     return paginate(qs, params, render)
 

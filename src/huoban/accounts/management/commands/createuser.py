@@ -6,12 +6,13 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from huoban.accounts.models import Role
 from huoban.accounts.services import create_user
 from huoban.core.management.base import HuobanCommand
 from huoban.errors import ValidationFailed
 from huoban.partners.models import Partner
 
-ROLES = ["admin", "officer", "presales", "pm", "finance", "partner"]
+ROLES = [r.value for r in Role]  # incl. gm and legal, the two roles of SPEC §10
 
 
 class Command(HuobanCommand):

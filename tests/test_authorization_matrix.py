@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from huoban import clock
+from huoban.agreements.services import approve_agreement, draft_agreement, review_agreement
 from huoban.api import api
 from huoban.commissions.ledger import approve_entry
 from huoban.commissions.models import LedgerEntry
@@ -406,6 +407,54 @@ row(
     "partners/{alpha}/assessments",
     STAFF,
 )
+# Agreements (R-AGR-1/2/4, issue #15): officers draft and amend, legal reviews, the gm
+# approves; the partner reads its own; the exit terms are for who reads the terms (R-PRF-3).
+row(
+    "POST",
+    f"{V1}/agreements",
+    "agreements",
+    ("officer", "admin"),
+    body={
+        "partner_code": "{alpha}",
+        "kind": "supply",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+    },
+)
+row("GET", f"{V1}/agreements", "agreements", ALL[1:])
+_AGREEMENT = f"{V1}/agreements/{{agreement_id}}"
+row("GET", _AGREEMENT, "agreements/{agreement}", ALPHA_SIDE, visible=ALPHA_SIDE)
+row(
+    "POST",
+    f"{_AGREEMENT}/review",
+    "agreements/{agreement}/review",
+    ("legal", "admin"),
+    visible=ALPHA_SIDE,
+    body={"note": "条款无异议"},
+)
+row(
+    "POST",
+    f"{_AGREEMENT}/approve",
+    "agreements/{reviewed_agreement}/approve",
+    ("gm", "admin"),
+    visible=ALPHA_SIDE,
+    body={},
+)
+row(
+    "POST",
+    f"{_AGREEMENT}/amend",
+    "agreements/{approved_agreement}/amend",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"ends_on": "2028-12-31"},
+)
+row(
+    "GET",
+    f"{_AGREEMENT}/exit",
+    "agreements/{approved_agreement}/exit?notice_on=2026-07-01",
+    ("alice", "finance", "gm", "legal", "admin"),
+    visible=ALPHA_SIDE,
+)
 # Notifications (SPEC §13): everyone signed in reads their own; another's is not found.
 row("GET", f"{V1}/notifications", "notifications", ALL[1:])
 row("POST", f"{V1}/notifications/read-all", "notifications/read-all", ALL[1:])
@@ -501,6 +550,20 @@ def build_world(actors) -> dict[str, Any]:
         )
         decide_company_violation(confirmed.pk, actor=actors.admin, confirm=True, note="核实属实")
         application = apply_for_strategic(actor=actors.alice, resources="集团资源", plan="三年计划")
+        # Agreements (R-AGR-2): a draft, one legal has reviewed, one the gm has approved.
+        drafts = [
+            draft_agreement(
+                actors.alpha.code,
+                kind="co_delivery",
+                starts_on=dt.date(2026, 1, 1),
+                ends_on=dt.date(2027, 12, 31),
+                actor=actors.officer,
+            )
+            for _ in range(3)
+        ]
+        for agreement in drafts[1:]:
+            review_agreement(agreement.pk, note="", actor=actors.legal)
+        approve_agreement(drafts[2].pk, actor=actors.gm)
     assert review.status == "needs_review", review.status
     fanned()  # the worker's first step: the events raised become notifications, deliveries
     return {
@@ -522,6 +585,9 @@ def build_world(actors) -> dict[str, Any]:
         "webhook": webhook.pk,
         "delivery": webhook.deliveries.order_by("pk").first().pk,
         "robot": robot.pk,
+        "agreement": drafts[0].pk,
+        "reviewed_agreement": drafts[1].pk,
+        "approved_agreement": drafts[2].pk,
     }
 
 

@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 from huoban.accounts.api import router as auth_router
 from huoban.accounts.models import User
 from huoban.accounts.services import user_for_token
+from huoban.agreements.api import router as agreements_router
 from huoban.commissions.api import router as commissions_router
 from huoban.customers.api import router as customers_router
 from huoban.errors import DomainError, ValidationFailed
@@ -128,6 +129,7 @@ def _register_routers() -> None:
     # Full paths (/partners/{code}/ledger, /ledger/verify): kept out of the partners router.
     api.add_router("/", commissions_router)
     api.add_router("/", profiles_router)
+    api.add_router("/", agreements_router)
     # Full paths (/company-violations/{id}/…): a report is not under one partner's URL.
     api.add_router("/", company_violations_router)
 

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "huoban.projects",
     "huoban.commissions",
     "huoban.profiles",
+    "huoban.agreements",
     "huoban.demo",
     "huoban.portal",
     "huoban.console",

@@ -1,0 +1,2 @@
+"""Written cooperation agreements (SPEC §10.4, R-AGR): terms, legal review, gm approval,
+versions as amendments, exit terms."""

@@ -794,6 +794,58 @@ post_only(
     f"{C}channels/test/", "/console/channels/test/", console(403, admin=302), changes=("admin",)
 )
 # Group robots (R-NOTE-2, issue #14): the admin only, like the webhooks.
+# Agreements (R-AGR-1/2, issue #15): every staff member reads the list and the record; officers
+# draft and amend, legal reviews, the gm approves (admins may do each).
+get_only(f"{C}agreements/", "/console/agreements/", console(200))
+row("GET", f"{C}agreements/new/", "/console/agreements/new/", console(403, officer=200, admin=200))
+row(
+    "POST",
+    f"{C}agreements/new/",
+    "/console/agreements/new/",
+    console(403, officer=302, admin=302),
+    body={
+        "partner_code": "{alpha}",
+        "kind": "supply",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+        "ip_project": "pending",
+        "ip_platform": "pending",
+        "ip_customisation": "pending",
+        "notice_months": "6",
+        "penalty_rate": "0.20",
+    },
+    changes=OFFICERS,
+)
+get_only(f"{C}agreements/<int:agreement_id>/", "/console/agreements/{agreement}/", console(200))
+post_only(
+    f"{C}agreements/<int:agreement_id>/review/",
+    "/console/agreements/{agreement}/review/",
+    console(403, legal=302, admin=302),
+    body={"note": "条款无异议"},
+    changes=("legal", "admin"),
+)
+post_only(
+    f"{C}agreements/<int:agreement_id>/approve/",
+    "/console/agreements/{reviewed_agreement}/approve/",
+    console(403, gm=302, admin=302),
+    body={},
+    changes=("gm", "admin"),
+)
+_AMEND = f"{C}agreements/<int:agreement_id>/amend/"
+row(
+    "GET",
+    _AMEND,
+    "/console/agreements/{approved_agreement}/amend/",
+    console(403, officer=200, admin=200),
+)
+row(
+    "POST",
+    _AMEND,
+    "/console/agreements/{approved_agreement}/amend/",
+    console(403, officer=302, admin=302),
+    body={"ends_on": "2028-12-31"},
+    changes=OFFICERS,
+)
 row("GET", f"{C}robots/", "/console/robots/", console(403, admin=200))
 row(
     "POST",

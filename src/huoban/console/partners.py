@@ -52,6 +52,7 @@ from huoban.partners.users import (
 from huoban.partners.views import link_shown_once
 from huoban.policy import (
     may_decide_company_violations,
+    may_draft_agreements,
     may_grade_partners,
     may_manage_partner_users,
     may_manage_partners,
@@ -72,6 +73,7 @@ from huoban.standing.violations import (
 )
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, status_counts
 
+from .agreements import partner_agreements
 from .common import ask_first, confirmed, forbidden, refused, sees_money
 from .forms import (
     AssessmentForm,
@@ -307,6 +309,9 @@ def _partner_page(
             violation_form or ViolationForm(initial={"occurred_on": clock.today()})
         ),
     }
+    # R-AGR-1: the partner's written agreements, each version, newest first.
+    context["agreements"] = partner_agreements(partner, user)
+    context["may_draft_agreements"] = may_draft_agreements(user)
     grades = CriticalityAssessment.objects.visible_to(user).filter(partner=partner)
     history = list(grades.select_related("assessed_by").order_by("-assessed_at", "-pk")[:5])
     context["criticality"] = history[0] if history else None

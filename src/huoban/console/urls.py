@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    agreements,
     audit,
     customers,
     dashboard,
@@ -18,6 +19,22 @@ from . import (
 app_name = "console"
 
 urlpatterns = [
+    path("agreements/", agreements.agreement_list, name="agreements"),
+    path("agreements/new/", agreements.agreement_new, name="agreement_new"),
+    path("agreements/<int:agreement_id>/", agreements.agreement_detail, name="agreement"),
+    path(
+        "agreements/<int:agreement_id>/review/",
+        agreements.agreement_review,
+        name="agreement_review",
+    ),
+    path(
+        "agreements/<int:agreement_id>/approve/",
+        agreements.agreement_approve,
+        name="agreement_approve",
+    ),
+    path(
+        "agreements/<int:agreement_id>/amend/", agreements.agreement_amend, name="agreement_amend"
+    ),
     path("", views.queue, name="queue"),
     path("home/", home.home, name="home"),
     path("reviews/", views.reviews, name="reviews"),

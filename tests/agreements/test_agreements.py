@@ -222,3 +222,43 @@ def test_the_exit_penalty_from_the_ledger(actors, api_client):
         )[0]
         == 403
     )
+
+
+def test_a_draft_waiting_more_than_ten_business_days_is_flagged(actors):
+    # R-AGR-3 with R-CAL-3: drafted Friday 2026-02-13; the business days after it are 02-14
+    # (make-up), 02-24..02-28 (02-28 a make-up Saturday), 03-02..03-05 → the 10th is 03-05.
+    from huoban import clock
+    from huoban.agreements.services import review_agreement, waits_too_long
+
+    with clock.frozen(dt.datetime(2026, 2, 13, 10, tzinfo=dt.UTC)):
+        agreement = draft_agreement(
+            actors.alpha.code,
+            kind="supply",
+            starts_on=dt.date(2026, 3, 1),
+            ends_on=dt.date(2027, 2, 28),
+            actor=actors.officer,
+        )
+    assert not waits_too_long(agreement, dt.date(2026, 3, 5))
+    assert waits_too_long(agreement, dt.date(2026, 3, 6))
+    # reviewed on 03-06: it now waits for the gm from that day
+    with clock.frozen(dt.datetime(2026, 3, 6, 10, tzinfo=dt.UTC)):
+        review_agreement(agreement.pk, note="", actor=actors.legal)
+    agreement.refresh_from_db()
+    assert not waits_too_long(agreement, dt.date(2026, 3, 20))  # the 10th after 03-06
+    assert waits_too_long(agreement, dt.date(2026, 3, 21))
+
+
+def test_legal_and_the_gm_find_their_queue_on_the_home_page(actors):
+    from tests.portal.helpers import client_for
+
+    draft_agreement(
+        actors.alpha.code,
+        kind="supply",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+        actor=actors.officer,
+    )
+    html = client_for(actors.legal).get("/console/home/").content.decode()
+    assert "待审核的协议" in html and "status=draft" in html
+    html = client_for(actors.gm).get("/console/home/").content.decode()
+    assert "待审批的协议" in html and "status=reviewed" in html

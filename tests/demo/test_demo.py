@@ -71,6 +71,22 @@ def test_the_officer_and_admin_queues_are_not_empty(logins):
     assert CompanyViolation.objects.filter(status="reported").count() == 1
 
 
+def test_the_agreements_wait_for_each_role(logins):
+    # R-AGR-2 in the demo: one approved (seed 001's three-party agreement, IP pending on every
+    # item), one major waiting for the gm and the board, one waiting for legal.
+    from huoban.agreements.models import Agreement
+
+    states = dict(Agreement.objects.values_list("title", "status"))
+    assert states == {
+        "东义集团煤化工 AI 项目三方合作协议": "approved",
+        "极峰科技战略合作协议": "reviewed",
+        "张伟引荐合作协议": "draft",
+    }
+    three_party = Agreement.objects.get(status="approved")
+    assert set(three_party.ip.values()) == {"pending"} and three_party.customer_name == "东义集团"
+    assert Agreement.objects.get(status="reviewed").major
+
+
 def test_a_second_load_changes_nothing(logins):
     before = row_counts()
     head = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
@@ -89,7 +105,7 @@ def test_the_printed_logins_authenticate(logins):
         user = authenticate(username=username, password=password)
         assert user is not None, username
         roles.add(user.role)
-    assert roles == {"admin", "officer", "presales", "pm", "finance", "partner"}
+    assert roles == {"admin", "officer", "presales", "pm", "finance", "gm", "legal", "partner"}
 
 
 def test_it_refuses_a_database_that_is_not_a_demo_database(settings):

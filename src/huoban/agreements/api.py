@@ -99,7 +99,7 @@ class StatusOut(Schema):
     version: int
 
 
-class ExitOut(Schema):
+class AgreementExitOut(Schema):
     notice_on: dt.date
     year_start: dt.date
     commission: str
@@ -258,7 +258,7 @@ def amend(request: HttpRequest, agreement_id: int, payload: AmendIn) -> Answer[d
 
 @router.get(
     "/agreements/{agreement_id}/exit",
-    response=ExitOut,
+    response=AgreementExitOut,
     summary="Earliest end and penalty of ending early (R-AGR-4; who reads the terms)",
 )
 def exit_terms(request: HttpRequest, agreement_id: int, notice_on: dt.date) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from huoban import clock
 from huoban.accounts.models import User
 from huoban.audit.services import record
+from huoban.calendar import add_business_days
 from huoban.commissions.models import LedgerEntry
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from huoban.explain import Step
@@ -42,6 +43,25 @@ TERMS = (
     "penalty_rate",
     "major",
 )
+
+
+# R-AGR-3: a draft waiting longer than this is flagged.
+DRAFT_WAIT_BUSINESS_DAYS = 10
+
+
+def waiting_since(agreement: Agreement) -> dt.date:
+    """The day the agreement began to wait for its current step: drafted, or reviewed."""
+    at = agreement.reviewed_at if agreement.status == Status.REVIEWED else agreement.created_at
+    return (at or agreement.created_at).astimezone(clock.local_tz()).date()
+
+
+def waits_too_long(agreement: Agreement, today: dt.date) -> bool:
+    """R-AGR-3: an agreement not yet approved more than 10 business days (R-CAL-3) after it
+    began to wait for legal or the gm is flagged."""
+    if agreement.status not in (Status.DRAFT, Status.REVIEWED):
+        return False
+    due = add_business_days(waiting_since(agreement), DRAFT_WAIT_BUSINESS_DAYS).date
+    return today > due
 
 
 def _get(agreement_id: int) -> Agreement:

@@ -18,6 +18,9 @@ from django.views.decorators.http import require_GET
 
 from huoban import clock
 from huoban.accounts.models import STAFF_ROLES, Role, User
+from huoban.agreements.models import Agreement
+from huoban.agreements.models import Status as AgreementStatus
+from huoban.agreements.services import waits_too_long
 from huoban.commissions.models import EntryKind, EntryStatus, LedgerEntry
 from huoban.leads.models import OPEN_STATUSES, Lead, Status
 from huoban.partners.models import (
@@ -179,6 +182,23 @@ def _admin_cards(user: User) -> list[Card]:
     ]
 
 
+def _agreement_cards(user: User, status: str, title: Any) -> list[Card]:
+    """Legal's drafts to review, the gm's reviewed agreements to approve (R-AGR-2); late after
+    10 business days (R-AGR-3)."""
+    waiting = list(Agreement.objects.visible_to(user).filter(status=status))
+    today = clock.today()
+    late = sum(1 for a in waiting if waits_too_long(a, today))
+    return [
+        Card(
+            title,
+            len(waiting),
+            f"{reverse('console:agreements')}?status={status}",
+            late,
+            _("等待超过 10 个工作日"),
+        )
+    ]
+
+
 @staff_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -193,6 +213,10 @@ def home(request: HttpRequest) -> HttpResponse:
         cards += _pm_cards(user)
     if sees_money(user):
         cards += _money_cards(user)
+    if user.role == Role.LEGAL:
+        cards += _agreement_cards(user, AgreementStatus.DRAFT, _("待审核的协议"))
+    if user.role == Role.GM:
+        cards += _agreement_cards(user, AgreementStatus.REVIEWED, _("待审批的协议"))
     if may_decide_company_violations(user) and may_manage_staff(user):
         cards += _admin_cards(user)
     return render(request, "console/home.html", {"nav": "home", "cards": cards})

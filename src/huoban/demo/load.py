@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from huoban import clock
 from huoban.accounts.models import Role, User
 from huoban.accounts.services import create_user
+from huoban.agreements.services import approve_agreement, draft_agreement, review_agreement
 from huoban.customers.attribution import link_related
 from huoban.customers.consent import grant_consent
 from huoban.customers.inbound import record_inbound_contact
@@ -62,6 +63,8 @@ STAFF_USERS: list[tuple[str, str, str]] = [
     ("presales", Role.PRESALES, "孙浩"),
     ("pm", Role.PM, "周敏"),
     ("finance", Role.FINANCE, "吴静"),
+    ("gm", Role.GM, "郑国华"),
+    ("legal", Role.LEGAL, "何晓雯"),
 ]
 # (username, display name, partner key)
 PARTNER_USERS: list[tuple[str, str, str]] = [
@@ -78,6 +81,8 @@ ROLE_LABELS = {
     Role.PRESALES: "售前 presales",
     Role.PM: "项目经理 pm",
     Role.FINANCE: "财务 finance",
+    Role.GM: "总经理 gm",
+    Role.LEGAL: "法务 legal",
     Role.PARTNER: "合作伙伴 partner",
 }
 
@@ -186,6 +191,7 @@ class _DemoBuilder:
             self.partner_users()
             self.grade_partners()
         self.history()
+        self.agreements()
         add_money(self)
         self.recent()
         self.queues()
@@ -214,6 +220,61 @@ class _DemoBuilder:
             reason="东义项目 AI 平台的核心交付方，短期难以替代（种子 001）",
             actor=self.users["officer"],
         )
+
+    def agreements(self) -> None:
+        """R-AGR-1/2 (seed 001): the three-party co-delivery agreement with 极峰科技 and 东义集团,
+        IP still "to be negotiated" on every item, approved in September 2025; 极峰科技's
+        strategic agreement (the 2026 goal), major, reviewed by legal and waiting for the gm and
+        the board; 张伟's referral agreement waiting for legal review."""
+        officer, legal, gm = self.users["officer"], self.users["legal"], self.users["gm"]
+        jifeng = self.partners["jifeng"].code
+        with clock.frozen(dt.datetime(2025, 9, 10, 10, tzinfo=SH).astimezone(dt.UTC)):
+            three_party = draft_agreement(
+                jifeng,
+                kind="co_delivery",
+                title="东义集团煤化工 AI 项目三方合作协议",
+                starts_on=dt.date(2025, 9, 20),
+                ends_on=dt.date(2027, 9, 19),
+                customer_name="东义集团",
+                our_duties="项目管理与销售、客户关系维护（方案A）",
+                their_duties="AI 平台算法开发、部署与技术支持",
+                data_owner="东义集团",
+                data_use_scope="仅用于本项目的模型训练与交付，不得用于其他客户",
+                data_destroy_days=30,
+                data_security_level="三级（等保）",
+                data_breach_damages=Decimal("500000.00"),
+                actor=officer,
+            )
+        with clock.frozen(dt.datetime(2025, 9, 15, 15, tzinfo=SH).astimezone(dt.UTC)):
+            review_agreement(
+                three_party.pk, note="知识产权三项均待协商，须在首个里程碑前补签", actor=legal
+            )
+        with clock.frozen(dt.datetime(2025, 9, 19, 11, tzinfo=SH).astimezone(dt.UTC)):
+            approve_agreement(three_party.pk, actor=gm)
+        with clock.frozen(dt.datetime(2026, 10, 12, 10, tzinfo=SH).astimezone(dt.UTC)):
+            strategic = draft_agreement(
+                jifeng,
+                kind="strategic",
+                title="极峰科技战略合作协议",
+                starts_on=dt.date(2027, 1, 1),
+                ends_on=dt.date(2029, 12, 31),
+                our_duties="优先派单、联合解决方案、年度联合市场预算",
+                their_duties="专属交付团队、工业 AI 平台优先支持、三年合作承诺",
+                ip={"project": "joint", "platform": "theirs", "customisation": "ours"},
+                major=True,
+                actor=officer,
+            )
+        with clock.frozen(dt.datetime(2026, 10, 20, 16, tzinfo=SH).astimezone(dt.UTC)):
+            review_agreement(strategic.pk, note="重大协议，审批时须附董事会决议", actor=legal)
+        with clock.frozen(dt.datetime(2026, 11, 25, 10, tzinfo=SH).astimezone(dt.UTC)):
+            draft_agreement(
+                self.partners["zhangwei"].code,
+                kind="referral",
+                title="张伟引荐合作协议",
+                starts_on=dt.date(2027, 1, 1),
+                ends_on=dt.date(2027, 12, 31),
+                actor=officer,
+            )
 
     def register_partners(self) -> None:
         officer = self.users["officer"]

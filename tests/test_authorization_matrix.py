@@ -455,6 +455,23 @@ row(
     ("alice", "finance", "gm", "legal", "admin"),
     visible=ALPHA_SIDE,
 )
+# Co-delivery partners (R-RS-1, issue #15): officers, pms and admins add them; staff read them
+# (the ratio per R-PRF-3); the referring partner never (R-VIS-2).
+row(
+    "POST",
+    f"{V1}/projects/{{project_id}}/shares",
+    "projects/{project}/shares",
+    ("officer", "pm", "admin"),
+    visible=ALPHA_SIDE,
+    body={"partner_code": "{beta}", "share": "0.40", "role": "技术开发"},
+)
+row(
+    "GET",
+    f"{V1}/projects/{{project_id}}/shares",
+    "projects/{project}/shares",
+    STAFF,
+    visible=ALPHA_SIDE,
+)
 # Notifications (SPEC §13): everyone signed in reads their own; another's is not found.
 row("GET", f"{V1}/notifications", "notifications", ALL[1:])
 row("POST", f"{V1}/notifications/read-all", "notifications/read-all", ALL[1:])

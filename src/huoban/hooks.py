@@ -31,6 +31,20 @@ project_signed = Signal()
 #: outcomes of the replay (:class:`huoban.commissions.ledger.Outcome`).
 project_events_changed = Signal()
 
+#: The same change, for the co-delivery partners' revenue share (R-RS-2): sent right after
+#: :data:`project_events_changed`, in the same transaction; answered with outcomes too. Unlike
+#: the ledger's, this answer is optional — a project without co-delivery partners has none.
+project_cash_shared = Signal()
+
+
+def optional_answers(signal: Signal, **kwargs: Any) -> list[Any]:
+    """Like :func:`answers`, for a hook that may have no receiver."""
+    sender = kwargs.pop("sender", None)
+    found: list[Any] = []
+    for _, answer in signal.send(sender=sender, **kwargs):
+        found.extend(cast(list[Any], answer))
+    return found
+
 
 def answers(signal: Signal, **kwargs: Any) -> list[Any]:
     """Send ``signal`` and return its receivers' answers, concatenated, in connection order.

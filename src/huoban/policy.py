@@ -145,3 +145,10 @@ def sees_agreement_terms(user: Any, partner_id: int | None) -> bool:
     if user.role == Role.PARTNER:
         return partner_id is not None and user.partner_id == partner_id
     return user.has_role(Role.FINANCE, Role.GM, Role.LEGAL)
+
+
+def sees_revenue_share(user: Any, partner_id: int | None) -> bool:
+    """R-PRF-3 (extends R-VIS-2): a co-delivery partner's share of a project is for finance,
+    the gm, legal, admins and that partner itself — never the referring partner. Officers and
+    project managers record the co-delivery partners and see who they are, not the ratio."""
+    return sees_agreement_terms(user, partner_id)

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "huoban.commissions",
     "huoban.profiles",
     "huoban.agreements",
+    "huoban.sharing",
     "huoban.demo",
     "huoban.portal",
     "huoban.console",

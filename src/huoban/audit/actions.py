@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     AGREEMENT_REVIEW = "agreement.review", _("法务审核合作协议")
     AGREEMENT_APPROVE = "agreement.approve", _("总经理审批合作协议")
     AGREEMENT_AMEND = "agreement.amend", _("修订合作协议")
+    PROJECT_SHARE = "project.share", _("登记项目合作方分成")
     ROBOT_SWITCH = "robot.switch", _("启用或停用群机器人")
     NOTIFICATION_PREFERENCES = "notification.preferences", _("修改通知设置")
     NOTIFICATION_TEST = "notification.test", _("发送测试通知")

@@ -171,6 +171,44 @@ def append_event_entry(
     )
 
 
+def append_entry(
+    partner: Partner,
+    *,
+    kind: str,
+    project: Project | None,
+    payment: CustomerPayment | None,
+    policy_version: PolicyVersion,
+    basis: Decimal,
+    rate: Decimal,
+    amount: Decimal,
+    earned_on: dt.date,
+    due_on: dt.date,
+    due_estimated: bool,
+    explanation: str,
+    event_key: str,
+) -> LedgerEntry | None:
+    """Append an entry another layer computed in full — amount, due date and explanation — to
+    the partner's chain: the revenue share of a co-delivered project (R-RS-2). None if the
+    event is already in the chain, so a replay writes nothing.
+
+    The ledger's second public door (issue #11): other layers never call ``_append``."""
+    return _append(
+        partner,
+        kind=kind,
+        project=project,
+        payment=payment,
+        policy_version=policy_version,
+        basis=basis,
+        rate=rate,
+        amount=amount,
+        earned_on=earned_on,
+        due_on=due_on,
+        due_estimated=due_estimated,
+        explanation=explanation,
+        event_key=event_key,
+    )
+
+
 # --- project events (R-LED-4, R-LED-5, R-LED-7) ----------------------------------------------
 
 

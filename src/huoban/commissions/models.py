@@ -21,6 +21,7 @@ class EntryKind(models.TextChoices):
     OVERRIDE = "override", _("推荐奖励")
     ADJUSTMENT = "adjustment", _("调整")
     LIQUIDATED_DAMAGES = "liquidated_damages", _("违约金")
+    REVENUE_SHARE = "revenue_share", _("合作分成")  # R-RS-2: a co-delivery partner's share
 
 
 class EntryStatus(models.TextChoices):

@@ -100,9 +100,14 @@ def _book_commission(project: Project) -> list[Outcome]:
     """The ledger books what the project's events earn, in this transaction (R-LED-4, R-LED-5).
 
     Through the :data:`huoban.hooks.project_events_changed` hook: the ledger sits above projects.
+    The co-delivery partners' shares follow through :data:`huoban.hooks.project_cash_shared`
+    (R-RS-2).
     """
-    return hooks.answers(
+    outcomes = hooks.answers(
         hooks.project_events_changed, sender=Project, project=project, partner=project.partner
+    )
+    return outcomes + hooks.optional_answers(
+        hooks.project_cash_shared, sender=Project, project=project, partner=project.partner
     )
 
 

@@ -637,6 +637,14 @@ post_only(
     body={"cancelled_on": "2026-11-15", "reason": "客户终止", "confirmed": "yes"},
     changes=DELIVERY,
 )
+# Co-delivery partners (R-RS-1, issue #15): the roles that sign projects add them.
+post_only(
+    f"{C}projects/<int:project_id>/shares/",
+    "/console/projects/{project}/shares/",
+    console(403, officer=302, pm=302, admin=302),
+    body={"partner_code": "{beta}", "share": "0.40", "settle_days": "5", "role": "技术开发"},
+    changes=DELIVERY,
+)
 # Correcting the contract amount (R-PROJ-2, issue #12): pm, officer and admin, only before the
 # first payment; this world's project has been paid, so the service answers 409 to them.
 post_only(

@@ -21,7 +21,7 @@ from huoban.customers.models import Customer
 from huoban.customers.ownership import owner_of
 from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Tier
-from huoban.policy import may_sign_projects
+from huoban.policy import may_sign_projects, sees_revenue_share
 from huoban.projects import services
 from huoban.projects.models import (
     CustomerPayment,
@@ -31,6 +31,9 @@ from huoban.projects.models import (
     Stage,
     Status,
 )
+from huoban.sharing.forms import ShareForm
+from huoban.sharing.models import ProjectShare
+from huoban.sharing.services import add_share
 from huoban.web import actor_of, hx, mark_invalid, send, staff_required, visible_or_404
 
 from .common import ask_first, confirmed, forbidden, refused, sees_money
@@ -132,10 +135,16 @@ def _project_page(
     accept_form: AcceptForm | None = None,
     cancel_form: CancelForm | None = None,
     amend_form: AmendForm | None = None,
+    share_form: ShareForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user: Any = request.user
     money = sees_money(user)
+    # R-RS-1: the co-delivery partners; the ratio only for who may see it (R-PRF-3).
+    shares = [
+        (row, row.share if sees_revenue_share(user, row.partner_id) else None)
+        for row in ProjectShare.objects.filter(project=project).select_related("partner")
+    ]
     context: dict[str, Any] = {
         "nav": "projects",
         "page_url": reverse("console:project", kwargs={"project_id": project.pk}),
@@ -160,6 +169,10 @@ def _project_page(
             amend_form or AmendForm(initial={"contract_amount": project.contract_amount})
         ),
         "edit": request.GET.get("edit", ""),
+        "shares": shares,
+        "shares_hidden": any(ratio is None for _row, ratio in shares),
+        "may_add_share": may_sign_projects(user) and project.status != Status.CANCELLED,
+        "share_form": mark_invalid(share_form or ShareForm()),
         **_forms_for(user),
     }
     if money:
@@ -325,6 +338,32 @@ def project_accept(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.success(request, _("已记录验收。"))
         return redirect("console:project", project_id=project.pk)
     return _project_page(request, project, accept_form=form, status=422)
+
+
+@staff_required
+@require_POST
+def project_share(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Add a co-delivery partner with its share (officer, pm, admin; R-RS-1)."""
+    project = _project_or_404(request, project_id)
+    if not may_sign_projects(request.user):
+        return forbidden(request, "projects", _("合作方由伙伴关系官或项目经理登记。"))
+    form = ShareForm(request.POST)
+    sent = send(
+        form,
+        lambda data: add_share(
+            project.pk,
+            partner_code=data["partner_code"].strip(),
+            share=data["share"],
+            settle_days=data["settle_days"],
+            role=data["role"],
+            actor=actor_of(request),
+        ),
+    )
+    if sent.ok:
+        messages.success(request, _("已登记合作方，已到账的回款已按比例计入其台账。"))
+        return redirect(reverse("console:project", kwargs={"project_id": project.pk}) + "#shares")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _project_page(request, project, share_form=form, status=status)
 
 
 @staff_required

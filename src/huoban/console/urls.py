@@ -140,6 +140,7 @@ urlpatterns = [
     path("projects/<int:project_id>/payments/", projects.project_payment, name="project_payment"),
     path("projects/<int:project_id>/accept/", projects.project_accept, name="project_accept"),
     path("projects/<int:project_id>/cancel/", projects.project_cancel, name="project_cancel"),
+    path("projects/<int:project_id>/shares/", projects.project_share, name="project_share"),
     path("projects/<int:project_id>/amend/", projects.project_amend, name="project_amend"),
     path("finance/", finance.approvals, name="finance"),
     path("finance/approve/", finance.approve, name="approve"),

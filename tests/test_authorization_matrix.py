@@ -455,6 +455,23 @@ row(
     ("alice", "finance", "gm", "legal", "admin"),
     visible=ALPHA_SIDE,
 )
+# Unit reports (R-UNIT-2, issue #15): officers and finance enter them; who reads the terms
+# reads them (R-PRF-3).
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/unit-reports",
+    "partners/{alpha}/unit-reports",
+    ("officer", "finance", "admin"),
+    visible=ALPHA_SIDE,
+    body={"period": "2026-10", "units": 120, "complaint_rate": "0.02", "nps": "70"},
+)
+row(
+    "GET",
+    f"{V1}/partners/{{code}}/unit-reports",
+    "partners/{alpha}/unit-reports",
+    ("alice", "finance", "gm", "legal", "admin"),
+    visible=ALPHA_SIDE,
+)
 # Co-delivery partners (R-RS-1, issue #15): officers, pms and admins add them; staff read them
 # (the ratio per R-PRF-3); the referring partner never (R-VIS-2).
 row(
@@ -516,6 +533,17 @@ def test_every_endpoint_is_in_the_matrix():
     assert _openapi_operations() == set(ROWS)
 
 
+# A per-unit scheme (R-UNIT-1) on the world's agreements: the approved one takes unit reports.
+UNIT_SCHEME = {
+    "kind": "per_unit",
+    "direction": "payable",
+    "year": 2026,
+    "base_target": 100,
+    "below_target_rate": "10",
+    "brackets": [{"up_to": 100, "rate": "12"}, {"up_to": None, "rate": "15"}],
+}
+
+
 def build_world(actors) -> dict[str, Any]:
     """alpha owns 东义集团 (consent granted to presales); alpha also has a pending lead, an
     invalid one, an appealed one and one awaiting a customer-match decision."""
@@ -574,6 +602,7 @@ def build_world(actors) -> dict[str, Any]:
                 kind="co_delivery",
                 starts_on=dt.date(2026, 1, 1),
                 ends_on=dt.date(2027, 12, 31),
+                scheme=UNIT_SCHEME,
                 actor=actors.officer,
             )
             for _ in range(3)

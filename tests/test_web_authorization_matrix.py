@@ -839,6 +839,13 @@ post_only(
     body={},
     changes=("gm", "admin"),
 )
+post_only(
+    f"{C}agreements/<int:agreement_id>/unit-reports/",
+    "/console/agreements/{approved_agreement}/unit-reports/",
+    console(403, officer=302, finance=302, admin=302),
+    body={"period": "2026-10", "units": "120", "complaint_rate": "0.02", "nps": "70"},
+    changes=("officer", "finance", "admin"),
+)
 _AMEND = f"{C}agreements/<int:agreement_id>/amend/"
 row(
     "GET",

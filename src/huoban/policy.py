@@ -152,3 +152,8 @@ def sees_revenue_share(user: Any, partner_id: int | None) -> bool:
     the gm, legal, admins and that partner itself — never the referring partner. Officers and
     project managers record the co-delivery partners and see who they are, not the ratio."""
     return sees_agreement_terms(user, partner_id)
+
+
+def may_report_units(user: Any) -> bool:
+    """R-UNIT-2: partner officers and finance (and admins) enter a partner's monthly units."""
+    return _active(user) and user.has_role(Role.OFFICER, Role.FINANCE)

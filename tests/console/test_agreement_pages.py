@@ -154,3 +154,41 @@ def test_the_list_and_the_partner_card(actors):
         client_for(actors.officer).get(f"/console/partners/{actors.alpha.code}/").content.decode()
     )
     assert 'id="agreements"' in html and "供应协议" in html and "起草协议" in html
+
+
+def test_finance_enters_seed_002_january_on_the_agreement_page(actors):
+    from decimal import Decimal
+
+    from huoban.agreements.models import UnitReport
+    from huoban.agreements.services import approve_agreement
+
+    from ..agreements.test_rules import SEED_002
+
+    agreement = draft_agreement(
+        actors.alpha.code,
+        kind="channel",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+        scheme=SEED_002,
+        actor=actors.officer,
+    )
+    review_agreement(agreement.pk, note="", actor=actors.legal)
+    approve_agreement(agreement.pk, actor=actors.gm)
+    finance = client_for(actors.finance)
+    page = f"/console/agreements/{agreement.pk}/"
+    assert 'id="unit-form"' in finance.get(page).content.decode()
+    bad = finance.post(f"{page}unit-reports/", {"period": "2026-1", "units": "3000"})
+    assert bad.status_code == 422 and "YYYY-MM" in bad.content.decode()
+    assert not UnitReport.objects.exists()
+    body = {"period": "2026-01", "units": "3000", "complaint_rate": "0.09", "nps": "70"}
+    assert finance.post(f"{page}unit-reports/", body).status_code == 302
+    assert UnitReport.objects.get().amount == Decimal("540000.00")
+    html = finance.get(page).content.decode()
+    assert "540,000.00" in html and "3,000 × 200 = 600,000.00" in html
+    # the officer may enter units but reads no terms (R-PRF-3): the form, no figures
+    officer = client_for(actors.officer)
+    html = officer.get(page).content.decode()
+    assert 'id="unit-form"' in html and "540,000.00" not in html
+    february = {"period": "2026-02", "units": "2500", "complaint_rate": "0.04", "nps": "60"}
+    html = officer.post(f"{page}unit-reports/", february, follow=True).content.decode()
+    assert "月报已登记" in html and "459,000.00" not in html

@@ -14,12 +14,14 @@ from pydantic import Field
 from huoban.accounts.models import User
 from huoban.errors import Forbidden, NotFound
 from huoban.explain import explanation_text
+from huoban.money import fmt
 from huoban.pagination import PageParams, paginate
+from huoban.partners.models import Partner
 from huoban.policy import sees_agreement_terms
 from huoban.web import actor_of
 
-from . import services
-from .models import Agreement
+from . import services, units
+from .models import Agreement, UnitReport
 
 router = Router(tags=["agreements"])
 
@@ -274,3 +276,75 @@ def exit_terms(request: HttpRequest, agreement_id: int, notice_on: dt.date) -> d
         "penalty": str(quote.terms.penalty),
         "explanation": explanation_text(quote.explanation),
     }
+
+
+class UnitReportIn(Schema):
+    period: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+    units: int = Field(ge=0, le=100_000_000)
+    complaint_rate: str | None = Field(default=None, max_length=12, description='"0.09"')
+    nps: str | None = Field(default=None, max_length=12)
+
+
+class UnitReportOut(Schema):
+    id: int
+    period: str
+    units: int
+    cumulative: int
+    amount: str
+    true_up: str
+    direction: str
+    explanation: str
+
+
+class UnitReportPage(Schema):
+    items: list[UnitReportOut]
+    count: int
+
+
+def _unit(r: UnitReport) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "period": f"{r.year}-{r.month:02d}",
+        "units": r.units,
+        "cumulative": r.cumulative,
+        "amount": fmt(r.amount),
+        "true_up": fmt(r.true_up),
+        "direction": (r.agreement.scheme or {}).get("direction", ""),
+        "explanation": r.explanation,
+    }
+
+
+@router.post(
+    "/partners/{code}/unit-reports",
+    response={201: UnitReportOut},
+    summary="A month's units under a per-unit agreement (R-UNIT-2/3; officer, finance, admin)",
+)
+def unit_report(request: HttpRequest, code: str, payload: UnitReportIn) -> Answer[dict[str, Any]]:
+    actor = actor_of(request)
+    if not Partner.objects.visible_to(actor).filter(code=code).exists():
+        raise NotFound("伙伴不存在 / No such partner.")
+    report = units.report_units(
+        code,
+        period=payload.period,
+        units=payload.units,
+        complaint_rate=payload.complaint_rate,
+        nps=payload.nps,
+        actor=actor,
+    )
+    return Answer(201, _unit(report))
+
+
+@router.get(
+    "/partners/{code}/unit-reports",
+    response=UnitReportPage,
+    summary="A partner's unit reports (finance, gm, legal, admin; the partner itself)",
+)
+def unit_reports(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
+    actor = actor_of(request)
+    partner = Partner.objects.visible_to(actor).filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    if not sees_agreement_terms(actor, partner.pk):
+        raise Forbidden("无权查看按件结算 / Your role may not read the per-unit figures.")
+    rows = UnitReport.objects.filter(partner=partner).select_related("agreement")
+    return paginate(rows.order_by("year", "month"), params, _unit)

@@ -249,3 +249,30 @@ class ApproveForm(forms.Form):
 
 class ExitQuoteForm(forms.Form):
     notice_on = _date(_("书面通知日"))
+
+
+class UnitReportForm(forms.Form):
+    """A month's units (R-UNIT-2) with the quality figures of R-UNIT-3."""
+
+    period = forms.CharField(
+        label=_("月份"),
+        max_length=7,
+        widget=forms.DateInput(attrs={**_TEXT, "type": "month"}),
+    )
+    units = forms.IntegerField(label=_("件数"), min_value=0, widget=forms.NumberInput(attrs=_TEXT))
+    complaint_rate = forms.DecimalField(
+        label=_("投诉率（比例，如 0.09）"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        decimal_places=4,
+        widget=forms.NumberInput(attrs={**_TEXT, "step": "0.0001"}),
+    )
+    nps = forms.DecimalField(
+        label=_("NPS"),
+        required=False,
+        min_value=-100,
+        max_value=100,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={**_TEXT, "step": "0.1"}),
+    )

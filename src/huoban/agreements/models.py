@@ -149,3 +149,55 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} v{self.version}"
+
+
+class UnitReportQuerySet(ScopedQuerySet["UnitReport"]):
+    """Staff see every report; a partner's users their own (R-VIS-1)."""
+
+    partner_path = "partner"
+
+
+class UnitReport(models.Model):
+    """A month's units under an approved per-unit agreement (R-UNIT-2), priced and booked."""
+
+    partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("伙伴"), on_delete=models.PROTECT, related_name="+"
+    )
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("协议"), on_delete=models.PROTECT, related_name="unit_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    units = models.PositiveIntegerField(_("件数"))
+    cumulative = models.PositiveIntegerField(_("年度累计件数"))
+    complaint_rate = models.DecimalField(
+        _("投诉率"), max_digits=6, decimal_places=4, null=True, blank=True
+    )
+    nps = models.DecimalField(_("NPS"), max_digits=5, decimal_places=1, null=True, blank=True)
+    gross = models.DecimalField(_("计价金额"), max_digits=14, decimal_places=2)
+    deduction_rate = models.DecimalField(_("质量扣减比例"), max_digits=4, decimal_places=2)
+    amount = models.DecimalField(_("本月金额"), max_digits=14, decimal_places=2)
+    true_up = models.DecimalField(_("达标补差"), max_digits=14, decimal_places=2)
+    explanation = models.TextField(_("计算说明"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("登记时间"))
+
+    objects = UnitReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("按件月报")
+        verbose_name_plural = _("按件月报")
+        ordering = ("partner", "year", "month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "year", "month"], name="unit_report_partner_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.year}-{self.month:02d}"

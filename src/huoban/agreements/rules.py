@@ -153,3 +153,139 @@ def _rate(value: object) -> Decimal | None:
     except ArithmeticError:
         return None
     return rate if rate.is_finite() and rate >= 0 else None
+
+
+# --- per-unit commission (R-UNIT-2/3) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """Positions ``first``..``last`` (None: open) of the year's cumulative count at ``rate``."""
+
+    first: int
+    last: int | None
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class UnitScheme:
+    base_target: int
+    below_target_rate: Decimal
+    brackets: tuple[Bracket, ...]
+
+    @classmethod
+    def of(cls, scheme: dict[str, object]) -> UnitScheme:
+        """From a scheme that :func:`unit_scheme_errors` accepts."""
+        brackets: list[Bracket] = []
+        first = 1
+        for raw in scheme["brackets"]:  # type: ignore[attr-defined]
+            up_to = raw.get("up_to")
+            brackets.append(Bracket(first, up_to, Decimal(str(raw["rate"]))))
+            first = (up_to or 0) + 1
+        return cls(
+            int(scheme["base_target"]),  # type: ignore[call-overload]
+            Decimal(str(scheme["below_target_rate"])),
+            tuple(brackets),
+        )
+
+    def ladder(self, first: int, last: int) -> list[tuple[int, Decimal]]:
+        """The positions first..last split by bracket: [(count, rate)], in order."""
+        out: list[tuple[int, Decimal]] = []
+        for b in self.brackets:
+            lo, hi = max(first, b.first), last if b.last is None else min(last, b.last)
+            if lo <= hi:
+                out.append((hi - lo + 1, b.rate))
+        return out
+
+
+# R-UNIT-3: quality deductions on a month's unit amount.
+COMPLAINT_LIMIT = Decimal("0.08")
+NPS_FLOOR = Decimal("65")
+COMPLAINT_DEDUCTION = Decimal("0.10")
+NPS_DEDUCTION = Decimal("0.15")
+
+
+@dataclass(frozen=True)
+class UnitMonth:
+    units: int
+    cumulative: int  # the year's count after this month
+    gross: Decimal  # the month's units priced by position
+    deduction_rate: Decimal
+    amount: Decimal  # gross less the deduction, rounded half-up to 0.01
+    true_up: Decimal  # 0 unless the count reaches the base target this month
+    explanation: tuple[Step, ...]
+    true_up_explanation: tuple[Step, ...]
+
+
+def _count(n: int) -> str:
+    return f"{n:,}"
+
+
+def price_month(
+    scheme: UnitScheme,
+    cumulative_before: int,
+    units: int,
+    *,
+    complaint_rate: Decimal | None = None,
+    nps: Decimal | None = None,
+) -> UnitMonth:
+    """R-UNIT-2/3: the month's units priced by their position in the year's cumulative count —
+    positions up to the base target B at the rate below target r0, positions above B at their
+    bracket's rate; in the month the count reaches B, a true-up of what positions 1..B earn on
+    the ladder above r0 (B × (first bracket − r0) when the first bracket covers B). Complaint
+    rate above 8% takes 10% off the month's amount, NPS below 65 takes 15%, both 25%; never the
+    true-up. Seed 002: Jan 3,000 units, complaints 9% → 600,000.00 − 10% = 540,000.00."""
+    if units < 0 or cumulative_before < 0:
+        raise ValueError("units are counted from zero")
+    first, last = cumulative_before + 1, cumulative_before + units
+    base = scheme.base_target
+    r0 = scheme.below_target_rate
+    parts: list[tuple[int, Decimal]] = []
+    if units and first <= base:
+        parts.append((min(last, base) - first + 1, r0))
+    if units and last > base:
+        parts.extend(scheme.ladder(max(first, base + 1), last))
+    gross = sum((n * rate for n, rate in parts), Decimal(0))
+    terms = " + ".join(f"{_count(n)} × {rate.normalize():f}" for n, rate in parts) or "0"
+    steps = [
+        Step(f"本月 {_count(units)} 件，累计第 {_count(first)}–{_count(last)} 件："
+             f"{terms} = {yuan(gross)}",
+             f"{_count(units)} units this month, positions {_count(first)}–{_count(last)} of the "
+             f"year: {terms} = {yuan(gross)}"),
+    ]  # fmt: skip
+    high_complaints = complaint_rate is not None and complaint_rate > COMPLAINT_LIMIT
+    low_nps = nps is not None and nps < NPS_FLOOR
+    deduction = (COMPLAINT_DEDUCTION if high_complaints else Decimal(0)) + (
+        NPS_DEDUCTION if low_nps else Decimal(0)
+    )
+    if high_complaints:
+        rate = pct(complaint_rate or Decimal(0))
+        steps.append(Step(f"投诉率 {rate} 高于 8% → 扣 10%",
+                          f"complaint rate {rate} above 8% → −10%"))  # fmt: skip
+    if low_nps:
+        score = f"{(nps or Decimal(0)).normalize():f}"
+        steps.append(Step(f"NPS {score} 低于 65 → 扣 15%", f"NPS {score} below 65 → −15%"))
+    amount = (gross * (1 - deduction)).quantize(FEN, rounding=ROUND_HALF_UP)
+    if deduction:
+        steps.append(Step(f"{yuan(gross)} × (1 − {pct(deduction)}) = {yuan(amount)}",
+                          f"{yuan(gross)} × (1 − {pct(deduction)}) = {yuan(amount)}"))  # fmt: skip
+    true_up = Decimal(0)
+    true_up_steps: list[Step] = []
+    if units and cumulative_before < base <= last:
+        lifted = [(n, rate - r0) for n, rate in scheme.ladder(1, base)]
+        true_up = sum((n * d for n, d in lifted), Decimal(0)).quantize(FEN, rounding=ROUND_HALF_UP)
+        terms = " + ".join(f"{_count(n)} × {d.normalize():f}" for n, d in lifted)
+        true_up_steps.append(
+            Step(f"本月累计达到基础目标 {_count(base)} 件：前 {_count(base)} 件补足阶梯价与目标以下"
+                 f"单价之差 {terms} = {yuan(true_up)}",
+                 f"the count reaches the base target {_count(base)} this month: the first "
+                 f"{_count(base)} units are lifted to the ladder price, {terms} = {yuan(true_up)}")
+        )  # fmt: skip
+    return UnitMonth(
+        units, last, gross, deduction, amount, true_up, tuple(steps), tuple(true_up_steps)
+    )
+
+
+def ladder_price(scheme: UnitScheme, count: int) -> Decimal:
+    """The year's price of ``count`` units on the ladder alone (no r0, no deductions)."""
+    return sum((n * rate for n, rate in scheme.ladder(1, count)), Decimal(0))

@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     AGREEMENT_APPROVE = "agreement.approve", _("总经理审批合作协议")
     AGREEMENT_AMEND = "agreement.amend", _("修订合作协议")
     PROJECT_SHARE = "project.share", _("登记项目合作方分成")
+    UNIT_REPORT = "unit.report", _("登记按件月报")
     ROBOT_SWITCH = "robot.switch", _("启用或停用群机器人")
     NOTIFICATION_PREFERENCES = "notification.preferences", _("修改通知设置")
     NOTIFICATION_TEST = "notification.test", _("发送测试通知")

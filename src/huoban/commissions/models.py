@@ -22,6 +22,8 @@ class EntryKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("调整")
     LIQUIDATED_DAMAGES = "liquidated_damages", _("违约金")
     REVENUE_SHARE = "revenue_share", _("合作分成")  # R-RS-2: a co-delivery partner's share
+    UNIT_COMMISSION = "unit_commission", _("按件佣金")  # R-UNIT-3: a month's units, net
+    TRUE_UP = "true_up", _("达标补差")  # R-UNIT-2: the base target reached
 
 
 class EntryStatus(models.TextChoices):

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,14 +22,17 @@ from huoban.agreements.forms import (
     ExitQuoteForm,
     ReviewForm,
     SchemeFields,
+    UnitReportForm,
 )
-from huoban.agreements.models import IP_ITEMS, Agreement, Status
+from huoban.agreements.models import IP_ITEMS, Agreement, Status, UnitReport
+from huoban.agreements.units import report_units
 from huoban.errors import ValidationFailed
 from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Partner
 from huoban.policy import (
     may_approve_agreements,
     may_draft_agreements,
+    may_report_units,
     may_review_agreements,
     sees_agreement_terms,
 )
@@ -171,6 +175,11 @@ def _detail_page(
         "approve_form": mark_invalid(forms.get("approve_form") or ApproveForm()),
         "exit_form": forms.get("exit_form") or ExitQuoteForm(),
         "quote": forms.get("quote"),
+        # R-UNIT-2: an approved per-unit agreement takes its monthly reports here.
+        "per_unit": (agreement.scheme or {}).get("kind") == "per_unit",
+        "unit_reports": UnitReport.objects.filter(agreement=agreement).order_by("year", "month"),
+        "can_report_units": may_report_units(user) and agreement.status == Status.APPROVED,
+        "unit_form": mark_invalid(forms.get("unit_form") or UnitReportForm()),
     }
     return render(request, "console/agreement.html", context, status=status)
 
@@ -266,3 +275,43 @@ def _amend_page(
 def partner_agreements(partner: Partner, user: Any) -> list[Agreement]:
     """The partner page's card: the partner's agreements, newest first."""
     return list(Agreement.objects.visible_to(user).filter(partner=partner).order_by("-created_at"))
+
+
+@staff_required
+@require_POST
+def agreement_unit_report(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """Enter a month's units under the approved per-unit agreement (officer, finance, admin;
+    R-UNIT-2/3)."""
+    agreement = _agreement_or_404(request, agreement_id)
+    if not may_report_units(request.user):
+        return forbidden(request, NAV, _("按件月报由伙伴关系官或财务登记。"))
+    form = UnitReportForm(request.POST)
+    sent = send(
+        form,
+        lambda data: report_units(
+            agreement.partner.code,
+            period=data["period"],
+            units=data["units"],
+            complaint_rate=data["complaint_rate"],
+            nps=data["nps"],
+            actor=actor_of(request),
+        ),
+    )
+    if sent.ok and not sees_agreement_terms(request.user, agreement.partner_id):
+        messages.success(request, _("月报已登记。"))  # the figures are not theirs to read
+    elif sent.ok:
+        report = sent.value
+        messages.success(
+            request,
+            _("%(period)s 已登记：本月 %(amount)s，达标补差 %(true_up)s。")
+            % {
+                "period": f"{report.year}-{report.month:02d}",
+                "amount": f"{report.amount:,.2f}",
+                "true_up": f"{report.true_up:,.2f}",
+            },
+        )
+    if sent.ok:
+        page = reverse("console:agreement", kwargs={"agreement_id": agreement.pk})
+        return redirect(page + "#units")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _detail_page(request, agreement, status=status, unit_form=form)

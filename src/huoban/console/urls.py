@@ -35,6 +35,11 @@ urlpatterns = [
     path(
         "agreements/<int:agreement_id>/amend/", agreements.agreement_amend, name="agreement_amend"
     ),
+    path(
+        "agreements/<int:agreement_id>/unit-reports/",
+        agreements.agreement_unit_report,
+        name="agreement_unit_report",
+    ),
     path("", views.queue, name="queue"),
     path("home/", home.home, name="home"),
     path("reviews/", views.reviews, name="reviews"),

@@ -27,6 +27,7 @@ from huoban.notifications.models import Notification
 from huoban.notifications.robots import register_robot
 from huoban.notifications.webhooks import register_webhook
 from huoban.projects.services import create_project, record_payment
+from huoban.selection.services import add_candidate, create_selection, move_stage, record_trial
 from huoban.standing.tier_services import apply_for_strategic
 from huoban.standing.violations import decide_company_violation, report_company_violation
 
@@ -455,6 +456,69 @@ row(
     ("alice", "finance", "gm", "legal", "admin"),
     visible=ALPHA_SIDE,
 )
+# Selections (R-SEL, issue #15): officers run them (admins may); all staff read the comparison;
+# partner users see none of it.
+OFFICERS_ONLY = ("officer", "admin")
+row(
+    "POST",
+    f"{V1}/selections",
+    "selections",
+    OFFICERS_ONLY,
+    body={
+        "title": "渠道伙伴甄选",
+        "partner_type": "channel",
+        "criteria": [{"metric": "NPS", "op": "gte", "threshold": 70}],
+    },
+)
+row("GET", f"{V1}/selections/{{selection_id}}", "selections/{selection}", STAFF, visible=STAFF)
+row(
+    "POST",
+    f"{V1}/selections/{{selection_id}}/candidates",
+    "selections/{selection}/candidates",
+    OFFICERS_ONLY,
+    visible=STAFF,
+    body={"name": "丁科技", "channel": "展会"},
+)
+row(
+    "POST",
+    f"{V1}/candidates/{{candidate_id}}/stage",
+    "candidates/{sourced}/stage",
+    OFFICERS_ONLY,
+    visible=STAFF,
+    body={"stage": "screened"},
+)
+row(
+    "POST",
+    f"{V1}/candidates/{{candidate_id}}/trial",
+    "candidates/{in_trial}/trial",
+    OFFICERS_ONLY,
+    visible=STAFF,
+    body={"results": {"交付准时率": 92}},
+)
+row(
+    "POST",
+    f"{V1}/candidates/{{candidate_id}}/decision",
+    "candidates/{decided}/decision",
+    OFFICERS_ONLY,
+    visible=STAFF,
+    body={"decision": "stop", "reason": "预算调整"},
+)
+row(
+    "POST",
+    f"{V1}/candidates/{{candidate_id}}/reject",
+    "candidates/{sourced}/reject",
+    OFFICERS_ONLY,
+    visible=STAFF,
+    body={"reason": "资质不符"},
+)
+row(
+    "POST",
+    f"{V1}/candidates/{{candidate_id}}/sign",
+    "candidates/{decided}/sign",
+    OFFICERS_ONLY,
+    visible=STAFF,
+    body={},
+)
 # Unit reports (R-UNIT-2, issue #15): officers and finance enter them; who reads the terms
 # reads them (R-PRF-3).
 row(
@@ -610,6 +674,21 @@ def build_world(actors) -> dict[str, Any]:
         for agreement in drafts[1:]:
             review_agreement(agreement.pk, note="", actor=actors.legal)
         approve_agreement(drafts[2].pk, actor=actors.gm)
+        # A selection (R-SEL): one candidate just sourced, one in its trial, one decided `sign`.
+        selection = create_selection(
+            title="技术伙伴甄选",
+            partner_type="technology",
+            criteria=[{"metric": "交付准时率", "op": "gte", "threshold": 90, "unit": "%"}],
+            actor=actors.officer,
+        )
+        sourced, in_trial, decided = (
+            add_candidate(selection.pk, name=n, actor=actors.officer)
+            for n in ("甲科技", "乙科技", "丙科技")
+        )
+        for candidate in (in_trial, decided):
+            for stage in ("screened", "nda", "due_diligence", "trial"):
+                move_stage(candidate.pk, stage=stage, actor=actors.officer)
+        record_trial(decided.pk, results={"交付准时率": 95}, actor=actors.officer)
     assert review.status == "needs_review", review.status
     fanned()  # the worker's first step: the events raised become notifications, deliveries
     return {
@@ -634,6 +713,10 @@ def build_world(actors) -> dict[str, Any]:
         "agreement": drafts[0].pk,
         "reviewed_agreement": drafts[1].pk,
         "approved_agreement": drafts[2].pk,
+        "selection": selection.pk,
+        "sourced": sourced.pk,
+        "in_trial": in_trial.pk,
+        "decided": decided.pk,
     }
 
 

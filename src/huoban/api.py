@@ -28,6 +28,7 @@ from huoban.partners.api import applications_router, company_violations_router
 from huoban.partners.api import router as partners_router
 from huoban.profiles.api import router as profiles_router
 from huoban.projects.api import router as projects_router
+from huoban.selection.api import router as selection_router
 from huoban.sharing.api import router as sharing_router
 
 
@@ -132,6 +133,7 @@ def _register_routers() -> None:
     api.add_router("/", profiles_router)
     api.add_router("/", agreements_router)
     api.add_router("/", sharing_router)
+    api.add_router("/", selection_router)
     # Full paths (/company-violations/{id}/…): a report is not under one partner's URL.
     api.add_router("/", company_violations_router)
 

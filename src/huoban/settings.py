@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "huoban.profiles",
     "huoban.agreements",
     "huoban.sharing",
+    "huoban.selection",
     "huoban.demo",
     "huoban.portal",
     "huoban.console",

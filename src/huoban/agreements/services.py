@@ -169,6 +169,22 @@ def draft_agreement(
     **terms: Any,
 ) -> Agreement:
     """Draft a partner's written agreement (R-AGR-1); it waits for legal review (R-AGR-2)."""
+    return draft_within(
+        partner_code, kind=kind, starts_on=starts_on, ends_on=ends_on, actor=actor, **terms
+    )
+
+
+def draft_within(
+    partner_code: str,
+    *,
+    kind: str,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    actor: User,
+    **terms: Any,
+) -> Agreement:
+    """:func:`draft_agreement` inside the caller's transaction: a selection's `sign` opens the
+    new partner's draft agreement in its own business action (R-SEL-4)."""
     if not may_draft_agreements(actor):
         raise Forbidden("只有伙伴关系官可以起草协议 / Only a partner officer drafts agreements.")
     partner = Partner.objects.filter(code=partner_code).first()

@@ -802,6 +802,63 @@ post_only(
     f"{C}channels/test/", "/console/channels/test/", console(403, admin=302), changes=("admin",)
 )
 # Group robots (R-NOTE-2, issue #14): the admin only, like the webhooks.
+# Selections (R-SEL, issue #15): every staff member reads them; officers (and admins) run them.
+row("GET", f"{C}selections/", "/console/selections/", console(200))
+row(
+    "POST",
+    f"{C}selections/",
+    "/console/selections/",
+    console(403, officer=302, admin=302),
+    body={
+        "title": "渠道伙伴甄选",
+        "partner_type": "channel",
+        "criteria": "NPS >= 70",
+    },
+    changes=OFFICERS,
+)
+get_only(f"{C}selections/<int:selection_id>/", "/console/selections/{selection}/", console(200))
+post_only(
+    f"{C}selections/<int:selection_id>/candidates/",
+    "/console/selections/{selection}/candidates/",
+    console(403, officer=302, admin=302),
+    body={"name": "丁科技", "channel": "展会"},
+    changes=OFFICERS,
+)
+post_only(
+    f"{C}candidates/<int:candidate_id>/stage/",
+    "/console/candidates/{sourced}/stage/",
+    console(403, officer=302, admin=302),
+    body={"stage": "screened"},
+    changes=OFFICERS,
+)
+post_only(
+    f"{C}candidates/<int:candidate_id>/trial/",
+    "/console/candidates/{in_trial}/trial/",
+    console(403, officer=302, admin=302),
+    body={"m0": "92"},
+    changes=OFFICERS,
+)
+post_only(
+    f"{C}candidates/<int:candidate_id>/decision/",
+    "/console/candidates/{decided}/decision/",
+    console(403, officer=302, admin=302),
+    body={"decision": "stop", "reason": "预算调整"},
+    changes=OFFICERS,
+)
+post_only(
+    f"{C}candidates/<int:candidate_id>/reject/",
+    "/console/candidates/{sourced}/reject/",
+    console(403, officer=302, admin=302),
+    body={"reason": "资质不符"},
+    changes=OFFICERS,
+)
+post_only(
+    f"{C}candidates/<int:candidate_id>/sign/",
+    "/console/candidates/{decided}/sign/",
+    console(403, officer=302, admin=302),
+    body={},
+    changes=OFFICERS,
+)
 # Agreements (R-AGR-1/2, issue #15): every staff member reads the list and the record; officers
 # draft and amend, legal reviews, the gm approves (admins may do each).
 get_only(f"{C}agreements/", "/console/agreements/", console(200))

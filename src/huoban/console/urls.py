@@ -11,6 +11,7 @@ from . import (
     policies,
     projects,
     reference,
+    selections,
     staff,
     views,
     webhooks,
@@ -19,6 +20,30 @@ from . import (
 app_name = "console"
 
 urlpatterns = [
+    path("selections/", selections.selection_list, name="selections"),
+    path("selections/<int:selection_id>/", selections.selection_detail, name="selection"),
+    path(
+        "selections/<int:selection_id>/candidates/",
+        selections.candidate_add,
+        name="candidate_add",
+    ),
+    path(
+        "candidates/<int:candidate_id>/stage/", selections.candidate_stage, name="candidate_stage"
+    ),
+    path(
+        "candidates/<int:candidate_id>/trial/", selections.candidate_trial, name="candidate_trial"
+    ),
+    path(
+        "candidates/<int:candidate_id>/decision/",
+        selections.candidate_decision,
+        name="candidate_decision",
+    ),
+    path(
+        "candidates/<int:candidate_id>/reject/",
+        selections.candidate_reject,
+        name="candidate_reject",
+    ),
+    path("candidates/<int:candidate_id>/sign/", selections.candidate_sign, name="candidate_sign"),
     path("agreements/", agreements.agreement_list, name="agreements"),
     path("agreements/new/", agreements.agreement_new, name="agreement_new"),
     path("agreements/<int:agreement_id>/", agreements.agreement_detail, name="agreement"),

@@ -87,6 +87,28 @@ def test_the_agreements_wait_for_each_role(logins):
     assert Agreement.objects.get(status="reviewed").major
 
 
+def test_seed_002_selection_and_jifengs_revenue_share(logins):
+    # R-SEL-3: 众安在线 → sign (waiting to be signed), 泰康在线 → extend (still in trial),
+    # 蔕来保 → stop. R-RS-2: 极峰科技 co-delivers 晋联's 华泰 project at 30% (scheme B):
+    # 144,000.00 → 43,200.00, the refund of 20,000.00 → −6,000.00.
+    from decimal import Decimal
+
+    from huoban.commissions.models import LedgerEntry
+    from huoban.selection.models import Candidate
+
+    states = {c.name: (c.stage, c.decision) for c in Candidate.objects.all()}
+    assert states == {
+        "众安在线": ("decided", "sign"),
+        "泰康在线": ("trial", "extend"),
+        "蔕来保": ("decided", "stop"),
+    }
+    shares = LedgerEntry.objects.filter(partner__code="CP001", kind="revenue_share")
+    assert sorted(shares.values_list("amount", flat=True)) == [
+        Decimal("-6000.00"),
+        Decimal("43200.00"),
+    ]
+
+
 def test_a_second_load_changes_nothing(logins):
     before = row_counts()
     head = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()

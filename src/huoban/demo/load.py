@@ -41,6 +41,7 @@ from huoban.partners.models import CompanyViolationKind, Partner, PartnerKind, P
 from huoban.partners.services import register_partner
 from huoban.profiles.services import assess_criticality
 from huoban.projects.models import Project
+from huoban.selection.services import add_candidate, create_selection, move_stage, record_trial
 from huoban.standing.tier_services import apply_for_strategic
 from huoban.standing.violations import report_company_violation
 from huoban.uscc import check_character
@@ -192,6 +193,7 @@ class _DemoBuilder:
             self.grade_partners()
         self.history()
         self.agreements()
+        self.selection()
         add_money(self)
         self.recent()
         self.queues()
@@ -275,6 +277,48 @@ class _DemoBuilder:
                 ends_on=dt.date(2027, 12, 31),
                 actor=officer,
             )
+
+    def selection(self) -> None:
+        """R-SEL (seed 002): the insurer selection — 众安在线 decided `sign` (waiting for the
+        officer to sign), 泰康在线 in its once-only second trial, 蔕来保 stopped."""
+        officer = self.users["officer"]
+        with clock.frozen(dt.datetime(2026, 5, 6, 10, tzinfo=SH).astimezone(dt.UTC)):
+            selection = create_selection(
+                title="车险保险合作伙伴甄选（种子 002）",
+                partner_type="channel",
+                needs="车险产品、核保与理赔服务",
+                offers="车主流量、用车数据与线上投保入口",
+                screening=["持牌经营", "线上理赔能力", "区域覆盖"],
+                criteria=[
+                    {"metric": "转化率", "op": "gte", "threshold": 15, "unit": "%"},
+                    {"metric": "NPS", "op": "gte", "threshold": 70},
+                    {"metric": "投诉率", "op": "lte", "threshold": 5, "unit": "%"},
+                    {"metric": "响应时效", "op": "lte", "threshold": 24, "unit": "h"},
+                ],
+                actor=officer,
+            )
+            candidates = {
+                name: add_candidate(selection.pk, name=name, channel=channel, actor=officer)
+                for name, channel in (
+                    ("众安在线", "行业会议"), ("泰康在线", "老客户推荐"), ("蔕来保", "主动来访"),
+                )
+            }  # fmt: skip
+            screening = {"持牌经营": True, "线上理赔能力": True, "区域覆盖": True}
+            for name, candidate in candidates.items():
+                move_stage(candidate.pk, stage="screened", screening=screening, actor=officer)
+                move_stage(candidate.pk, stage="nda", actor=officer)
+                flags = {"commercial": [{"question": "未结诉讼", "answer": "2 起",
+                                         "red_flag": name == "蔕来保"}]}  # fmt: skip
+                move_stage(candidate.pk, stage="due_diligence", due_diligence=flags, actor=officer)
+                move_stage(candidate.pk, stage="trial", trial_scope="华东区车险线上投保",
+                           actor=officer)  # fmt: skip
+        with clock.frozen(dt.datetime(2026, 8, 10, 10, tzinfo=SH).astimezone(dt.UTC)):
+            for name, results in (
+                ("众安在线", {"转化率": 21, "NPS": 76, "投诉率": 2.8, "响应时效": 12}),
+                ("泰康在线", {"转化率": 16, "NPS": 71, "投诉率": 5.1, "响应时效": 20}),
+                ("蔕来保", {"转化率": 18, "NPS": 68, "投诉率": 6.8, "响应时效": 28}),
+            ):
+                record_trial(candidates[name].pk, results=results, actor=officer)
 
     def register_partners(self) -> None:
         officer = self.users["officer"]

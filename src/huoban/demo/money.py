@@ -31,6 +31,7 @@ from huoban.leads.models import Category
 from huoban.leads.services import LeadInput, VerdictInput, record_verdict, submit_lead
 from huoban.projects import services as projects
 from huoban.projects.models import MilestoneStatus, Stage
+from huoban.sharing.services import add_share
 from huoban.standing.tier_services import apply_for_strategic, decide_application
 
 if TYPE_CHECKING:
@@ -178,6 +179,17 @@ def add_money(demo: _DemoBuilder) -> None:
         kind="new",
         high_margin=False,
     )
+    # 极峰科技 co-delivers its algorithm module (seed 001's scheme B: it only develops, 30%):
+    # each payment books its revenue share in 极峰's own ledger (R-RS-2); 晋联 sees none of it.
+    with clock.frozen(moment(2026, 5, 8)):
+        add_share(
+            huatai.pk,
+            partner_code=demo.partners["jifeng"].code,
+            share="0.30",
+            settle_days=5,
+            role="方案B：仅负责算法模块开发",
+            actor=officer,
+        )
     pay(moment(2026, 5, 20), huatai, "144000.00", "HT-2026-001")
     pay(
         moment(2026, 6, 10),

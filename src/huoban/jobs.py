@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from huoban.agreements.reminders import remind_agreements
 from huoban.commissions.settlement import settle_previous_year
 from huoban.leads.services import flag_overdue_leads, remind_due_leads
 from huoban.notifications.outbox import purge
@@ -21,6 +22,7 @@ def run_daily(day: dt.date) -> list[str]:
     reminded = remind_due_leads()
     lines.append(f"leads: {reminded} reminded, verdict due within 4 h (lead.sla_due)")
     lines.append(run_tier_jobs(day))
+    lines.append(remind_agreements(day).line())
     events, deliveries = purge()
     lines.append(f"outbox: {events} old events and {deliveries} old deliveries removed (R-NOTE-3)")
     lines.append(settle_previous_year(day))

@@ -47,6 +47,8 @@ CATALOGUE = (
     EventKind("payout.paid", _("佣金支付"), frozenset({PARTNER})),
     EventKind("application.submitted", _("战略伙伴申请待审批"), frozenset({STAFF})),
     EventKind("application.decided", _("战略伙伴申请结果"), frozenset({PARTNER})),
+    EventKind("agreement.expiring", _("协议即将到期"), frozenset({STAFF})),
+    EventKind("agreement.review_due", _("协议待评审"), frozenset({STAFF})),
 )
 
 

@@ -391,6 +391,16 @@ row(
     ("officer", "gm", "admin"),
     body={"strategic_value": 4, "substitutability": "hard", "reason": "独家技术"},
 )
+# Depth (R-PRF-2, issue #15): officers confirm; staff read; partners never.
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/depth",
+    "partners/{alpha}/depth",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"depth": "ordinary", "reason": "核实合作情况"},
+)
+row("GET", f"{V1}/partners/{{code}}/depth", "partners/{alpha}/depth", STAFF, visible=ALPHA_SIDE)
 # Capability and willingness (R-ASM-1, issue #15): graders record; staff read; partners never.
 row(
     "POST",

@@ -482,6 +482,14 @@ post_only(
     },
     changes=GRADERS,
 )
+# Depth (R-PRF-2, issue #15): officers (and admins) confirm it.
+post_only(
+    f"{C}partners/<str:code>/depth/",
+    "/console/partners/{alpha}/depth/",
+    console(403, officer=302, admin=302),
+    body={"depth": "ordinary", "reason": "核实合作情况"},
+    changes=OFFICERS,
+)
 # Criticality (R-CRIT-1, issue #15): officers, the gm and admins grade a partner.
 post_only(
     f"{C}partners/<str:code>/criticality/",

@@ -97,3 +97,21 @@ def test_the_grade_shows_its_management_strategy_in_the_pages_language(actors):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get(f"/console/partners/{actors.alpha.code}/").content.decode()
     assert "executive review quarterly, business review monthly" in html
+
+
+def test_the_officer_confirms_the_depth_on_the_partner_page(actors):
+    from huoban.profiles.models import DepthDecision
+
+    client = client_for(actors.officer)
+    url = f"/console/partners/{actors.alpha.code}/"
+    html = client.get(url).content.decode()
+    assert 'id="depth"' in html and "at most one cooperation project" not in html
+    assert "合作项目不超过 1 个 → 普通" in html  # the suggestion explained, in Chinese
+    response = client.post(f"{url}depth/", {"depth": "strategic", "reason": ""})
+    assert response.status_code == 422 and "须写明理由" in response.content.decode()
+    assert not DepthDecision.objects.exists()
+    assert client.post(f"{url}depth/", {"depth": "ordinary", "reason": ""}).status_code == 302
+    assert DepthDecision.objects.get().depth == "ordinary"
+    finance = client_for(actors.finance)
+    assert 'id="depth-form"' not in finance.get(url).content.decode()
+    assert finance.post(f"{url}depth/", {"depth": "ordinary"}).status_code == 403

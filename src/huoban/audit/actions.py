@@ -33,6 +33,7 @@ class Action(models.TextChoices):
     ROBOT_REGISTER = "robot.register", _("登记群机器人")
     PARTNER_CRITICALITY = "partner.criticality", _("评定伙伴关键等级")
     PARTNER_ASSESSMENT = "partner.assessment", _("评估伙伴能力与意愿")
+    PARTNER_DEPTH = "partner.depth", _("确认伙伴合作深度")
     AGREEMENT_DRAFT = "agreement.draft", _("起草合作协议")
     AGREEMENT_REVIEW = "agreement.review", _("法务审核合作协议")
     AGREEMENT_APPROVE = "agreement.approve", _("总经理审批合作协议")

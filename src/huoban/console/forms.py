@@ -20,7 +20,7 @@ from huoban.notifications.webhooks import EVENTS
 from huoban.partners.forms import PartnerUserForm
 from huoban.partners.models import ExitKind, PartnerKind, PartnerType, ViolationKind
 from huoban.profiles import rules as profile_rules
-from huoban.profiles.models import Investment, Substitutability
+from huoban.profiles.models import Depth, Investment, Substitutability
 from huoban.projects.models import HighMarginCategory, Kind, MilestoneStatus, PaymentKind
 
 if TYPE_CHECKING:
@@ -631,6 +631,23 @@ class RobotForm(forms.Form):
         label=_("事件"),
         choices=[(e, e) for e in EVENTS],
         widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class DepthForm(forms.Form):
+    """Confirm a partner's cooperation depth (R-PRF-2); a reason when it departs from the
+    suggestion or changes."""
+
+    depth = forms.ChoiceField(
+        label=_("合作深度"),
+        choices=Depth.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reason = forms.CharField(
+        label=_("理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
 

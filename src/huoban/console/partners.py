@@ -58,8 +58,14 @@ from huoban.policy import (
     may_manage_partners,
 )
 from huoban.profiles import rules as profile_rules
-from huoban.profiles.models import AssessmentKind, CriticalityAssessment, Grade
-from huoban.profiles.services import assess_criticality, latest_assessment, record_assessment
+from huoban.profiles.models import AssessmentKind, CriticalityAssessment, DepthDecision, Grade
+from huoban.profiles.services import (
+    assess_criticality,
+    confirm_depth,
+    latest_assessment,
+    record_assessment,
+    suggested_depth,
+)
 from huoban.projects import selectors as project_selectors
 from huoban.projects.models import Project
 from huoban.standing.tier_services import decide_application
@@ -79,6 +85,7 @@ from .forms import (
     AssessmentForm,
     CriticalityForm,
     DecisionForm,
+    DepthForm,
     ExitForm,
     InquiryHandlingForm,
     PartnerForm,
@@ -255,6 +262,7 @@ def _partner_page(
     violation_form: ViolationForm | None = None,
     user_form: PartnerUserForm | None = None,
     criticality_form: CriticalityForm | None = None,
+    depth_form: DepthForm | None = None,
     assessment_form: AssessmentForm | None = None,
 ) -> HttpResponse:
     user: Any = request.user
@@ -309,6 +317,23 @@ def _partner_page(
             violation_form or ViolationForm(initial={"occurred_on": clock.today()})
         ),
     }
+    # R-PRF-2: the confirmed depth, today's suggestion and the history.
+    suggestion = suggested_depth(partner)
+    context["depth_history"] = list(
+        DepthDecision.objects.visible_to(user)
+        .filter(partner=partner)
+        .select_related("decided_by")
+        .order_by("-decided_at", "-pk")[:5]
+    )
+    context["depth_suggestion"] = suggestion
+    context["depth_explanation"] = "\n".join(
+        in_language(str(step)) for step in suggestion.explanation
+    )
+    if may_manage_partners(user):
+        latest_depth = context["depth_history"][0].depth if context["depth_history"] else None
+        context["depth_form"] = mark_invalid(
+            depth_form or DepthForm(initial={"depth": latest_depth or suggestion.depth})
+        )
     # R-AGR-1: the partner's written agreements, each version, newest first.
     context["agreements"] = partner_agreements(partner, user)
     context["may_draft_agreements"] = may_draft_agreements(user)
@@ -360,6 +385,27 @@ def partner_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Partner 360: profile, users, tier history, leads, customers, projects, ledger (finance
     and admin only, R-VIS-2), violations and exit."""
     return _partner_page(request, _partner_or_404(request, code))
+
+
+@staff_required
+@require_POST
+def partner_depth(request: HttpRequest, code: str) -> HttpResponse:
+    """Confirm the partner's depth against the suggestion (officer, admin; R-PRF-2)."""
+    partner = _partner_or_404(request, code)
+    if not may_manage_partners(request.user):
+        return forbidden(request, "partners", _("合作深度由伙伴关系官确认。"))
+    form = DepthForm(request.POST)
+    sent = send(
+        form,
+        lambda data: confirm_depth(
+            partner.code, depth=data["depth"], reason=data["reason"], actor=actor_of(request)
+        ),
+    )
+    if sent.ok:
+        messages.success(request, _("合作深度已确认。"))
+        return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#depth")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _partner_page(request, partner, status=status, depth_form=form)
 
 
 @staff_required

@@ -114,6 +114,11 @@ urlpatterns = [
         name="partner_assessment",
     ),
     path(
+        "partners/<str:code>/depth/",
+        partners.partner_depth,
+        name="partner_depth",
+    ),
+    path(
         "partners/<str:code>/criticality/",
         partners.partner_criticality,
         name="partner_criticality",

@@ -116,3 +116,54 @@ def assessments(request: HttpRequest, code: str, params: Query[PageParams]) -> d
         Assessment.objects.visible_to(actor).filter(partner=partner).order_by("-assessed_at", "-pk")
     )
     return paginate(rows, params, _assessment)
+
+
+class DepthIn(Schema):
+    depth: str = Field(pattern="^(strategic|important|ordinary)$")
+    reason: str = Field(default="", max_length=2000)
+
+
+class DepthOut(Schema):
+    depth: str | None = Field(description="the confirmed depth; null before the first")
+    suggested: str
+    explanation: str
+
+
+@router.post(
+    "/partners/{code}/depth",
+    response={201: DepthOut},
+    summary="Confirm a partner's depth against the suggestion (R-PRF-2; officer, admin)",
+)
+def confirm_depth(request: HttpRequest, code: str, payload: DepthIn) -> Answer[dict[str, Any]]:
+    actor = actor_of(request)
+    if not Partner.objects.visible_to(actor).filter(code=code).exists():
+        raise NotFound("伙伴不存在 / No such partner.")
+    decision = services.confirm_depth(code, depth=payload.depth, reason=payload.reason, actor=actor)
+    return Answer(
+        201,
+        {
+            "depth": decision.depth,
+            "suggested": decision.suggested,
+            "explanation": decision.explanation,
+        },
+    )
+
+
+@router.get(
+    "/partners/{code}/depth",
+    response=DepthOut,
+    summary="A partner's depth and today's suggestion (R-PRF-2; staff)",
+)
+def depth(request: HttpRequest, code: str) -> dict[str, Any]:
+    actor = actor_of(request)
+    partner = Partner.objects.visible_to(actor).filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    require_role(actor, *STAFF_ROLES)  # the company's own judgement
+    latest = services.latest_depth(partner)
+    suggestion = services.suggested_depth(partner)
+    return {
+        "depth": latest.depth if latest else None,
+        "suggested": suggestion.depth,
+        "explanation": "\n".join(str(s) for s in suggestion.explanation),
+    }

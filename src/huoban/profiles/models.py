@@ -127,3 +127,48 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.kind} {self.score}"
+
+
+class Depth(models.TextChoices):
+    STRATEGIC = "strategic", _("战略")
+    IMPORTANT = "important", _("重要")
+    ORDINARY = "ordinary", _("普通")
+
+
+class DepthQuerySet(ScopedQuerySet["DepthDecision"]):
+    """Staff see every partner's depth; a partner's users none (the company's judgement)."""
+
+    partner_path = None
+
+
+class DepthDecision(models.Model):
+    """An officer's confirmation of a partner's cooperation depth (R-PRF-2), beside the rule's
+    suggestion at the time and the reason; the latest is the partner's depth."""
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("伙伴"),
+        on_delete=models.PROTECT,
+        related_name="depth_decisions",
+    )
+    depth = models.CharField(_("合作深度"), max_length=10, choices=Depth.choices)
+    suggested = models.CharField(_("建议深度"), max_length=10, choices=Depth.choices)
+    explanation = models.TextField(_("建议说明"))
+    reason = models.TextField(_("理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("确认时间"))
+
+    objects = DepthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("合作深度")
+        verbose_name_plural = _("合作深度")
+        ordering = ("-decided_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.depth}"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from huoban.explain import Step
+from huoban.explain import Step, yuan
 
 GRADES = ("C", "B", "A", "S")  # lowest first: a step up is the next one
 SUBSTITUTABILITY = ("hard", "normal", "easy")
@@ -125,3 +125,45 @@ def trend(previous: Decimal | None, current: Decimal) -> str:
     if previous is None:
         return "new"
     return "up" if current > previous else "down" if current < previous else "flat"
+
+
+# --- depth (R-PRF-2) --------------------------------------------------------------------------
+
+DEPTHS = ("ordinary", "important", "strategic")
+STRATEGIC_AMOUNT = Decimal("1000000")
+
+
+@dataclass(frozen=True)
+class DepthSuggestion:
+    depth: str
+    explanation: tuple[Step, ...]
+
+
+def suggest_depth(
+    projects: int, yearly_amount: Decimal, strategic_agreement: bool
+) -> DepthSuggestion:
+    """R-PRF-2: `strategic` when the year's cooperation amount is ≥ 1,000,000 and an approved
+    strategic agreement is in force; else `important` with two or more cooperation projects;
+    else `ordinary`. An officer confirms it (seed 001)."""
+    steps = [
+        Step(f"合作项目 {projects} 个；本年合作金额 {yuan(yearly_amount)}；"
+             f"战略合作协议{'生效中' if strategic_agreement else '无'}",
+             f"{projects} cooperation projects; this year's cooperation amount "
+             f"{yuan(yearly_amount)}; strategic agreement "
+             f"{'in force' if strategic_agreement else 'none'}"),
+    ]  # fmt: skip
+    if yearly_amount >= STRATEGIC_AMOUNT and strategic_agreement:
+        depth = "strategic"
+        steps.append(
+            Step("本年合作金额 ≥ 1,000,000.00 且战略协议生效 → 战略",
+                 "amount ≥ 1,000,000.00 with a strategic agreement in force → strategic")
+        )  # fmt: skip
+    elif projects >= 2:
+        depth = "important"
+        steps.append(Step("合作项目 ≥ 2 个 → 重要", "two or more cooperation projects → important"))
+    else:
+        depth = "ordinary"
+        steps.append(
+            Step("合作项目不超过 1 个 → 普通", "at most one cooperation project → ordinary")
+        )
+    return DepthSuggestion(depth, tuple(steps))

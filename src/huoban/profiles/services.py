@@ -4,21 +4,34 @@ one business action, one transaction, one audit event."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, Sum
 
 from huoban import clock
 from huoban.access import require_role
 from huoban.accounts.models import User
+from huoban.agreements.models import Agreement, Kind
+from huoban.agreements.models import Status as AgreementStatus
 from huoban.audit.services import record
-from huoban.errors import NotFound, ValidationFailed
+from huoban.errors import Forbidden, NotFound, ValidationFailed
 from huoban.explain import explanation_text
 from huoban.partners.models import Partner
-from huoban.policy import GRADERS
+from huoban.policy import GRADERS, may_manage_partners
+from huoban.projects.models import Project
+from huoban.projects.models import Status as ProjectStatus
 
 from . import rules
-from .models import Assessment, CriticalityAssessment, Investment, Substitutability
+from .models import (
+    Assessment,
+    CriticalityAssessment,
+    Depth,
+    DepthDecision,
+    Investment,
+    Substitutability,
+)
 
 
 def latest_criticality(partner: Partner) -> CriticalityAssessment | None:
@@ -154,3 +167,83 @@ def record_assessment(
         },
     )
     return assessment
+
+
+# --- depth (R-PRF-2) --------------------------------------------------------------------------
+
+
+def cooperation_figures(partner: Partner, year: int) -> tuple[int, Decimal, bool]:
+    """R-PRF-2's inputs: the partner's cooperation projects (referred or co-delivered, not
+    cancelled), the year's cooperation amount (their contract amounts, signed in ``year``) and
+    whether an approved strategic agreement is in force today."""
+    live = Project.objects.exclude(status=ProjectStatus.CANCELLED)
+    mine = live.filter(Q(partner=partner) | Q(shares__partner=partner)).distinct()
+    count = mine.count()
+    amount = live.filter(pk__in=mine.filter(signed_on__year=year).values("pk")).aggregate(
+        s=Sum("contract_amount")
+    )["s"] or Decimal("0")
+    today = clock.today()
+    strategic = Agreement.objects.filter(
+        partner=partner,
+        kind=Kind.STRATEGIC,
+        status=AgreementStatus.APPROVED,
+        starts_on__lte=today,
+        ends_on__gte=today,
+    ).exists()
+    return count, amount, strategic
+
+
+def suggested_depth(partner: Partner) -> rules.DepthSuggestion:
+    count, amount, strategic = cooperation_figures(partner, clock.today().year)
+    return rules.suggest_depth(count, amount, strategic)
+
+
+def latest_depth(partner: Partner) -> DepthDecision | None:
+    return DepthDecision.objects.filter(partner=partner).order_by("-decided_at", "-pk").first()
+
+
+@transaction.atomic(durable=True)
+def confirm_depth(code: str, *, depth: str, reason: str = "", actor: User) -> DepthDecision:
+    """An officer confirms the partner's depth (R-PRF-2), kept with the suggestion of the day;
+    a depth other than the suggestion, or a change, needs a reason."""
+    if not may_manage_partners(actor):
+        raise Forbidden("合作深度由伙伴关系官确认 / Partner officers confirm the depth.")
+    partner = Partner.objects.filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    if depth not in Depth.values:
+        raise ValidationFailed(
+            {"depth": "合作深度为 strategic、important 或 ordinary / Unknown depth."}
+        )
+    suggestion = suggested_depth(partner)
+    previous = latest_depth(partner)
+    changed = previous is not None and previous.depth != depth
+    if (depth != suggestion.depth or changed) and not reason.strip():
+        raise ValidationFailed(
+            {
+                "reason": "与建议不同或调整深度须写明理由 / A depth other than the suggestion, or "
+                "a change, needs a reason."
+            }
+        )
+    decision = DepthDecision.objects.create(
+        partner=partner,
+        depth=depth,
+        suggested=suggestion.depth,
+        explanation=explanation_text(suggestion.explanation),
+        reason=reason.strip(),
+        decided_by=actor,
+        decided_at=clock.now(),
+    )
+    record(
+        actor,
+        "partner.depth",
+        decision,
+        before={"depth": previous.depth} if previous else None,
+        after={
+            "partner": partner.code,
+            "depth": depth,
+            "suggested": suggestion.depth,
+            "reason": decision.reason,
+        },
+    )
+    return decision

@@ -118,3 +118,6 @@ class ApiClient:
 
     def post(self, path: str, body: Any = None) -> tuple[int, Any]:
         return self.request("POST", path, body if body is not None else {})
+
+    def put(self, path: str, body: Any = None) -> tuple[int, Any]:
+        return self.request("PUT", path, body if body is not None else {})

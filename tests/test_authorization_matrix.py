@@ -391,6 +391,26 @@ row(
     ("officer", "gm", "admin"),
     body={"strategic_value": 4, "substitutability": "hard", "reason": "独家技术"},
 )
+# Basic facts and key contacts (R-PRF-1, issue #15): officers keep them; staff and the partner
+# itself read them.
+row("GET", f"{V1}/partners/{{code}}/profile", "partners/{alpha}/profile", ALPHA_SIDE,
+    visible=ALPHA_SIDE)  # fmt: skip
+row(
+    "PUT",
+    f"{V1}/partners/{{code}}/profile",
+    "partners/{alpha}/profile",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"complementarity": "technology", "team_size": 40},
+)
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/contacts",
+    "partners/{alpha}/contacts",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"name": "王博士", "layer": "technical", "title": "CTO"},
+)
 # Depth (R-PRF-2, issue #15): officers confirm; staff read; partners never.
 row(
     "POST",

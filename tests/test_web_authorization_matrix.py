@@ -482,6 +482,21 @@ post_only(
     },
     changes=GRADERS,
 )
+# Basic facts and key contacts (R-PRF-1, issue #15): officers (and admins) keep them.
+post_only(
+    f"{C}partners/<str:code>/profile/",
+    "/console/partners/{alpha}/profile/",
+    console(403, officer=302, admin=302),
+    body={"complementarity": "technology", "full_name": "阿尔法咨询有限公司"},
+    changes=OFFICERS,
+)
+post_only(
+    f"{C}partners/<str:code>/contacts/",
+    "/console/partners/{alpha}/contacts/",
+    console(403, officer=302, admin=302),
+    body={"name": "王博士", "title": "CTO", "layer": "technical"},
+    changes=OFFICERS,
+)
 # Depth (R-PRF-2, issue #15): officers (and admins) confirm it.
 post_only(
     f"{C}partners/<str:code>/depth/",

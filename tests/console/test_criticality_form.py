@@ -115,3 +115,23 @@ def test_the_officer_confirms_the_depth_on_the_partner_page(actors):
     finance = client_for(actors.finance)
     assert 'id="depth-form"' not in finance.get(url).content.decode()
     assert finance.post(f"{url}depth/", {"depth": "ordinary"}).status_code == 403
+
+
+def test_the_officer_fills_in_the_facts_and_a_contact(actors):
+    from huoban.profiles.models import KeyContact, PartnerProfile
+
+    client = client_for(actors.officer)
+    url = f"/console/partners/{actors.alpha.code}/"
+    html = client.get(url).content.decode()
+    assert 'id="to-complete"' in html and "8 项待补充" in html
+    bad = client.post(f"{url}profile/", {"website": "not a url", "complementarity": ""})
+    assert bad.status_code == 422 and not PartnerProfile.objects.exists()
+    good = {"complementarity": "technology", "full_name": "阿尔法咨询有限公司", "team_size": "35"}
+    assert client.post(f"{url}profile/", good).status_code == 302
+    html = client.get(url).content.decode()
+    assert "6 项待补充" in html and "技术互补" in html  # full name and team size given
+    contact = {"name": "王博士", "title": "CTO", "layer": "technical", "phone": "13800000101"}
+    assert client.post(f"{url}contacts/", contact).status_code == 302
+    assert KeyContact.objects.get().layer == "technical"
+    assert "王博士（CTO）" in client.get(url).content.decode()
+    assert client_for(actors.pm).post(f"{url}contacts/", contact).status_code == 403

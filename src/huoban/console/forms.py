@@ -20,7 +20,14 @@ from huoban.notifications.webhooks import EVENTS
 from huoban.partners.forms import PartnerUserForm
 from huoban.partners.models import ExitKind, PartnerKind, PartnerType, ViolationKind
 from huoban.profiles import rules as profile_rules
-from huoban.profiles.models import Depth, Investment, Substitutability
+from huoban.profiles.models import (
+    FACTS,
+    Depth,
+    Investment,
+    KeyContact,
+    PartnerProfile,
+    Substitutability,
+)
 from huoban.projects.models import HighMarginCategory, Kind, MilestoneStatus, PaymentKind
 
 if TYPE_CHECKING:
@@ -632,6 +639,46 @@ class RobotForm(forms.Form):
         choices=[(e, e) for e in EVENTS],
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class ProfileForm(forms.ModelForm):
+    """A partner's basic facts and complementarity (R-PRF-1); empty stays 待补充."""
+
+    website = forms.URLField(
+        label=_("网站"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "form-control"}),
+    )
+
+    class Meta:
+        model = PartnerProfile
+        fields = ["complementarity", *FACTS]
+        widgets = {
+            "complementarity": forms.Select(attrs={"class": "form-select"}),
+            "founded_on": forms.DateInput(
+                attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"
+            ),
+            "main_business": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            "core_technology": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+
+class KeyContactForm(forms.ModelForm):
+    class Meta:
+        model = KeyContact
+        fields = ["name", "title", "layer", "phone", "email", "wechat"]
+        widgets = {"layer": forms.Select(attrs={"class": "form-select"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
 
 
 class DepthForm(forms.Form):

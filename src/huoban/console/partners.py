@@ -58,13 +58,25 @@ from huoban.policy import (
     may_manage_partners,
 )
 from huoban.profiles import rules as profile_rules
-from huoban.profiles.models import AssessmentKind, CriticalityAssessment, DepthDecision, Grade
+from huoban.profiles.models import (
+    FACTS,
+    AssessmentKind,
+    ContactLayer,
+    CriticalityAssessment,
+    DepthDecision,
+    Grade,
+    KeyContact,
+    PartnerProfile,
+)
 from huoban.profiles.services import (
+    add_key_contact,
     assess_criticality,
     confirm_depth,
     latest_assessment,
+    profile_of,
     record_assessment,
     suggested_depth,
+    update_profile,
 )
 from huoban.projects import selectors as project_selectors
 from huoban.projects.models import Project
@@ -88,9 +100,11 @@ from .forms import (
     DepthForm,
     ExitForm,
     InquiryHandlingForm,
+    KeyContactForm,
     PartnerForm,
     PartnerProfileForm,
     PartnerUserForm,
+    ProfileForm,
     ViolationForm,
 )
 
@@ -263,6 +277,8 @@ def _partner_page(
     user_form: PartnerUserForm | None = None,
     criticality_form: CriticalityForm | None = None,
     depth_form: DepthForm | None = None,
+    profile_form: ProfileForm | None = None,
+    contact_form: KeyContactForm | None = None,
     assessment_form: AssessmentForm | None = None,
 ) -> HttpResponse:
     user: Any = request.user
@@ -317,6 +333,20 @@ def _partner_page(
             violation_form or ViolationForm(initial={"occurred_on": clock.today()})
         ),
     }
+    # R-PRF-1: the basic facts (待补充 listed) and the key contacts by layer.
+    profile = profile_of(partner)
+    labels = {f.name: f.verbose_name for f in PartnerProfile._meta.fields}
+    context["facts"] = [(labels[f], getattr(profile, f)) for f in FACTS]
+    context["complementarity"] = profile.get_complementarity_display()
+    context["to_complete"] = len(profile.to_complete())
+    context["key_contacts"] = [
+        (label, [c for c in contacts if c.layer == layer])
+        for contacts in [list(KeyContact.objects.filter(partner=partner))]
+        for layer, label in ContactLayer.choices
+    ]
+    if may_manage_partners(user):
+        context["profile_form"] = mark_invalid(profile_form or ProfileForm(instance=profile))
+        context["contact_form"] = mark_invalid(contact_form or KeyContactForm())
     # R-PRF-2: the confirmed depth, today's suggestion and the history.
     suggestion = suggested_depth(partner)
     context["depth_history"] = list(
@@ -385,6 +415,48 @@ def partner_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Partner 360: profile, users, tier history, leads, customers, projects, ledger (finance
     and admin only, R-VIS-2), violations and exit."""
     return _partner_page(request, _partner_or_404(request, code))
+
+
+@staff_required
+@require_POST
+def partner_profile(request: HttpRequest, code: str) -> HttpResponse:
+    """Set the partner's basic facts and complementarity (officer, admin; R-PRF-1)."""
+    partner = _partner_or_404(request, code)
+    if not may_manage_partners(request.user):
+        return forbidden(request, "partners", _("伙伴信息由伙伴关系官维护。"))
+    form = ProfileForm(request.POST, instance=profile_of(partner))
+    sent = send(
+        form,
+        lambda data: update_profile(
+            partner.code, actor=actor_of(request), **{f: data[f] for f in form.Meta.fields}
+        ),
+    )
+    if sent.ok:
+        messages.success(request, _("基本信息已保存。"))
+        return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#facts")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _partner_page(request, partner, status=status, profile_form=form)
+
+
+@staff_required
+@require_POST
+def partner_contact(request: HttpRequest, code: str) -> HttpResponse:
+    """Add a key contact at the partner, by layer (officer, admin; R-PRF-1)."""
+    partner = _partner_or_404(request, code)
+    if not may_manage_partners(request.user):
+        return forbidden(request, "partners", _("伙伴信息由伙伴关系官维护。"))
+    form = KeyContactForm(request.POST)
+    sent = send(
+        form,
+        lambda data: add_key_contact(
+            partner.code, actor=actor_of(request), **{f: data[f] for f in form.Meta.fields}
+        ),
+    )
+    if sent.ok:
+        messages.success(request, _("已添加关键联系人。"))
+        return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#facts")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _partner_page(request, partner, status=status, contact_form=form)
 
 
 @staff_required

@@ -114,6 +114,16 @@ urlpatterns = [
         name="partner_assessment",
     ),
     path(
+        "partners/<str:code>/profile/",
+        partners.partner_profile,
+        name="partner_profile",
+    ),
+    path(
+        "partners/<str:code>/contacts/",
+        partners.partner_contact,
+        name="partner_contact",
+    ),
+    path(
         "partners/<str:code>/depth/",
         partners.partner_depth,
         name="partner_depth",

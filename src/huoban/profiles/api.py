@@ -19,7 +19,7 @@ from huoban.partners.models import Partner
 from huoban.web import actor_of
 
 from . import services
-from .models import Assessment
+from .models import FACTS, Assessment, KeyContact
 
 router = Router(tags=["partners"])
 
@@ -167,3 +167,97 @@ def depth(request: HttpRequest, code: str) -> dict[str, Any]:
         "suggested": suggestion.depth,
         "explanation": "\n".join(str(s) for s in suggestion.explanation),
     }
+
+
+class ProfileIn(Schema):
+    complementarity: str | None = Field(default=None, max_length=12)
+    full_name: str | None = Field(default=None, max_length=200)
+    founded_on: dt.date | None = None
+    registered_capital: str | None = Field(default=None, max_length=100)
+    main_business: str | None = Field(default=None, max_length=5000)
+    core_technology: str | None = Field(default=None, max_length=5000)
+    team_size: int | None = Field(default=None, ge=0, le=10_000_000)
+    address: str | None = Field(default=None, max_length=300)
+    website: str | None = Field(default=None, max_length=200)
+
+
+class KeyContactIn(Schema):
+    name: str = Field(max_length=100)
+    layer: str = Field(pattern="^(management|business|technical)$")
+    title: str = Field(default="", max_length=100)
+    phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=254)
+    wechat: str = Field(default="", max_length=50)
+
+
+class KeyContactOut(Schema):
+    id: int
+    name: str
+    layer: str
+    title: str
+    phone: str
+    email: str
+    wechat: str
+
+
+class ProfileOut(Schema):
+    complementarity: str
+    facts: dict[str, Any]
+    to_complete: list[str] = Field(description="the facts still 待补充 (R-PRF-1)")
+    contacts: list[KeyContactOut]
+
+
+def _contact(c: KeyContact) -> dict[str, Any]:
+    return {
+        "id": c.pk, "name": c.name, "layer": c.layer, "title": c.title, "phone": c.phone,
+        "email": c.email, "wechat": c.wechat,
+    }  # fmt: skip
+
+
+def _profile(partner: Partner) -> dict[str, Any]:
+    profile = services.profile_of(partner)
+    return {
+        "complementarity": profile.complementarity,
+        "facts": {f: getattr(profile, f) for f in FACTS},
+        "to_complete": profile.to_complete(),
+        "contacts": [_contact(c) for c in KeyContact.objects.filter(partner=partner)],
+    }
+
+
+def _partner(request: HttpRequest, code: str) -> Partner:
+    partner = Partner.objects.visible_to(actor_of(request)).filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    return partner
+
+
+@router.get(
+    "/partners/{code}/profile",
+    response=ProfileOut,
+    summary="Basic facts, what is 待补充, key contacts (R-PRF-1; staff, the partner itself)",
+)
+def profile(request: HttpRequest, code: str) -> dict[str, Any]:
+    return _profile(_partner(request, code))
+
+
+@router.put(
+    "/partners/{code}/profile",
+    response=ProfileOut,
+    summary="Set basic facts and complementarity (R-PRF-1; officer, admin)",
+)
+def update_profile(request: HttpRequest, code: str, payload: ProfileIn) -> dict[str, Any]:
+    partner = _partner(request, code)
+    given = {k: v for k, v in payload.dict().items() if v is not None}
+    services.update_profile(partner.code, actor=actor_of(request), **given)
+    return _profile(partner)
+
+
+@router.post(
+    "/partners/{code}/contacts",
+    response={201: KeyContactOut},
+    summary="Add a key contact by layer (R-PRF-1; officer, admin)",
+)
+def add_contact(request: HttpRequest, code: str, payload: KeyContactIn) -> Answer[dict[str, Any]]:
+    partner = _partner(request, code)
+    contact = services.add_key_contact(partner.code, actor=actor_of(request), **payload.dict())
+    return Answer(201, _contact(contact))

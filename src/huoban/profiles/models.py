@@ -172,3 +172,99 @@ class DepthDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.depth}"
+
+
+class Complementarity(models.TextChoices):
+    TECHNOLOGY = "technology", _("技术互补")
+    RESOURCE = "resource", _("资源互补")
+    PRODUCT = "product", _("产品互补")
+
+
+class ProfileQuerySet(ScopedQuerySet["PartnerProfile"]):
+    """Staff see every profile; a partner's users their own (R-VIS-1)."""
+
+    partner_path = "partner"
+
+
+# R-PRF-1: the basic facts, in the order the page lists them; a blank one is 待补充.
+FACTS = (
+    "full_name",
+    "founded_on",
+    "registered_capital",
+    "main_business",
+    "core_technology",
+    "team_size",
+    "address",
+    "website",
+)
+
+
+class PartnerProfile(models.Model):
+    """A partner's basic facts and complementarity (R-PRF-1); any fact may be 待补充."""
+
+    partner = models.OneToOneField(
+        "partners.Partner", verbose_name=_("伙伴"), on_delete=models.PROTECT, related_name="profile"
+    )
+    complementarity = models.CharField(
+        _("互补类型"), max_length=12, choices=Complementarity.choices, blank=True
+    )
+    full_name = models.CharField(_("全称"), max_length=200, blank=True)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    registered_capital = models.CharField(_("注册资本"), max_length=100, blank=True)
+    main_business = models.TextField(_("主营业务"), blank=True)
+    core_technology = models.TextField(_("核心技术"), blank=True)
+    team_size = models.PositiveIntegerField(_("团队规模（人）"), null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    website = models.URLField(_("网站"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    objects = ProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("伙伴基本信息")
+        verbose_name_plural = _("伙伴基本信息")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}"
+
+    def to_complete(self) -> list[str]:
+        """The facts still 待补充, in the page's order."""
+        return [f for f in FACTS if getattr(self, f) in (None, "")]
+
+
+class ContactLayer(models.TextChoices):
+    MANAGEMENT = "management", _("管理层")
+    BUSINESS = "business", _("业务层")
+    TECHNICAL = "technical", _("技术层")
+
+
+class KeyContactQuerySet(ScopedQuerySet["KeyContact"]):
+    partner_path = "partner"
+
+
+class KeyContact(models.Model):
+    """A key contact at the partner, by layer (R-PRF-1)."""
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("伙伴"),
+        on_delete=models.PROTECT,
+        related_name="key_contacts",
+    )
+    name = models.CharField(_("姓名"), max_length=100)
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    layer = models.CharField(_("层级"), max_length=12, choices=ContactLayer.choices)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+    wechat = models.CharField(_("微信"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("登记时间"))
+
+    objects = KeyContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("关键联系人")
+        verbose_name_plural = _("关键联系人")
+        ordering = ("partner", "layer", "pk")
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 
@@ -25,11 +26,15 @@ from huoban.projects.models import Status as ProjectStatus
 
 from . import rules
 from .models import (
+    FACTS,
     Assessment,
+    Complementarity,
     CriticalityAssessment,
     Depth,
     DepthDecision,
     Investment,
+    KeyContact,
+    PartnerProfile,
     Substitutability,
 )
 
@@ -247,3 +252,107 @@ def confirm_depth(code: str, *, depth: str, reason: str = "", actor: User) -> De
         },
     )
     return decision
+
+
+# --- basic facts and key contacts (R-PRF-1) ---------------------------------------------------
+
+
+def profile_of(partner: Partner) -> PartnerProfile:
+    """The partner's profile, empty (everything 待补充) before the first edit; not saved."""
+    found = PartnerProfile.objects.filter(partner=partner).first()
+    return found or PartnerProfile(partner=partner, updated_at=clock.now())
+
+
+@transaction.atomic(durable=True)
+def update_profile(code: str, *, actor: User, **facts: Any) -> PartnerProfile:
+    """Set a partner's complementarity and basic facts (R-PRF-1); what is left empty stays
+    待补充. Only the fields given change."""
+    if not may_manage_partners(actor):
+        raise Forbidden("伙伴信息由伙伴关系官维护 / Partner officers keep the partner's facts.")
+    partner = Partner.objects.filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    unknown = sorted(set(facts) - {*FACTS, "complementarity"})
+    errors: dict[str, str] = {}
+    if unknown:
+        errors["facts"] = f"未知字段 / Unknown fields: {', '.join(unknown)}"
+    if facts.get("complementarity") not in (None, "", *Complementarity.values):
+        errors["complementarity"] = (
+            "互补类型为 technology、resource 或 product / Complementarity is technology, "
+            "resource or product."
+        )
+    size = facts.get("team_size")
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+        errors["team_size"] = "团队规模为不小于 0 的整数 / The team size is 0 or more."
+    if errors:
+        raise ValidationFailed(errors)
+    profile = PartnerProfile.objects.select_for_update().filter(partner=partner).first()
+    before = None if profile is None else {f: str(getattr(profile, f) or "") for f in FACTS}
+    profile = profile or PartnerProfile(partner=partner)
+    for name, value in facts.items():
+        setattr(profile, name, value.strip() if isinstance(value, str) else value)
+    profile.updated_at = clock.now()
+    try:
+        profile.full_clean(exclude=["partner"])
+    except DjangoValidationError as e:
+        raise ValidationFailed(
+            {k: "；".join(str(m) for m in v) for k, v in e.message_dict.items()}
+        ) from e
+    profile.save()
+    record(
+        actor,
+        "partner.profile",
+        profile,
+        before=before,
+        after={
+            "partner": partner.code,
+            **{f: str(getattr(profile, f) or "") for f in FACTS},
+            "complementarity": profile.complementarity,
+            "to_complete": profile.to_complete(),
+        },
+    )
+    return profile
+
+
+@transaction.atomic(durable=True)
+def add_key_contact(
+    code: str,
+    *,
+    name: str,
+    layer: str,
+    title: str = "",
+    phone: str = "",
+    email: str = "",
+    wechat: str = "",
+    actor: User,
+) -> KeyContact:
+    """A key contact at the partner, by layer (R-PRF-1)."""
+    if not may_manage_partners(actor):
+        raise Forbidden("伙伴信息由伙伴关系官维护 / Partner officers keep the partner's facts.")
+    partner = Partner.objects.filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    contact = KeyContact(
+        partner=partner,
+        name=name.strip(),
+        layer=layer,
+        title=title.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        wechat=wechat.strip(),
+        created_at=clock.now(),
+    )
+    try:
+        contact.full_clean(exclude=["partner"])
+    except DjangoValidationError as e:
+        raise ValidationFailed(
+            {k: "；".join(str(m) for m in v) for k, v in e.message_dict.items()}
+        ) from e
+    contact.save()
+    record(
+        actor,
+        "partner.contact",
+        contact,
+        after={"partner": partner.code, "name": contact.name, "layer": layer},
+    )
+    return contact

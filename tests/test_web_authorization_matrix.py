@@ -825,6 +825,8 @@ post_only(
     f"{C}channels/test/", "/console/channels/test/", console(403, admin=302), changes=("admin",)
 )
 # Group robots (R-NOTE-2, issue #14): the admin only, like the webhooks.
+# The partner overview (R-PRF-3, issue #15): every staff member reads it.
+get_only(f"{C}overview/", "/console/overview/", console(200))
 # Selections (R-SEL, issue #15): every staff member reads them; officers (and admins) run them.
 row("GET", f"{C}selections/", "/console/selections/", console(200))
 row(

@@ -7,6 +7,7 @@ from . import (
     dashboard,
     finance,
     home,
+    overview,
     partners,
     policies,
     projects,
@@ -20,6 +21,7 @@ from . import (
 app_name = "console"
 
 urlpatterns = [
+    path("overview/", overview.overview, name="overview"),
     path("selections/", selections.selection_list, name="selections"),
     path("selections/<int:selection_id>/", selections.selection_detail, name="selection"),
     path(

@@ -411,6 +411,22 @@ row(
     visible=ALPHA_SIDE,
     body={"name": "王博士", "layer": "technical", "title": "CTO"},
 )
+# The co-delivery review (R-ASM-2, issue #15): graders record; staff read; partners never.
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/delivery-reviews",
+    "partners/{alpha}/delivery-reviews",
+    ("officer", "gm", "admin"),
+    visible=ALPHA_SIDE,
+    body={"ratings": {"交付质量": "待验证"}},
+)
+row(
+    "GET",
+    f"{V1}/partners/{{code}}/delivery-reviews",
+    "partners/{alpha}/delivery-reviews",
+    STAFF,
+    visible=ALPHA_SIDE,
+)
 # Depth (R-PRF-2, issue #15): officers confirm; staff read; partners never.
 row(
     "POST",

@@ -497,6 +497,14 @@ post_only(
     body={"name": "王博士", "title": "CTO", "layer": "technical"},
     changes=OFFICERS,
 )
+# The co-delivery review (R-ASM-2, issue #15): officers, the gm and admins record it.
+post_only(
+    f"{C}partners/<str:code>/delivery-review/",
+    "/console/partners/{alpha}/delivery-review/",
+    console(403, officer=302, gm=302, admin=302),
+    body={"ratings": "交付质量 待验证"},
+    changes=GRADERS,
+)
 # Depth (R-PRF-2, issue #15): officers (and admins) confirm it.
 post_only(
     f"{C}partners/<str:code>/depth/",

@@ -135,3 +135,25 @@ def test_the_officer_fills_in_the_facts_and_a_contact(actors):
     assert KeyContact.objects.get().layer == "technical"
     assert "王博士（CTO）" in client.get(url).content.decode()
     assert client_for(actors.pm).post(f"{url}contacts/", contact).status_code == 403
+
+
+def test_the_delivery_review_on_the_partner_page(actors):
+    from huoban.profiles.models import DeliveryReview
+
+    client = client_for(actors.gm)
+    url = f"/console/partners/{actors.alpha.code}/"
+    lines = "AI算法能力 优秀\n开发效率 待验证\n沟通配合：良好"
+    bad = client.post(f"{url}delivery-review/", {"ratings": "交付质量 还行"})
+    assert bad.status_code == 422 and not DeliveryReview.objects.exists()
+    assert client.post(f"{url}delivery-review/", {"ratings": lines}).status_code == 302
+    review = DeliveryReview.objects.get()
+    assert review.ratings == {
+        "AI算法能力": "excellent",
+        "开发效率": "to_verify",
+        "沟通配合": "good",
+    }
+    html = client.get(url).content.decode()
+    assert 'id="delivery-open"' in html and "1 项待验证" in html
+    assert (
+        client_for(actors.pm).post(f"{url}delivery-review/", {"ratings": lines}).status_code == 403
+    )

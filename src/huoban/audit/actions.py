@@ -34,6 +34,7 @@ class Action(models.TextChoices):
     PARTNER_CRITICALITY = "partner.criticality", _("评定伙伴关键等级")
     PARTNER_ASSESSMENT = "partner.assessment", _("评估伙伴能力与意愿")
     PARTNER_DEPTH = "partner.depth", _("确认伙伴合作深度")
+    PARTNER_DELIVERY_REVIEW = "partner.delivery_review", _("评估合作方交付能力")
     PARTNER_PROFILE = "partner.profile", _("维护伙伴基本信息")
     PARTNER_CONTACT = "partner.contact", _("添加伙伴关键联系人")
     AGREEMENT_DRAFT = "agreement.draft", _("起草合作协议")

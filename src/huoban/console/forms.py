@@ -681,6 +681,33 @@ class KeyContactForm(forms.ModelForm):
             field.widget.attrs.setdefault("class", "form-control")
 
 
+class DeliveryReviewForm(forms.Form):
+    """R-ASM-2: one dimension per line with its rating (优秀 / 良好 / 待验证 / 较弱)."""
+
+    ratings = forms.CharField(
+        label=_("各维度评级（每行：维度 评级）"),
+        help_text=_("评级：优秀、良好、待验证、较弱。例：AI算法能力 优秀"),
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+    )
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def clean_ratings(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for n, line in enumerate(self.cleaned_data["ratings"].splitlines(), start=1):
+            parts = line.replace("：", " ").replace(":", " ").split()
+            if not parts:
+                continue
+            if len(parts) < 2:
+                raise forms.ValidationError(_("第 %(n)d 行应为“维度 评级”") % {"n": n})
+            out[" ".join(parts[:-1])] = parts[-1]
+        return out
+
+
 class DepthForm(forms.Form):
     """Confirm a partner's cooperation depth (R-PRF-2); a reason when it departs from the
     suggestion or changes."""

@@ -73,8 +73,10 @@ from huoban.profiles.services import (
     assess_criticality,
     confirm_depth,
     latest_assessment,
+    latest_delivery_review,
     profile_of,
     record_assessment,
+    record_delivery_review,
     suggested_depth,
     update_profile,
 )
@@ -97,6 +99,7 @@ from .forms import (
     AssessmentForm,
     CriticalityForm,
     DecisionForm,
+    DeliveryReviewForm,
     DepthForm,
     ExitForm,
     InquiryHandlingForm,
@@ -277,6 +280,7 @@ def _partner_page(
     user_form: PartnerUserForm | None = None,
     criticality_form: CriticalityForm | None = None,
     depth_form: DepthForm | None = None,
+    delivery_form: DeliveryReviewForm | None = None,
     profile_form: ProfileForm | None = None,
     contact_form: KeyContactForm | None = None,
     assessment_form: AssessmentForm | None = None,
@@ -333,6 +337,17 @@ def _partner_page(
             violation_form or ViolationForm(initial={"occurred_on": clock.today()})
         ),
     }
+    # R-ASM-2: the latest delivery review, its 待验证 dimensions open.
+    review = latest_delivery_review(partner)
+    context["delivery_review"] = review
+    context["delivery_open"] = profile_rules.open_dimensions(review.ratings) if review else []
+    if may_grade_partners(user):
+        rated = (
+            "\n".join(f"{d} {RATING_WORDS[r]}" for d, r in review.ratings.items()) if review else ""
+        )
+        context["delivery_form"] = mark_invalid(
+            delivery_form or DeliveryReviewForm(initial={"ratings": rated})
+        )
     # R-PRF-1: the basic facts (待补充 listed) and the key contacts by layer.
     profile = profile_of(partner)
     labels = {f.name: f.verbose_name for f in PartnerProfile._meta.fields}
@@ -457,6 +472,30 @@ def partner_contact(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#facts")
     status = refused(request, sent.refusal) if sent.refusal else 422
     return _partner_page(request, partner, status=status, contact_form=form)
+
+
+RATING_WORDS = {"excellent": "优秀", "good": "良好", "to_verify": "待验证", "weak": "较弱"}
+
+
+@staff_required
+@require_POST
+def partner_delivery_review(request: HttpRequest, code: str) -> HttpResponse:
+    """Rate a co-delivering partner per dimension (officer, gm, admin; R-ASM-2)."""
+    partner = _partner_or_404(request, code)
+    if not may_grade_partners(request.user):
+        return forbidden(request, "partners", _("交付能力由伙伴关系官、总经理或管理员评估。"))
+    form = DeliveryReviewForm(request.POST)
+    sent = send(
+        form,
+        lambda data: record_delivery_review(
+            partner.code, ratings=data["ratings"], note=data["note"], actor=actor_of(request)
+        ),
+    )
+    if sent.ok:
+        messages.success(request, _("交付能力评估已记录。"))
+        return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#delivery")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _partner_page(request, partner, status=status, delivery_form=form)
 
 
 @staff_required

@@ -126,6 +126,11 @@ urlpatterns = [
         name="partner_contact",
     ),
     path(
+        "partners/<str:code>/delivery-review/",
+        partners.partner_delivery_review,
+        name="partner_delivery_review",
+    ),
+    path(
         "partners/<str:code>/depth/",
         partners.partner_depth,
         name="partner_depth",

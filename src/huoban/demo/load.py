@@ -39,7 +39,7 @@ from huoban.leads.services import (
 from huoban.partners.inquiries import submit_inquiry
 from huoban.partners.models import CompanyViolationKind, Partner, PartnerKind, PartnerType, Tier
 from huoban.partners.services import register_partner
-from huoban.profiles.services import assess_criticality
+from huoban.profiles.services import assess_criticality, record_delivery_review
 from huoban.projects.models import Project
 from huoban.selection.services import add_candidate, create_selection, move_stage, record_trial
 from huoban.standing.tier_services import apply_for_strategic
@@ -220,6 +220,19 @@ class _DemoBuilder:
             substitutability="hard",
             investment="high",
             reason="东义项目 AI 平台的核心交付方，短期难以替代（种子 001）",
+            actor=self.users["officer"],
+        )
+        # R-ASM-2 (seed 001's 技术能力评估): three dimensions still 待验证.
+        record_delivery_review(
+            self.partners["jifeng"].code,
+            ratings={
+                "AI算法能力": "excellent",
+                "开发效率": "to_verify",
+                "项目管理": "to_verify",
+                "沟通配合": "good",
+                "交付质量": "to_verify",
+            },
+            note="首次合作，项目执行中验证（种子 001）",
             actor=self.users["officer"],
         )
 

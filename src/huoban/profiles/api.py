@@ -18,8 +18,8 @@ from huoban.pagination import PageParams, paginate
 from huoban.partners.models import Partner
 from huoban.web import actor_of
 
-from . import services
-from .models import FACTS, Assessment, KeyContact
+from . import rules, services
+from .models import FACTS, Assessment, DeliveryReview, KeyContact
 
 router = Router(tags=["partners"])
 
@@ -261,3 +261,56 @@ def add_contact(request: HttpRequest, code: str, payload: KeyContactIn) -> Answe
     partner = _partner(request, code)
     contact = services.add_key_contact(partner.code, actor=actor_of(request), **payload.dict())
     return Answer(201, _contact(contact))
+
+
+class DeliveryReviewIn(Schema):
+    ratings: dict[str, str] = Field(description="dimension → excellent|good|to_verify|weak")
+    note: str = Field(default="", max_length=5000)
+
+
+class DeliveryReviewOut(Schema):
+    id: int
+    ratings: dict[str, str]
+    open: list[str] = Field(description="the dimensions still to_verify (待验证)")
+    reviewed_at: dt.datetime
+
+
+class DeliveryReviewPage(Schema):
+    items: list[DeliveryReviewOut]
+    count: int
+
+
+def _review(r: DeliveryReview) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "ratings": r.ratings,
+        "open": rules.open_dimensions(r.ratings),
+        "reviewed_at": r.reviewed_at,
+    }
+
+
+@router.post(
+    "/partners/{code}/delivery-reviews",
+    response={201: DeliveryReviewOut},
+    summary="Rate a co-delivering partner per dimension (R-ASM-2; officer, gm, admin)",
+)
+def delivery_review(
+    request: HttpRequest, code: str, payload: DeliveryReviewIn
+) -> Answer[dict[str, Any]]:
+    partner = _partner(request, code)
+    review = services.record_delivery_review(
+        partner.code, ratings=payload.ratings, note=payload.note, actor=actor_of(request)
+    )
+    return Answer(201, _review(review))
+
+
+@router.get(
+    "/partners/{code}/delivery-reviews",
+    response=DeliveryReviewPage,
+    summary="A partner's delivery reviews, the newest first (staff)",
+)
+def delivery_reviews(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
+    partner = _partner(request, code)
+    actor = require_role(actor_of(request), *STAFF_ROLES)  # the company's own judgement
+    rows = DeliveryReview.objects.visible_to(actor).filter(partner=partner)
+    return paginate(rows.order_by("-reviewed_at", "-pk"), params, _review)

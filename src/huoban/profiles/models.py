@@ -268,3 +268,40 @@ class KeyContact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DeliveryReviewQuerySet(ScopedQuerySet["DeliveryReview"]):
+    """Staff only: the company's judgement of a co-delivering partner (R-ASM-2)."""
+
+    partner_path = None
+
+
+class DeliveryReview(models.Model):
+    """A delivery review of a co-delivering partner (R-ASM-2, seed 001's 技术能力评估): ratings per
+    dimension, each excellent / good / to_verify / weak; the latest is the partner's."""
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("伙伴"),
+        on_delete=models.PROTECT,
+        related_name="delivery_reviews",
+    )
+    ratings = models.JSONField(_("各维度评级"))
+    note = models.TextField(_("说明"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评估人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("评估时间"))
+
+    objects = DeliveryReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("交付能力评估")
+        verbose_name_plural = _("交付能力评估")
+        ordering = ("-reviewed_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.reviewed_at:%Y-%m-%d}"

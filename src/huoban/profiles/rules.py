@@ -167,3 +167,24 @@ def suggest_depth(
             Step("合作项目不超过 1 个 → 普通", "at most one cooperation project → ordinary")
         )
     return DepthSuggestion(depth, tuple(steps))
+
+
+# --- the co-delivery review (R-ASM-2) ---------------------------------------------------------
+
+# Each dimension is rated one of these; `to_verify` (待验证) is a value of its own, open until
+# rated otherwise.
+DELIVERY_RATINGS = ("excellent", "good", "to_verify", "weak")
+_RATING_WORDS = {
+    "优秀": "excellent", "良好": "good", "待验证": "to_verify", "较弱": "weak", "弱": "weak",
+    **{r: r for r in DELIVERY_RATINGS},
+}  # fmt: skip
+
+
+def rating_of(word: str) -> str | None:
+    """A rating from its code or its Chinese word (优秀/良好/待验证/较弱); None if unknown."""
+    return _RATING_WORDS.get(word.strip().lower() if word.isascii() else word.strip())
+
+
+def open_dimensions(ratings: Mapping[str, str]) -> list[str]:
+    """R-ASM-2: the dimensions still `to_verify`, in the review's order."""
+    return [d for d, r in ratings.items() if r == "to_verify"]

@@ -30,6 +30,7 @@ from .models import (
     Assessment,
     Complementarity,
     CriticalityAssessment,
+    DeliveryReview,
     Depth,
     DepthDecision,
     Investment,
@@ -356,3 +357,54 @@ def add_key_contact(
         after={"partner": partner.code, "name": contact.name, "layer": layer},
     )
     return contact
+
+
+# --- the co-delivery review (R-ASM-2) ---------------------------------------------------------
+
+
+def latest_delivery_review(partner: Partner) -> DeliveryReview | None:
+    return DeliveryReview.objects.filter(partner=partner).order_by("-reviewed_at", "-pk").first()
+
+
+@transaction.atomic(durable=True)
+def record_delivery_review(
+    code: str, *, ratings: Mapping[str, str], note: str = "", actor: User
+) -> DeliveryReview:
+    """Rate a co-delivering partner per dimension (R-ASM-2): excellent / good / to_verify / weak;
+    the `to_verify` ones stay open until a later review rates them."""
+    require_role(actor, *GRADERS)
+    partner = Partner.objects.filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    errors: dict[str, str] = {}
+    clean: dict[str, str] = {}
+    for dimension, word in ratings.items():
+        rating = rules.rating_of(str(word))
+        name = str(dimension).strip()
+        if not name or len(name) > 50:
+            errors["ratings"] = "维度名称 1–50 字 / A dimension is 1 to 50 characters."
+        elif rating is None:
+            errors[f"ratings.{name}"] = (
+                "评级为 excellent、good、to_verify 或 weak（优秀、良好、待验证、较弱）"
+                " / A rating is excellent, good, to_verify or weak."
+            )
+        else:
+            clean[name] = rating
+    if not ratings:
+        errors["ratings"] = "至少评一个维度 / Rate at least one dimension."
+    if errors:
+        raise ValidationFailed(errors)
+    review = DeliveryReview.objects.create(
+        partner=partner,
+        ratings=clean,
+        note=note.strip(),
+        reviewed_by=actor,
+        reviewed_at=clock.now(),
+    )
+    record(
+        actor,
+        "partner.delivery_review",
+        review,
+        after={"partner": partner.code, "ratings": clean, "open": rules.open_dimensions(clean)},
+    )
+    return review

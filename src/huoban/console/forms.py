@@ -664,6 +664,7 @@ class ProfileForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "facts_%s")  # its own ids on the partner page
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
@@ -676,6 +677,7 @@ class KeyContactForm(forms.ModelForm):
         widgets = {"layer": forms.Select(attrs={"class": "form-select"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "contact_%s")  # its own ids on the partner page
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
@@ -695,6 +697,10 @@ class DeliveryReviewForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "delivery_%s")  # its own ids on the partner page
+        super().__init__(*args, **kwargs)
 
     def clean_ratings(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -723,6 +729,10 @@ class DepthForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "depth_%s")  # its own ids on the partner page
+        super().__init__(*args, **kwargs)
 
 
 class CriticalityForm(forms.Form):

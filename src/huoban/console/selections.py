@@ -111,12 +111,15 @@ def _detail_page(
     rows = []
     for c in candidates:
         nxt = rules.next_stage(c.stage)
+        ids = f"c{c.pk}_%s"  # each candidate's forms have their own ids on the page
         forms: dict[str, Any] = {
-            "stage": StageForm(initial={"stage": nxt}) if nxt else None,
-            "trial": TrialForm(selection.criteria) if c.stage == Stage.TRIAL else None,
-            "override": OverrideForm() if c.trials and c.stage in (Stage.TRIAL, Stage.DECIDED)
-            else None,
-            "reject": RejectForm() if c.stage not in (Stage.SIGNED, Stage.REJECTED) else None,
+            "stage": StageForm(initial={"stage": nxt}, auto_id=ids) if nxt else None,
+            "trial": TrialForm(selection.criteria, auto_id=ids)
+            if c.stage == Stage.TRIAL else None,
+            "override": OverrideForm(auto_id=ids)
+            if c.trials and c.stage in (Stage.TRIAL, Stage.DECIDED) else None,
+            "reject": RejectForm(auto_id=ids)
+            if c.stage not in (Stage.SIGNED, Stage.REJECTED) else None,
         }  # fmt: skip
         if failed is not None and failed.pk == c.pk and failed_form is not None:
             kinds: dict[str, type] = {

@@ -106,7 +106,7 @@ def test_seed_002_selection_and_jifengs_revenue_share(logins):
     from huoban.profiles.rules import open_dimensions
 
     review = DeliveryReview.objects.get(partner__code="CP001")
-    assert sorted(open_dimensions(review.ratings)) == sorted(["开发效率", "项目管理", "交付质量"])
+    assert open_dimensions(review.rated()) == ["开发效率", "项目管理", "交付质量"]
     shares = LedgerEntry.objects.filter(partner__code="CP001", kind="revenue_share")
     assert sorted(shares.values_list("amount", flat=True)) == [
         Decimal("-6000.00"),

@@ -702,15 +702,15 @@ class DeliveryReviewForm(forms.Form):
         kwargs.setdefault("auto_id", "delivery_%s")  # its own ids on the partner page
         super().__init__(*args, **kwargs)
 
-    def clean_ratings(self) -> dict[str, str]:
-        out: dict[str, str] = {}
+    def clean_ratings(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []  # in the reviewer's order; the service refuses repeats
         for n, line in enumerate(self.cleaned_data["ratings"].splitlines(), start=1):
             parts = line.replace("：", " ").replace(":", " ").split()
             if not parts:
                 continue
             if len(parts) < 2:
                 raise forms.ValidationError(_("第 %(n)d 行应为“维度 评级”") % {"n": n})
-            out[" ".join(parts[:-1])] = parts[-1]
+            out.append((" ".join(parts[:-1]), parts[-1]))
         return out
 
 

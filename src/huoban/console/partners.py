@@ -340,11 +340,9 @@ def _partner_page(
     # R-ASM-2: the latest delivery review, its 待验证 dimensions open.
     review = latest_delivery_review(partner)
     context["delivery_review"] = review
-    context["delivery_open"] = profile_rules.open_dimensions(review.ratings) if review else []
+    context["delivery_open"] = profile_rules.open_dimensions(review.rated()) if review else []
     if may_grade_partners(user):
-        rated = (
-            "\n".join(f"{d} {RATING_WORDS[r]}" for d, r in review.ratings.items()) if review else ""
-        )
+        rated = "\n".join(f"{d} {RATING_WORDS[r]}" for d, r in review.rated()) if review else ""
         context["delivery_form"] = mark_invalid(
             delivery_form or DeliveryReviewForm(initial={"ratings": rated})
         )

@@ -225,13 +225,13 @@ class _DemoBuilder:
         # R-ASM-2 (seed 001's 技术能力评估): three dimensions still 待验证.
         record_delivery_review(
             self.partners["jifeng"].code,
-            ratings={
-                "AI算法能力": "excellent",
-                "开发效率": "to_verify",
-                "项目管理": "to_verify",
-                "沟通配合": "good",
-                "交付质量": "to_verify",
-            },
+            ratings=[
+                ("AI算法能力", "excellent"),
+                ("开发效率", "to_verify"),
+                ("项目管理", "to_verify"),
+                ("沟通配合", "good"),
+                ("交付质量", "to_verify"),
+            ],
             note="首次合作，项目执行中验证（种子 001）",
             actor=self.users["officer"],
         )

@@ -283,8 +283,8 @@ class DeliveryReviewPage(Schema):
 def _review(r: DeliveryReview) -> dict[str, Any]:
     return {
         "id": r.pk,
-        "ratings": r.ratings,
-        "open": rules.open_dimensions(r.ratings),
+        "ratings": dict(r.rated()),
+        "open": rules.open_dimensions(r.rated()),
         "reviewed_at": r.reviewed_at,
     }
 
@@ -299,7 +299,7 @@ def delivery_review(
 ) -> Answer[dict[str, Any]]:
     partner = _partner(request, code)
     review = services.record_delivery_review(
-        partner.code, ratings=payload.ratings, note=payload.note, actor=actor_of(request)
+        partner.code, ratings=payload.ratings.items(), note=payload.note, actor=actor_of(request)
     )
     return Answer(201, _review(review))
 

@@ -286,6 +286,8 @@ class DeliveryReview(models.Model):
         on_delete=models.PROTECT,
         related_name="delivery_reviews",
     )
+    # A list of [dimension, rating] pairs in the reviewer's order: a JSON object would lose its
+    # order in PostgreSQL's jsonb, which sorts the keys.
     ratings = models.JSONField(_("各维度评级"))
     note = models.TextField(_("说明"), blank=True)
     reviewed_by = models.ForeignKey(
@@ -305,3 +307,7 @@ class DeliveryReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.reviewed_at:%Y-%m-%d}"
+
+    def rated(self) -> list[tuple[str, str]]:
+        """The (dimension, rating) pairs in the reviewer's order."""
+        return [(str(d), str(r)) for d, r in self.ratings]

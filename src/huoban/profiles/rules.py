@@ -7,7 +7,7 @@ in Chinese and English, step by step, like the commission entries.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -185,6 +185,6 @@ def rating_of(word: str) -> str | None:
     return _RATING_WORDS.get(word.strip().lower() if word.isascii() else word.strip())
 
 
-def open_dimensions(ratings: Mapping[str, str]) -> list[str]:
+def open_dimensions(ratings: Iterable[tuple[str, str]]) -> list[str]:
     """R-ASM-2: the dimensions still `to_verify`, in the review's order."""
-    return [d for d, r in ratings.items() if r == "to_verify"]
+    return [d for d, r in ratings if r == "to_verify"]

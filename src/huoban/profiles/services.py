@@ -3,7 +3,7 @@ one business action, one transaction, one audit event."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -368,21 +368,25 @@ def latest_delivery_review(partner: Partner) -> DeliveryReview | None:
 
 @transaction.atomic(durable=True)
 def record_delivery_review(
-    code: str, *, ratings: Mapping[str, str], note: str = "", actor: User
+    code: str, *, ratings: Iterable[tuple[str, str]], note: str = "", actor: User
 ) -> DeliveryReview:
     """Rate a co-delivering partner per dimension (R-ASM-2): excellent / good / to_verify / weak;
-    the `to_verify` ones stay open until a later review rates them."""
+    the `to_verify` ones stay open until a later review rates them. `ratings` are (dimension,
+    rating) pairs — a mapping's `.items()` will do — kept in the order given."""
     require_role(actor, *GRADERS)
     partner = Partner.objects.filter(code=code).first()
     if partner is None:
         raise NotFound("伙伴不存在 / No such partner.")
     errors: dict[str, str] = {}
     clean: dict[str, str] = {}
-    for dimension, word in ratings.items():
+    given = list(ratings)
+    for dimension, word in given:
         rating = rules.rating_of(str(word))
         name = str(dimension).strip()
         if not name or len(name) > 50:
             errors["ratings"] = "维度名称 1–50 字 / A dimension is 1 to 50 characters."
+        elif name in clean:
+            errors[f"ratings.{name}"] = "维度重复 / This dimension is rated twice."
         elif rating is None:
             errors[f"ratings.{name}"] = (
                 "评级为 excellent、good、to_verify 或 weak（优秀、良好、待验证、较弱）"
@@ -390,13 +394,14 @@ def record_delivery_review(
             )
         else:
             clean[name] = rating
-    if not ratings:
+    if not given:
         errors["ratings"] = "至少评一个维度 / Rate at least one dimension."
     if errors:
         raise ValidationFailed(errors)
+    pairs = [[d, r] for d, r in clean.items()]
     review = DeliveryReview.objects.create(
         partner=partner,
-        ratings=clean,
+        ratings=pairs,
         note=note.strip(),
         reviewed_by=actor,
         reviewed_at=clock.now(),
@@ -405,6 +410,10 @@ def record_delivery_review(
         actor,
         "partner.delivery_review",
         review,
-        after={"partner": partner.code, "ratings": clean, "open": rules.open_dimensions(clean)},
+        after={
+            "partner": partner.code,
+            "ratings": pairs,
+            "open": rules.open_dimensions(review.rated()),
+        },
     )
     return review

@@ -28,6 +28,7 @@ from huoban.notifications.robots import register_robot
 from huoban.notifications.webhooks import register_webhook
 from huoban.projects.services import create_project, record_payment
 from huoban.selection.services import add_candidate, create_selection, move_stage, record_trial
+from huoban.sharing.services import propose_scheme
 from huoban.standing.tier_services import apply_for_strategic
 from huoban.standing.violations import decide_company_violation, report_company_violation
 
@@ -599,6 +600,28 @@ row(
     STAFF,
     visible=ALPHA_SIDE,
 )
+# Revenue-share schemes side by side (R-RS-1): the gm proposes and approves; staff read them.
+row(
+    "POST",
+    f"{V1}/projects/{{project_id}}/share-schemes",
+    "projects/{project}/share-schemes",
+    ("gm", "admin"),
+    visible=ALPHA_SIDE,
+    body={"partner_code": "{beta}", "label": "方案B", "share": "0.30"},
+)
+row(
+    "GET",
+    f"{V1}/projects/{{project_id}}/share-schemes",
+    "projects/{project}/share-schemes",
+    STAFF,
+    visible=ALPHA_SIDE,
+)
+row(
+    "POST",
+    f"{V1}/share-schemes/{{scheme_id}}/approve",
+    "share-schemes/{scheme}/approve",
+    ("gm", "admin"),
+)
 # Notifications (SPEC §13): everyone signed in reads their own; another's is not found.
 row("GET", f"{V1}/notifications", "notifications", ALL[1:])
 row("POST", f"{V1}/notifications/read-all", "notifications/read-all", ALL[1:])
@@ -683,6 +706,9 @@ def build_world(actors) -> dict[str, Any]:
         )
         # Projects: one unpaid, one paid whose confirmation entry finance has approved.
         project = _sign(actors, owned_lead.customer_id, "生产数据平台")
+        scheme = propose_scheme(
+            project.pk, partner_code=actors.beta.code, label="方案A", share="0.40", actor=actors.gm
+        )
         paid = _sign(actors, owned_lead.customer_id, "二期")
         record_payment(
             paid.pk,
@@ -748,6 +774,7 @@ def build_world(actors) -> dict[str, Any]:
         "spare": spare.pk,
         "consent": consent.pk,
         "project": project.pk,
+        "scheme": scheme.pk,
         "entry": entry.pk,
         "violation": violation.pk,
         "confirmed_violation": confirmed.pk,

@@ -154,6 +154,12 @@ def sees_revenue_share(user: Any, partner_id: int | None) -> bool:
     return sees_agreement_terms(user, partner_id)
 
 
+def may_decide_share_schemes(user: Any) -> bool:
+    """R-RS-1: the general manager (and admins) records the revenue-share schemes proposed to a
+    co-delivery partner and approves one; finance and legal read them (`sees_revenue_share`)."""
+    return _active(user) and user.has_role(Role.GM)
+
+
 def may_report_units(user: Any) -> bool:
     """R-UNIT-2: partner officers and finance (and admins) enter a partner's monthly units."""
     return _active(user) and user.has_role(Role.OFFICER, Role.FINANCE)

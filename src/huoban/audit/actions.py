@@ -42,6 +42,8 @@ class Action(models.TextChoices):
     AGREEMENT_APPROVE = "agreement.approve", _("总经理审批合作协议")
     AGREEMENT_AMEND = "agreement.amend", _("修订合作协议")
     PROJECT_SHARE = "project.share", _("登记项目合作方分成")
+    PROJECT_SHARE_SCHEME = "project.share_scheme", _("提出分成方案")
+    PROJECT_SHARE_SCHEME_APPROVED = "project.share_scheme_approved", _("批准分成方案")
     UNIT_REPORT = "unit.report", _("登记按件月报")
     SELECTION_CREATE = "selection.create", _("发起伙伴甄选")
     SELECTION_CANDIDATE = "selection.candidate", _("添加候选伙伴")

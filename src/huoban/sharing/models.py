@@ -58,3 +58,84 @@ class ProjectShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} · {self.partner_id} · {self.share}"
+
+
+class SchemeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待批准")
+    APPROVED = "approved", _("已批准")
+    SET_ASIDE = "set_aside", _("未采用")
+
+
+class SchemeQuerySet(ScopedQuerySet["ShareScheme"]):
+    """Staff only: the company's negotiation with a co-delivery partner (the ratio itself only
+    where `policy.sees_revenue_share` allows)."""
+
+    partner_path = None
+
+
+class ShareScheme(models.Model):
+    """A proposed revenue-share scheme (分成方案) for a co-delivery partner on a project
+    (R-RS-1): several side by side before approval (seed 001's 方案A 40% and 方案B 30%); the
+    approved one becomes the project's `ProjectShare`, locked, and the others are set aside."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="share_schemes",
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("合作方"),
+        on_delete=models.PROTECT,
+        related_name="share_schemes",
+    )
+    label = models.CharField(_("方案"), max_length=40)
+    share = models.DecimalField(_("分成比例"), max_digits=5, decimal_places=4)
+    role = models.CharField(_("分工"), max_length=200, blank=True)
+    settle_days = models.PositiveSmallIntegerField(_("结算工作日"), default=5)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=SchemeStatus.choices, default=SchemeStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("提出时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    locked_as = models.OneToOneField(
+        ProjectShare,
+        verbose_name=_("锁定的分成"),
+        on_delete=models.PROTECT,
+        related_name="scheme",
+        null=True,
+        blank=True,
+    )
+
+    objects = SchemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("分成方案")
+        verbose_name_plural = _("分成方案")
+        ordering = ("project", "partner", "label", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "partner", "label"], name="scheme_project_partner_label"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(share__gt=0, share__lt=1), name="scheme_between_0_and_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} · {self.partner_id} · {self.label} {self.share}"

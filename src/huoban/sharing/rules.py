@@ -56,3 +56,47 @@ def share_entries(share: Decimal, events: Sequence[ProjectEvent]) -> list[ShareE
             )
             out.append(ShareEntry(event.key, event.date, event.amount, amount, (step,)))
     return out
+
+
+@dataclass(frozen=True)
+class SchemeAmounts:
+    """A revenue-share scheme's amounts on the contract (R-RS-1), before any cash arrives."""
+
+    theirs: Decimal  # round(s × contract)
+    ours: Decimal  # what stays with us after this scheme and the shares already locked
+    explanation: tuple[Step, ...]
+
+
+def scheme_amounts(
+    contract: Decimal, share: Decimal, locked: Decimal = Decimal(0)
+) -> SchemeAmounts:
+    """R-RS-1: a proposed scheme's amounts on the contract, to compare schemes side by side.
+    The partner's part is round(s × contract); ours is the contract less that part and less the
+    parts of the co-delivery shares already locked on the project (their sum ``locked``).
+    Seed 001 on a 1,000,000.00 contract: scheme A 40% → 400,000.00 / 600,000.00; scheme B 30% →
+    300,000.00 / 700,000.00. Rounded half-up to 0.01."""
+    if not Decimal(0) < share < 1 or not Decimal(0) <= locked < 1:
+        raise ValueError("shares are between 0 and 1")
+    theirs = (contract * share).quantize(FEN, rounding=ROUND_HALF_UP)
+    others = (contract * locked).quantize(FEN, rounding=ROUND_HALF_UP)
+    ours = contract - theirs - others
+    steps = [
+        Step(
+            f"合同额 {yuan(contract)} × 分成比例 {pct(share)} = 合作方 {yuan(theirs)}",
+            f"contract {yuan(contract)} × share {pct(share)} = partner {yuan(theirs)}",
+        )
+    ]
+    if others:
+        steps.append(
+            Step(
+                f"已锁定的其他合作方 {pct(locked)} = {yuan(others)}",
+                f"other co-delivery shares already locked {pct(locked)} = {yuan(others)}",
+            )
+        )
+    steps.append(
+        Step(
+            f"我方 = {yuan(contract)} − {yuan(theirs + others)} = {yuan(ours)}",
+            f"ours = {yuan(contract)} − {yuan(theirs + others)} = {yuan(ours)}",
+        )
+    )
+    return SchemeAmounts(theirs, ours, tuple(steps))

@@ -17,11 +17,12 @@ from huoban.commissions.ledger import Outcome, append_entry, payment_id_of, proj
 from huoban.commissions.models import EntryKind
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from huoban.partners.models import Partner
-from huoban.policy import may_sign_projects
+from huoban.policy import may_decide_share_schemes, may_sign_projects
 from huoban.projects.models import Project
+from huoban.projects.models import Status as ProjectStatus
 
 from . import rules
-from .models import ProjectShare
+from .models import ProjectShare, SchemeStatus, ShareScheme
 
 
 def connect_hooks() -> None:
@@ -95,6 +96,68 @@ def _share_value(value: Any) -> Decimal | None:
     return share if share.is_finite() else None
 
 
+def _check_terms(
+    project: Project, *, partner_code: str, share: Any, settle_days: int | None
+) -> tuple[Partner, Decimal, int]:
+    """The co-delivery terms of R-RS-1, field by field: a partner other than the referring one,
+    0 < s < 1 with at most four decimals, the project's locked shares and s summing to less
+    than 1, settle days 0–60. Raises ValidationFailed with every failing field."""
+    errors: dict[str, str] = {}
+    partner = Partner.objects.filter(code=partner_code).first()
+    if partner is None:
+        errors["partner_code"] = "伙伴不存在 / No such partner."
+    elif partner.pk == project.partner_id:
+        errors["partner_code"] = (
+            "引荐伙伴不能同时是合作方：合作方不拥有客户 / The referring partner cannot also be "
+            "a co-delivery partner: a co-delivery partner never owns the customer."
+        )
+    value = _share_value(share)
+    if value is None or not Decimal(0) < value < 1:
+        errors["share"] = "分成比例应大于 0 且小于 1 / A share is above 0 and below 1."
+    elif value != value.quantize(Decimal("0.0001")):
+        errors["share"] = "分成比例最多四位小数 / A share has at most four decimals."
+    else:
+        taken = locked_share(project)
+        if taken + value >= 1:
+            errors["share"] = (
+                f"本项目分成合计须小于 1（已有 {taken}）/ The shares of a project must sum to "
+                f"less than 1 ({taken} already)."
+            )
+    days = rules.DEFAULT_SETTLE_DAYS if settle_days is None else settle_days
+    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 60:
+        errors["settle_days"] = "结算工作日为 0–60 天 / Settle days are 0 to 60."
+    if errors:
+        raise ValidationFailed(errors)
+    assert partner is not None and value is not None
+    return partner, value, days
+
+
+def locked_share(project: Project) -> Decimal:
+    """The sum of the shares locked on ``project`` (0 when none)."""
+    taken = ProjectShare.objects.filter(project=project).aggregate(s=Sum("share"))["s"]
+    return Decimal(taken or 0)
+
+
+def _lock_share(
+    project: Project, partner: Partner, value: Decimal, days: int, role: str, actor: User
+) -> tuple[ProjectShare, int]:
+    """Create the project's share for ``partner`` and book the cash already received; the
+    count of entries booked. In the caller's transaction, the project locked."""
+    if ProjectShare.objects.filter(project=project, partner=partner).exists():
+        raise Conflict("该合作方已在本项目 / This partner already co-delivers the project.")
+    row = ProjectShare.objects.create(
+        project=project,
+        partner=partner,
+        share=value,
+        role=role.strip(),
+        settle_days=days,
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    booked = [o for o in book_shares(project) if o.entry is not None]
+    return row, len(booked)
+
+
 @transaction.atomic(durable=True)
 def add_share(
     project_id: int,
@@ -115,45 +178,10 @@ def add_share(
     project = Project.objects.select_for_update().filter(pk=project_id).first()
     if project is None:
         raise NotFound("项目不存在 / No such project.")
-    errors: dict[str, str] = {}
-    partner = Partner.objects.filter(code=partner_code).first()
-    if partner is None:
-        errors["partner_code"] = "伙伴不存在 / No such partner."
-    elif partner.pk == project.partner_id:
-        errors["partner_code"] = (
-            "引荐伙伴不能同时是合作方：合作方不拥有客户 / The referring partner cannot also be "
-            "a co-delivery partner: a co-delivery partner never owns the customer."
-        )
-    value = _share_value(share)
-    if value is None or not Decimal(0) < value < 1:
-        errors["share"] = "分成比例应大于 0 且小于 1 / A share is above 0 and below 1."
-    elif value != value.quantize(Decimal("0.0001")):
-        errors["share"] = "分成比例最多四位小数 / A share has at most four decimals."
-    else:
-        taken = ProjectShare.objects.filter(project=project).aggregate(s=Sum("share"))["s"]
-        if (taken or Decimal(0)) + value >= 1:
-            errors["share"] = (
-                f"本项目分成合计须小于 1（已有 {taken or 0}）/ The shares of a project must sum to "
-                f"less than 1 ({taken or 0} already)."
-            )
-    days = rules.DEFAULT_SETTLE_DAYS if settle_days is None else settle_days
-    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 60:
-        errors["settle_days"] = "结算工作日为 0–60 天 / Settle days are 0 to 60."
-    if errors:
-        raise ValidationFailed(errors)
-    assert partner is not None and value is not None
-    if ProjectShare.objects.filter(project=project, partner=partner).exists():
-        raise Conflict("该合作方已在本项目 / This partner already co-delivers the project.")
-    row = ProjectShare.objects.create(
-        project=project,
-        partner=partner,
-        share=value,
-        role=role.strip(),
-        settle_days=days,
-        created_by=actor,
-        created_at=clock.now(),
+    partner, value, days = _check_terms(
+        project, partner_code=partner_code, share=share, settle_days=settle_days
     )
-    booked = [o for o in book_shares(project) if o.entry is not None]
+    row, booked = _lock_share(project, partner, value, days, role, actor)
     record(
         actor,
         "project.share",
@@ -164,7 +192,149 @@ def add_share(
             "share": str(value),
             "settle_days": days,
             "role": row.role,
-            "booked": len(booked),
+            "booked": booked,
         },
     )
     return row
+
+
+def _may_decide(actor: User) -> None:
+    if not may_decide_share_schemes(actor):
+        raise Forbidden(
+            "分成方案由总经理提出和批准 / The general manager proposes and approves revenue-share "
+            "schemes."
+        )
+
+
+@transaction.atomic(durable=True)
+def propose_scheme(
+    project_id: int,
+    *,
+    partner_code: str,
+    label: str,
+    share: Any,
+    settle_days: int | None = None,
+    role: str = "",
+    actor: User,
+) -> ShareScheme:
+    """Record one revenue-share scheme for a co-delivery partner on a project, to compare side
+    by side with the others before one is approved (R-RS-1; seed 001's 方案A and 方案B)."""
+    _may_decide(actor)
+    project = Project.objects.select_for_update().filter(pk=project_id).first()
+    if project is None:
+        raise NotFound("项目不存在 / No such project.")
+    if project.status == ProjectStatus.CANCELLED:
+        raise Conflict("项目已取消 / The project is cancelled.")
+    name = label.strip()
+    try:
+        partner, value, days = _check_terms(
+            project, partner_code=partner_code, share=share, settle_days=settle_days
+        )
+    except ValidationFailed as failed:
+        if not name or len(name) > 40:
+            failed.errors["label"] = LABEL_ERROR
+        raise ValidationFailed(failed.errors) from None
+    if not name or len(name) > 40:
+        raise ValidationFailed({"label": LABEL_ERROR})
+    if ProjectShare.objects.filter(project=project, partner=partner).exists():
+        raise Conflict(
+            "该合作方的分成已锁定在本项目 / This partner's share is already locked on the project."
+        )
+    if ShareScheme.objects.filter(project=project, partner=partner, label=name).exists():
+        raise ValidationFailed(
+            {"label": "该合作方已有同名方案 / This partner already has a scheme of that name."}
+        )
+    scheme = ShareScheme.objects.create(
+        project=project,
+        partner=partner,
+        label=name,
+        share=value,
+        role=role.strip(),
+        settle_days=days,
+        proposed_by=actor,
+        proposed_at=clock.now(),
+    )
+    record(
+        actor,
+        "project.share_scheme",
+        scheme,
+        after={
+            "project": project.pk,
+            "partner": partner.code,
+            "label": name,
+            "share": str(value),
+            "settle_days": days,
+            "role": scheme.role,
+        },
+    )
+    return scheme
+
+
+LABEL_ERROR = "方案名称 1–40 字，如“方案A” / A scheme is named in 1 to 40 characters, e.g. 方案A."
+
+
+@transaction.atomic(durable=True)
+def approve_scheme(scheme_id: int, *, actor: User) -> ShareScheme:
+    """Approve one proposed scheme (R-RS-1): its terms become the project's share, locked, the
+    cash already received is booked at once (R-RS-2), and the partner's other schemes on the
+    project are set aside."""
+    _may_decide(actor)
+    found = ShareScheme.objects.filter(pk=scheme_id).first()
+    if found is None:
+        raise NotFound("分成方案不存在 / No such scheme.")
+    project = Project.objects.select_for_update().get(pk=found.project_id)
+    scheme = ShareScheme.objects.select_related("partner").get(pk=scheme_id)
+    if scheme.status != SchemeStatus.PROPOSED:
+        raise Conflict("该方案已处理 / This scheme has already been decided.")
+    if project.status == ProjectStatus.CANCELLED:
+        raise Conflict("项目已取消 / The project is cancelled.")
+    taken = locked_share(project)
+    if taken + scheme.share >= 1:
+        raise Conflict(
+            f"本项目分成合计须小于 1（已锁定 {taken}）/ The shares of a project must sum to less "
+            f"than 1 ({taken} locked)."
+        )
+    row, booked = _lock_share(
+        project, scheme.partner, scheme.share, scheme.settle_days, scheme.role, actor
+    )
+    now = clock.now()
+    set_aside = list(
+        ShareScheme.objects.filter(
+            project=project, partner=scheme.partner, status=SchemeStatus.PROPOSED
+        )
+        .exclude(pk=scheme.pk)
+        .values_list("label", flat=True)
+    )
+    ShareScheme.objects.filter(
+        project=project, partner=scheme.partner, status=SchemeStatus.PROPOSED
+    ).exclude(pk=scheme.pk).update(status=SchemeStatus.SET_ASIDE, decided_by=actor, decided_at=now)
+    scheme.status = SchemeStatus.APPROVED
+    scheme.decided_by = actor
+    scheme.decided_at = now
+    scheme.locked_as = row
+    scheme.save(update_fields=["status", "decided_by", "decided_at", "locked_as"])
+    record(
+        actor,
+        "project.share_scheme_approved",
+        scheme,
+        after={
+            "project": project.pk,
+            "partner": scheme.partner.code,
+            "label": scheme.label,
+            "share": str(scheme.share),
+            "set_aside": set_aside,
+            "booked": booked,
+        },
+    )
+    return scheme
+
+
+def scheme_figures(scheme: ShareScheme) -> rules.SchemeAmounts:
+    """A scheme's amounts on its project's contract (R-RS-1), with the shares locked for the
+    project's other co-delivery partners taken off ours."""
+    others = (
+        ProjectShare.objects.filter(project_id=scheme.project_id)
+        .exclude(partner_id=scheme.partner_id)
+        .aggregate(s=Sum("share"))["s"]
+    )
+    return rules.scheme_amounts(scheme.project.contract_amount, scheme.share, Decimal(others or 0))

@@ -676,6 +676,20 @@ post_only(
     body={"partner_code": "{beta}", "share": "0.40", "settle_days": "5", "role": "技术开发"},
     changes=DELIVERY,
 )
+# Revenue-share schemes side by side (R-RS-1): the gm (and admins) propose and approve.
+post_only(
+    f"{C}projects/<int:project_id>/schemes/",
+    "/console/projects/{project}/schemes/",
+    console(403, gm=302, admin=302),
+    body={"label": "方案B", "partner_code": "{beta}", "share": "0.30", "settle_days": "5"},
+    changes=("gm", "admin"),
+)
+post_only(
+    f"{C}projects/<int:project_id>/schemes/<int:scheme_id>/approve/",
+    "/console/projects/{project}/schemes/{scheme}/approve/",
+    console(403, gm=302, admin=302),
+    changes=("gm", "admin"),
+)
 # Correcting the contract amount (R-PROJ-2, issue #12): pm, officer and admin, only before the
 # first payment; this world's project has been paid, so the service answers 409 to them.
 post_only(

@@ -19,9 +19,10 @@ from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
 from huoban.customers.models import Customer
 from huoban.customers.ownership import owner_of
+from huoban.errors import DomainError
 from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Tier
-from huoban.policy import may_sign_projects, sees_revenue_share
+from huoban.policy import may_decide_share_schemes, may_sign_projects, sees_revenue_share
 from huoban.projects import services
 from huoban.projects.models import (
     CustomerPayment,
@@ -31,9 +32,9 @@ from huoban.projects.models import (
     Stage,
     Status,
 )
-from huoban.sharing.forms import ShareForm
-from huoban.sharing.models import ProjectShare
-from huoban.sharing.services import add_share
+from huoban.sharing.forms import SchemeForm, ShareForm
+from huoban.sharing.models import ProjectShare, SchemeStatus, ShareScheme
+from huoban.sharing.services import add_share, approve_scheme, propose_scheme, scheme_figures
 from huoban.web import actor_of, hx, mark_invalid, send, staff_required, visible_or_404
 
 from .common import ask_first, confirmed, forbidden, refused, sees_money
@@ -136,6 +137,7 @@ def _project_page(
     cancel_form: CancelForm | None = None,
     amend_form: AmendForm | None = None,
     share_form: ShareForm | None = None,
+    scheme_form: SchemeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user: Any = request.user
@@ -173,6 +175,16 @@ def _project_page(
         "shares_hidden": any(ratio is None for _row, ratio in shares),
         "may_add_share": may_sign_projects(user) and project.status != Status.CANCELLED,
         "share_form": mark_invalid(share_form or ShareForm()),
+        # R-RS-1: the schemes side by side, figures per R-PRF-3; the gm proposes and approves.
+        "schemes": [
+            (row, scheme_figures(row) if sees_revenue_share(user, row.partner_id) else None)
+            for row in ShareScheme.objects.filter(project=project).select_related(
+                "partner", "project", "decided_by"
+            )
+        ],
+        "may_decide_schemes": may_decide_share_schemes(user) and project.status != Status.CANCELLED,
+        "scheme_form": mark_invalid(scheme_form or SchemeForm()),
+        "proposed": SchemeStatus.PROPOSED,
         **_forms_for(user),
     }
     if money:
@@ -316,6 +328,54 @@ def project_payment(request: HttpRequest, project_id: int) -> HttpResponse:
             messages.info(request, _("该流水已登记过，内容一致，未重复记录。"))
         return redirect("console:project", project_id=project.pk)
     return _project_page(request, project, payment_form=form, status=422)
+
+
+@staff_required
+@require_POST
+def project_scheme(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Propose a revenue-share scheme for a co-delivery partner (gm, admin; R-RS-1)."""
+    project = _project_or_404(request, project_id)
+    if not may_decide_share_schemes(request.user):
+        return forbidden(request, "projects", _("分成方案由总经理提出和批准。"))
+    form = SchemeForm(request.POST)
+    sent = send(
+        form,
+        lambda data: propose_scheme(
+            project.pk,
+            partner_code=data["partner_code"].strip(),
+            label=data["label"],
+            share=data["share"],
+            settle_days=data["settle_days"],
+            role=data["role"],
+            actor=actor_of(request),
+        ),
+    )
+    if sent.ok:
+        messages.success(request, _("已记录分成方案，可与其他方案并列比较后批准。"))
+        return redirect(reverse("console:project", kwargs={"project_id": project.pk}) + "#schemes")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _project_page(request, project, scheme_form=form, status=status)
+
+
+@staff_required
+@require_POST
+def scheme_approve(request: HttpRequest, project_id: int, scheme_id: int) -> HttpResponse:
+    """Approve one scheme: its share is locked on the project, the others set aside (gm)."""
+    project = _project_or_404(request, project_id)
+    if not may_decide_share_schemes(request.user):
+        return forbidden(request, "projects", _("分成方案由总经理提出和批准。"))
+    scheme = ShareScheme.objects.filter(pk=scheme_id, project=project).first()
+    if scheme is None:
+        raise Http404
+    try:
+        approve_scheme(scheme.pk, actor=actor_of(request))
+    except DomainError as error:
+        return _project_page(request, project, status=refused(request, error))
+    messages.success(
+        request,
+        _("已批准%(label)s：分成比例已锁定在本项目，其他方案未采用。") % {"label": scheme.label},
+    )
+    return redirect(reverse("console:project", kwargs={"project_id": project.pk}) + "#schemes")
 
 
 @staff_required

@@ -193,6 +193,12 @@ urlpatterns = [
     path("projects/<int:project_id>/accept/", projects.project_accept, name="project_accept"),
     path("projects/<int:project_id>/cancel/", projects.project_cancel, name="project_cancel"),
     path("projects/<int:project_id>/shares/", projects.project_share, name="project_share"),
+    path("projects/<int:project_id>/schemes/", projects.project_scheme, name="project_scheme"),
+    path(
+        "projects/<int:project_id>/schemes/<int:scheme_id>/approve/",
+        projects.scheme_approve,
+        name="scheme_approve",
+    ),
     path("projects/<int:project_id>/amend/", projects.project_amend, name="project_amend"),
     path("finance/", finance.approvals, name="finance"),
     path("finance/approve/", finance.approve, name="approve"),

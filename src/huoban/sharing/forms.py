@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -31,3 +33,20 @@ class ShareForm(forms.Form):
     role = forms.CharField(
         label=_("分工"), required=False, max_length=200, widget=forms.TextInput(attrs=_TEXT)
     )
+
+
+class SchemeForm(ShareForm):
+    """A revenue-share scheme proposed for a co-delivery partner (R-RS-1): the share's fields
+    and the scheme's name; its own element ids beside the share form on the project page."""
+
+    label = forms.CharField(
+        label=_("方案名称"),
+        max_length=40,
+        help_text=_("如“方案A”"),
+        widget=forms.TextInput(attrs=_TEXT),
+    )
+    field_order = ["label", "partner_code", "share", "settle_days", "role"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "scheme_%s")
+        super().__init__(*args, **kwargs)

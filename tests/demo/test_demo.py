@@ -112,6 +112,16 @@ def test_seed_002_selection_and_jifengs_revenue_share(logins):
         Decimal("-6000.00"),
         Decimal("43200.00"),
     ]
+    # R-RS-1: 华泰's scheme B approved and locked, A set aside; 太原's A and B still open
+    from huoban.sharing.models import ShareScheme
+
+    schemes = ShareScheme.objects.order_by("project_id", "label")
+    assert [(s.project.title[:2], s.label, s.status) for s in schemes] == [
+        ("华泰", "方案A", "set_aside"),
+        ("华泰", "方案B", "approved"),
+        ("太原", "方案A", "proposed"),
+        ("太原", "方案B", "proposed"),
+    ]
 
 
 def test_a_second_load_changes_nothing(logins):

@@ -31,7 +31,7 @@ from huoban.leads.models import Category
 from huoban.leads.services import LeadInput, VerdictInput, record_verdict, submit_lead
 from huoban.projects import services as projects
 from huoban.projects.models import MilestoneStatus, Stage
-from huoban.sharing.services import add_share
+from huoban.sharing.services import approve_scheme, propose_scheme
 from huoban.standing.tier_services import apply_for_strategic, decide_application
 
 if TYPE_CHECKING:
@@ -179,17 +179,22 @@ def add_money(demo: _DemoBuilder) -> None:
         kind="new",
         high_margin=False,
     )
-    # 极峰科技 co-delivers its algorithm module (seed 001's scheme B: it only develops, 30%):
-    # each payment books its revenue share in 极峰's own ledger (R-RS-2); 晋联 sees none of it.
+    # 极峰科技 co-delivers its algorithm module. The gm compared seed 001's two schemes side by
+    # side (R-RS-1) — A 40%: we manage and sell; B 30%: it only develops — and approved B, now
+    # locked on the project: each payment books its revenue share in 极峰's own ledger (R-RS-2);
+    # 晋联 sees none of it.
+    jifeng, gm = demo.partners["jifeng"].code, users["gm"]
+    with clock.frozen(moment(2026, 5, 7)):
+        propose_scheme(
+            huatai.pk, partner_code=jifeng, label="方案A", share="0.40",
+            role="我方负责项目管理与销售，极峰负责技术与实施", actor=gm,
+        )  # fmt: skip
+        scheme_b = propose_scheme(
+            huatai.pk, partner_code=jifeng, label="方案B", share="0.30",
+            role="极峰仅负责算法模块开发", actor=gm,
+        )  # fmt: skip
     with clock.frozen(moment(2026, 5, 8)):
-        add_share(
-            huatai.pk,
-            partner_code=demo.partners["jifeng"].code,
-            share="0.30",
-            settle_days=5,
-            role="方案B：仅负责算法模块开发",
-            actor=officer,
-        )
+        approve_scheme(scheme_b.pk, actor=gm)
     pay(moment(2026, 5, 20), huatai, "144000.00", "HT-2026-001")
     pay(
         moment(2026, 6, 10),
@@ -202,7 +207,7 @@ def add_money(demo: _DemoBuilder) -> None:
     progress(moment(2026, 10, 20), huatai, 3, "二期部署排期中")
     gov = customers.get("taiyuan_gov")
     if gov is not None:
-        sign(
+        taiyuan = sign(
             moment(2026, 11, 2),
             gov,
             "太原政务服务平台信创改造",
@@ -211,6 +216,18 @@ def add_money(demo: _DemoBuilder) -> None:
             high_margin=True,
             high_margin_category="xinchuang",
         )
+        # Still open: the same two schemes for 极峰 on the government platform, side by side
+        # and waiting for the gm (880,000.00 → A 352,000.00 / 528,000.00, B 264,000.00 /
+        # 616,000.00).
+        with clock.frozen(moment(2026, 11, 5)):
+            for label, share, role in (
+                ("方案A", "0.40", "我方负责项目管理与销售，极峰负责技术与实施"),
+                ("方案B", "0.30", "极峰仅负责信创适配开发"),
+            ):
+                propose_scheme(
+                    taiyuan.pk, partner_code=jifeng, label=label, share=share, role=role,
+                    actor=gm,
+                )  # fmt: skip
 
     # 滇云 (recruited by 慧策): accepted and paid; 慧策 earns the 1% override.
     yunling = sign(

@@ -236,6 +236,12 @@ class LedgerEntry(AppendOnlyModel):
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.amount}"
 
+    @property
+    def owed_by_partner(self) -> bool:
+        """A per-unit amount the partner owes us (R-LED-1, R-UNIT-1 `receivable`, seed 002):
+        booked negative, shown as owed by the partner rather than as a deduction."""
+        return self.kind in (EntryKind.UNIT_COMMISSION, EntryKind.TRUE_UP) and self.amount < 0
+
     def chain_payload(self) -> dict[str, Any]:
         """The hashed fields (see :func:`entry_payload`)."""
         return entry_payload(

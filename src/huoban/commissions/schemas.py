@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Schema
+from pydantic import Field
 
 
 class EntryOut(Schema):
@@ -90,6 +91,7 @@ class StatementEntryOut(Schema):
     basis: str
     rate: str
     amount: str
+    owed_by_partner: bool = Field(description="a per-unit amount the partner owes us (R-UNIT-1)")
     earned_on: dt.date
     booked_on: dt.date
     due_on: dt.date
@@ -118,6 +120,8 @@ class StatementOut(Schema):
     earned: str
     paid: str
     closing_outstanding: str
+    owed_by_partner: str = Field(description="the month's per-unit amounts owed by the partner")
+    closing_owed_by_partner: str = Field(description="−closing when the partner owes us, else 0")
     entries: list[StatementEntryOut]
     payouts: list[StatementPayoutOut]
     chain_head: str

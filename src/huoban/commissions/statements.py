@@ -45,7 +45,11 @@ KIND_LABELS = {
     EntryKind.OVERRIDE: ("推荐奖励", "override"),
     EntryKind.ADJUSTMENT: ("调整", "adjustment"),
     EntryKind.LIQUIDATED_DAMAGES: ("违约金", "liquidated damages"),
+    EntryKind.REVENUE_SHARE: ("合作分成", "revenue share"),
+    EntryKind.UNIT_COMMISSION: ("按件佣金", "per-unit commission"),
+    EntryKind.TRUE_UP: ("达标补差", "true-up"),
 }
+OWED_BY_PARTNER = ("伙伴应付我方", "owed by the partner")
 
 
 def parse_month(
@@ -104,6 +108,16 @@ class Statement:
 
     def filename(self, ext: str) -> str:
         return f"statement-{self.partner_code}-{self.label}.{ext}"
+
+    @property
+    def owed_by_partner(self) -> Decimal:
+        """The month's per-unit amounts the partner owes us (R-UNIT-1 `receivable`), positive."""
+        return cny(-sum((e.amount for e in self.entries if e.owed_by_partner), ZERO))
+
+    @property
+    def closing_owed_by_partner(self) -> Decimal:
+        """What the partner owes us at the month's end, when the balance is in our favour."""
+        return -self.closing_outstanding if self.closing_outstanding < 0 else ZERO
 
 
 def _sum(entries: Any) -> Decimal:
@@ -199,6 +213,9 @@ def render_json(s: Statement) -> dict[str, Any]:
         "earned": money.fmt(s.earned),
         "paid": money.fmt(s.paid),
         "closing_outstanding": money.fmt(s.closing_outstanding),
+        # R-LED-1 / R-UNIT-1: a receivable scheme's amounts are owed by the partner
+        "owed_by_partner": money.fmt(s.owed_by_partner),
+        "closing_owed_by_partner": money.fmt(s.closing_owed_by_partner),
         "entries": [
             {
                 "id": e.pk,
@@ -207,6 +224,7 @@ def render_json(s: Statement) -> dict[str, Any]:
                 "basis": money.fmt(e.basis),
                 "rate": money.fmt_rate(e.rate),
                 "amount": money.fmt(e.amount),
+                "owed_by_partner": e.owed_by_partner,
                 "earned_on": e.earned_on,
                 # The day it was booked: the statement month it belongs to (R-LED-10).
                 "booked_on": e.created_at.astimezone(clock.local_tz()).date(),
@@ -241,9 +259,29 @@ def render_json(s: Statement) -> dict[str, Any]:
 CJK_FONT = "STSong-Light"  # ReportLab's built-in CID font (Adobe-GB1): no font file needed
 
 
-def _kind(kind: str) -> str:
+def _kind(kind: str, owed_by_partner: bool = False) -> str:
     zh, en = KIND_LABELS.get(kind, (kind, kind))  # type: ignore[call-overload]
+    if owed_by_partner:
+        return f"{zh}（{OWED_BY_PARTNER[0]}）{en} ({OWED_BY_PARTNER[1]})"
     return f"{zh} {en}"
+
+
+def _summary_rows(s: Statement) -> list[tuple[str, Decimal]]:
+    """The summary's lines, shared by the PDF and the workbook: a balance in our favour is
+    shown as owed by the partner, not as a negative amount outstanding (R-LED-1, R-UNIT-1)."""
+    rows = [
+        ("期初未付 Opening outstanding", s.opening_outstanding),
+        ("本月应得 Earned this month", s.earned),
+    ]
+    if s.owed_by_partner:
+        rows.append(("其中伙伴应付我方（按件）Of which owed by the partner (per unit)",
+                     s.owed_by_partner))  # fmt: skip
+    rows.append(("本月付款 Paid this month", s.paid))
+    if s.closing_owed_by_partner:
+        rows.append(("期末伙伴应付我方 Closing owed by the partner", s.closing_owed_by_partner))
+    else:
+        rows.append(("期末未付 Closing outstanding", s.closing_outstanding))
+    return rows
 
 
 def render_pdf(s: Statement) -> bytes:
@@ -291,12 +329,9 @@ def render_pdf(s: Statement) -> bytes:
     summary = Table(
         [
             ["项目 Item", "金额 Amount (CNY)"],
-            ["期初未付 Opening outstanding", money.fmt(s.opening_outstanding)],
-            ["本月应得 Earned this month", money.fmt(s.earned)],
-            ["本月付款 Paid this month", money.fmt(s.paid)],
-            ["期末未付 Closing outstanding", money.fmt(s.closing_outstanding)],
+            *([p(label, head), money.fmt(value)] for label, value in _summary_rows(s)),
         ],
-        colWidths=[70 * mm, 45 * mm],
+        colWidths=[90 * mm, 45 * mm],
         hAlign="LEFT",
     )
     summary.setStyle(grid)
@@ -317,7 +352,7 @@ def render_pdf(s: Statement) -> bytes:
             [
                 str(e.pk),
                 e.earned_on.isoformat(),
-                p(_kind(e.kind), head),
+                p(_kind(e.kind, e.owed_by_partner), head),
                 f"#{e.project_id}" if e.project_id else "—",
                 money.fmt(e.amount),
                 p(e.explanation, small),
@@ -404,10 +439,8 @@ def render_xlsx(s: Statement) -> bytes:
     put(["伙伴 Partner", s.partner_code, s.partner_name])
     put(["期间 Period", s.period_start, s.period_end])
     put([])
-    put(["期初未付 Opening outstanding", s.opening_outstanding])
-    put(["本月应得 Earned this month", s.earned])
-    put(["本月付款 Paid this month", s.paid])
-    put(["期末未付 Closing outstanding", s.closing_outstanding])
+    for label, value in _summary_rows(s):
+        put([label, value])
     put([])
     put(["本月台账条目 Entries earned this month"], strong=True)
     put(
@@ -431,7 +464,7 @@ def render_xlsx(s: Statement) -> bytes:
             [
                 e.pk,
                 e.earned_on,
-                _kind(e.kind),
+                _kind(e.kind, e.owed_by_partner),
                 e.project_id,
                 Decimal(e.basis),
                 Decimal(e.rate),

@@ -112,6 +112,21 @@ def test_seed_002_selection_and_jifengs_revenue_share(logins):
         Decimal("-6000.00"),
         Decimal("43200.00"),
     ]
+    # R-ASM-1: 极峰 reassessed in November: (4+5+3+4)/4 = 4.0 up from 3.5; (5+4+4)/3 = 4.3
+    # up from (4+3+3)/3 = 3.3
+    from huoban.profiles.models import Assessment
+
+    latest = {
+        kind: list(
+            Assessment.objects.filter(partner__code="CP001", kind=kind)
+            .order_by("-assessed_at")
+            .values_list("score", "trend")
+        )
+        for kind in ("capability", "willingness")
+    }
+    assert [s for s, _t in latest["capability"]] == [Decimal("4.0"), Decimal("3.5")]
+    assert [s for s, _t in latest["willingness"]] == [Decimal("4.3"), Decimal("3.3")]
+    assert latest["capability"][0][1] == latest["willingness"][0][1] == "up"
     # R-RS-1: 华泰's scheme B approved and locked, A set aside; 太原's A and B still open
     from huoban.sharing.models import ShareScheme
 

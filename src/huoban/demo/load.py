@@ -39,7 +39,12 @@ from huoban.leads.services import (
 from huoban.partners.inquiries import submit_inquiry
 from huoban.partners.models import CompanyViolationKind, Partner, PartnerKind, PartnerType, Tier
 from huoban.partners.services import register_partner
-from huoban.profiles.services import assess_criticality, record_delivery_review
+from huoban.profiles.rules import CAPABILITY, WILLINGNESS
+from huoban.profiles.services import (
+    assess_criticality,
+    record_assessment,
+    record_delivery_review,
+)
 from huoban.projects.models import Project
 from huoban.selection.services import add_candidate, create_selection, move_stage, record_trial
 from huoban.standing.tier_services import apply_for_strategic
@@ -195,6 +200,7 @@ class _DemoBuilder:
         self.agreements()
         self.selection()
         add_money(self)
+        self.reassess()
         self.recent()
         self.queues()
         flag_overdue_leads()  # what the daily job would have done since (R-LEAD-3)
@@ -235,6 +241,47 @@ class _DemoBuilder:
             note="首次合作，项目执行中验证（种子 001）",
             actor=self.users["officer"],
         )
+        # R-ASM-1: capability and willingness at signing; reassessed in November (reassess).
+        self.assess(
+            capability=(3, 5, 3, 3),
+            willingness=(4, 3, 3),
+            notes={
+                "technology": "工业 AI 算法团队 12 人，煤化工场景有落地案例",
+                "operations": "尚无大型项目交付记录",
+                "long_term_commitment": "口头表示长期合作，尚未书面承诺",
+            },
+        )
+
+    def assess(
+        self,
+        *,
+        capability: tuple[int, int, int, int],
+        willingness: tuple[int, int, int],
+        notes: dict[str, str],
+    ) -> None:
+        code, officer = self.partners["jifeng"].code, self.users["officer"]
+        for kind, scores in (
+            ("capability", dict(zip(CAPABILITY, capability, strict=True))),
+            ("willingness", dict(zip(WILLINGNESS, willingness, strict=True))),
+        ):
+            keep = {k: v for k, v in notes.items() if k in scores}
+            record_assessment(code, kind=kind, scores=scores, notes=keep, actor=officer)
+
+    def reassess(self) -> None:
+        """R-ASM-1: 极峰 after the 东义 acceptance — capability 3.5 → 4.0, willingness 3.3 → 4.3,
+        both trending up."""
+        with clock.frozen(dt.datetime(2026, 11, 20, 15, tzinfo=SH).astimezone(dt.UTC)):
+            self.assess(
+                capability=(4, 5, 3, 4),
+                willingness=(5, 4, 4),
+                notes={
+                    "resources": "东义项目后新增两家煤化工集团客户线索",
+                    "credibility": "东义项目按期验收",
+                    "executive_support": "索总每月参加联合例会",
+                    "dedicated_team": "设立 6 人专职交付组",
+                    "long_term_commitment": "已签三年期战略合作意向",
+                },
+            )
 
     def agreements(self) -> None:
         """R-AGR-1/2 (seed 001): the three-party co-delivery agreement with 极峰科技 and 东义集团,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 
@@ -13,6 +14,18 @@ from tests.factories import Actors, make_actors
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests use a fast hasher (production's is asserted apart)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def _reports_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("reports")
+
+
+@pytest.fixture(autouse=True)
+def _reports_apart(settings, _reports_root, request):
+    """Each test writes `huoban tick`'s reports (R-PRF-3) into its own folder, made when first
+    written, never into the data directory."""
+    settings.REPORTS_DIR = _reports_root / uuid.uuid4().hex
 
 
 @pytest.fixture(autouse=True)

@@ -849,6 +849,12 @@ post_only(
 # Group robots (R-NOTE-2, issue #14): the admin only, like the webhooks.
 # The partner overview (R-PRF-3, issue #15): every staff member reads it.
 get_only(f"{C}overview/", "/console/overview/", console(200))
+get_only(f"{C}overview/pdf/", "/console/overview/pdf/", console(200))
+get_only(
+    f"{C}overview/reports/<str:name>",
+    "/console/overview/reports/overview-2026-10.pdf",  # written by the world's tick
+    console(200),
+)
 # Selections (R-SEL, issue #15): every staff member reads them; officers (and admins) run them.
 row("GET", f"{C}selections/", "/console/selections/", console(200))
 row(
@@ -1252,6 +1258,9 @@ def web_world(actors: Any) -> dict[str, Any]:
     from huoban.terms.models import PartnerAgreement, PolicyVersion
 
     world = build_world(actors)
+    from huoban.profiles.report import write_monthly
+
+    write_monthly(dt.date(2026, 11, 1))  # the tick of 1 November: October's overview PDF
     with clock.frozen(dt.datetime(2026, 11, 20, 11, tzinfo=dt.UTC)):
         # A pending entry for finance to approve: the unpaid project's first payment.
         record_payment(

@@ -202,6 +202,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 MEDIA_ROOT = DATA_DIR / "uploads"
+# The reports `huoban tick` writes (the monthly partner overview PDF, R-PRF-3).
+REPORTS_DIR = DATA_DIR / "reports"
 MEDIA_URL = "media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,37 +6,22 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from huoban import clock
-from huoban.partners.models import PartnerType
-from huoban.profiles.models import Complementarity, Depth
-from huoban.profiles.overview import build
+from huoban.profiles import report
+from huoban.profiles.overview import COMPLEMENT_LABELS, DEPTH_LABELS, TYPE_LABELS, build
 from huoban.web import staff_required
-
-TYPE_LABELS = {"referral": _("引荐伙伴"), **dict(PartnerType.choices)}
-DEPTH_LABELS = {**dict(Depth.choices), "unconfirmed": _("未确认")}
-COMPLEMENT_LABELS = {**dict(Complementarity.choices), "pending": _("待补充")}
 
 
 @staff_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """Counts by type, depth, region and complementarity, and one row per partner."""
-    filters = {
-        k: request.GET.get(k, "").strip() for k in ("type", "depth", "region", "complementarity")
-    }
-    data = build(
-        request.user,
-        clock.today(),
-        type_=filters["type"],
-        depth=filters["depth"],
-        region=filters["region"],
-        complementarity=filters["complementarity"],
-    )
+    filters = _filters(request)
+    data = _build(request, filters)
 
     def counted(counter: Counter[str], labels: Mapping[str, Any]) -> list[tuple[str, Any, int]]:
         return [(key, labels.get(key, key), n) for key, n in sorted(counter.items())]
@@ -55,5 +40,48 @@ def overview(request: HttpRequest) -> HttpResponse:
             "type_labels": TYPE_LABELS,
             "depth_labels": DEPTH_LABELS,
             "complement_labels": COMPLEMENT_LABELS,
+            "reports": report.archived(),
+            "query": request.GET.urlencode(),
         },
     )
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    keys = ("type", "depth", "region", "complementarity")
+    return {k: request.GET.get(k, "").strip() for k in keys}
+
+
+def _build(request: HttpRequest, filters: Mapping[str, str]) -> Any:
+    return build(
+        request.user,
+        clock.today(),
+        type_=filters["type"],
+        depth=filters["depth"],
+        region=filters["region"],
+        complementarity=filters["complementarity"],
+    )
+
+
+@staff_required
+@require_GET
+def overview_pdf(request: HttpRequest) -> HttpResponse:
+    """The overview as it stands, with the page's filters, as a PDF (R-PRF-3)."""
+    today = clock.today()
+    pdf = report.render_pdf(_build(request, _filters(request)), title=str(today), as_of=today)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="overview-{today}.pdf"'
+    return response
+
+
+@staff_required
+@require_GET
+def overview_report(request: HttpRequest, name: str) -> HttpResponse:
+    """A monthly report `huoban tick` wrote (R-PRF-3); only names it could have written."""
+    if not report.REPORT_NAME.match(name):
+        raise Http404
+    path = report.reports_dir() / name
+    if not path.is_file():
+        raise Http404
+    response = HttpResponse(path.read_bytes(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -22,6 +22,8 @@ app_name = "console"
 
 urlpatterns = [
     path("overview/", overview.overview, name="overview"),
+    path("overview/pdf/", overview.overview_pdf, name="overview_pdf"),
+    path("overview/reports/<str:name>", overview.overview_report, name="overview_report"),
     path("selections/", selections.selection_list, name="selections"),
     path("selections/<int:selection_id>/", selections.selection_detail, name="selection"),
     path(

@@ -12,16 +12,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy as _
 
 from huoban.agreements.models import Agreement
 from huoban.agreements.models import Status as AgreementStatus
 from huoban.agreements.rules import add_months, last_anniversary
-from huoban.partners.models import Partner, PartnerStatus
+from huoban.partners.models import Partner, PartnerStatus, PartnerType
 from huoban.projects.models import Project
 from huoban.projects.models import Status as ProjectStatus
 from huoban.sharing.models import ProjectShare
 
-from .models import CriticalityAssessment, DepthDecision, PartnerProfile
+from .models import Complementarity, CriticalityAssessment, Depth, DepthDecision, PartnerProfile
+
+TYPE_LABELS = {"referral": _("引荐伙伴"), **dict(PartnerType.choices)}
+DEPTH_LABELS = {**dict(Depth.choices), "unconfirmed": _("未确认")}
+COMPLEMENT_LABELS = {**dict(Complementarity.choices), "pending": _("待补充")}
+
+#: The caller of :func:`build` for the monthly report `huoban tick` writes: every partner, as
+#: staff see them (R-PRF-3).
+PROGRAMME = object()
 
 
 @dataclass
@@ -71,9 +80,8 @@ def build(
     region: str = "",
     complementarity: str = "",
 ) -> Overview:
-    partners = list(
-        Partner.objects.visible_to(user).exclude(status=PartnerStatus.EXITED).order_by("code")
-    )
+    scope = Partner.objects.all() if user is PROGRAMME else Partner.objects.visible_to(user)
+    partners = list(scope.exclude(status=PartnerStatus.EXITED).order_by("code"))
     year = today.year
     live = Project.objects.exclude(status=ProjectStatus.CANCELLED)
     referred = dict(

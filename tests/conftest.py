@@ -17,15 +17,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(scope="session")
-def _reports_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("reports")
+def _files_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("files")
 
 
 @pytest.fixture(autouse=True)
-def _reports_apart(settings, _reports_root, request):
-    """Each test writes `huoban tick`'s reports (R-PRF-3) into its own folder, made when first
-    written, never into the data directory."""
-    settings.REPORTS_DIR = _reports_root / uuid.uuid4().hex
+def _files_apart(settings, _files_root):
+    """Each test writes `huoban tick`'s reports (R-PRF-3) and its uploads (consents, agreement
+    and candidate files) into its own folder, made when first written, never into the data
+    directory."""
+    own = _files_root / uuid.uuid4().hex
+    settings.REPORTS_DIR = own / "reports"
+    settings.MEDIA_ROOT = own / "uploads"
 
 
 @pytest.fixture(autouse=True)

@@ -912,6 +912,19 @@ post_only(
     body={},
     changes=OFFICERS,
 )
+# A candidate's files (R-SEL-2): officers keep them (no file sent: the form answers 422 to
+# them); every staff member downloads them.
+post_only(
+    f"{C}candidates/<int:candidate_id>/files/",
+    "/console/candidates/{sourced}/files/",
+    console(403, officer=422, admin=422),
+    body={"kind": "nda"},
+)
+get_only(
+    f"{C}candidates/<int:candidate_id>/files/<int:file_id>/",
+    "/console/candidates/{sourced}/files/{candidate_file}/",
+    console(200),
+)
 # Agreements (R-AGR-1/2, issue #15): every staff member reads the list and the record; officers
 # draft and amend, legal reviews, the gm approves (admins may do each).
 get_only(f"{C}agreements/", "/console/agreements/", console(200))
@@ -935,6 +948,19 @@ row(
     changes=OFFICERS,
 )
 get_only(f"{C}agreements/<int:agreement_id>/", "/console/agreements/{agreement}/", console(200))
+# An agreement's files (R-AGR-1): officers, legal and the gm keep them (no file sent: 422);
+# their content is the agreement's text, for finance, the gm, legal and admins (R-PRF-3).
+post_only(
+    f"{C}agreements/<int:agreement_id>/files/",
+    "/console/agreements/{agreement}/files/",
+    console(403, officer=422, legal=422, gm=422, admin=422),
+    body={"title": "签署件"},
+)
+get_only(
+    f"{C}agreements/<int:agreement_id>/files/<int:file_id>/",
+    "/console/agreements/{agreement}/files/{agreement_file}/",
+    console(403, finance=200, gm=200, legal=200, admin=200),
+)
 post_only(
     f"{C}agreements/<int:agreement_id>/review/",
     "/console/agreements/{agreement}/review/",
@@ -1261,6 +1287,22 @@ def web_world(actors: Any) -> dict[str, Any]:
     from huoban.profiles.report import write_monthly
 
     write_monthly(dt.date(2026, 11, 1))  # the tick of 1 November: October's overview PDF
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from huoban.agreements.services import attach_agreement_file
+    from huoban.selection.services import attach_candidate_file
+
+    world["agreement_file"] = attach_agreement_file(
+        world["agreement"],
+        upload=SimpleUploadedFile("签署件.pdf", b"%PDF-1.4\n"),
+        actor=actors.officer,
+    ).pk
+    world["candidate_file"] = attach_candidate_file(
+        world["sourced"],
+        kind="nda",
+        upload=SimpleUploadedFile("保密协议.pdf", b"%PDF-1.4\n"),
+        actor=actors.officer,
+    ).pk
     with clock.frozen(dt.datetime(2026, 11, 20, 11, tzinfo=dt.UTC)):
         # A pending entry for finance to approve: the unpaid project's first payment.
         record_payment(

@@ -136,6 +136,12 @@ def may_approve_agreements(user: Any) -> bool:
     return _active(user) and user.has_role(Role.GM)
 
 
+def may_file_agreements(user: Any) -> bool:
+    """R-AGR-1: an agreement's files (the signed copy, annexes, the board's minute) are kept by
+    those who draft, review and approve it: officers, legal, the gm (and admins)."""
+    return _active(user) and user.has_role(Role.OFFICER, Role.LEGAL, Role.GM)
+
+
 def sees_agreement_terms(user: Any, partner_id: int | None) -> bool:
     """R-PRF-3 (extends R-VIS-2): an agreement's terms — its scheme, duties, IP, data and exit
     clauses — are for finance, the gm, legal, admins and the partner itself. Officers see the

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from huoban.core.files import StoredFile
 from huoban.scoping import ScopedQuerySet
 
 
@@ -201,3 +202,27 @@ class UnitReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.year}-{self.month:02d}"
+
+
+class AgreementFileQuerySet(ScopedQuerySet["AgreementFile"]):
+    """Like the agreement: staff and the partner's own users; the text itself is for those who
+    read the terms (R-PRF-3: `policy.sees_agreement_terms`), checked by the pages."""
+
+    partner_path = "agreement__partner"
+
+
+class AgreementFile(StoredFile):
+    """A file of an agreement (R-AGR-1): the signed copy, an annex, the board's minute."""
+
+    FOLDER = "agreements"
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("协议"), on_delete=models.PROTECT, related_name="files"
+    )
+
+    objects = AgreementFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("协议文件")
+        verbose_name_plural = _("协议文件")
+        ordering = ("agreement", "pk")

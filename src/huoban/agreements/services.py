@@ -17,13 +17,19 @@ from huoban.accounts.models import User
 from huoban.audit.services import record
 from huoban.calendar import add_business_days
 from huoban.commissions.models import LedgerEntry
+from huoban.core.files import take_upload
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from huoban.explain import Step
 from huoban.partners.models import Partner
-from huoban.policy import may_approve_agreements, may_draft_agreements, may_review_agreements
+from huoban.policy import (
+    may_approve_agreements,
+    may_draft_agreements,
+    may_file_agreements,
+    may_review_agreements,
+)
 
 from . import rules
-from .models import IP_ITEMS, Agreement, CustomerOwner, IpOwner, Kind, Status
+from .models import IP_ITEMS, Agreement, AgreementFile, CustomerOwner, IpOwner, Kind, Status
 
 # The terms a draft carries besides its kind and dates (R-AGR-1), with their defaults.
 TERMS = (
@@ -381,3 +387,38 @@ def exit_quote(agreement: Agreement, notice_on: dt.date) -> ExitQuote:
         penalty_rate=agreement.penalty_rate,
     )
     return ExitQuote(year_start, commission, terms)
+
+
+@transaction.atomic(durable=True)
+def attach_agreement_file(
+    agreement_id: int, *, upload: Any, title: str = "", actor: User
+) -> AgreementFile:
+    """Keep a file with an agreement (R-AGR-1): the signed copy, an annex, the board's minute.
+    Officers, legal, the gm and admins; an approved agreement takes files too (its signed copy
+    comes after approval) while its terms never change."""
+    if not may_file_agreements(actor):
+        raise Forbidden(
+            "协议文件由伙伴关系官、法务或总经理上传 / Officers, legal and the general manager "
+            "keep an agreement's files."
+        )
+    agreement = _get(agreement_id)
+    errors: dict[str, str] = {}
+    taken = take_upload(upload, title, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert taken is not None
+    row = AgreementFile(agreement=agreement, uploaded_by=actor, uploaded_at=clock.now())
+    row.keep(taken)
+    row.save()
+    record(
+        actor,
+        "agreement.file",
+        row,
+        after={
+            "agreement": agreement.number,
+            "title": row.title,
+            "size": row.size,
+            "sha256": row.sha256,
+        },
+    )
+    return row

@@ -20,18 +20,21 @@ from huoban.agreements.forms import (
     AmendForm,
     ApproveForm,
     ExitQuoteForm,
+    FileForm,
     ReviewForm,
     SchemeFields,
     UnitReportForm,
 )
-from huoban.agreements.models import IP_ITEMS, Agreement, Status, UnitReport
+from huoban.agreements.models import IP_ITEMS, Agreement, AgreementFile, Status, UnitReport
 from huoban.agreements.units import report_units
+from huoban.core.files import download
 from huoban.errors import ValidationFailed
 from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Partner
 from huoban.policy import (
     may_approve_agreements,
     may_draft_agreements,
+    may_file_agreements,
     may_report_units,
     may_review_agreements,
     sees_agreement_terms,
@@ -180,6 +183,10 @@ def _detail_page(
         "unit_reports": UnitReport.objects.filter(agreement=agreement).order_by("year", "month"),
         "can_report_units": may_report_units(user) and agreement.status == Status.APPROVED,
         "unit_form": mark_invalid(forms.get("unit_form") or UnitReportForm()),
+        # R-AGR-1: its files; their content is the agreement's text (R-PRF-3).
+        "files": AgreementFile.objects.filter(agreement=agreement).select_related("uploaded_by"),
+        "can_file": may_file_agreements(user),
+        "file_form": mark_invalid(forms.get("file_form") or FileForm()),
     }
     return render(request, "console/agreement.html", context, status=status)
 
@@ -315,3 +322,37 @@ def agreement_unit_report(request: HttpRequest, agreement_id: int) -> HttpRespon
         return redirect(page + "#units")
     status = refused(request, sent.refusal) if sent.refusal else 422
     return _detail_page(request, agreement, status=status, unit_form=form)
+
+
+@staff_required
+@require_POST
+def agreement_file(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """Keep a file with the agreement (R-AGR-1; officer, legal, gm, admin)."""
+    agreement = _agreement_or_404(request, agreement_id)
+    if not may_file_agreements(request.user):
+        return forbidden(request, NAV, _("协议文件由伙伴关系官、法务或总经理上传。"))
+    form = FileForm(request.POST, request.FILES)
+    sent = send(
+        form,
+        lambda data: services.attach_agreement_file(
+            agreement.pk, upload=data["file"], title=data["title"], actor=actor_of(request)
+        ),
+    )
+    if sent.ok:
+        messages.success(request, _("已上传协议文件。"))
+        return redirect(reverse("console:agreement", args=[agreement.pk]) + "#files")
+    status = refused(request, sent.refusal) if sent.refusal else 422
+    return _detail_page(request, agreement, status=status, file_form=form)
+
+
+@staff_required
+@require_GET
+def agreement_file_download(request: HttpRequest, agreement_id: int, file_id: int) -> Any:
+    """An agreement's file, for those who read its text (R-PRF-3)."""
+    agreement = _agreement_or_404(request, agreement_id)
+    row = AgreementFile.objects.filter(pk=file_id, agreement=agreement).first()
+    if row is None:
+        raise Http404
+    if not sees_agreement_terms(request.user, agreement.partner_id):
+        return forbidden(request, NAV, _("协议文本仅财务、总经理、法务、管理员可见。"))
+    return download(row)

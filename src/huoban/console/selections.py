@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from huoban.core.files import download
 from huoban.errors import DomainError
 from huoban.policy import may_manage_partners
 from huoban.selection import rules, services
 from huoban.selection.forms import (
+    CandidateFileForm,
     CandidateForm,
     OverrideForm,
     RejectForm,
@@ -24,7 +26,7 @@ from huoban.selection.forms import (
     StageForm,
     TrialForm,
 )
-from huoban.selection.models import Candidate, Selection, Stage
+from huoban.selection.models import Candidate, CandidateFile, Selection, Stage
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
 from .common import forbidden, refused
@@ -107,7 +109,11 @@ def _detail_page(
     failed_form: Any = None,
     candidate_form: CandidateForm | None = None,
 ) -> HttpResponse:
-    candidates = list(selection.candidates.select_related("partner", "agreement").order_by("pk"))
+    candidates = list(
+        selection.candidates.select_related("partner", "agreement")
+        .prefetch_related("files")
+        .order_by("pk")
+    )
     rows = []
     for c in candidates:
         nxt = rules.next_stage(c.stage)
@@ -120,11 +126,12 @@ def _detail_page(
             if c.trials and c.stage in (Stage.TRIAL, Stage.DECIDED) else None,
             "reject": RejectForm(auto_id=ids)
             if c.stage not in (Stage.SIGNED, Stage.REJECTED) else None,
+            "file": CandidateFileForm(auto_id=f"c{c.pk}_file_%s"),
         }  # fmt: skip
         if failed is not None and failed.pk == c.pk and failed_form is not None:
             kinds: dict[str, type] = {
                 "stage": StageForm, "trial": TrialForm, "override": OverrideForm,
-                "reject": RejectForm,
+                "reject": RejectForm, "file": CandidateFileForm,
             }  # fmt: skip
             key = next(k for k, cls in kinds.items() if isinstance(failed_form, cls))
             forms[key] = failed_form
@@ -272,3 +279,35 @@ def candidate_sign(request: HttpRequest, candidate_id: int) -> HttpResponse:
         return _detail_page(request, candidate.selection, status=status)
     messages.success(request, _("已签约：伙伴已建档，协议草稿已提交法务审核。"))
     return redirect("console:agreement", agreement_id=signed.agreement_id)
+
+
+@staff_required
+@require_POST
+def candidate_file(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    """Keep a candidate's file: the signed NDA, due-diligence material (R-SEL-2)."""
+    candidate = _candidate_or_404(request, candidate_id)
+    if not may_manage_partners(request.user):
+        return forbidden(request, NAV, _(FORBIDDEN))
+    form = CandidateFileForm(request.POST, request.FILES, auto_id=f"c{candidate.pk}_file_%s")
+    sent = send(
+        form,
+        lambda data: services.attach_candidate_file(
+            candidate.pk,
+            kind=data["kind"],
+            upload=data["file"],
+            title=data["title"],
+            actor=actor_of(request),
+        ),
+    )
+    return _after(request, candidate, sent, form, _("已上传文件。"))
+
+
+@staff_required
+@require_GET
+def candidate_file_download(request: HttpRequest, candidate_id: int, file_id: int) -> Any:
+    """A candidate's file, for staff (selections are staff-only)."""
+    candidate = _candidate_or_404(request, candidate_id)
+    row = CandidateFile.objects.filter(pk=file_id, candidate=candidate).first()
+    if row is None:
+        raise Http404
+    return download(row)

@@ -48,6 +48,12 @@ urlpatterns = [
         name="candidate_reject",
     ),
     path("candidates/<int:candidate_id>/sign/", selections.candidate_sign, name="candidate_sign"),
+    path("candidates/<int:candidate_id>/files/", selections.candidate_file, name="candidate_file"),
+    path(
+        "candidates/<int:candidate_id>/files/<int:file_id>/",
+        selections.candidate_file_download,
+        name="candidate_file_download",
+    ),
     path("agreements/", agreements.agreement_list, name="agreements"),
     path("agreements/new/", agreements.agreement_new, name="agreement_new"),
     path("agreements/<int:agreement_id>/", agreements.agreement_detail, name="agreement"),
@@ -63,6 +69,12 @@ urlpatterns = [
     ),
     path(
         "agreements/<int:agreement_id>/amend/", agreements.agreement_amend, name="agreement_amend"
+    ),
+    path("agreements/<int:agreement_id>/files/", agreements.agreement_file, name="agreement_file"),
+    path(
+        "agreements/<int:agreement_id>/files/<int:file_id>/",
+        agreements.agreement_file_download,
+        name="agreement_file_download",
     ),
     path(
         "agreements/<int:agreement_id>/unit-reports/",

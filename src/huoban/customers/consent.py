@@ -16,6 +16,7 @@ from huoban import clock
 from huoban.access import Forbidden, require_role
 from huoban.accounts.models import STAFF_ROLES, Role, User
 from huoban.audit.services import record
+from huoban.core.files import PDF_OR_IMAGE, read_upload
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.partners.guards import require_active_partner
 from huoban.partners.models import Partner
@@ -62,12 +63,6 @@ def staff_grantee(username: str) -> User:
 # and a staff grant's written document is a PDF, JPEG or PNG of at most this many bytes.
 CONSENT_MAX_DAYS = 365
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
-_DOCUMENT_KINDS = {  # extension → the bytes such a file starts with
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
 DOCUMENT_REQUIRED = (
     "员工授权须上传书面同意文件（PDF/JPG/PNG） / A staff grant needs the written consent "
     "uploaded (PDF, JPG or PNG)."
@@ -76,21 +71,9 @@ DOCUMENT_REQUIRED = (
 
 def _document_bytes(document: Any) -> tuple[str, bytes] | str:
     """(extension, content) of an uploaded consent document, or the error message."""
-    name = str(getattr(document, "name", "") or "")
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    size = getattr(document, "size", None)
-    if size is not None and size > DOCUMENT_MAX_BYTES:
-        return f"文件过大（≤{DOCUMENT_MAX_BYTES // 1048576} MB） / The file is too large."
-    if ext not in _DOCUMENT_KINDS:
-        return "文件须为 PDF、JPG 或 PNG / The file must be a PDF, JPG or PNG."
-    if hasattr(document, "seek"):
-        document.seek(0)
-    content = document.read(DOCUMENT_MAX_BYTES + 1)
-    if len(content) > DOCUMENT_MAX_BYTES:
-        return f"文件过大（≤{DOCUMENT_MAX_BYTES // 1048576} MB） / The file is too large."
-    if not content or not content.startswith(_DOCUMENT_KINDS[ext]):
-        return "文件内容与类型不符 / The file's content does not match its type."
-    return ext, content
+    return read_upload(
+        document, PDF_OR_IMAGE, "PDF、JPG 或 PNG / a PDF, JPG or PNG", DOCUMENT_MAX_BYTES
+    )
 
 
 @transaction.atomic(durable=True)

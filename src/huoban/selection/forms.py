@@ -9,9 +9,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huoban.core.files import OFFICE_ACCEPT
 from huoban.partners.models import PartnerType
 
-from .models import DD_SECTIONS
+from .models import DD_SECTIONS, FileKind
 
 _TEXT = {"class": "form-control"}
 _CRITERION = re.compile(r"^\s*(.+?)\s*(>=|≥|<=|≤)\s*(-?\d+(?:\.\d+)?)\s*(\S*)\s*$")
@@ -132,3 +133,24 @@ class OverrideForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = _area(_("淘汰理由"), rows=2)
+
+
+class CandidateFileForm(forms.Form):
+    """A candidate's file (R-SEL-2): the signed NDA, due-diligence material, a trial report."""
+
+    kind = forms.ChoiceField(
+        label=_("类别"),
+        choices=FileKind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    title = forms.CharField(
+        label=_("文件名称"),
+        max_length=200,
+        required=False,
+        help_text=_("留空则用原文件名"),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    file = forms.FileField(
+        label=_("文件（PDF/Word/Excel/图片，≤10 MB）"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": OFFICE_ACCEPT}),
+    )

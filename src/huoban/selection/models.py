@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from huoban.core.files import StoredFile
 from huoban.scoping import ScopedQuerySet
 
 
@@ -127,3 +128,35 @@ class Candidate(models.Model):
             for item in answers
             if isinstance(item, dict) and item.get("red_flag")
         )
+
+
+class FileKind(models.TextChoices):
+    NDA = "nda", _("保密协议")
+    DUE_DILIGENCE = "due_diligence", _("尽调材料")
+    TRIAL = "trial", _("试点材料")
+    OTHER = "other", _("其他")
+
+
+class CandidateFileQuerySet(ScopedQuerySet["CandidateFile"]):
+    """Staff only, like the selection."""
+
+    partner_path = None
+
+
+class CandidateFile(StoredFile):
+    """A candidate's file (R-SEL-2): the signed NDA, due-diligence material, trial reports; they
+    go with the candidate when it becomes a partner (R-SEL-4)."""
+
+    FOLDER = "selection"
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("候选伙伴"), on_delete=models.PROTECT, related_name="files"
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=FileKind.choices)
+
+    objects = CandidateFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("候选伙伴文件")
+        verbose_name_plural = _("候选伙伴文件")
+        ordering = ("candidate", "pk")

@@ -15,13 +15,14 @@ from huoban.accounts.models import User
 from huoban.agreements.rules import add_months
 from huoban.agreements.services import draft_within
 from huoban.audit.services import record
+from huoban.core.files import take_upload
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from huoban.partners.models import PartnerKind, PartnerType
 from huoban.partners.services import register_partner
 from huoban.policy import may_manage_partners
 
 from . import rules
-from .models import DD_SECTIONS, Candidate, Decision, Selection, Stage
+from .models import DD_SECTIONS, Candidate, CandidateFile, Decision, FileKind, Selection, Stage
 
 TRIAL_MONTHS = 3  # R-SEL-2: the MVP trial, 3 months by default (and its one extension)
 
@@ -358,3 +359,36 @@ def sign_candidate(candidate_id: int, *, actor: User) -> Candidate:
         after={"partner": partner.code, "agreement": agreement.number},
     )
     return candidate
+
+
+@transaction.atomic(durable=True)
+def attach_candidate_file(
+    candidate_id: int, *, kind: str, upload: Any, title: str = "", actor: User
+) -> CandidateFile:
+    """Keep a candidate's file (R-SEL-2): the signed NDA, due-diligence material, a trial
+    report. It stays with the candidate, and with the partner once signed (R-SEL-4)."""
+    _require(actor)
+    candidate = _candidate(candidate_id)
+    errors: dict[str, str] = {}
+    if kind not in FileKind.values:
+        errors["kind"] = "类别为 nda、due_diligence、trial 或 other / Unknown kind."
+    taken = take_upload(upload, title, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert taken is not None
+    row = CandidateFile(candidate=candidate, kind=kind, uploaded_by=actor, uploaded_at=clock.now())
+    row.keep(taken)
+    row.save()
+    record(
+        actor,
+        "selection.file",
+        row,
+        after={
+            "candidate": candidate.name,
+            "kind": kind,
+            "title": row.title,
+            "size": row.size,
+            "sha256": row.sha256,
+        },
+    )
+    return row

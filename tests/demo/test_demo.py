@@ -127,6 +127,13 @@ def test_seed_002_selection_and_jifengs_revenue_share(logins):
     assert [s for s, _t in latest["capability"]] == [Decimal("4.0"), Decimal("3.5")]
     assert [s for s, _t in latest["willingness"]] == [Decimal("4.3"), Decimal("3.3")]
     assert latest["capability"][0][1] == latest["willingness"][0][1] == "up"
+    # R-AGR-1 / R-SEL-2: the three-party agreement's signed copy and the three insurers' NDAs
+    from huoban.agreements.models import AgreementFile
+    from huoban.selection.models import CandidateFile
+
+    signed = AgreementFile.objects.get()
+    assert signed.title == "三方合作协议（签署件）" and signed.file.read().startswith(b"%PDF")
+    assert CandidateFile.objects.filter(kind="nda").count() == 3
     # R-RS-1: 华泰's scheme B approved and locked, A set aside; 太原's A and B still open
     from huoban.sharing.models import ShareScheme
 

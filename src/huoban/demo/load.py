@@ -13,13 +13,22 @@ Each step is its own transaction; a second call finds the demo admin and changes
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from huoban import clock
 from huoban.accounts.models import Role, User
 from huoban.accounts.services import create_user
-from huoban.agreements.services import approve_agreement, draft_agreement, review_agreement
+from huoban.agreements.services import (
+    approve_agreement,
+    attach_agreement_file,
+    draft_agreement,
+    review_agreement,
+)
+from huoban.commissions.statements import CJK_FONT
 from huoban.customers.attribution import link_related
 from huoban.customers.consent import grant_consent
 from huoban.customers.inbound import record_inbound_contact
@@ -46,7 +55,13 @@ from huoban.profiles.services import (
     record_delivery_review,
 )
 from huoban.projects.models import Project
-from huoban.selection.services import add_candidate, create_selection, move_stage, record_trial
+from huoban.selection.services import (
+    add_candidate,
+    attach_candidate_file,
+    create_selection,
+    move_stage,
+    record_trial,
+)
 from huoban.standing.tier_services import apply_for_strategic
 from huoban.standing.violations import report_company_violation
 from huoban.uscc import check_character
@@ -122,6 +137,24 @@ def at(month: int, day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
 
 class DemoConflict(RuntimeError):
     """The database holds users with the demo's names but is not a demo database."""
+
+
+def demo_pdf(name: str, lines: list[str]) -> SimpleUploadedFile:
+    """A one-page PDF standing in for a scanned document (agreement, NDA) in the demo."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=True)
+    page.setFont(CJK_FONT, 14)
+    for n, line in enumerate(lines):
+        page.drawString(72, 760 - 24 * n, line)
+    page.save()
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
 
 
 def demo_usernames() -> list[str]:
@@ -313,6 +346,17 @@ class _DemoBuilder:
             )
         with clock.frozen(dt.datetime(2025, 9, 19, 11, tzinfo=SH).astimezone(dt.UTC)):
             approve_agreement(three_party.pk, actor=gm)
+        with clock.frozen(dt.datetime(2025, 9, 22, 14, tzinfo=SH).astimezone(dt.UTC)):
+            attach_agreement_file(
+                three_party.pk,
+                upload=demo_pdf(
+                    "三方合作协议（签署件）.pdf",
+                    ["东义集团煤化工 AI 项目三方合作协议",
+                     "甲方：东义集团  乙方：汇炼智能  丙方：极峰科技",
+                     "（演示文件：三方盖章签署件扫描）"],
+                ),
+                actor=officer,
+            )  # fmt: skip
         with clock.frozen(dt.datetime(2026, 10, 12, 10, tzinfo=SH).astimezone(dt.UTC)):
             strategic = draft_agreement(
                 jifeng,
@@ -367,6 +411,14 @@ class _DemoBuilder:
             for name, candidate in candidates.items():
                 move_stage(candidate.pk, stage="screened", screening=screening, actor=officer)
                 move_stage(candidate.pk, stage="nda", actor=officer)
+                attach_candidate_file(
+                    candidate.pk,
+                    kind="nda",
+                    upload=demo_pdf(
+                        f"保密协议-{name}.pdf", [f"保密协议（{name}）", "（演示文件）"]
+                    ),
+                    actor=officer,
+                )
                 flags = {"commercial": [{"question": "未结诉讼", "answer": "2 起",
                                          "red_flag": name == "蔕来保"}]}  # fmt: skip
                 move_stage(candidate.pk, stage="due_diligence", due_diligence=flags, actor=officer)

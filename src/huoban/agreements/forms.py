@@ -108,6 +108,7 @@ SCHEME_FIELDS = {
     "scheme.kind": "unit_direction",
     "scheme.direction": "unit_direction",
     "scheme.year": "unit_year",
+    "scheme.version": "policy_version",
     "scheme.base_target": "unit_base_target",
     "scheme.below_target_rate": "unit_below_target_rate",
     "scheme.brackets": "unit_brackets",
@@ -199,10 +200,39 @@ class AgreementForm(SchemeFields):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+    policy_version = forms.TypedChoiceField(
+        label=_("锁定佣金政策版本（引荐协议）"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("合作前书面确认锁定：审批后，自生效日起该伙伴的项目按此版本计佣"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from huoban.terms.models import PolicyVersion
+
+        field = self.fields["policy_version"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("（不锁定：按项目签约日生效的版本）"))] + [
+            (v.version, f"v{v.version}（{v.effective_from:%Y-%m-%d} 起）")
+            for v in PolicyVersion.objects.order_by("-version")
+        ]
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        if data.get("policy_version") is not None:
+            if data.get("kind") != Kind.REFERRAL:
+                self.add_error("policy_version", _("只有引荐协议可以锁定佣金政策版本。"))
+            if data.get("unit_direction"):
+                self.add_error("policy_version", _("按件计价方案与锁定政策版本只能选一个。"))
+        return data
 
     def terms(self) -> dict[str, Any]:
         """The clauses as the service takes them (kind, dates and partner apart)."""
         d = self.cleaned_data
+        version = d.get("policy_version")
         return {
             "title": d["title"],
             "customer_name": d["customer_name"],
@@ -218,7 +248,9 @@ class AgreementForm(SchemeFields):
             "notice_months": d["notice_months"],
             "penalty_rate": d["penalty_rate"],
             "major": d["major"],
-            "scheme": self.scheme(),
+            "scheme": {"kind": "policy", "version": version}
+            if version is not None
+            else self.scheme(),
         }
 
 

@@ -27,6 +27,7 @@ from huoban.policy import (
     may_file_agreements,
     may_review_agreements,
 )
+from huoban.terms.models import PartnerAgreement, PolicyVersion
 
 from . import rules
 from .models import IP_ITEMS, Agreement, AgreementFile, CustomerOwner, IpOwner, Kind, Status
@@ -106,7 +107,11 @@ def _clean_terms(kind: str, starts_on: dt.date | None, ends_on: dt.date | None,
         "major": bool(terms.get("major", False)),
     }
     scheme = terms.get("scheme")
-    if scheme is not None:
+    if isinstance(scheme, dict) and scheme.get("kind") == "policy":
+        errors.update(_policy_scheme_errors(kind, scheme))
+        if "scheme.version" not in errors:
+            scheme = {"kind": "policy", "version": scheme["version"]}
+    elif scheme is not None:
         errors.update(rules.unit_scheme_errors(scheme))
     clean["scheme"] = scheme
     ip = dict(terms.get("ip") or {})
@@ -141,6 +146,30 @@ def _clean_terms(kind: str, starts_on: dt.date | None, ends_on: dt.date | None,
         errors["penalty_rate"] = "违约金比例应在 0 与 1 之间 / The penalty rate is between 0 and 1."
     clean["penalty_rate"] = rate
     return clean, errors
+
+
+def _policy_scheme_errors(kind: str, scheme: Mapping[str, Any]) -> dict[str, str]:
+    """R-POL-2: a referral agreement may pin a commission policy version `{kind: "policy",
+    version}`, confirmed in writing before cooperation (合作前书面确认锁定)."""
+    errors: dict[str, str] = {}
+    if kind != Kind.REFERRAL:
+        errors["scheme.kind"] = (
+            "只有引荐协议可以锁定佣金政策版本 / Only a referral agreement pins a policy version."
+        )
+    version = scheme.get("version")
+    if (
+        not isinstance(version, int)
+        or isinstance(version, bool)
+        or not PolicyVersion.objects.filter(version=version).exists()
+    ):
+        errors["scheme.version"] = "佣金政策版本不存在 / No such policy version."
+    return errors
+
+
+def pinned_version(agreement: Agreement) -> int | None:
+    """The policy version a referral agreement pins (R-POL-2), if any."""
+    scheme = agreement.scheme or {}
+    return scheme.get("version") if scheme.get("kind") == "policy" else None
 
 
 def _amount(terms: Mapping[str, Any], key: str, errors: dict[str, str]) -> Decimal | None:
@@ -292,12 +321,25 @@ def approve_agreement(
     )
     if agreement.amends_id is not None:
         Agreement.objects.filter(pk=agreement.amends_id).update(status=Status.SUPERSEDED)
+    pinned = pinned_version(agreement)
+    if pinned is not None:
+        # R-POL-2: from its start, the partner's projects use the pinned version.
+        PartnerAgreement.objects.create(
+            partner=agreement.partner,
+            policy_version=PolicyVersion.objects.get(version=pinned),
+            signed_on=agreement.starts_on,
+            note=f"{agreement.number} v{agreement.version}",
+        )
     record(
         actor,
         "agreement.approve",
         agreement,
         before={"status": Status.REVIEWED},
-        after={**_summary(agreement), "board_minute": agreement.board_minute},
+        after={
+            **_summary(agreement),
+            "board_minute": agreement.board_minute,
+            "pinned_policy_version": pinned,
+        },
     )
     return agreement
 

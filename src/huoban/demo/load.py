@@ -320,7 +320,7 @@ class _DemoBuilder:
         """R-AGR-1/2 (seed 001): the three-party co-delivery agreement with 极峰科技 and 东义集团,
         IP still "to be negotiated" on every item, approved in September 2025; 极峰科技's
         strategic agreement (the 2026 goal), major, reviewed by legal and waiting for the gm and
-        the board; 张伟's referral agreement waiting for legal review."""
+        the board; 张伟's referral agreement, pinning policy v1, waiting for legal review."""
         officer, legal, gm = self.users["officer"], self.users["legal"], self.users["gm"]
         jifeng = self.partners["jifeng"].code
         with clock.frozen(dt.datetime(2025, 9, 10, 10, tzinfo=SH).astimezone(dt.UTC)):
@@ -379,6 +379,7 @@ class _DemoBuilder:
                 title="张伟引荐合作协议",
                 starts_on=dt.date(2027, 1, 1),
                 ends_on=dt.date(2027, 12, 31),
+                scheme={"kind": "policy", "version": 1},  # R-POL-2: v1 confirmed in writing
                 actor=officer,
             )
 

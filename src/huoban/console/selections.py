@@ -100,6 +100,11 @@ def selection_detail(request: HttpRequest, selection_id: int) -> HttpResponse:
     return _detail_page(request, _selection_or_404(request, selection_id))
 
 
+def _ids(candidate: Candidate, form: str) -> str:
+    """Each candidate's forms have their own element ids on the page (two have a `reason`)."""
+    return f"c{candidate.pk}_{form}_%s"
+
+
 def _detail_page(
     request: HttpRequest,
     selection: Selection,
@@ -117,16 +122,16 @@ def _detail_page(
     rows = []
     for c in candidates:
         nxt = rules.next_stage(c.stage)
-        ids = f"c{c.pk}_%s"  # each candidate's forms have their own ids on the page
         forms: dict[str, Any] = {
-            "stage": StageForm(initial={"stage": nxt}, auto_id=ids) if nxt else None,
-            "trial": TrialForm(selection.criteria, auto_id=ids)
+            "stage": StageForm(initial={"stage": nxt}, auto_id=_ids(c, "stage"))
+            if nxt else None,
+            "trial": TrialForm(selection.criteria, auto_id=_ids(c, "trial"))
             if c.stage == Stage.TRIAL else None,
-            "override": OverrideForm(auto_id=ids)
+            "override": OverrideForm(auto_id=_ids(c, "override"))
             if c.trials and c.stage in (Stage.TRIAL, Stage.DECIDED) else None,
-            "reject": RejectForm(auto_id=ids)
+            "reject": RejectForm(auto_id=_ids(c, "reject"))
             if c.stage not in (Stage.SIGNED, Stage.REJECTED) else None,
-            "file": CandidateFileForm(auto_id=f"c{c.pk}_file_%s"),
+            "file": CandidateFileForm(auto_id=_ids(c, "file")),
         }  # fmt: skip
         if failed is not None and failed.pk == c.pk and failed_form is not None:
             kinds: dict[str, type] = {
@@ -198,7 +203,7 @@ def candidate_stage(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = _candidate_or_404(request, candidate_id)
     if not may_manage_partners(request.user):
         return forbidden(request, NAV, _(FORBIDDEN))
-    form = StageForm(request.POST)
+    form = StageForm(request.POST, auto_id=_ids(candidate, "stage"))
     screened = set(request.POST.getlist("screen"))
     sent = send(
         form,
@@ -223,7 +228,7 @@ def candidate_trial(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = _candidate_or_404(request, candidate_id)
     if not may_manage_partners(request.user):
         return forbidden(request, NAV, _(FORBIDDEN))
-    form = TrialForm(candidate.selection.criteria, request.POST)
+    form = TrialForm(candidate.selection.criteria, request.POST, auto_id=_ids(candidate, "trial"))
     sent = send(
         form,
         lambda data: services.record_trial(
@@ -239,7 +244,7 @@ def candidate_decision(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = _candidate_or_404(request, candidate_id)
     if not may_manage_partners(request.user):
         return forbidden(request, NAV, _(FORBIDDEN))
-    form = OverrideForm(request.POST)
+    form = OverrideForm(request.POST, auto_id=_ids(candidate, "override"))
     sent = send(
         form,
         lambda data: services.override_decision(
@@ -255,7 +260,7 @@ def candidate_reject(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = _candidate_or_404(request, candidate_id)
     if not may_manage_partners(request.user):
         return forbidden(request, NAV, _(FORBIDDEN))
-    form = RejectForm(request.POST)
+    form = RejectForm(request.POST, auto_id=_ids(candidate, "reject"))
     sent = send(
         form,
         lambda data: services.reject_candidate(
@@ -288,7 +293,7 @@ def candidate_file(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = _candidate_or_404(request, candidate_id)
     if not may_manage_partners(request.user):
         return forbidden(request, NAV, _(FORBIDDEN))
-    form = CandidateFileForm(request.POST, request.FILES, auto_id=f"c{candidate.pk}_file_%s")
+    form = CandidateFileForm(request.POST, request.FILES, auto_id=_ids(candidate, "file"))
     sent = send(
         form,
         lambda data: services.attach_candidate_file(

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from huoban.core.files import OFFICE_ACCEPT
+from huoban.core.forms import FileFields
 
 from .models import IP_ITEMS, CustomerOwner, IpOwner, Kind
 
@@ -312,20 +312,8 @@ class UnitReportForm(forms.Form):
     )
 
 
-class FileForm(forms.Form):
+class FileForm(FileFields):
     """Keep a file with an agreement (R-AGR-1): the signed copy, an annex, the board's minute."""
-
-    title = forms.CharField(
-        label=_("文件名称"),
-        max_length=200,
-        required=False,
-        help_text=_("留空则用原文件名"),
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
-    file = forms.FileField(
-        label=_("文件（PDF/Word/Excel/图片，≤10 MB）"),
-        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": OFFICE_ACCEPT}),
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "file_%s")  # its own ids beside the other forms

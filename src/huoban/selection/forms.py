@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from huoban.core.files import OFFICE_ACCEPT
+from huoban.core.forms import FileFields
 from huoban.partners.models import PartnerType
 
 from .models import DD_SECTIONS, FileKind
@@ -135,7 +135,7 @@ class RejectForm(forms.Form):
     reason = _area(_("淘汰理由"), rows=2)
 
 
-class CandidateFileForm(forms.Form):
+class CandidateFileForm(FileFields):
     """A candidate's file (R-SEL-2): the signed NDA, due-diligence material, a trial report."""
 
     kind = forms.ChoiceField(
@@ -143,14 +143,4 @@ class CandidateFileForm(forms.Form):
         choices=FileKind.choices,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    title = forms.CharField(
-        label=_("文件名称"),
-        max_length=200,
-        required=False,
-        help_text=_("留空则用原文件名"),
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
-    file = forms.FileField(
-        label=_("文件（PDF/Word/Excel/图片，≤10 MB）"),
-        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": OFFICE_ACCEPT}),
-    )
+    field_order = ["kind", "title", "file"]

@@ -41,7 +41,7 @@ from huoban.policy import (
 )
 from huoban.web import actor_of, mark_invalid, send, staff_required, status_counts
 
-from .common import forbidden, refused
+from .common import forbidden, refused, settle
 
 NAV = "agreements"
 
@@ -205,11 +205,13 @@ def agreement_review(request: HttpRequest, agreement_id: int) -> HttpResponse:
             agreement.pk, note=data["note"], actor=actor_of(request)
         ),
     )
-    if sent.ok:
-        messages.success(request, _("已审核，等待总经理审批。"))
-        return redirect("console:agreement", agreement_id=agreement.pk)
-    status = refused(request, sent.refusal) if sent.refusal else 422
-    return _detail_page(request, agreement, status=status, review_form=form)
+    return settle(
+        request,
+        sent,
+        done=_("已审核，等待总经理审批。"),
+        to=reverse("console:agreement", args=[agreement.pk]),
+        again=lambda status: _detail_page(request, agreement, status=status, review_form=form),
+    )
 
 
 @staff_required
@@ -229,11 +231,13 @@ def agreement_approve(request: HttpRequest, agreement_id: int) -> HttpResponse:
             actor=actor_of(request),
         ),
     )
-    if sent.ok:
-        messages.success(request, _("协议已审批生效。"))
-        return redirect("console:agreement", agreement_id=agreement.pk)
-    status = refused(request, sent.refusal) if sent.refusal else 422
-    return _detail_page(request, agreement, status=status, approve_form=form)
+    return settle(
+        request,
+        sent,
+        done=_("协议已审批生效。"),
+        to=reverse("console:agreement", args=[agreement.pk]),
+        again=lambda status: _detail_page(request, agreement, status=status, approve_form=form),
+    )
 
 
 @staff_required
@@ -338,11 +342,13 @@ def agreement_file(request: HttpRequest, agreement_id: int) -> HttpResponse:
             agreement.pk, upload=data["file"], title=data["title"], actor=actor_of(request)
         ),
     )
-    if sent.ok:
-        messages.success(request, _("已上传协议文件。"))
-        return redirect(reverse("console:agreement", args=[agreement.pk]) + "#files")
-    status = refused(request, sent.refusal) if sent.refusal else 422
-    return _detail_page(request, agreement, status=status, file_form=form)
+    return settle(
+        request,
+        sent,
+        done=_("已上传协议文件。"),
+        to=reverse("console:agreement", args=[agreement.pk]) + "#files",
+        again=lambda status: _detail_page(request, agreement, status=status, file_form=form),
+    )
 
 
 @staff_required

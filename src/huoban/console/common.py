@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from huoban.errors import DomainError
 from huoban.policy import sees_money
-from huoban.web import in_language
+from huoban.web import Sent, in_language
 
-__all__ = ["ask_first", "confirmed", "forbidden", "refused", "sees_money"]
+__all__ = ["ask_first", "confirmed", "forbidden", "refused", "sees_money", "settle"]
 
 
 def refused(request: HttpRequest, error: DomainError) -> int:
     """Put a service's refusal on the page as a message and return its status (403, 409…)."""
     messages.error(request, in_language(error.message))
     return error.status
+
+
+def settle(
+    request: HttpRequest,
+    sent: Sent[Any],
+    *,
+    done: str | Callable[[Any], str],
+    to: str,
+    again: Callable[[int], HttpResponse],
+) -> HttpResponse:
+    """The ending of a console form's POST: on success the message (``done``, or ``done`` of
+    the service's result) and the redirect to ``to``; otherwise ``again(status)`` — the page
+    once more with the form's errors (422) or the service's refusal as a message (its status)."""
+    if sent.ok:
+        messages.success(request, done(sent.value) if callable(done) else done)
+        return redirect(to)
+    return again(refused(request, sent.refusal) if sent.refusal else 422)
 
 
 def forbidden(request: HttpRequest, nav: str, reason: str | Promise) -> HttpResponse:

@@ -94,7 +94,7 @@ from huoban.standing.violations import (
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, status_counts
 
 from .agreements import partner_agreements
-from .common import ask_first, confirmed, forbidden, refused, sees_money
+from .common import ask_first, confirmed, forbidden, refused, sees_money, settle
 from .forms import (
     AssessmentForm,
     CriticalityForm,
@@ -444,11 +444,13 @@ def partner_profile(request: HttpRequest, code: str) -> HttpResponse:
             partner.code, actor=actor_of(request), **{f: data[f] for f in form.Meta.fields}
         ),
     )
-    if sent.ok:
-        messages.success(request, _("基本信息已保存。"))
-        return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#facts")
-    status = refused(request, sent.refusal) if sent.refusal else 422
-    return _partner_page(request, partner, status=status, profile_form=form)
+    return settle(
+        request,
+        sent,
+        done=_("基本信息已保存。"),
+        to=reverse("console:partner", kwargs={"code": partner.code}) + "#facts",
+        again=lambda status: _partner_page(request, partner, status=status, profile_form=form),
+    )
 
 
 @staff_required
@@ -465,11 +467,13 @@ def partner_contact(request: HttpRequest, code: str) -> HttpResponse:
             partner.code, actor=actor_of(request), **{f: data[f] for f in form.Meta.fields}
         ),
     )
-    if sent.ok:
-        messages.success(request, _("已添加关键联系人。"))
-        return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#facts")
-    status = refused(request, sent.refusal) if sent.refusal else 422
-    return _partner_page(request, partner, status=status, contact_form=form)
+    return settle(
+        request,
+        sent,
+        done=_("已添加关键联系人。"),
+        to=reverse("console:partner", kwargs={"code": partner.code}) + "#facts",
+        again=lambda status: _partner_page(request, partner, status=status, contact_form=form),
+    )
 
 
 RATING_WORDS = {"excellent": "优秀", "good": "良好", "to_verify": "待验证", "weak": "较弱"}
@@ -489,11 +493,13 @@ def partner_delivery_review(request: HttpRequest, code: str) -> HttpResponse:
             partner.code, ratings=data["ratings"], note=data["note"], actor=actor_of(request)
         ),
     )
-    if sent.ok:
-        messages.success(request, _("交付能力评估已记录。"))
-        return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#delivery")
-    status = refused(request, sent.refusal) if sent.refusal else 422
-    return _partner_page(request, partner, status=status, delivery_form=form)
+    return settle(
+        request,
+        sent,
+        done=_("交付能力评估已记录。"),
+        to=reverse("console:partner", kwargs={"code": partner.code}) + "#delivery",
+        again=lambda status: _partner_page(request, partner, status=status, delivery_form=form),
+    )
 
 
 @staff_required
@@ -510,11 +516,13 @@ def partner_depth(request: HttpRequest, code: str) -> HttpResponse:
             partner.code, depth=data["depth"], reason=data["reason"], actor=actor_of(request)
         ),
     )
-    if sent.ok:
-        messages.success(request, _("合作深度已确认。"))
-        return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#depth")
-    status = refused(request, sent.refusal) if sent.refusal else 422
-    return _partner_page(request, partner, status=status, depth_form=form)
+    return settle(
+        request,
+        sent,
+        done=_("合作深度已确认。"),
+        to=reverse("console:partner", kwargs={"code": partner.code}) + "#depth",
+        again=lambda status: _partner_page(request, partner, status=status, depth_form=form),
+    )
 
 
 @staff_required
@@ -536,11 +544,13 @@ def partner_criticality(request: HttpRequest, code: str) -> HttpResponse:
             actor=actor_of(request),
         ),
     )
-    if sent.ok:
-        messages.success(request, _("关键等级已评定：%(grade)s。") % {"grade": sent.value.grade})
-        return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#criticality")
-    status = refused(request, sent.refusal) if sent.refusal else 422
-    return _partner_page(request, partner, status=status, criticality_form=form)
+    return settle(
+        request,
+        sent,
+        done=lambda row: _("关键等级已评定：%(grade)s。") % {"grade": row.grade},
+        to=reverse("console:partner", kwargs={"code": partner.code}) + "#criticality",
+        again=lambda status: _partner_page(request, partner, status=status, criticality_form=form),
+    )
 
 
 @staff_required
@@ -563,11 +573,13 @@ def partner_assessment(request: HttpRequest, code: str, kind: str) -> HttpRespon
             actor=actor_of(request),
         ),
     )
-    if sent.ok:
-        messages.success(request, _("评估已记录：%(score)s 分。") % {"score": sent.value.score})
-        return redirect(reverse("console:partner", kwargs={"code": partner.code}) + "#assessments")
-    status = refused(request, sent.refusal) if sent.refusal else 422
-    return _partner_page(request, partner, status=status, assessment_form=form)
+    return settle(
+        request,
+        sent,
+        done=lambda row: _("评估已记录：%(score)s 分。") % {"score": row.score},
+        to=reverse("console:partner", kwargs={"code": partner.code}) + "#assessments",
+        again=lambda status: _partner_page(request, partner, status=status, assessment_form=form),
+    )
 
 
 @staff_required

@@ -37,7 +37,7 @@ from huoban.sharing.models import ProjectShare, SchemeStatus, ShareScheme
 from huoban.sharing.services import add_share, approve_scheme, propose_scheme, scheme_figures
 from huoban.web import actor_of, hx, mark_invalid, send, staff_required, visible_or_404
 
-from .common import ask_first, confirmed, forbidden, refused, sees_money
+from .common import ask_first, confirmed, forbidden, refused, sees_money, settle
 from .forms import (
     AcceptForm,
     AmendForm,
@@ -350,11 +350,13 @@ def project_scheme(request: HttpRequest, project_id: int) -> HttpResponse:
             actor=actor_of(request),
         ),
     )
-    if sent.ok:
-        messages.success(request, _("已记录分成方案，可与其他方案并列比较后批准。"))
-        return redirect(reverse("console:project", kwargs={"project_id": project.pk}) + "#schemes")
-    status = refused(request, sent.refusal) if sent.refusal else 422
-    return _project_page(request, project, scheme_form=form, status=status)
+    return settle(
+        request,
+        sent,
+        done=_("已记录分成方案，可与其他方案并列比较后批准。"),
+        to=reverse("console:project", kwargs={"project_id": project.pk}) + "#schemes",
+        again=lambda status: _project_page(request, project, scheme_form=form, status=status),
+    )
 
 
 @staff_required
@@ -419,11 +421,13 @@ def project_share(request: HttpRequest, project_id: int) -> HttpResponse:
             actor=actor_of(request),
         ),
     )
-    if sent.ok:
-        messages.success(request, _("已登记合作方，已到账的回款已按比例计入其台账。"))
-        return redirect(reverse("console:project", kwargs={"project_id": project.pk}) + "#shares")
-    status = refused(request, sent.refusal) if sent.refusal else 422
-    return _project_page(request, project, share_form=form, status=status)
+    return settle(
+        request,
+        sent,
+        done=_("已登记合作方，已到账的回款已按比例计入其台账。"),
+        to=reverse("console:project", kwargs={"project_id": project.pk}) + "#shares",
+        again=lambda status: _project_page(request, project, share_form=form, status=status),
+    )
 
 
 @staff_required

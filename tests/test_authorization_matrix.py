@@ -107,6 +107,14 @@ row(
     visible=ALPHA_SIDE,
     body={"referrer_code": "{beta}"},
 )
+# R-AGR-2: the gm approves a new partner (beta; alpha's agreement approval approved alpha).
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/approve",
+    "partners/{beta}/approve",
+    ("gm", "admin"),
+    visible=("bob", *STAFF),
+)
 row(
     "POST",
     f"{V1}/leads",

@@ -668,6 +668,13 @@ post_only(
     body={"cancelled_on": "2026-11-15", "reason": "客户终止", "confirmed": "yes"},
     changes=DELIVERY,
 )
+# A new partner's approval (R-AGR-2): the gm (and admins); beta is still waiting.
+post_only(
+    f"{C}partners/<str:code>/approve/",
+    "/console/partners/{beta}/approve/",
+    console(403, gm=302, admin=302),
+    changes=("gm", "admin"),
+)
 # Co-delivery partners (R-RS-1, issue #15): the roles that sign projects add them.
 post_only(
     f"{C}projects/<int:project_id>/shares/",

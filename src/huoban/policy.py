@@ -136,6 +136,11 @@ def may_approve_agreements(user: Any) -> bool:
     return _active(user) and user.has_role(Role.GM)
 
 
+def may_approve_partners(user: Any) -> bool:
+    """R-AGR-2: a new partner needs the general manager's approval (admins may too)."""
+    return _active(user) and user.has_role(Role.GM)
+
+
 def may_file_agreements(user: Any) -> bool:
     """R-AGR-1: an agreement's files (the signed copy, annexes, the board's minute) are kept by
     those who draft, review and approve it: officers, legal, the gm (and admins)."""

@@ -134,6 +134,10 @@ def test_seed_002_selection_and_jifengs_revenue_share(logins):
     signed = AgreementFile.objects.get()
     assert signed.title == "三方合作协议（签署件）" and signed.file.read().startswith(b"%PDF")
     assert CandidateFile.objects.filter(kind="nda").count() == 3
+    # R-AGR-2: every partner approved by the gm but the one registered two days ago
+    assert list(
+        Partner.objects.filter(approved_at__isnull=True).values_list("name", flat=True)
+    ) == ["晋中云启科技有限公司"]
     # R-RS-1: 华泰's scheme B approved and locked, A set aside; 太原's A and B still open
     from huoban.sharing.models import ShareScheme
 

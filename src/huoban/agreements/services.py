@@ -21,6 +21,7 @@ from huoban.core.files import take_upload
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from huoban.explain import Step
 from huoban.partners.models import Partner
+from huoban.partners.services import mark_approved
 from huoban.policy import (
     may_approve_agreements,
     may_draft_agreements,
@@ -321,6 +322,11 @@ def approve_agreement(
     )
     if agreement.amends_id is not None:
         Agreement.objects.filter(pk=agreement.amends_id).update(status=Status.SUPERSEDED)
+    # R-AGR-2: approving a new partner's agreement approves the partner too.
+    partner = Partner.objects.select_for_update().get(pk=agreement.partner_id)
+    partner_approved = partner.approved_at is None
+    if partner_approved:
+        mark_approved(partner, actor)
     pinned = pinned_version(agreement)
     if pinned is not None:
         # R-POL-2: from its start, the partner's projects use the pinned version.
@@ -339,6 +345,7 @@ def approve_agreement(
             **_summary(agreement),
             "board_minute": agreement.board_minute,
             "pinned_policy_version": pinned,
+            "partner_approved": partner_approved,
         },
     )
     return agreement

@@ -65,6 +65,7 @@ class Action(models.TextChoices):
     POLICY_UPDATE = "policy.update", _("修改未使用的政策版本")
     # partners and standing
     PARTNER_REGISTER = "partner.register", _("登记伙伴")
+    PARTNER_APPROVE = "partner.approve", _("总经理批准新伙伴")
     PARTNER_INQUIRY_SUBMIT = "partner.inquiry.submit", _("提交合作申请")
     PARTNER_INQUIRY_CONTACT = "partner.inquiry.contact", _("联系申请人")
     PARTNER_INQUIRY_DECLINE = "partner.inquiry.decline", _("谢绝合作申请")

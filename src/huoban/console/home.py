@@ -28,7 +28,9 @@ from huoban.partners.models import (
     ApplicationStatus,
     CompanyViolation,
     CompanyViolationStatus,
+    Partner,
     PartnerInquiry,
+    PartnerStatus,
     TierApplication,
 )
 from huoban.policy import (
@@ -217,6 +219,16 @@ def home(request: HttpRequest) -> HttpResponse:
         cards += _agreement_cards(user, AgreementStatus.DRAFT, _("待审核的协议"))
     if user.role == Role.GM:
         cards += _agreement_cards(user, AgreementStatus.REVIEWED, _("待审批的协议"))
+        # R-AGR-2: new partners waiting for the gm's approval.
+        waiting = (
+            Partner.objects.visible_to(user)
+            .filter(approved_at__isnull=True)
+            .exclude(status=PartnerStatus.EXITED)
+            .count()
+        )
+        cards.append(
+            Card(_("待批准的新伙伴"), waiting, f"{reverse('console:partners')}?approval=pending")
+        )
     if may_decide_company_violations(user) and may_manage_staff(user):
         cards += _admin_cards(user)
     return render(request, "console/home.html", {"nav": "home", "cards": cards})

@@ -37,6 +37,7 @@ from huoban.partners.models import (
     TierChange,
 )
 from huoban.partners.services import (
+    approve_partner,
     register_partner,
     set_referrer,
     update_partner_profile,
@@ -51,6 +52,7 @@ from huoban.partners.users import (
 )
 from huoban.partners.views import link_shown_once
 from huoban.policy import (
+    may_approve_partners,
     may_decide_company_violations,
     may_draft_agreements,
     may_grade_partners,
@@ -143,6 +145,9 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         partners = partners.filter(grade=grade)
     elif grade == "none":
         partners = partners.filter(grade__isnull=True)
+    approval = request.GET.get("approval", "")
+    if approval == "pending":  # R-AGR-2: new partners waiting for the gm
+        partners = partners.filter(approved_at__isnull=True)
     return render(
         request,
         "console/partners.html",
@@ -155,6 +160,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             "tiers": Tier.choices,
             "grade": grade,
             "grades": Grade.choices,
+            "approval": approval,
             "may_register": may_manage_partners(request.user),
             "pending_applications": TierApplication.objects.visible_to(request.user)
             .filter(status=ApplicationStatus.PENDING)
@@ -333,6 +339,9 @@ def _partner_page(
         and not partner.white_label
         and partner.status != PartnerStatus.EXITED,
         "may_revoke_white_label": may_manage_partners(user) and partner.white_label,
+        "may_approve_partner": may_approve_partners(user)
+        and partner.approved_at is None
+        and partner.status != PartnerStatus.EXITED,
         "violation_form": mark_invalid(
             violation_form or ViolationForm(initial={"occurred_on": clock.today()})
         ),
@@ -1021,4 +1030,19 @@ def partner_referrer(request: HttpRequest, code: str) -> HttpResponse:
             return _partner_page(request, partner, status=422)
         return _partner_page(request, partner, status=refused(request, e))
     messages.success(request, _("已更新推荐人。"))
+    return redirect("console:partner", code=partner.code)
+
+
+@staff_required
+@require_POST
+def partner_approve(request: HttpRequest, code: str) -> HttpResponse:
+    """The general manager approves a new partner (R-AGR-2)."""
+    partner = _partner_or_404(request, code)
+    if not may_approve_partners(request.user):
+        return forbidden(request, "partners", _("新伙伴由总经理批准。"))
+    try:
+        approve_partner(partner.code, actor=actor_of(request))
+    except DomainError as error:
+        return _partner_page(request, partner, status=refused(request, error))
+    messages.success(request, _("已批准新伙伴。"))
     return redirect("console:partner", code=partner.code)

@@ -121,6 +121,7 @@ urlpatterns = [
         name="application_decide",
     ),
     path("partners/<str:code>/", partners.partner_detail, name="partner"),
+    path("partners/<str:code>/approve/", partners.partner_approve, name="partner_approve"),
     path("partners/<str:code>/edit/", partners.partner_edit, name="partner_edit"),
     path("partners/<str:code>/referrer/", partners.partner_referrer, name="partner_referrer"),
     path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),

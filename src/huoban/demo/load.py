@@ -47,7 +47,7 @@ from huoban.leads.services import (
 )
 from huoban.partners.inquiries import submit_inquiry
 from huoban.partners.models import CompanyViolationKind, Partner, PartnerKind, PartnerType, Tier
-from huoban.partners.services import register_partner
+from huoban.partners.services import approve_partner, register_partner
 from huoban.profiles.rules import CAPABILITY, WILLINGNESS
 from huoban.profiles.services import (
     assess_criticality,
@@ -487,6 +487,9 @@ class _DemoBuilder:
             contact_phone="13800000105",
             actor=officer,
         )
+        # R-AGR-2: the gm approved each partner when it joined.
+        for partner in self.partners.values():
+            approve_partner(partner.code, actor=self.users["gm"])
 
     def partner_users(self) -> None:
         for username, display_name, partner_key in PARTNER_USERS:
@@ -949,6 +952,17 @@ class _DemoBuilder:
         """What waits for an officer or the admin today (issue #12): two public applications
         (one overdue for its call), 晋联's strategic application, and a company violation 晋联
         reported on its 华泰 project."""
+        # R-AGR-2: a partner registered two days ago, waiting for the gm's approval.
+        with clock.frozen(self.ago(days=2)):
+            register_partner(
+                name="晋中云启科技有限公司",
+                kind=PartnerKind.ORGANIZATION,
+                types=[PartnerType.TECHNOLOGY],
+                region="山西 晋中",
+                contact_name="郭宁",
+                contact_phone="13800000106",
+                actor=self.users["officer"],
+            )
         with clock.frozen(self.ago(days=5)):
             submit_inquiry(
                 name="吕梁德信软件有限公司",

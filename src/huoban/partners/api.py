@@ -68,6 +68,9 @@ class PartnerOut(Schema):
     referrer_code: str | None
     recruits: int
     created_at: dt.datetime
+    approved_at: dt.datetime | None = Field(
+        description="the general manager's approval of the new partner; null: waiting (R-AGR-2)"
+    )
 
 
 class PartnerPage(Schema):
@@ -109,6 +112,7 @@ def render(partner: Partner) -> dict[str, Any]:
         "referrer_code": partner.referrer.code if partner.referrer else None,
         "recruits": partner.recruits.count(),
         "created_at": partner.created_at,
+        "approved_at": partner.approved_at,
     }
 
 
@@ -179,6 +183,17 @@ def set_referrer(request: HttpRequest, code: str, payload: ReferrerIn) -> dict[s
     partner = visible_partner(request.user, code)
     actor = require_role(request.user, Role.OFFICER)
     return render(services.set_referrer(partner, payload.referrer_code, actor=actor))
+
+
+@router.post(
+    "/{code}/approve",
+    response=PartnerOut,
+    summary="Approve a new partner (R-AGR-2; gm, admin)",
+)
+def approve(request: HttpRequest, code: str) -> dict[str, Any]:
+    partner = visible_partner(request.user, code)
+    actor = require_role(request.user, *STAFF)
+    return render(services.approve_partner(partner.code, actor=actor))
 
 
 # --- tiers (SPEC §8) -------------------------------------------------------------------------

@@ -107,6 +107,16 @@ class Partner(models.Model):
     # White-label (贴牌/OEM) output, for strategic partners without violations (R-TIER-5).
     white_label = models.BooleanField(_("贴牌输出"), default=False)
     created_at = models.DateTimeField(_("创建时间"))
+    # R-AGR-2: a new partner needs the general manager's approval (null: waiting for it).
+    approved_at = models.DateTimeField(_("总经理批准时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The year whose 1 January retention check has been done (R-TIER-3): once per year.
     retention_cycle = models.PositiveSmallIntegerField(_("保级周期"), null=True, blank=True)
     # When the 30-day inactivity notice went out (R-TIER-4); void once there is new activity.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -10,10 +11,11 @@ from huoban import clock
 from huoban.access import require_role
 from huoban.accounts.models import Role, User
 from huoban.audit.services import record
-from huoban.errors import Conflict, ValidationFailed
+from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from huoban.policy import may_approve_partners
 from huoban.uscc import normalize_uscc, uscc_error
 
-from .models import Partner, PartnerKind, PartnerType, Tier, TierChange
+from .models import Partner, PartnerKind, PartnerStatus, PartnerType, Tier, TierChange
 
 CODE_PREFIX = "P"
 
@@ -236,4 +238,38 @@ def set_referrer(partner: Partner, referrer_code: str | None, *, actor: User) ->
     partner.referrer = referrer
     partner.save(update_fields=["referrer"])
     record(actor, "partner.set_referrer", partner, before=before, after=partner_snapshot(partner))
+    return partner
+
+
+def mark_approved(partner: Partner, actor: User) -> dt.datetime:
+    """Record the gm's approval of a new partner (R-AGR-2) on the locked row; the caller's
+    action records the audit event (approving the partner, or its first agreement)."""
+    now = clock.now()
+    partner.approved_at = now
+    partner.approved_by = actor
+    partner.save(update_fields=["approved_at", "approved_by"])
+    return now
+
+
+@transaction.atomic(durable=True)
+def approve_partner(code: str, *, actor: User) -> Partner:
+    """The general manager approves a new partner (R-AGR-2). Approving its first agreement
+    approves it too (`agreements.services.approve_agreement`)."""
+    if not may_approve_partners(actor):
+        raise Forbidden("新伙伴由总经理批准 / The general manager approves new partners.")
+    partner = Partner.objects.select_for_update().filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    if partner.approved_at is not None:
+        raise Conflict("该伙伴已批准 / This partner is already approved.")
+    if partner.status == PartnerStatus.EXITED:
+        raise Conflict("伙伴已退出 / The partner has exited.")
+    approved_at = mark_approved(partner, actor)
+    record(
+        actor,
+        "partner.approve",
+        partner,
+        before={"approved_at": None},
+        after={"code": partner.code, "approved_at": approved_at.isoformat()},
+    )
     return partner

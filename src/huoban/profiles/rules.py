@@ -7,10 +7,20 @@ in Chinese and English, step by step, like the commission entries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from huoban.assessing import (  # noqa: F401  (the profiles' rules, re-exported)
+    CAPABILITY,
+    DIMENSION_ZH,
+    DIMENSIONS,
+    TENTH,
+    WILLINGNESS,
+    Scored,
+    assessment_score,
+    trend,
+)
 from huoban.explain import Step, yuan
 
 GRADES = ("C", "B", "A", "S")  # lowest first: a step up is the next one
@@ -73,59 +83,7 @@ STRATEGY: dict[str, Step] = {
 }
 
 
-# --- capability and willingness (R-ASM-1) ------------------------------------------------------
-
-CAPABILITY = ("resources", "technology", "operations", "credibility")
-WILLINGNESS = ("executive_support", "dedicated_team", "long_term_commitment")
-DIMENSIONS = {"capability": CAPABILITY, "willingness": WILLINGNESS}
-DIMENSION_ZH = {
-    "resources": "资源",
-    "technology": "技术",
-    "operations": "运营",
-    "credibility": "信誉",
-    "executive_support": "高层支持",
-    "dedicated_team": "资源投入",
-    "long_term_commitment": "长期承诺",
-}
-TENTH = Decimal("0.1")
-
-
-@dataclass(frozen=True)
-class Scored:
-    score: Decimal
-    explanation: tuple[Step, ...]
-
-
-def assessment_score(kind: str, scores: Mapping[str, int]) -> Scored:
-    """R-ASM-1: the mean of the dimensions (each 1–5), rounded half-up to 0.1."""
-    dimensions = DIMENSIONS[kind]
-    if set(scores) != set(dimensions):
-        raise ValueError(f"{kind} needs exactly {dimensions}")
-    if any(type(v) is not int or not 1 <= v <= 5 for v in scores.values()):
-        raise ValueError("each dimension is an integer 1–5")
-    total = sum(scores[d] for d in dimensions)
-    mean = (Decimal(total) / len(dimensions)).quantize(TENTH, rounding=ROUND_HALF_UP)
-    zh = " + ".join(f"{DIMENSION_ZH[d]} {scores[d]}" for d in dimensions)
-    en = " + ".join(f"{d.replace('_', ' ')} {scores[d]}" for d in dimensions)
-    return Scored(
-        mean,
-        (
-            Step(f"{zh} = {total}", f"{en} = {total}"),
-            Step(
-                f"{total} ÷ {len(dimensions)} = {mean}（四舍五入到 0.1）",
-                f"{total} / {len(dimensions)} = {mean} (rounded half-up to 0.1)",
-            ),
-        ),
-    )
-
-
-def trend(previous: Decimal | None, current: Decimal) -> str:
-    """``up``, ``down`` or ``flat`` against the previous assessment of the same kind; ``new``
-    for the first."""
-    if previous is None:
-        return "new"
-    return "up" if current > previous else "down" if current < previous else "flat"
-
+# --- capability and willingness (R-ASM-1): the rule lives in huoban.assessing -----------------
 
 # --- depth (R-PRF-2) --------------------------------------------------------------------------
 

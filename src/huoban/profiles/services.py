@@ -16,6 +16,7 @@ from huoban.access import require_role
 from huoban.accounts.models import User
 from huoban.agreements.models import Agreement, Kind
 from huoban.agreements.models import Status as AgreementStatus
+from huoban.assessing import score_errors
 from huoban.audit.services import record
 from huoban.errors import Forbidden, NotFound, ValidationFailed
 from huoban.explain import explanation_text
@@ -135,14 +136,7 @@ def record_assessment(
     if kind not in rules.DIMENSIONS:
         raise ValidationFailed({"kind": "类型应为 capability 或 willingness / Unknown kind."})
     dimensions = rules.DIMENSIONS[kind]
-    errors: dict[str, str] = {}
-    for d in dimensions:
-        value = scores.get(d)
-        if type(value) is not int or not 1 <= value <= 5:
-            errors[d] = "每项为 1–5 分 / Each dimension is scored 1 to 5."
-    unknown = sorted(set(scores) - set(dimensions))
-    if unknown:
-        errors["scores"] = f"未知维度 / Unknown dimensions: {', '.join(unknown)}"
+    errors = score_errors(kind, scores)
     if errors:
         raise ValidationFailed(errors)
     clean = {d: int(scores[d]) for d in dimensions}

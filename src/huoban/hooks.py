@@ -37,6 +37,12 @@ project_events_changed = Signal()
 project_cash_shared = Signal()
 
 
+#: A selection's candidate was signed and became a partner (R-SEL-4): sent with ``partner=``,
+#: ``assessments=`` (``{kind: {dimension: 1..5}}`` from its screening) and ``actor=``, inside
+#: the sign's transaction; the profiles answer with the assessments they recorded.
+candidate_signed = Signal()
+
+
 def optional_answers(signal: Signal, **kwargs: Any) -> list[Any]:
     """Like :func:`answers`, for a hook that may have no receiver."""
     sender = kwargs.pop("sender", None)

@@ -127,6 +127,13 @@ def test_seed_002_selection_and_jifengs_revenue_share(logins):
     assert [s for s, _t in latest["capability"]] == [Decimal("4.0"), Decimal("3.5")]
     assert [s for s, _t in latest["willingness"]] == [Decimal("4.3"), Decimal("3.3")]
     assert latest["capability"][0][1] == latest["willingness"][0][1] == "up"
+    # R-SEL-2: assessed at screening — 众安 (4+5+4+4)/4 = 4.25 → 4.3, (5+4+4)/3 = 4.33 → 4.3
+    from huoban.assessing import assessment_score
+    from huoban.selection.models import Candidate
+
+    zhongan = Candidate.objects.get(name="众安在线")
+    assert assessment_score("capability", zhongan.capability).score == Decimal("4.3")
+    assert assessment_score("willingness", zhongan.willingness).score == Decimal("4.3")
     # R-AGR-1 / R-SEL-2: the three-party agreement's signed copy and the three insurers' NDAs
     from huoban.agreements.models import AgreementFile
     from huoban.selection.models import CandidateFile

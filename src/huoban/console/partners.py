@@ -84,6 +84,7 @@ from huoban.profiles.services import (
 )
 from huoban.projects import selectors as project_selectors
 from huoban.projects.models import Project
+from huoban.selection.models import Candidate
 from huoban.standing.tier_services import decide_application
 from huoban.standing.violations import (
     check_exit,
@@ -349,6 +350,13 @@ def _partner_page(
     # R-ASM-2: the latest delivery review, its 待验证 dimensions open.
     review = latest_delivery_review(partner)
     context["delivery_review"] = review
+    # R-SEL-4: the selection it came from, with the candidate's files.
+    context["candidate"] = (
+        Candidate.objects.filter(partner=partner)
+        .select_related("selection")
+        .prefetch_related("files")
+        .first()
+    )
     context["delivery_open"] = profile_rules.open_dimensions(review.rated()) if review else []
     if may_grade_partners(user):
         rated = "\n".join(f"{d} {RATING_WORDS[r]}" for d, r in review.rated()) if review else ""

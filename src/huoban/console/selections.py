@@ -13,11 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from huoban.assessing import assessment_score
 from huoban.core.files import download
 from huoban.errors import DomainError
 from huoban.policy import may_manage_partners
 from huoban.selection import rules, services
 from huoban.selection.forms import (
+    SCORE_FIELDS,
     CandidateFileForm,
     CandidateForm,
     OverrideForm,
@@ -147,6 +149,12 @@ def _detail_page(
                 "next_label": Stage(nxt).label if nxt else "",
                 "forms": {k: mark_invalid(v) if v is not None else None for k, v in forms.items()},
                 "last_trial": c.trials[-1] if c.trials else None,
+                "capability": assessment_score("capability", c.capability).score
+                if c.capability
+                else None,
+                "willingness": assessment_score("willingness", c.willingness).score
+                if c.willingness
+                else None,
                 "open": failed is not None and failed.pk == c.pk,
             }
         )
@@ -212,12 +220,15 @@ def candidate_stage(request: HttpRequest, candidate_id: int) -> HttpResponse:
             stage=data["stage"],
             actor=actor_of(request),
             screening={item: item in screened for item in candidate.selection.screening},
+            capability=form.scores("capability") if data["stage"] == Stage.SCREENED else None,
+            willingness=form.scores("willingness") if data["stage"] == Stage.SCREENED else None,
             nda_signed_on=data["nda_signed_on"],
             due_diligence=form.due_diligence() if data["stage"] == Stage.DUE_DILIGENCE else None,
             trial_scope=data["trial_scope"],
             trial_start=data["trial_start"],
             trial_end=data["trial_end"],
         ),
+        SCORE_FIELDS,
     )
     return _after(request, candidate, sent, form, _("已进入下一阶段。"))
 

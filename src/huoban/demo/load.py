@@ -139,6 +139,16 @@ class DemoConflict(RuntimeError):
     """The database holds users with the demo's names but is not a demo database."""
 
 
+# R-SEL-2: the insurers' capability (resources, technology, operations, credibility) and
+# willingness (executive support, dedicated team, long-term commitment) at screening:
+# 众安 4.3 / 4.3, 泰康 4.0 / 3.7, 蔕来保 2.8 / 2.7.
+SCREENING_SCORES = {
+    "众安在线": ((4, 5, 4, 4), (5, 4, 4)),
+    "泰康在线": ((4, 3, 4, 5), (4, 4, 3)),
+    "蔕来保": ((3, 3, 3, 2), (3, 2, 3)),
+}
+
+
 def demo_pdf(name: str, lines: list[str]) -> SimpleUploadedFile:
     """A one-page PDF standing in for a scanned document (agreement, NDA) in the demo."""
     from reportlab.lib.pagesizes import A4
@@ -410,7 +420,15 @@ class _DemoBuilder:
             }  # fmt: skip
             screening = {"持牌经营": True, "线上理赔能力": True, "区域覆盖": True}
             for name, candidate in candidates.items():
-                move_stage(candidate.pk, stage="screened", screening=screening, actor=officer)
+                cap, will = SCREENING_SCORES[name]
+                move_stage(
+                    candidate.pk,
+                    stage="screened",
+                    screening=screening,
+                    capability=dict(zip(CAPABILITY, cap, strict=True)),
+                    willingness=dict(zip(WILLINGNESS, will, strict=True)),
+                    actor=officer,
+                )
                 move_stage(candidate.pk, stage="nda", actor=officer)
                 attach_candidate_file(
                     candidate.pk,

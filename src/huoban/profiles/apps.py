@@ -6,3 +6,8 @@ class ProfilesConfig(AppConfig):
     name = "huoban.profiles"
     label = "profiles"
     verbose_name = _("伙伴画像")
+
+    def ready(self) -> None:
+        from .services import connect_hooks
+
+        connect_hooks()

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from huoban import clock
+from huoban import clock, hooks
 from huoban.access import require_role
 from huoban.accounts.models import User
 from huoban.agreements.models import Agreement, Kind
@@ -19,7 +19,7 @@ from huoban.agreements.models import Status as AgreementStatus
 from huoban.assessing import score_errors
 from huoban.audit.services import record
 from huoban.errors import Forbidden, NotFound, ValidationFailed
-from huoban.explain import explanation_text
+from huoban.explain import Step, explanation_text
 from huoban.partners.models import Partner
 from huoban.policy import GRADERS, may_manage_partners
 from huoban.projects.models import Project
@@ -411,3 +411,38 @@ def record_delivery_review(
         },
     )
     return review
+
+
+def connect_hooks() -> None:
+    """Answer a signed candidate's hook with its assessments (R-SEL-4); idempotent."""
+    hooks.candidate_signed.connect(
+        _candidate_signed, dispatch_uid="profiles.candidate_signed", weak=False
+    )
+
+
+def _candidate_signed(
+    sender: Any, *, partner: Partner, assessments: Mapping[str, Any], actor: User, **kw: Any
+) -> list[Assessment]:
+    """R-SEL-4: the screening's capability and willingness become the new partner's first
+    assessments, in the sign's transaction (its audit event counts them)."""
+    out = []
+    for kind, scores in assessments.items():
+        clean = {d: int(scores[d]) for d in rules.DIMENSIONS[kind]}
+        result = rules.assessment_score(kind, clean)
+        out.append(
+            Assessment.objects.create(
+                partner=partner,
+                kind=kind,
+                scores=clean,
+                notes={},
+                score=result.score,
+                trend=rules.trend(None, result.score),
+                explanation=explanation_text(
+                    [Step("甄选初筛时评估", "assessed at the selection's screening"),
+                     *result.explanation]
+                ),
+                assessed_by=actor,
+                assessed_at=clock.now(),
+            )
+        )  # fmt: skip
+    return out

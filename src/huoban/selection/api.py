@@ -12,6 +12,7 @@ from ninja.responses import Status as Answer
 from pydantic import Field
 
 from huoban.access import STAFF, require_role
+from huoban.assessing import assessment_score
 from huoban.errors import NotFound
 from huoban.web import actor_of
 
@@ -57,6 +58,8 @@ class SelectionCandidateOut(Schema):
     channel: str
     stage: str
     screening: dict[str, bool]
+    capability: str | None = Field(description="the screening's capability score, 1.0–5.0")
+    willingness: str | None = Field(description="the screening's willingness score, 1.0–5.0")
     nda_signed_on: dt.date | None
     red_flags: int
     trial_start: dt.date | None
@@ -83,6 +86,13 @@ class SelectionOut(Schema):
 class StageIn(Schema):
     stage: str = Field(max_length=20)
     screening: dict[str, bool] | None = None
+    capability: dict[str, Any] | None = Field(
+        default=None, description="at screening: resources, technology, operations, credibility 1–5"
+    )
+    willingness: dict[str, Any] | None = Field(
+        default=None,
+        description="at screening: executive_support, dedicated_team, long_term_commitment 1–5",
+    )
     nda_signed_on: dt.date | None = None
     due_diligence: dict[str, list[dict[str, Any]]] | None = None
     trial_scope: str = Field(default="", max_length=5000)
@@ -123,6 +133,10 @@ class SignOut(Schema):
     agreement_id: int
 
 
+def _score(kind: str, scores: dict[str, int]) -> str | None:
+    return str(assessment_score(kind, scores).score) if scores else None
+
+
 def _candidate_out(c: Candidate) -> dict[str, Any]:
     return {
         "id": c.pk,
@@ -130,6 +144,8 @@ def _candidate_out(c: Candidate) -> dict[str, Any]:
         "channel": c.channel,
         "stage": c.stage,
         "screening": c.screening,
+        "capability": _score("capability", c.capability),
+        "willingness": _score("willingness", c.willingness),
         "nda_signed_on": c.nda_signed_on,
         "red_flags": c.red_flags,
         "trial_start": c.trial_start,
@@ -216,6 +232,8 @@ def stage(request: HttpRequest, candidate_id: int, payload: StageIn) -> dict[str
         stage=payload.stage,
         actor=actor_of(request),
         screening=payload.screening,
+        capability=payload.capability,
+        willingness=payload.willingness,
         nda_signed_on=payload.nda_signed_on,
         due_diligence=payload.due_diligence,
         trial_scope=payload.trial_scope,

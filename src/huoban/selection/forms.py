@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huoban.assessing import DIMENSIONS
 from huoban.core.forms import FileFields
 from huoban.partners.models import PartnerType
 
@@ -62,6 +63,23 @@ class CandidateForm(forms.Form):
     )
 
 
+def _score(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=5,
+        widget=forms.NumberInput(attrs={**_TEXT, "min": "1", "max": "5"}),
+    )
+
+
+#: The service's assessment errors ("capability.resources") on the stage form's fields.
+SCORE_FIELDS = {
+    **{f"capability.{d}": f"cap_{d}" for d in DIMENSIONS["capability"]},
+    **{f"willingness.{d}": f"will_{d}" for d in DIMENSIONS["willingness"]},
+}
+
+
 class StageForm(forms.Form):
     """The next stage and what it records; the screening items arrive as ``screen`` values."""
 
@@ -82,10 +100,27 @@ class StageForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={**_TEXT, "type": "date"}, format="%Y-%m-%d"),
     )
+    # R-SEL-2: capability and willingness at screening, each 1–5 (all of a kind, or none).
+    cap_resources = _score(_("能力·资源"))
+    cap_technology = _score(_("能力·技术"))
+    cap_operations = _score(_("能力·运营"))
+    cap_credibility = _score(_("能力·信誉"))
+    will_executive_support = _score(_("意愿·高层支持"))
+    will_dedicated_team = _score(_("意愿·资源投入"))
+    will_long_term_commitment = _score(_("意愿·长期承诺"))
     dd_resources = _area(DD_SECTIONS["resources"], rows=2, required=False)
     dd_technology = _area(DD_SECTIONS["technology"], rows=2, required=False)
     dd_commercial = _area(DD_SECTIONS["commercial"], rows=2, required=False)
     dd_culture = _area(DD_SECTIONS["culture"], rows=2, required=False)
+
+    def scores(self, kind: str) -> dict[str, int]:
+        """The dimensions of ``kind`` scored on the form (the service refuses a partial set)."""
+        prefix = "cap_" if kind == "capability" else "will_"
+        return {
+            d: self.cleaned_data[prefix + d]
+            for d in DIMENSIONS[kind]
+            if self.cleaned_data.get(prefix + d) is not None
+        }
 
     def due_diligence(self) -> dict[str, list[dict[str, Any]]]:
         """Each section's lines "问题：答案"; a line starting with "!" is a red flag."""

@@ -87,6 +87,10 @@ class Candidate(models.Model):
         _("阶段"), max_length=16, choices=Stage.choices, default=Stage.SOURCED, db_index=True
     )
     screening = models.JSONField(_("初筛结果"), default=dict)
+    # R-SEL-2: capability and willingness assessed at screening (dimension → 1..5; {} when not
+    # assessed), scored by huoban.assessing; they go with the candidate when signed (R-SEL-4).
+    capability = models.JSONField(_("能力评估"), default=dict, blank=True)
+    willingness = models.JSONField(_("意愿评估"), default=dict, blank=True)
     nda_signed_on = models.DateField(_("保密协议签署日"), null=True, blank=True)
     due_diligence = models.JSONField(_("尽调清单"), default=dict)
     trial_scope = models.TextField(_("试点范围"), blank=True)

@@ -10,10 +10,11 @@ from typing import Any
 
 from django.db import transaction
 
-from huoban import clock, explain
+from huoban import clock, explain, hooks
 from huoban.accounts.models import User
 from huoban.agreements.rules import add_months
 from huoban.agreements.services import draft_within
+from huoban.assessing import score_errors
 from huoban.audit.services import record
 from huoban.core.files import take_upload
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -164,6 +165,8 @@ def move_stage(
     stage: str,
     actor: User,
     screening: Mapping[str, bool] | None = None,
+    capability: Mapping[str, Any] | None = None,
+    willingness: Mapping[str, Any] | None = None,
     nda_signed_on: dt.date | None = None,
     due_diligence: Mapping[str, Any] | None = None,
     trial_scope: str = "",
@@ -171,7 +174,8 @@ def move_stage(
     trial_end: dt.date | None = None,
 ) -> Candidate:
     """Move a candidate to the next stage with what that stage records (R-SEL-2): the screening
-    checklist, the NDA's signing date, the due-diligence answers with their red flags, the
+    checklist with the capability and willingness assessments (optional, each dimension 1–5),
+    the NDA's signing date, the due-diligence answers with their red flags, the
     trial's scope and dates (3 months by default). A skipped stage is refused (409)."""
     _require(actor)
     candidate = _candidate(candidate_id)
@@ -188,11 +192,23 @@ def move_stage(
         errors = _dd_errors(due_diligence)
         if errors:
             raise ValidationFailed(errors)
+    assessed = {"capability": capability, "willingness": willingness}
+    if stage == Stage.SCREENED:
+        errors = {
+            f"{kind}.{field}": message
+            for kind, scores in assessed.items()
+            if scores
+            for field, message in score_errors(kind, scores).items()
+        }
+        if errors:
+            raise ValidationFailed(errors)
     before = candidate.stage
     today = clock.today()
     if stage == Stage.SCREENED:
         items = candidate.selection.screening
         candidate.screening = {item: bool((screening or {}).get(item)) for item in items}
+        candidate.capability = dict(capability or {})
+        candidate.willingness = dict(willingness or {})
     elif stage == Stage.NDA:
         candidate.nda_signed_on = nda_signed_on or today
     elif stage == Stage.DUE_DILIGENCE:
@@ -210,7 +226,11 @@ def move_stage(
         "selection.stage",
         candidate,
         before={"stage": before},
-        after={"stage": stage, "red_flags": candidate.red_flags},
+        after={
+            "stage": stage,
+            "red_flags": candidate.red_flags,
+            **({k: dict(v) for k, v in assessed.items() if v} if stage == Stage.SCREENED else {}),
+        },
     )
     return candidate
 
@@ -352,11 +372,27 @@ def sign_candidate(candidate_id: int, *, actor: User) -> Candidate:
     candidate.partner = partner
     candidate.agreement = agreement
     candidate.save(update_fields=["stage", "partner", "agreement"])
+    # R-SEL-4: its screening assessments go with it (its files stay linked to the candidate).
+    assessments = {
+        kind: dict(scores)
+        for kind, scores in (
+            ("capability", candidate.capability),
+            ("willingness", candidate.willingness),
+        )
+        if scores
+    }
+    carried = hooks.optional_answers(
+        hooks.candidate_signed, partner=partner, assessments=assessments, actor=actor
+    )
     record(
         actor,
         "selection.sign",
         candidate,
-        after={"partner": partner.code, "agreement": agreement.number},
+        after={
+            "partner": partner.code,
+            "agreement": agreement.number,
+            "assessments": len(carried),
+        },
     )
     return candidate
 

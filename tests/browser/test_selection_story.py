@@ -34,9 +34,23 @@ def test_a_selection_from_need_to_sign_and_the_agreement_to_approval(actors, ope
     card = olivia.locator("section[id^=candidate-]", has_text="众安在线")
     card.get_by_label("持牌经营").check()
     card.get_by_label("线上理赔").check()
+    for label, score in (("能力·资源", "4"), ("能力·技术", "5"), ("能力·运营", "4"),
+                         ("能力·信誉", "4")):  # fmt: skip
+        card.get_by_label(label).fill(score)
     card.get_by_role("button", name="确认").click()
+    expect(olivia.locator("#comparison .assessed")).to_contain_text("4.3")  # 17 ÷ 4 = 4.25
     card = olivia.locator("section[id^=candidate-]", has_text="众安在线")
     card.get_by_role("button", name="确认").click()  # the NDA, signed today
+    expect(olivia.locator("#comparison .files")).to_contain_text("保密协议签署件未上传")
+    card = olivia.locator("section[id^=candidate-]", has_text="众安在线")
+    card.get_by_text("上传文件（保密协议、尽调材料、试点报告）").click()
+    card.get_by_label("类别").select_option("nda")
+    card.get_by_label("文件（PDF/Word/Excel/图片，≤10 MB）").set_input_files(
+        files=[{"name": "保密协议.pdf", "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )  # fmt: skip
+    card.get_by_role("button", name="上传").click()
+    expect(olivia.locator("#comparison .files")).to_contain_text("保密协议")
     card = olivia.locator("section[id^=candidate-]", has_text="众安在线")
     card.get_by_label("商务").fill("!诉讼：一起未结诉讼")
     card.get_by_role("button", name="确认").click()
@@ -67,3 +81,8 @@ def test_a_selection_from_need_to_sign_and_the_agreement_to_approval(actors, ope
     grace.goto(url)
     grace.get_by_role("button", name="审批生效").click()
     expect(grace.locator("#agreement-status")).to_have_text("已生效")
+    # approving its first agreement approved the new partner (R-AGR-2); its screening
+    # assessment and its NDA went with it (R-SEL-4)
+    grace.locator("main").get_by_role("link", name="众安在线").first.click()
+    expect(grace.locator("main")).not_to_contain_text("待总经理批准")
+    expect(grace.locator("#selection")).to_contain_text("保密协议")

@@ -78,3 +78,20 @@ def test_the_yearly_review_and_the_long_wait(actors):
         if "法务" in e.message["title"]
     ]  # fmt: skip
     assert late.recipients == [actors.legal.pk]
+
+
+def test_legal_then_the_gm_are_told_when_it_is_their_turn(actors):
+    # R-AGR-2 with R-NOTE-1: a draft goes to legal, a reviewed agreement to the gm
+    a = draft_agreement(
+        actors.alpha.code, kind="supply", starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31), actor=actors.officer,
+    )  # fmt: skip
+    review_agreement(a.pk, note="", actor=actors.legal)
+    submitted = list(OutboxEvent.objects.filter(event="agreement.submitted").order_by("pk"))
+    assert [(e.recipients, e.message["data"]["status"]) for e in submitted] == [
+        ([actors.legal.pk], "draft"),
+        ([actors.gm.pk], "reviewed"),
+    ]
+    assert "待法务审核" in submitted[0].message["title"]
+    assert "waits for the general manager's approval" in submitted[1].message["title_en"]
+    assert submitted[1].message["link"] == f"/console/agreements/{a.pk}/"

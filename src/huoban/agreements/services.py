@@ -13,13 +13,14 @@ from django.db import transaction
 from django.db.models import Sum
 
 from huoban import clock
-from huoban.accounts.models import User
+from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.calendar import add_business_days
 from huoban.commissions.models import LedgerEntry
 from huoban.core.files import take_upload
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from huoban.explain import Step
+from huoban.notifications.services import Message, console_link, notify, staff_with
 from huoban.partners.models import Partner
 from huoban.partners.services import mark_approved
 from huoban.policy import (
@@ -242,7 +243,37 @@ def draft_within(
         **clean,
     )
     record(actor, "agreement.draft", agreement, after=_summary(agreement))
+    _tell_next(agreement, actor)
     return agreement
+
+
+def _tell_next(agreement: Agreement, actor: User) -> None:
+    """R-AGR-2 with R-NOTE-1: a draft (or an amendment) is for legal to review, a reviewed
+    agreement for the gm to approve; they are told through the outbox (`agreement.submitted`)."""
+    who, zh_step, en_step = (
+        (Role.LEGAL, "待法务审核", "waits for legal review")
+        if agreement.status == Status.DRAFT
+        else (Role.GM, "待总经理审批", "waits for the general manager's approval")
+    )
+    name = agreement.partner.name
+    notify(
+        Message(
+            "agreement.submitted",
+            f"{name} 的{agreement.get_kind_display()} {agreement.number} v{agreement.version}"
+            f"{zh_step}",
+            f"{name}'s agreement {agreement.number} v{agreement.version} {en_step}",
+            "草稿等待超过 10 个工作日将被标记（R-AGR-3）。",
+            "It is flagged after 10 business days of waiting (R-AGR-3).",
+            console_link("agreement", agreement_id=agreement.pk),
+            data={
+                "agreement_id": agreement.pk,
+                "partner_code": agreement.partner.code,
+                "status": agreement.status,
+            },
+        ),
+        staff_with(who),
+        actor=actor,
+    )
 
 
 def _summary(agreement: Agreement) -> dict[str, Any]:
@@ -278,6 +309,7 @@ def review_agreement(agreement_id: int, *, note: str, actor: User) -> Agreement:
         before={"status": Status.DRAFT},
         after={**_summary(agreement), "note": agreement.review_note},
     )
+    _tell_next(agreement, actor)
     return agreement
 
 
@@ -396,6 +428,7 @@ def amend_agreement(
         before={"version": current.version},
         after={**_summary(amendment), "changed": sorted(terms)},
     )
+    _tell_next(amendment, actor)
     return amendment
 
 

@@ -49,6 +49,7 @@ CATALOGUE = (
     EventKind("application.decided", _("战略伙伴申请结果"), frozenset({PARTNER})),
     EventKind("agreement.expiring", _("协议即将到期"), frozenset({STAFF})),
     EventKind("agreement.review_due", _("协议待评审"), frozenset({STAFF})),
+    EventKind("agreement.submitted", _("协议待审核或审批"), frozenset({STAFF})),
 )
 
 

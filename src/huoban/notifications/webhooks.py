@@ -39,7 +39,8 @@ EVENTS = (
     "customer.inbound_routed", "consent.granted", "consent.revoked", "project.signed",
     "project.milestone", "payment.recorded", "project.accepted", "ledger.entry", "payout.paid",
     "tier.changed", "tier.notice", "application.submitted", "application.decided",
-    "agreement.review_due", "agreement.expiring", "scorecard.recorded", "case.opened",
+    "agreement.review_due", "agreement.expiring", "agreement.submitted", "scorecard.recorded",
+    "case.opened",
     "case.escalated", "meeting.due", "risk.review_due", "credit.review_due",
 )  # fmt: skip
 

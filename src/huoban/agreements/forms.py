@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huoban.core.forms import FileFields
+from huoban.terms.models import PolicyVersion
 
 from .models import IP_ITEMS, CustomerOwner, IpOwner, Kind
 
@@ -211,8 +212,6 @@ class AgreementForm(SchemeFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from huoban.terms.models import PolicyVersion
-
         field = self.fields["policy_version"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", _("（不锁定：按项目签约日生效的版本）"))] + [

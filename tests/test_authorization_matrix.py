@@ -26,6 +26,7 @@ from huoban.leads.services import appeal
 from huoban.notifications.models import Notification
 from huoban.notifications.robots import register_robot
 from huoban.notifications.webhooks import register_webhook
+from huoban.performance.services import record_scorecard
 from huoban.projects.services import create_project, record_payment
 from huoban.selection.services import add_candidate, create_selection, move_stage, record_trial
 from huoban.sharing.services import propose_scheme
@@ -630,6 +631,26 @@ row(
     "share-schemes/{scheme}/approve",
     ("gm", "admin"),
 )
+# Scorecards (R-KPI, issue #16): officers record and revise; staff and the partner read.
+SCORE_BODY = {"kpis": [{"name": "签约量", "direction": "higher", "target": 500, "actual": 580}]}
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/scorecards",
+    "partners/{alpha}/scorecards",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"period": "2026-09", **SCORE_BODY},
+)
+row("GET", f"{V1}/partners/{{code}}/scorecards", "partners/{alpha}/scorecards", ALPHA_SIDE,
+    visible=ALPHA_SIDE)  # fmt: skip
+row(
+    "POST",
+    f"{V1}/scorecards/{{scorecard_id}}/revise",
+    "scorecards/{scorecard}/revise",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={**SCORE_BODY, "note": "更正实际值"},
+)
 # Notifications (SPEC §13): everyone signed in reads their own; another's is not found.
 row("GET", f"{V1}/notifications", "notifications", ALL[1:])
 row("POST", f"{V1}/notifications/read-all", "notifications/read-all", ALL[1:])
@@ -714,6 +735,12 @@ def build_world(actors) -> dict[str, Any]:
         )
         # Projects: one unpaid, one paid whose confirmation entry finance has approved.
         project = _sign(actors, owned_lead.customer_id, "生产数据平台")
+        scorecard = record_scorecard(
+            actors.alpha.code,
+            period="2026-10",
+            kpis=[{"name": "签约量", "direction": "higher", "target": 500, "actual": 420}],
+            actor=actors.officer,
+        )
         scheme = propose_scheme(
             project.pk, partner_code=actors.beta.code, label="方案A", share="0.40", actor=actors.gm
         )
@@ -783,6 +810,7 @@ def build_world(actors) -> dict[str, Any]:
         "consent": consent.pk,
         "project": project.pk,
         "scheme": scheme.pk,
+        "scorecard": scorecard.pk,
         "entry": entry.pk,
         "violation": violation.pk,
         "confirmed_violation": confirmed.pk,

@@ -26,6 +26,7 @@ from huoban.notifications.api import router as notifications_router
 from huoban.notifications.webhook_api import router as webhooks_router
 from huoban.partners.api import applications_router, company_violations_router
 from huoban.partners.api import router as partners_router
+from huoban.performance.api import router as performance_router
 from huoban.profiles.api import router as profiles_router
 from huoban.projects.api import router as projects_router
 from huoban.selection.api import router as selection_router
@@ -134,6 +135,7 @@ def _register_routers() -> None:
     api.add_router("/", agreements_router)
     api.add_router("/", sharing_router)
     api.add_router("/", selection_router)
+    api.add_router("/", performance_router)
     # Full paths (/company-violations/{id}/…): a report is not under one partner's URL.
     api.add_router("/", company_violations_router)
 

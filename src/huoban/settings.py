@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "huoban.agreements",
     "huoban.sharing",
     "huoban.selection",
+    "huoban.performance",
     "huoban.demo",
     "huoban.portal",
     "huoban.console",

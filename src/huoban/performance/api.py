@@ -1,0 +1,144 @@
+"""Scorecards over the API (ARCHITECTURE §6): ``POST /api/v1/partners/{code}/scorecards``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.responses import Status as Answer
+from pydantic import Field
+
+from huoban.errors import NotFound
+from huoban.pagination import PageParams, paginate
+from huoban.partners.models import Partner
+from huoban.web import actor_of
+
+from . import services
+from .models import Scorecard
+
+router = Router(tags=["scorecards"])
+
+
+class KpiIn(Schema):
+    name: str = Field(max_length=50)
+    direction: str = Field(max_length=10, description="higher | lower (is better)")
+    target: Any = Field(description='above 0, a number or a string "18"')
+    actual: Any = Field(description="0 or more")
+    weight: Any = Field(default=1, description="0 or more, not all 0; equal by default")
+    dimension: str = Field(default="custom", description="business|customer|operations|custom")
+    unit: str = Field(default="", max_length=20)
+    primary: bool = False
+    complaint_rate: bool = False
+
+
+class ScorecardIn(Schema):
+    period: str = Field(max_length=7, description="YYYY-MM")
+    kpis: list[KpiIn] = Field(max_length=30)
+
+
+class ReviseIn(Schema):
+    kpis: list[KpiIn] = Field(max_length=30)
+    note: str = Field(max_length=2000)
+
+
+class ScoreOut(Schema):
+    name: str
+    score: str
+    direction: str
+    target: str
+    actual: str
+    weight: str
+    unit: str
+    dimension: str
+    primary: bool
+    complaint_rate: bool
+
+
+class ScorecardOut(Schema):
+    id: int
+    partner_code: str
+    period: str
+    revision: int
+    items: list[ScoreOut]
+    total: str
+    band: str = Field(description="excellent | good | qualified | unqualified")
+    explanation: str
+    note: str
+    recorded_at: dt.datetime
+
+
+class ScorecardPage(Schema):
+    items: list[ScorecardOut]
+    count: int
+
+
+def _card(card: Scorecard) -> dict[str, Any]:
+    return {
+        "id": card.pk,
+        "partner_code": card.partner.code,
+        "period": card.period,
+        "revision": card.revision,
+        "items": card.items,
+        "total": str(card.total),
+        "band": card.band,
+        "explanation": card.explanation,
+        "note": card.note,
+        "recorded_at": card.recorded_at,
+    }
+
+
+def _partner(request: HttpRequest, code: str) -> Partner:
+    partner = Partner.objects.visible_to(actor_of(request)).filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    return partner
+
+
+@router.post(
+    "/partners/{code}/scorecards",
+    response={201: ScorecardOut},
+    summary="Record a partner's monthly scorecard (R-KPI-2; officer, admin)",
+)
+def record(request: HttpRequest, code: str, payload: ScorecardIn) -> Answer[dict[str, Any]]:
+    partner = _partner(request, code)
+    card = services.record_scorecard(
+        partner.code,
+        period=payload.period,
+        kpis=[k.dict() for k in payload.kpis],
+        actor=actor_of(request),
+    )
+    return Answer(201, _card(card))
+
+
+@router.get(
+    "/partners/{code}/scorecards",
+    response=ScorecardPage,
+    summary="A partner's scorecards, the latest revision of each month, newest first",
+)
+def scorecards(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
+    partner = _partner(request, code)
+    rows = (
+        Scorecard.objects.visible_to(actor_of(request))
+        .current()
+        .filter(partner=partner)
+        .select_related("partner")
+        .order_by("-year", "-month")
+    )
+    return paginate(rows, params, _card)
+
+
+@router.post(
+    "/scorecards/{scorecard_id}/revise",
+    response={201: ScorecardOut},
+    summary="Correct a month's scorecard: a new revision, the old one kept (officer, admin)",
+)
+def revise(request: HttpRequest, scorecard_id: int, payload: ReviseIn) -> Answer[dict[str, Any]]:
+    actor = actor_of(request)
+    if not Scorecard.objects.visible_to(actor).filter(pk=scorecard_id).exists():
+        raise NotFound("记分卡不存在 / No such scorecard.")
+    card = services.revise_scorecard(
+        scorecard_id, kpis=[k.dict() for k in payload.kpis], note=payload.note, actor=actor
+    )
+    return Answer(201, _card(card))

@@ -1,0 +1,230 @@
+"""Recording scorecards (SPEC §10.7, R-KPI-1/2): one business action, one transaction, one audit
+event each. The score is the pure rule of :mod:`.rules`; the stored items keep what was entered
+beside each score, so a scorecard is read back exactly as it was computed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from huoban import clock, explain
+from huoban.accounts.models import User
+from huoban.audit.services import record
+from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from huoban.partners.models import Partner
+from huoban.policy import may_manage_partners
+
+from . import rules
+from .models import Scorecard
+
+_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MAX_KPIS = 30
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _period(text: str, errors: dict[str, str]) -> tuple[int, int] | None:
+    match = _PERIOD.match((text or "").strip())
+    if match is None:
+        errors["period"] = "期间格式为 YYYY-MM / The period is YYYY-MM."
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if dt.date(year, month, 1) > clock.today():
+        errors["period"] = "不能登记未来的月份 / A month that has not begun cannot be recorded."
+        return None
+    return year, month
+
+
+def clean_kpis(kpis: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
+    """R-KPI-1: the KPIs as stored, or field errors (``kpis[i].target`` …) in ``errors``:
+    a name once each, a direction, a target above 0, an actual of 0 or more, weights of 0 or
+    more and not all 0; the primary KPI defaults to the first `higher` one."""
+    if not isinstance(kpis, list | tuple) or not kpis:
+        errors["kpis"] = "至少一项指标 / At least one KPI."
+        return []
+    if len(kpis) > MAX_KPIS:
+        errors["kpis"] = f"最多 {MAX_KPIS} 项指标 / At most {MAX_KPIS} KPIs."
+        return []
+    out: list[dict[str, Any]] = []
+    names: set[str] = set()
+    for i, raw in enumerate(kpis):
+        at = f"kpis[{i}]"
+        if not isinstance(raw, dict):
+            errors[at] = "指标格式不正确 / A KPI is an object."
+            continue
+        name = str(raw.get("name") or "").strip()
+        if not name or len(name) > 50:
+            errors[f"{at}.name"] = "指标名称 1–50 字 / A KPI's name is 1 to 50 characters."
+        elif name in names:
+            errors[f"{at}.name"] = "指标名称重复 / This KPI is listed twice."
+        names.add(name)
+        direction = raw.get("direction")
+        if direction not in rules.DIRECTIONS:
+            errors[f"{at}.direction"] = (
+                "方向为 higher（越高越好）或 lower（越低越好）/ Direction is higher or lower."
+            )
+        target = _number(raw.get("target"))
+        if target is None or target <= 0:
+            errors[f"{at}.target"] = "目标值须大于 0 / The target is above 0."
+        actual = _number(raw.get("actual"))
+        if actual is None or actual < 0:
+            errors[f"{at}.actual"] = "实际值须不小于 0 / The actual is 0 or more."
+        weight = _number(raw.get("weight", 1))
+        if weight is None or weight < 0:
+            errors[f"{at}.weight"] = "权重须不小于 0 / A weight is 0 or more."
+        dimension = raw.get("dimension") or "custom"
+        if dimension not in rules.DIMENSIONS:
+            errors[f"{at}.dimension"] = (
+                "维度为 business、customer、operations 或 custom / Unknown dimension."
+            )
+        out.append(
+            {
+                "name": name,
+                "dimension": dimension,
+                "direction": direction,
+                "target": str(target) if target is not None else None,
+                "actual": str(actual) if actual is not None else None,
+                "unit": str(raw.get("unit") or "").strip()[:20],
+                "weight": str(weight) if weight is not None else None,
+                "primary": bool(raw.get("primary")),
+                "complaint_rate": bool(raw.get("complaint_rate")),
+            }
+        )
+    if sum(1 for k in out if k["primary"]) > 1:
+        errors["kpis"] = "只能有一个主要指标 / One primary KPI at most."
+    if sum(1 for k in out if k["complaint_rate"]) > 1:
+        errors["kpis"] = "只能有一个投诉率指标 / One complaint-rate KPI at most."
+    weights = [_number(k["weight"]) for k in out]
+    if weights and all(w is not None and w == 0 for w in weights):
+        errors["kpis"] = "权重不能全为 0 / The weights cannot all be 0."
+    if not errors and not any(k["primary"] for k in out):
+        first = next((k for k in out if k["direction"] == "higher"), None)
+        if first is not None:
+            first["primary"] = True
+    return out
+
+
+def _scored(items: Sequence[dict[str, Any]]) -> rules.Scorecard:
+    return rules.score_card(
+        [
+            rules.Kpi(k["name"], k["direction"], Decimal(k["target"]), Decimal(k["actual"]),
+                      Decimal(k["weight"]))
+            for k in items
+        ]
+    )  # fmt: skip
+
+
+def _require(actor: User) -> None:
+    if not may_manage_partners(actor):
+        raise Forbidden("记分卡由伙伴关系官登记 / Partner officers record scorecards.")
+
+
+def _summary(card: Scorecard) -> dict[str, Any]:
+    return {
+        "partner": card.partner.code,
+        "period": card.period,
+        "revision": card.revision,
+        "scores": {k["name"]: k["score"] for k in card.items},
+        "total": str(card.total),
+        "band": card.band,
+    }
+
+
+@transaction.atomic(durable=True)
+def record_scorecard(partner_code: str, *, period: str, kpis: Any, actor: User) -> Scorecard:
+    """A partner's scorecard for a month (R-KPI-2): each KPI's score, the total and its band.
+    One per partner and month: the month again is a conflict (correct it with a revision)."""
+    _require(actor)
+    partner = Partner.objects.select_for_update().filter(code=partner_code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    errors: dict[str, str] = {}
+    when = _period(period, errors)
+    items = clean_kpis(kpis, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert when is not None
+    year, month = when
+    if Scorecard.objects.filter(partner=partner, year=year, month=month).exists():
+        raise Conflict(
+            f"{year:04d}-{month:02d} 已有记分卡，更正请提交修订版 / {year:04d}-{month:02d} "
+            "already has a scorecard: correct it with a revision."
+        )
+    return _save(partner, year, month, 1, items, "", actor, previous=None)
+
+
+@transaction.atomic(durable=True)
+def revise_scorecard(scorecard_id: int, *, kpis: Any, note: str, actor: User) -> Scorecard:
+    """A correction (R-KPI-2): a new revision of the month; the old one is kept, superseded."""
+    _require(actor)
+    old = (
+        Scorecard.objects.select_for_update()
+        .select_related("partner")
+        .filter(pk=scorecard_id)
+        .first()
+    )
+    if old is None:
+        raise NotFound("记分卡不存在 / No such scorecard.")
+    if old.superseded_by_id is not None:
+        raise Conflict("只能修订最新版 / Only the latest revision can be corrected.")
+    errors: dict[str, str] = {}
+    items = clean_kpis(kpis, errors)
+    if not note.strip():
+        errors["note"] = "请写明修订原因 / Say why it is corrected."
+    if errors:
+        raise ValidationFailed(errors)
+    return _save(
+        old.partner, old.year, old.month, old.revision + 1, items, note.strip(), actor, old
+    )
+
+
+def _save(
+    partner: Partner,
+    year: int,
+    month: int,
+    revision: int,
+    items: list[dict[str, Any]],
+    note: str,
+    actor: User,
+    previous: Scorecard | None,
+) -> Scorecard:
+    scored = _scored(items)
+    for item, score in zip(items, scored.items, strict=True):
+        item["score"] = str(score.shown)
+    card = Scorecard.objects.create(
+        partner=partner,
+        year=year,
+        month=month,
+        revision=revision,
+        items=items,
+        total=scored.total,
+        band=scored.band,
+        explanation=explain.explanation_text(scored.explanation),
+        note=note,
+        recorded_by=actor,
+        recorded_at=clock.now(),
+    )
+    if previous is not None:
+        previous.superseded_by = card
+        previous.save(update_fields=["superseded_by"])
+    record(
+        actor,
+        "scorecard.revise" if previous is not None else "scorecard.record",
+        card,
+        before=_summary(previous) if previous is not None else None,
+        after={**_summary(card), **({"note": note} if note else {})},
+    )
+    return card

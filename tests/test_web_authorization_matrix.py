@@ -668,6 +668,18 @@ post_only(
     body={"cancelled_on": "2026-11-15", "reason": "客户终止", "confirmed": "yes"},
     changes=DELIVERY,
 )
+# Scorecards (R-KPI, issue #16): every staff member reads them; officers record a month.
+row("GET", f"{C}partners/<str:code>/scorecards/", "/console/partners/{alpha}/scorecards/",
+    console(200))  # fmt: skip
+row(
+    "POST",
+    f"{C}partners/<str:code>/scorecards/",
+    "/console/partners/{alpha}/scorecards/",
+    console(403, officer=302, admin=302),
+    body={"period": "2026-09", "lines": "签约量，越高，500，580"},
+    changes=OFFICERS,
+)
+get_only(f"{C}scorecards/", "/console/scorecards/", console(200))
 # A new partner's approval (R-AGR-2): the gm (and admins); beta is still waiting.
 post_only(
     f"{C}partners/<str:code>/approve/",

@@ -51,6 +51,7 @@ from huoban.partners.users import (
     set_partner_user_active,
 )
 from huoban.partners.views import link_shown_once
+from huoban.performance.models import Scorecard
 from huoban.policy import (
     may_approve_partners,
     may_decide_company_violations,
@@ -350,6 +351,14 @@ def _partner_page(
     # R-ASM-2: the latest delivery review, its 待验证 dimensions open.
     review = latest_delivery_review(partner)
     context["delivery_review"] = review
+    # R-KPI-4: the latest monthly scorecard.
+    context["scorecard"] = (
+        Scorecard.objects.visible_to(user)
+        .current()
+        .filter(partner=partner)
+        .order_by("-year", "-month")
+        .first()
+    )
     # R-SEL-4: the selection it came from, with the candidate's files.
     context["candidate"] = (
         Candidate.objects.filter(partner=partner)

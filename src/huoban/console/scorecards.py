@@ -1,0 +1,139 @@
+"""Scorecards in the console (SPEC §10.7, R-KPI; R-UI-1): a partner's months with their trend
+and the month's form, prefilled from the month before; the programme ranked by the latest total
+and band (R-KPI-4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from huoban import clock
+from huoban.partners.models import Partner, PartnerStatus
+from huoban.performance.forms import ScorecardForm, line_of
+from huoban.performance.models import Band, Scorecard
+from huoban.performance.services import record_scorecard
+from huoban.policy import may_manage_partners
+from huoban.web import actor_of, mark_invalid, send, staff_required
+
+from .common import forbidden, settle
+
+NAV = "scorecards"
+
+
+def _partner_or_404(request: HttpRequest, code: str) -> Partner:
+    found = Partner.objects.visible_to(request.user).filter(code=code).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _previous_month() -> str:
+    today = clock.today()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partner_scorecards(request: HttpRequest, code: str) -> HttpResponse:
+    """A partner's scorecards, newest first, with the trend; officers record a month."""
+    partner = _partner_or_404(request, code)
+    cards = list(
+        Scorecard.objects.visible_to(request.user)
+        .current()
+        .filter(partner=partner)
+        .order_by("-year", "-month")
+    )
+    may_record = may_manage_partners(request.user) and partner.status != PartnerStatus.EXITED
+    if request.method == "POST":
+        if not may_manage_partners(request.user):
+            return forbidden(request, NAV, _("记分卡由伙伴关系官登记。"))
+        form = ScorecardForm(request.POST)
+        sent = send(
+            form,
+            lambda data: record_scorecard(
+                partner.code, period=data["period"], kpis=form.kpis(), actor=actor_of(request)
+            ),
+        )
+        page = reverse("console:partner_scorecards", kwargs={"code": partner.code})
+        return settle(
+            request,
+            sent,
+            done=lambda card: (
+                _("已登记 %(period)s 记分卡：%(total)s 分。")
+                % {"period": card.period, "total": card.total}
+            ),
+            to=page,
+            again=lambda status: _page(request, partner, cards, form, may_record, status),
+        )
+    # R-KPI-1: the template is the month before's KPIs, the actuals left to fill.
+    lines = "\n".join(line_of(item) for item in cards[0].items) if cards else ""
+    form = ScorecardForm(initial={"period": _previous_month(), "lines": lines})
+    return _page(request, partner, cards, form, may_record, 200)
+
+
+def _page(
+    request: HttpRequest,
+    partner: Partner,
+    cards: list[Scorecard],
+    form: ScorecardForm,
+    may_record: bool,
+    status: int,
+) -> HttpResponse:
+    oldest_first = list(reversed(cards))
+    names: list[str] = list(dict.fromkeys(i["name"] for c in oldest_first for i in c.items))
+    chart = {
+        "months": [c.period for c in oldest_first],
+        "total": [str(c.total) for c in oldest_first],
+        "kpis": [
+            {
+                "name": name,
+                "scores": [
+                    next((i["score"] for i in c.items if i["name"] == name), None)
+                    for c in oldest_first
+                ],
+            }
+            for name in names
+        ],
+    }
+    return render(
+        request,
+        "console/scorecards.html",
+        {
+            "nav": NAV,
+            "partner": partner,
+            "cards": cards,
+            "names": names,
+            "chart": chart,
+            "form": mark_invalid(form),
+            "may_record": may_record,
+            "bands": dict(Band.choices),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def ranking(request: HttpRequest) -> HttpResponse:
+    """R-KPI-4: partners ranked by their latest scorecard's total, with its band."""
+    latest: dict[int, Scorecard] = {}
+    rows = (
+        Scorecard.objects.visible_to(request.user)
+        .current()
+        .select_related("partner")
+        .order_by("partner_id", "-year", "-month")
+    )
+    for card in rows:
+        latest.setdefault(card.partner_id, card)
+    ranked: list[Any] = sorted(latest.values(), key=lambda c: (-c.total, c.partner.code))
+    return render(
+        request,
+        "console/scorecard_ranking.html",
+        {"nav": NAV, "ranked": ranked, "bands": dict(Band.choices)},
+    )

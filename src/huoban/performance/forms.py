@@ -1,0 +1,115 @@
+"""The console's scorecard form (R-KPI-1/2): the month and its KPIs as lines, one per KPI —
+"名称，越高|越低，目标，实际[，权重][，单位][，主要][，投诉率]" — prefilled from the partner's
+last month (its template), the actuals left to fill."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from huoban.web import in_language
+
+from .services import clean_kpis
+
+_TEXT = {"class": "form-control"}
+_DIRECTIONS = {"越高": "higher", "高": "higher", "higher": "higher", "≥": "higher",
+               "越低": "lower", "低": "lower", "lower": "lower", "≤": "lower"}  # fmt: skip
+_PRIMARY = {"主要", "主要指标", "primary"}
+_COMPLAINT = {"投诉率", "投诉", "complaint", "complaint_rate"}
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _split(line: str) -> list[str]:
+    if "," in line or "，" in line:
+        return [p.strip() for p in re.split(r"[,，]", line)]
+    return line.split()
+
+
+def parse_line(line: str) -> dict[str, Any] | None:
+    """One KPI from a line, or None when it cannot be read (name, direction, target, actual
+    first; then a weight, a unit and the marks in any order)."""
+    parts = _split(line)
+    if len(parts) < 4 or _DIRECTIONS.get(parts[1].lower()) is None:
+        return None
+    kpi: dict[str, Any] = {
+        "name": parts[0],
+        "direction": _DIRECTIONS[parts[1].lower()],
+        "target": parts[2].rstrip("%"),
+        "actual": parts[3].rstrip("%"),
+        "weight": 1,
+    }
+    for extra in parts[4:]:
+        if not extra:
+            continue
+        if extra in _PRIMARY:
+            kpi["primary"] = True
+        elif extra in _COMPLAINT:
+            kpi["complaint_rate"] = True
+        elif _NUMBER.match(extra):
+            kpi["weight"] = extra
+        else:
+            kpi["unit"] = extra[:20]
+    return kpi
+
+
+def line_of(item: dict[str, Any], *, with_actual: bool = False) -> str:
+    """A stored KPI as a form line; the actual left blank unless asked (a new month)."""
+    parts = [
+        item["name"],
+        "越高" if item["direction"] == "higher" else "越低",
+        item["target"],
+        item["actual"] if with_actual else "",
+        item.get("weight") or "1",
+    ]
+    if item.get("unit"):
+        parts.append(item["unit"])
+    if item.get("primary"):
+        parts.append("主要")
+    if item.get("complaint_rate"):
+        parts.append("投诉率")
+    return "，".join(str(p) for p in parts)
+
+
+class ScorecardForm(forms.Form):
+    period = forms.CharField(
+        label=_("月份"),
+        max_length=7,
+        help_text=_("YYYY-MM，如 2026-11"),
+        widget=forms.TextInput(attrs={**_TEXT, "placeholder": "2026-11"}),
+    )
+    lines = forms.CharField(
+        label=_("指标（每行：名称，越高|越低，目标，实际[，权重][，单位][，主要][，投诉率]）"),
+        help_text=_("例：签约量，越高，500，580，1，单，主要 / 投诉率，越低，5，3.2，1，%，投诉率"),
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 7}),
+    )
+
+    def clean_lines(self) -> str:
+        """Read each line and check it as the service will (R-KPI-1), naming the line."""
+        text: str = self.cleaned_data["lines"]
+        parsed = []
+        problems = []
+        rows = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        for n, line in rows:
+            kpi = parse_line(line)
+            if kpi is None:
+                problems.append(_("第 %(n)d 行应为“名称，越高|越低，目标，实际”") % {"n": n})
+            else:
+                parsed.append(kpi)
+        if not problems:
+            errors: dict[str, str] = {}
+            clean_kpis(parsed, errors)
+            for key, message in errors.items():
+                index = re.match(r"kpis\[(\d+)\]", key)
+                where = _("第 %(n)d 行：") % {"n": rows[int(index.group(1))][0]} if index else ""
+                problems.append(f"{where}{in_language(message)}")
+        if problems:
+            raise forms.ValidationError(problems)
+        self.parsed = parsed
+        return text
+
+    def kpis(self) -> list[dict[str, Any]]:
+        """The lines as the service takes them (after ``is_valid``)."""
+        return list(self.parsed)

@@ -145,6 +145,15 @@ def test_seed_002_selection_and_jifengs_revenue_share(logins):
     assert list(
         Partner.objects.filter(approved_at__isnull=True).values_list("name", flat=True)
     ) == ["晋中云启科技有限公司"]
+    # R-KPI-3: 晋联's November is seed 002's report → 129.7 excellent; 滇云's
+    # (45 + 82.857 + 66.667) ÷ 3 = 64.8 unqualified
+    from huoban.performance.models import Scorecard
+
+    latest = {
+        c.partner.name[:2]: (str(c.total), c.band)
+        for c in Scorecard.objects.filter(year=2026, month=11).select_related("partner")
+    }
+    assert latest == {"晋联": ("129.7", "excellent"), "滇云": ("64.8", "unqualified")}
     # R-RS-1: 华泰's scheme B approved and locked, A set aside; 太原's A and B still open
     from huoban.sharing.models import ShareScheme
 

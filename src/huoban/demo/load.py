@@ -48,6 +48,7 @@ from huoban.leads.services import (
 from huoban.partners.inquiries import submit_inquiry
 from huoban.partners.models import CompanyViolationKind, Partner, PartnerKind, PartnerType, Tier
 from huoban.partners.services import approve_partner, register_partner
+from huoban.performance.services import record_scorecard
 from huoban.profiles.rules import CAPABILITY, WILLINGNESS
 from huoban.profiles.services import (
     assess_criticality,
@@ -149,6 +150,37 @@ SCREENING_SCORES = {
 }
 
 
+# 滇云's November (R-KPI-2): 90 ÷ 200 = 45.0, 58 ÷ 70 = 82.9, 5 ÷ 7.5 = 66.7 → 64.8 unqualified.
+DIANYUN_NOVEMBER = [
+    {"name": "签约量", "direction": "higher", "target": 200, "actual": 90, "unit": "单",
+     "dimension": "business"},
+    {"name": "NPS", "direction": "higher", "target": 70, "actual": 58, "dimension": "customer"},
+    {"name": "投诉率", "direction": "lower", "target": 5, "actual": "7.5", "unit": "%",
+     "complaint_rate": True},
+]  # fmt: skip
+
+
+def seed_002_kpis(
+    signed: int, conversion: str, nps: int, complaints: str, quote: int, failure: str
+) -> list[dict[str, object]]:
+    """Seed 002's monthly report as scorecard KPIs (R-KPI-3): targets 500, 18%, 70, ≤ 5%,
+    ≤ 24 h, ≤ 1%."""
+    return [
+        {"name": "签约量", "direction": "higher", "target": 500, "actual": signed, "unit": "单",
+         "dimension": "business"},
+        {"name": "转化率", "direction": "higher", "target": 18, "actual": conversion,
+         "unit": "%", "dimension": "business"},
+        {"name": "NPS", "direction": "higher", "target": 70, "actual": nps,
+         "dimension": "customer"},
+        {"name": "投诉率", "direction": "lower", "target": 5, "actual": complaints, "unit": "%",
+         "dimension": "customer", "complaint_rate": True},
+        {"name": "报价时效", "direction": "lower", "target": 24, "actual": quote, "unit": "h",
+         "dimension": "operations"},
+        {"name": "故障率", "direction": "lower", "target": 1, "actual": failure, "unit": "%",
+         "dimension": "operations"},
+    ]  # fmt: skip
+
+
 def demo_pdf(name: str, lines: list[str]) -> SimpleUploadedFile:
     """A one-page PDF standing in for a scanned document (agreement, NDA) in the demo."""
     from reportlab.lib.pagesizes import A4
@@ -244,6 +276,7 @@ class _DemoBuilder:
         self.selection()
         add_money(self)
         self.reassess()
+        self.scorecards()
         self.recent()
         self.queues()
         flag_overdue_leads()  # what the daily job would have done since (R-LEAD-3)
@@ -324,6 +357,31 @@ class _DemoBuilder:
                     "dedicated_team": "设立 6 人专职交付组",
                     "long_term_commitment": "已签三年期战略合作意向",
                 },
+            )
+
+    def scorecards(self) -> None:
+        """R-KPI-3 (seed 002's monthly report) on 晋联: September and October good, November
+        129.7 excellent; 滇云 below 80 in November (unqualified)."""
+        officer = self.users["officer"]
+        months = {
+            9: (520, "18.4", 72, "4.6", 22, "0.8"),
+            10: (545, "18.9", 73, "3.9", 20, "0.6"),
+            11: (580, "19.2", 74, "3.2", 16, "0.3"),  # seed 002 → 129.7
+        }
+        for month, (signed, conversion, nps, complaints, quote, failure) in months.items():
+            with clock.frozen(dt.datetime(2026, month + 1, 3, 10, tzinfo=SH).astimezone(dt.UTC)):
+                record_scorecard(
+                    self.partners["jinlian"].code,
+                    period=f"2026-{month:02d}",
+                    kpis=seed_002_kpis(signed, conversion, nps, complaints, quote, failure),
+                    actor=officer,
+                )
+        with clock.frozen(dt.datetime(2026, 12, 3, 11, tzinfo=SH).astimezone(dt.UTC)):
+            record_scorecard(
+                self.partners["dianyun"].code,
+                period="2026-11",
+                kpis=DIANYUN_NOVEMBER,
+                actor=officer,
             )
 
     def agreements(self) -> None:

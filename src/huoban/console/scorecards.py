@@ -32,9 +32,12 @@ def _partner_or_404(request: HttpRequest, code: str) -> Partner:
     return found
 
 
-def _previous_month() -> str:
+def _month_to_record(cards: list[Scorecard]) -> str:
+    """The month before this one, or this one when the month before is recorded already."""
     today = clock.today()
     year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    if cards and (cards[0].year, cards[0].month) >= (year, month):
+        year, month = today.year, today.month
     return f"{year:04d}-{month:02d}"
 
 
@@ -73,7 +76,7 @@ def partner_scorecards(request: HttpRequest, code: str) -> HttpResponse:
         )
     # R-KPI-1: the template is the month before's KPIs, the actuals left to fill.
     lines = "\n".join(line_of(item) for item in cards[0].items) if cards else ""
-    form = ScorecardForm(initial={"period": _previous_month(), "lines": lines})
+    form = ScorecardForm(initial={"period": _month_to_record(cards), "lines": lines})
     return _page(request, partner, cards, form, may_record, 200)
 
 

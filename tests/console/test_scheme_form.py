@@ -53,3 +53,15 @@ def test_the_gm_compares_two_schemes_and_approves_one(actors):
         scheme_a = ShareScheme.objects.get(label="方案A")
         response = gm.post(f"{page}schemes/{scheme_a.pk}/approve/")
         assert response.status_code == 409 and ProjectShare.objects.count() == 1
+
+
+def test_the_gms_home_counts_the_schemes_waiting(actors):
+    from huoban.sharing.services import propose_scheme
+
+    with clock.frozen(OCTOBER):
+        project = sign(actors.officer, actors.alpha, "1000000.00", signed_on=dt.date(2026, 9, 1))
+        propose_scheme(
+            project.pk, partner_code=actors.beta.code, label="方案A", share="0.40", actor=actors.gm
+        )
+        html = client_for(actors.gm).get("/console/home/").content.decode()
+    assert "待批准的分成方案" in html and f"/console/projects/{project.pk}/#schemes" in html

@@ -42,6 +42,7 @@ from huoban.policy import (
 )
 from huoban.projects.models import Project
 from huoban.projects.models import Status as ProjectStatus
+from huoban.sharing.models import SchemeStatus, ShareScheme
 from huoban.web import staff_required
 
 
@@ -228,6 +229,18 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         cards.append(
             Card(_("待批准的新伙伴"), waiting, f"{reverse('console:partners')}?approval=pending")
+        )
+        # R-RS-1: revenue-share schemes proposed and not yet decided, by project.
+        proposed = ShareScheme.objects.filter(status=SchemeStatus.PROPOSED)
+        first = proposed.order_by("project_id").values_list("project_id", flat=True).first()
+        cards.append(
+            Card(
+                _("待批准的分成方案"),
+                proposed.count(),
+                reverse("console:project", kwargs={"project_id": first}) + "#schemes"
+                if first
+                else reverse("console:projects"),
+            )
         )
     if may_decide_company_violations(user) and may_manage_staff(user):
         cards += _admin_cards(user)

@@ -651,6 +651,16 @@ row(
     visible=ALPHA_SIDE,
     body={**SCORE_BODY, "note": "更正实际值"},
 )
+# Crisis cases (R-CRIS, issue #16): staff read them; officers close them.
+row("GET", f"{V1}/partners/{{code}}/cases", "partners/{alpha}/cases", STAFF, visible=ALPHA_SIDE)
+row(
+    "POST",
+    f"{V1}/cases/{{case_id}}/close",
+    "cases/{case}/close",
+    ("officer", "admin"),
+    visible=STAFF,
+    body={"outcome": "整改完成"},
+)
 # Notifications (SPEC §13): everyone signed in reads their own; another's is not found.
 row("GET", f"{V1}/notifications", "notifications", ALL[1:])
 row("POST", f"{V1}/notifications/read-all", "notifications/read-all", ALL[1:])
@@ -738,7 +748,8 @@ def build_world(actors) -> dict[str, Any]:
         scorecard = record_scorecard(
             actors.alpha.code,
             period="2026-10",
-            kpis=[{"name": "签约量", "direction": "higher", "target": 500, "actual": 420}],
+            # 350 of 500 = 70 → unqualified: a remediation case (R-CRIS-5), no pause
+            kpis=[{"name": "签约量", "direction": "higher", "target": 500, "actual": 350}],
             actor=actors.officer,
         )
         scheme = propose_scheme(
@@ -811,6 +822,7 @@ def build_world(actors) -> dict[str, Any]:
         "project": project.pk,
         "scheme": scheme.pk,
         "scorecard": scorecard.pk,
+        "case": scorecard.cases.get().pk,
         "entry": entry.pk,
         "violation": violation.pk,
         "confirmed_violation": confirmed.pk,

@@ -680,6 +680,14 @@ row(
     changes=OFFICERS,
 )
 get_only(f"{C}scorecards/", "/console/scorecards/", console(200))
+get_only(f"{C}partners/<str:code>/cases/", "/console/partners/{alpha}/cases/", console(200))
+post_only(
+    f"{C}partners/<str:code>/cases/<int:case_id>/close/",
+    "/console/partners/{alpha}/cases/{case}/close/",
+    console(403, officer=302, admin=302),
+    body={"outcome": "整改完成"},
+    changes=OFFICERS,
+)
 # A new partner's approval (R-AGR-2): the gm (and admins); beta is still waiting.
 post_only(
     f"{C}partners/<str:code>/approve/",

@@ -51,7 +51,7 @@ from huoban.partners.users import (
     set_partner_user_active,
 )
 from huoban.partners.views import link_shown_once
-from huoban.performance.models import Scorecard
+from huoban.performance.models import Case, Scorecard
 from huoban.policy import (
     may_approve_partners,
     may_decide_company_violations,
@@ -359,6 +359,8 @@ def _partner_page(
         .order_by("-year", "-month")
         .first()
     )
+    # R-CRIS-6: open crisis cases show on the partner page.
+    context["open_cases"] = Case.objects.visible_to(user).open().filter(partner=partner).count()
     # R-SEL-4: the selection it came from, with the candidate's files.
     context["candidate"] = (
         Candidate.objects.filter(partner=partner)

@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     agreements,
     audit,
+    cases,
     customers,
     dashboard,
     finance,
@@ -129,6 +130,8 @@ urlpatterns = [
         name="partner_scorecards",
     ),
     path("scorecards/", scorecards.ranking, name="scorecards"),
+    path("partners/<str:code>/cases/", cases.partner_cases, name="partner_cases"),
+    path("partners/<str:code>/cases/<int:case_id>/close/", cases.case_close, name="case_close"),
     path("partners/<str:code>/edit/", partners.partner_edit, name="partner_edit"),
     path("partners/<str:code>/referrer/", partners.partner_referrer, name="partner_referrer"),
     path("partners/<str:code>/exit/", partners.partner_exit, name="partner_exit"),

@@ -39,7 +39,7 @@ from huoban.customers.registry import NAME_SAYS_NOTHING, add_contact, get_or_cre
 from huoban.errors import Conflict, NotFound, ValidationFailed
 from huoban.explain import explanation_text
 from huoban.notifications.services import first_time
-from huoban.partners.guards import require_active_partner
+from huoban.partners.guards import require_active_partner, require_not_paused
 from huoban.uscc import normalize_uscc, uscc_error
 
 from . import notices
@@ -169,6 +169,7 @@ def submit_lead(data: LeadInput, *, actor: User) -> Lead:
     actor = require_partner_user(actor)
     assert actor.partner is not None
     require_active_partner(actor)  # R-EXIT-1
+    require_not_paused(actor.partner_id)  # R-CRIS-2
     uscc = _validate_submission(data)
     now = clock.now()
     lead = Lead(

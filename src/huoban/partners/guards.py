@@ -26,3 +26,21 @@ def require_active_partner(user: Any) -> Any:
         if status.first() == PartnerStatus.EXITED:
             raise Conflict(EXITED_READ_ONLY)
     return user
+
+
+def paused_message(partner: Partner) -> str:
+    return (
+        f"{partner.name} 的新业务已暂停（{partner.paused_reason}，自 {partner.paused_since}），"
+        "事件关闭前不能报备新线索或承接新的合作交付 / New business is paused for "
+        f"{partner.name} since {partner.paused_since}: no new lead or co-delivery project until "
+        "the case is closed (R-CRIS-2)."
+    )
+
+
+def require_not_paused(partner_id: int | None) -> None:
+    """R-CRIS-2: a partner paused by an open complaints case starts no new business."""
+    if partner_id is None:
+        return
+    partner = Partner.objects.filter(pk=partner_id, paused_since__isnull=False).first()
+    if partner is not None:
+        raise Conflict(paused_message(partner))

@@ -107,6 +107,9 @@ class Partner(models.Model):
     # White-label (贴牌/OEM) output, for strategic partners without violations (R-TIER-5).
     white_label = models.BooleanField(_("贴牌输出"), default=False)
     created_at = models.DateTimeField(_("创建时间"))
+    # R-CRIS-2: paused by an open complaints case — no new lead, no new co-delivery project.
+    paused_since = models.DateField(_("暂停新业务自"), null=True, blank=True)
+    paused_reason = models.CharField(_("暂停原因"), max_length=200, blank=True)
     # R-AGR-2: a new partner needs the general manager's approval (null: waiting for it).
     approved_at = models.DateTimeField(_("总经理批准时间"), null=True, blank=True)
     approved_by = models.ForeignKey(

@@ -10,13 +10,14 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status as Answer
 from pydantic import Field
 
+from huoban.access import STAFF, require_role
 from huoban.errors import NotFound
 from huoban.pagination import PageParams, paginate
 from huoban.partners.models import Partner
 from huoban.web import actor_of
 
-from . import services
-from .models import Scorecard
+from . import cases, services
+from .models import Case, Scorecard
 
 router = Router(tags=["scorecards"])
 
@@ -142,3 +143,52 @@ def revise(request: HttpRequest, scorecard_id: int, payload: ReviseIn) -> Answer
         scorecard_id, kpis=[k.dict() for k in payload.kpis], note=payload.note, actor=actor
     )
     return Answer(201, _card(card))
+
+
+class CaseOut(Schema):
+    id: int
+    partner_code: str
+    trigger: str = Field(
+        description="performance_drop | replacement | complaints | data_breach | "
+        "ownership_change | performance_exit | unqualified"
+    )
+    status: str = Field(description="open | closed")
+    reason: str
+    opened_on: dt.date
+    due_on: dt.date
+    closed_on: dt.date | None
+    steps: list[dict[str, Any]]
+    outcome: str
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    count: int
+
+
+class CloseIn(Schema):
+    outcome: str = Field(max_length=5000)
+
+
+@router.get(
+    "/partners/{code}/cases",
+    response=CasePage,
+    summary="A partner's crisis cases, the newest first (R-CRIS; staff)",
+)
+def partner_cases(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
+    partner = _partner(request, code)
+    actor = require_role(actor_of(request), *STAFF)
+    rows = Case.objects.visible_to(actor).filter(partner=partner).select_related("partner")
+    return paginate(rows.order_by("-opened_at", "-pk"), params, cases.case_out)
+
+
+@router.post(
+    "/cases/{case_id}/close",
+    response=CaseOut,
+    summary="Close a case with its outcome; a complaints case's pause lifts (officer, admin)",
+)
+def close(request: HttpRequest, case_id: int, payload: CloseIn) -> dict[str, Any]:
+    actor = actor_of(request)
+    if not Case.objects.visible_to(actor).filter(pk=case_id).exists():
+        raise NotFound("事件不存在 / No such case.")  # partner users never see a case
+    return cases.case_out(cases.close_case(case_id, outcome=payload.outcome, actor=actor))

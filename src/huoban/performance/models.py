@@ -84,3 +84,83 @@ class Scorecard(models.Model):
     @property
     def period(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+class Trigger(models.TextChoices):
+    PERFORMANCE_DROP = "performance_drop", _("业绩下滑")
+    REPLACEMENT = "replacement", _("启动替代")
+    COMPLAINTS = "complaints", _("投诉激增")
+    DATA_BREACH = "data_breach", _("数据泄露")
+    OWNERSHIP_CHANGE = "ownership_change", _("股权变更")
+    PERFORMANCE_EXIT = "performance_exit", _("绩效退出")
+    UNQUALIFIED = "unqualified", _("不合格整改")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("处理中")
+    CLOSED = "closed", _("已关闭")
+
+
+class CaseQuerySet(ScopedQuerySet["Case"]):
+    """Staff only: the company's handling of a partner in trouble (R-CRIS-6)."""
+
+    partner_path = None
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status=CaseStatus.OPEN)
+
+
+class Case(models.Model):
+    """A crisis case (R-CRIS): its trigger, owner, steps with due dates, log and outcome. The
+    key makes opening idempotent: a trigger opens one case per cause, however often it is
+    evaluated (R-CRIS-6)."""
+
+    partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("伙伴"), on_delete=models.PROTECT, related_name="cases"
+    )
+    trigger = models.CharField(_("触发"), max_length=20, choices=Trigger.choices)
+    key = models.CharField(_("触发键"), max_length=80, unique=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    reason = models.TextField(_("触发原因"))
+    opened_on = models.DateField(_("开启日"))
+    due_on = models.DateField(_("到期日"))
+    # [{text, due_on, done_on}] from the playbook of the trigger
+    steps = models.JSONField(_("处置步骤"), default=list)
+    # [{at, by, text}]
+    log = models.JSONField(_("处置记录"), default=list)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scorecard = models.ForeignKey(
+        Scorecard,
+        verbose_name=_("来源记分卡"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    outcome = models.TextField(_("关闭结论"), blank=True)
+    closed_on = models.DateField(_("关闭日"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("开启时间"))
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("危机事件")
+        verbose_name_plural = _("危机事件")
+        ordering = ("-opened_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.trigger} {self.opened_on}"
+
+    @property
+    def pauses(self) -> bool:
+        """R-CRIS-2: an open complaints case pauses the partner's new business."""
+        return self.trigger == Trigger.COMPLAINTS and self.status == CaseStatus.OPEN

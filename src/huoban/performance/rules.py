@@ -116,3 +116,75 @@ def score_card(kpis: Sequence[Kpi]) -> Scorecard:
     )
     verdict = Step(f"{total} → {BAND_ZH[band]}", f"{total} → {band}")
     return Scorecard(items, total, band, (*(i.step for i in items), mean, verdict))
+
+
+# --- crisis triggers on a scorecard (R-CRIS-1/2/5) ---------------------------------------------
+
+#: R-CRIS-1: the primary KPI below 60% of its target (its uncapped score below 60).
+DROP_SCORE = Decimal(60)
+#: R-CRIS-2: the complaint-rate KPI above 10 (percent, as entered: 3.2 for 3.2%).
+COMPLAINTS_LIMIT = Decimal(10)
+#: R-KPI-2 / R-CRIS-5: a total below 80 opens a remediation case.
+UNQUALIFIED_BELOW = Decimal(80)
+
+
+@dataclass(frozen=True)
+class Triggered:
+    trigger: str
+    reason: Step
+
+
+def achievement(kpi: Kpi) -> Decimal:
+    """A KPI's uncapped score: `higher` actual ÷ target × 100, `lower` target ÷ actual × 100."""
+    if kpi.direction == "higher":
+        return kpi.actual / kpi.target * HUNDRED
+    return CAP if kpi.actual == 0 else kpi.target / kpi.actual * HUNDRED
+
+
+def triggers(
+    kpis: Sequence[Kpi],
+    *,
+    total: Decimal,
+    primary: int | None,
+    complaint_rate: int | None,
+    previous_primary: Kpi | None,
+) -> list[Triggered]:
+    """The cases a month's scorecard opens (R-CRIS-1/2/5): the primary KPI below 60% of its
+    target this month and the month before (`performance_drop`); the complaint-rate KPI above
+    10% (`complaints`); a total below 80 (`unqualified`). Each boundary is excluded: at 60%, at
+    10% and at 80 nothing opens."""
+    out: list[Triggered] = []
+    if primary is not None and previous_primary is not None:
+        now, before = achievement(kpis[primary]), achievement(previous_primary)
+        if now < DROP_SCORE and before < DROP_SCORE:
+            name = kpis[primary].name
+            out.append(
+                Triggered(
+                    "performance_drop",
+                    Step(
+                        f"主要指标“{name}”连续两个月低于目标 60%（上月 {_shown(before)}，"
+                        f"本月 {_shown(now)}）",
+                        f"the primary KPI “{name}” below 60% of its target two months running "
+                        f"({_shown(before)}, then {_shown(now)})",
+                    ),
+                )
+            )
+    if complaint_rate is not None and kpis[complaint_rate].actual > COMPLAINTS_LIMIT:
+        rate = _plain(kpis[complaint_rate].actual)
+        out.append(
+            Triggered(
+                "complaints",
+                Step(
+                    f"投诉率 {rate}% 超过 10%：暂停新业务，直至事件关闭",
+                    f"complaint rate {rate}% above 10%: new business paused until the case closes",
+                ),
+            )
+        )
+    if total < UNQUALIFIED_BELOW:
+        out.append(
+            Triggered(
+                "unqualified",
+                Step(f"总分 {total} 低于 80：不合格，整改", f"total {total} below 80: remediation"),
+            )
+        )
+    return out

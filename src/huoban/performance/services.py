@@ -20,6 +20,7 @@ from huoban.partners.models import Partner
 from huoban.policy import may_manage_partners
 
 from . import rules
+from .cases import open_cases_for
 from .models import Scorecard
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -227,4 +228,6 @@ def _save(
         before=_summary(previous) if previous is not None else None,
         after={**_summary(card), **({"note": note} if note else {})},
     )
+    # R-CRIS-6: recording a scorecard opens the cases it triggers, in the same transaction.
+    open_cases_for(card, actor)
     return card

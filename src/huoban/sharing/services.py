@@ -16,6 +16,7 @@ from huoban.audit.services import record
 from huoban.commissions.ledger import Outcome, append_entry, payment_id_of, project_events
 from huoban.commissions.models import EntryKind
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from huoban.partners.guards import require_not_paused
 from huoban.partners.models import Partner
 from huoban.policy import may_decide_share_schemes, may_sign_projects
 from huoban.projects.models import Project
@@ -129,6 +130,7 @@ def _check_terms(
     if errors:
         raise ValidationFailed(errors)
     assert partner is not None and value is not None
+    require_not_paused(partner.pk)  # R-CRIS-2: no new co-delivery project while paused
     return partner, value, days
 
 
@@ -288,6 +290,7 @@ def approve_scheme(scheme_id: int, *, actor: User) -> ShareScheme:
         raise Conflict("该方案已处理 / This scheme has already been decided.")
     if project.status == ProjectStatus.CANCELLED:
         raise Conflict("项目已取消 / The project is cancelled.")
+    require_not_paused(scheme.partner_id)  # R-CRIS-2
     taken = locked_share(project)
     if taken + scheme.share >= 1:
         raise Conflict(

@@ -1,0 +1,87 @@
+"""Crisis cases in the console (SPEC §10.8, R-CRIS-6; R-UI-1): a partner's cases with their
+steps, due dates and log; officers close them with an outcome."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from huoban.partners.models import Partner
+from huoban.performance.cases import close_case
+from huoban.performance.models import Case
+from huoban.policy import may_manage_partners
+from huoban.web import actor_of, mark_invalid, send, staff_required
+
+from .common import forbidden, settle
+
+NAV = "partners"
+
+
+class CloseForm(forms.Form):
+    outcome = forms.CharField(
+        label=gettext_lazy("关闭结论"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+
+def _partner_or_404(request: HttpRequest, code: str) -> Partner:
+    found = Partner.objects.visible_to(request.user).filter(code=code).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _page(
+    request: HttpRequest, partner: Partner, *, failed: int | None = None,
+    form: CloseForm | None = None, status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    rows = Case.objects.visible_to(request.user).filter(partner=partner).select_related("owner")
+    cases = [
+        (c, mark_invalid(form) if form is not None and failed == c.pk
+         else CloseForm(auto_id=f"case{c.pk}_%s"))
+        for c in rows.order_by("-opened_at", "-pk")
+    ]  # fmt: skip
+    return render(
+        request,
+        "console/cases.html",
+        {
+            "nav": NAV,
+            "partner": partner,
+            "cases": cases,
+            "may_close": may_manage_partners(request.user),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def partner_cases(request: HttpRequest, code: str) -> HttpResponse:
+    return _page(request, _partner_or_404(request, code))
+
+
+@staff_required
+@require_POST
+def case_close(request: HttpRequest, code: str, case_id: int) -> HttpResponse:
+    partner = _partner_or_404(request, code)
+    if not Case.objects.filter(pk=case_id, partner=partner).exists():
+        raise Http404
+    if not may_manage_partners(request.user):
+        return forbidden(request, NAV, _("事件由伙伴关系官关闭。"))
+    form = CloseForm(request.POST, auto_id=f"case{case_id}_%s")
+    sent = send(
+        form, lambda data: close_case(case_id, outcome=data["outcome"], actor=actor_of(request))
+    )
+    return settle(
+        request,
+        sent,
+        done=_("事件已关闭。"),
+        to=reverse("console:partner_cases", kwargs={"code": partner.code}),
+        again=lambda status: _page(request, partner, failed=case_id, form=form, status=status),
+    )

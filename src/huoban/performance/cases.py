@@ -1,0 +1,199 @@
+"""Crisis cases (SPEC §10.8, R-CRIS): opened by the triggers when a scorecard is recorded (and
+by `huoban tick`), idempotently — a cause opens one case, however often it is evaluated; closed
+by an officer with an outcome. A complaints case pauses the partner's new business (R-CRIS-2)
+until it closes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+
+from huoban import clock, explain
+from huoban.accounts.models import Role, User
+from huoban.audit.services import record
+from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from huoban.notifications.services import Message, notify, staff_with
+from huoban.partners.models import Partner
+from huoban.policy import may_manage_partners
+
+from . import rules
+from .models import Case, CaseStatus, Scorecard, Trigger
+
+#: The seeds' playbooks (seed 002's 危机应对): each step and the days after opening it is due.
+PLAYBOOKS: dict[str, tuple[tuple[str, int], ...]] = {
+    Trigger.PERFORMANCE_DROP: (
+        ("联合诊断 / Joint diagnosis", 7),
+        ("根因分析：数据、流程、人员或其他 / Root cause: data, process, people or other", 14),
+        ("30 天整改计划 / 30-day remediation plan", 30),
+    ),
+    Trigger.COMPLAINTS: (
+        ("回访每一位受影响客户 / Call back every affected customer", 3),
+        ("找出共性原因 / Find the common cause", 7),
+        ("整改 / Fix it", 14),
+        ("致歉与补偿方案 / Apology and compensation plan", 14),
+    ),
+    Trigger.UNQUALIFIED: (
+        ("约谈并确认差距 / Review the gaps with the partner", 7),
+        ("整改计划与跟进 / Remediation plan and follow-up", 30),
+    ),
+}
+CASE_DAYS = 30  # R-CRIS-1: the remediation plan is due 30 days after opening
+
+
+def _kpis(card: Scorecard) -> list[rules.Kpi]:
+    return [
+        rules.Kpi(k["name"], k["direction"], Decimal(k["target"]), Decimal(k["actual"]),
+                  Decimal(k["weight"]))
+        for k in card.items
+    ]  # fmt: skip
+
+
+def _index(card: Scorecard, mark: str) -> int | None:
+    return next((i for i, k in enumerate(card.items) if k.get(mark)), None)
+
+
+def _previous(card: Scorecard) -> Scorecard | None:
+    year, month = (card.year, card.month - 1) if card.month > 1 else (card.year - 1, 12)
+    return (
+        Scorecard.objects.current()
+        .filter(partner_id=card.partner_id, year=year, month=month)
+        .exclude(pk=card.pk)
+        .first()
+    )
+
+
+def open_cases_for(card: Scorecard, actor: User | None) -> list[Case]:
+    """R-CRIS-1/2/5 on a recorded scorecard, in the caller's transaction: each trigger opens its
+    case once (keyed by partner, trigger and month)."""
+    kpis = _kpis(card)
+    previous = _previous(card)
+    primary = _index(card, "primary")
+    previous_primary = None
+    if previous is not None and primary is not None:
+        name = card.items[primary]["name"]
+        before = next((k for k in _kpis(previous) if k.name == name), None)
+        previous_primary = before
+    found = rules.triggers(
+        kpis,
+        total=card.total,
+        primary=primary,
+        complaint_rate=_index(card, "complaint_rate"),
+        previous_primary=previous_primary,
+    )
+    opened = []
+    for t in found:
+        key = f"{t.trigger}:{card.partner_id}:{card.period}"
+        case = open_case(card.partner, t.trigger, key, t.reason, actor=actor, scorecard=card)
+        if case is not None:
+            opened.append(case)
+    return opened
+
+
+def open_case(
+    partner: Partner,
+    trigger: str,
+    key: str,
+    reason: explain.Step,
+    *,
+    actor: User | None,
+    scorecard: Scorecard | None = None,
+) -> Case | None:
+    """Open the case for ``key`` unless it exists (R-CRIS-6: a second run opens nothing); a
+    complaints case pauses the partner (R-CRIS-2). Officers are told through the outbox."""
+    if Case.objects.filter(key=key).exists():
+        return None
+    today = clock.today()
+    steps = [
+        {"text": text, "due_on": (today + dt.timedelta(days=days)).isoformat(), "done_on": None}
+        for text, days in PLAYBOOKS.get(trigger, ())
+    ]
+    case = Case.objects.create(
+        partner=partner,
+        trigger=trigger,
+        key=key,
+        reason=str(reason),
+        opened_on=today,
+        due_on=today + dt.timedelta(days=CASE_DAYS),
+        steps=steps,
+        owner=partner.account_manager,
+        scorecard=scorecard,
+        opened_at=clock.now(),
+    )
+    if trigger == Trigger.COMPLAINTS and partner.paused_since is None:
+        Partner.objects.filter(pk=partner.pk).update(
+            paused_since=today, paused_reason=Trigger(trigger).label
+        )
+    record(
+        actor,
+        "case.open",
+        case,
+        after={"partner": partner.code, "trigger": trigger, "reason": case.reason, "key": key},
+    )
+    notify(
+        Message(
+            "case.opened",
+            f"{partner.name}：{Trigger(trigger).label}",
+            f"{partner.name}: {trigger.replace('_', ' ')}",
+            reason.zh,
+            reason.en,
+            reverse("console:partner_cases", kwargs={"code": partner.code}),
+            data={"case_id": case.pk, "partner_code": partner.code, "trigger": trigger},
+        ),
+        staff_with(Role.OFFICER),
+        actor=actor,
+    )
+    return case
+
+
+@transaction.atomic(durable=True)
+def close_case(case_id: int, *, outcome: str, actor: User) -> Case:
+    """An officer closes a case with its outcome (R-CRIS-6); the partner's pause lifts with its
+    last open complaints case (R-CRIS-2)."""
+    if not may_manage_partners(actor):
+        raise Forbidden("事件由伙伴关系官关闭 / Partner officers close cases.")
+    case = Case.objects.select_for_update().select_related("partner").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("事件不存在 / No such case.")
+    if case.status != CaseStatus.OPEN:
+        raise Conflict("事件已关闭 / The case is closed already.")
+    if not outcome.strip():
+        raise ValidationFailed({"outcome": "请写明关闭结论 / Say how the case ended."})
+    case.status = CaseStatus.CLOSED
+    case.outcome = outcome.strip()
+    case.closed_on = clock.today()
+    case.log = [*case.log, {"at": clock.now().isoformat(), "by": actor.username,
+                            "text": f"关闭 / closed: {case.outcome}"}]  # fmt: skip
+    case.save(update_fields=["status", "outcome", "closed_on", "log"])
+    unpaused = False
+    if case.trigger == Trigger.COMPLAINTS and not (
+        Case.objects.open().filter(partner=case.partner, trigger=Trigger.COMPLAINTS).exists()
+    ):
+        Partner.objects.filter(pk=case.partner_id).update(paused_since=None, paused_reason="")
+        unpaused = True
+    record(
+        actor,
+        "case.close",
+        case,
+        before={"status": CaseStatus.OPEN},
+        after={"status": CaseStatus.CLOSED, "outcome": case.outcome, "unpaused": unpaused},
+    )
+    return case
+
+
+def case_out(case: Case) -> dict[str, Any]:
+    return {
+        "id": case.pk,
+        "partner_code": case.partner.code,
+        "trigger": case.trigger,
+        "status": case.status,
+        "reason": case.reason,
+        "opened_on": case.opened_on,
+        "due_on": case.due_on,
+        "closed_on": case.closed_on,
+        "steps": case.steps,
+        "outcome": case.outcome,
+    }

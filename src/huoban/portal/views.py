@@ -23,6 +23,7 @@ from huoban.customers.ownership import owner_of
 from huoban.leads import services
 from huoban.leads.models import OPEN_STATUSES, Category, Lead, ReasonCode, Status
 from huoban.pagination import page_of, query_without_page
+from huoban.partners.guards import paused_message
 from huoban.partners.models import Partner
 from huoban.projects.models import Project
 from huoban.projects.models import Status as ProjectStatus
@@ -105,10 +106,18 @@ def lead_new(request: HttpRequest) -> HttpResponse:
     category = form.data.get("category") if form.is_bound else None
     if category in Category.values:
         form.fields["item"].choices = item_choices(category)  # type: ignore[attr-defined]
+    # R-CRIS-2: say it before the form is filled in, not after.
+    partner = Partner.objects.filter(
+        pk=actor_of(request).partner_id or 0, paused_since__isnull=False
+    ).first()
     return render(
         request,
         "portal/lead_form.html",
-        {"nav": "new", "form": mark_invalid(form)},
+        {
+            "nav": "new",
+            "form": mark_invalid(form),
+            "paused": paused_message(partner) if partner is not None else "",
+        },
         status=422 if form.errors else 200,
     )
 

@@ -651,6 +651,13 @@ row(
     visible=ALPHA_SIDE,
     body={**SCORE_BODY, "note": "更正实际值"},
 )
+# Monthly health (R-HLTH, issue #16): officers record it; staff read it.
+HEALTH_BODY = {"period": "2026-10", "trust": "good", "communication": "excellent",
+               "benefit": "pending", "risk": "medium", "long_term": "excellent"}  # fmt: skip
+row("POST", f"{V1}/partners/{{code}}/health", "partners/{alpha}/health", ("officer", "admin"),
+    visible=ALPHA_SIDE, body=HEALTH_BODY)  # fmt: skip
+row("GET", f"{V1}/partners/{{code}}/health", "partners/{alpha}/health", STAFF,
+    visible=ALPHA_SIDE)  # fmt: skip
 # Crisis cases (R-CRIS, issue #16): staff read them; officers close them.
 row("GET", f"{V1}/partners/{{code}}/cases", "partners/{alpha}/cases", STAFF, visible=ALPHA_SIDE)
 row(

@@ -682,6 +682,20 @@ row(
 get_only(f"{C}scorecards/", "/console/scorecards/", console(200))
 get_only(f"{C}partners/<str:code>/cases/", "/console/partners/{alpha}/cases/", console(200))
 post_only(
+    f"{C}partners/<str:code>/health/",
+    "/console/partners/{alpha}/health/",
+    console(403, officer=302, admin=302),
+    body={
+        "period": "2026-10",
+        "trust": "good",
+        "communication": "good",
+        "benefit": "good",
+        "risk": "good",
+        "long_term": "good",
+    },
+    changes=OFFICERS,
+)
+post_only(
     f"{C}partners/<str:code>/cases/<int:case_id>/close/",
     "/console/partners/{alpha}/cases/{case}/close/",
     console(403, officer=302, admin=302),

@@ -154,6 +154,11 @@ def test_seed_002_selection_and_jifengs_revenue_share(logins):
         for c in Scorecard.objects.filter(year=2026, month=11).select_related("partner")
     }
     assert latest == {"晋联": ("129.7", "excellent"), "滇云": ("64.8", "unqualified")}
+    # R-HLTH-1: 极峰 (4+5+3+5) ÷ 4 = 4.3 green; 滇云 (3+4+3+2+3) ÷ 5 = 3.0 amber
+    from huoban.performance.models import HealthAssessment
+
+    colours = {h.partner.code: (str(h.overall), h.colour) for h in HealthAssessment.objects.all()}
+    assert colours["CP001"] == ("4.3", "green") and ("3.0", "amber") in colours.values()
     # R-RS-1: 华泰's scheme B approved and locked, A set aside; 太原's A and B still open
     from huoban.sharing.models import ShareScheme
 

@@ -56,6 +56,7 @@ class Action(models.TextChoices):
     SELECTION_FILE = "selection.file", _("上传候选伙伴文件")
     SCORECARD_RECORD = "scorecard.record", _("登记伙伴记分卡")
     SCORECARD_REVISE = "scorecard.revise", _("修订伙伴记分卡")
+    HEALTH_RECORD = "health.record", _("评估合作健康度")
     CASE_OPEN = "case.open", _("开启危机事件")
     CASE_CLOSE = "case.close", _("关闭危机事件")
     ROBOT_SWITCH = "robot.switch", _("启用或停用群机器人")

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from huoban import clock
+from huoban.performance.models import HealthAssessment
 from huoban.profiles import report
 from huoban.profiles.overview import COMPLEMENT_LABELS, DEPTH_LABELS, TYPE_LABELS, build
 from huoban.web import staff_required
@@ -41,9 +42,19 @@ def overview(request: HttpRequest) -> HttpResponse:
             "depth_labels": DEPTH_LABELS,
             "complement_labels": COMPLEMENT_LABELS,
             "reports": report.archived(),
+            # R-HLTH-1: each partner's latest monthly health (the performance app's)
+            "health": latest_health(),
             "query": request.GET.urlencode(),
         },
     )
+
+
+def latest_health() -> dict[int, HealthAssessment]:
+    """Each partner's latest health assessment, in one query."""
+    latest: dict[int, HealthAssessment] = {}
+    for row in HealthAssessment.objects.order_by("partner_id", "-year", "-month"):
+        latest.setdefault(row.partner_id, row)
+    return latest
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:

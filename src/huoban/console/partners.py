@@ -51,7 +51,9 @@ from huoban.partners.users import (
     set_partner_user_active,
 )
 from huoban.partners.views import link_shown_once
-from huoban.performance.models import Case, Scorecard
+from huoban.performance.forms import HealthForm
+from huoban.performance.models import Case, HealthAssessment, Scorecard
+from huoban.performance.services import previous_month, record_health
 from huoban.policy import (
     may_approve_partners,
     may_decide_company_violations,
@@ -289,6 +291,7 @@ def _partner_page(
     criticality_form: CriticalityForm | None = None,
     depth_form: DepthForm | None = None,
     delivery_form: DeliveryReviewForm | None = None,
+    health_form: HealthForm | None = None,
     profile_form: ProfileForm | None = None,
     contact_form: KeyContactForm | None = None,
     assessment_form: AssessmentForm | None = None,
@@ -358,6 +361,17 @@ def _partner_page(
         .filter(partner=partner)
         .order_by("-year", "-month")
         .first()
+    )
+    # R-HLTH-1: the latest monthly health and the month's form for officers.
+    context["health"] = (
+        HealthAssessment.objects.visible_to(user)
+        .filter(partner=partner)
+        .order_by("-year", "-month")
+        .first()
+    )
+    context["may_record_health"] = may_manage_partners(user)
+    context["health_form"] = mark_invalid(
+        health_form or HealthForm(initial={"period": previous_month()})
     )
     # R-CRIS-6: open crisis cases show on the partner page.
     context["open_cases"] = Case.objects.visible_to(user).open().filter(partner=partner).count()
@@ -1065,3 +1079,29 @@ def partner_approve(request: HttpRequest, code: str) -> HttpResponse:
         return _partner_page(request, partner, status=refused(request, error))
     messages.success(request, _("已批准新伙伴。"))
     return redirect("console:partner", code=partner.code)
+
+
+@staff_required
+@require_POST
+def partner_health(request: HttpRequest, code: str) -> HttpResponse:
+    """Record the partner's monthly health (officer, admin; R-HLTH-1)."""
+    partner = _partner_or_404(request, code)
+    if not may_manage_partners(request.user):
+        return forbidden(request, "partners", _("健康度由伙伴关系官评估。"))
+    form = HealthForm(request.POST)
+    sent = send(
+        form,
+        lambda data: record_health(
+            partner.code,
+            period=data["period"],
+            ratings={k: v for k, v in data.items() if k != "period"},
+            actor=actor_of(request),
+        ),
+    )
+    return settle(
+        request,
+        sent,
+        done=lambda row: _("健康度已记录：%(overall)s。") % {"overall": row.overall},
+        to=reverse("console:partner", kwargs={"code": partner.code}) + "#health",
+        again=lambda status: _partner_page(request, partner, status=status, health_form=form),
+    )

@@ -131,6 +131,7 @@ urlpatterns = [
     ),
     path("scorecards/", scorecards.ranking, name="scorecards"),
     path("partners/<str:code>/cases/", cases.partner_cases, name="partner_cases"),
+    path("partners/<str:code>/health/", partners.partner_health, name="partner_health"),
     path("partners/<str:code>/cases/<int:case_id>/close/", cases.case_close, name="case_close"),
     path("partners/<str:code>/edit/", partners.partner_edit, name="partner_edit"),
     path("partners/<str:code>/referrer/", partners.partner_referrer, name="partner_referrer"),

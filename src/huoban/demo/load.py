@@ -48,7 +48,7 @@ from huoban.leads.services import (
 from huoban.partners.inquiries import submit_inquiry
 from huoban.partners.models import CompanyViolationKind, Partner, PartnerKind, PartnerType, Tier
 from huoban.partners.services import approve_partner, register_partner
-from huoban.performance.services import record_scorecard
+from huoban.performance.services import record_health, record_scorecard
 from huoban.profiles.rules import CAPABILITY, WILLINGNESS
 from huoban.profiles.services import (
     assess_criticality,
@@ -376,6 +376,33 @@ class _DemoBuilder:
                     kpis=seed_002_kpis(signed, conversion, nps, complaints, quote, failure),
                     actor=officer,
                 )
+        # R-HLTH-1: seed 001's health of 极峰科技 for November → 4.3 green; 滇云 amber.
+        with clock.frozen(dt.datetime(2026, 12, 2, 16, tzinfo=SH).astimezone(dt.UTC)):
+            record_health(
+                self.partners["jifeng"].code,
+                period="2026-11",
+                ratings={
+                    "trust": "good",
+                    "communication": "excellent",
+                    "benefit": "pending",
+                    "risk": "medium",
+                    "long_term": "excellent",
+                },
+                notes={"risk": "知识产权三项仍待协商"},
+                actor=officer,
+            )
+            record_health(
+                self.partners["dianyun"].code,
+                period="2026-11",
+                ratings={
+                    "trust": "medium",
+                    "communication": "good",
+                    "benefit": "medium",
+                    "risk": "poor",
+                    "long_term": "medium",
+                },
+                actor=officer,
+            )
         with clock.frozen(dt.datetime(2026, 12, 3, 11, tzinfo=SH).astimezone(dt.UTC)):
             record_scorecard(
                 self.partners["dianyun"].code,

@@ -17,7 +17,7 @@ from huoban.partners.models import Partner
 from huoban.web import actor_of
 
 from . import cases, services
-from .models import Case, Scorecard
+from .models import Case, HealthAssessment, Scorecard
 
 router = Router(tags=["scorecards"])
 
@@ -192,3 +192,70 @@ def close(request: HttpRequest, case_id: int, payload: CloseIn) -> dict[str, Any
     if not Case.objects.visible_to(actor).filter(pk=case_id).exists():
         raise NotFound("事件不存在 / No such case.")  # partner users never see a case
     return cases.case_out(cases.close_case(case_id, outcome=payload.outcome, actor=actor))
+
+
+class HealthIn(Schema):
+    period: str = Field(max_length=7, description="YYYY-MM")
+    trust: str = Field(max_length=10, description="excellent|good|medium|poor|bad|pending")
+    communication: str = Field(max_length=10)
+    benefit: str = Field(max_length=10)
+    risk: str = Field(max_length=10)
+    long_term: str = Field(max_length=10)
+    notes: dict[str, str] = Field(default_factory=dict)
+
+
+class HealthOut(Schema):
+    id: int
+    partner_code: str
+    period: str
+    ratings: dict[str, str]
+    overall: str
+    colour: str = Field(description="green | amber | red")
+    explanation: str
+
+
+class HealthPage(Schema):
+    items: list[HealthOut]
+    count: int
+
+
+def _health(row: HealthAssessment) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "partner_code": row.partner.code,
+        "period": row.period,
+        "ratings": row.ratings,
+        "overall": str(row.overall),
+        "colour": row.colour,
+        "explanation": row.explanation,
+    }
+
+
+@router.post(
+    "/partners/{code}/health",
+    response={201: HealthOut},
+    summary="Record a partner's monthly health (R-HLTH-1; officer, admin)",
+)
+def record_health(request: HttpRequest, code: str, payload: HealthIn) -> Answer[dict[str, Any]]:
+    partner = _partner(request, code)
+    data = payload.dict()
+    row = services.record_health(
+        partner.code,
+        period=data.pop("period"),
+        notes=data.pop("notes"),
+        ratings=data,
+        actor=actor_of(request),
+    )
+    return Answer(201, _health(row))
+
+
+@router.get(
+    "/partners/{code}/health",
+    response=HealthPage,
+    summary="A partner's monthly health, the newest first (staff)",
+)
+def health(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
+    partner = _partner(request, code)
+    actor = require_role(actor_of(request), *STAFF)
+    rows = HealthAssessment.objects.visible_to(actor).filter(partner=partner)
+    return paginate(rows.select_related("partner").order_by("-year", "-month"), params, _health)

@@ -113,3 +113,41 @@ class ScorecardForm(forms.Form):
     def kpis(self) -> list[dict[str, Any]]:
         """The lines as the service takes them (after ``is_valid``)."""
         return list(self.parsed)
+
+
+_RATING_CHOICES = [
+    ("excellent", _("优秀（5）")),
+    ("good", _("良好（4）")),
+    ("medium", _("一般（3）")),
+    ("poor", _("较差（2）")),
+    ("bad", _("很差（1）")),
+    ("pending", _("待定（不计分）")),
+]
+
+
+def _rating(label: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=_RATING_CHOICES,
+        initial="good",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class HealthForm(forms.Form):
+    """A partner's monthly health (R-HLTH-1); its own element ids on the partner page."""
+
+    period = forms.CharField(
+        label=_("月份"),
+        max_length=7,
+        widget=forms.TextInput(attrs={**_TEXT, "placeholder": "2026-11"}),
+    )
+    trust = _rating(_("信任程度"))
+    communication = _rating(_("沟通效率"))
+    benefit = _rating(_("利益分配"))
+    risk = _rating(_("风险可控"))
+    long_term = _rating(_("长期价值"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "health_%s")
+        super().__init__(*args, **kwargs)

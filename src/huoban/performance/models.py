@@ -164,3 +164,58 @@ class Case(models.Model):
     def pauses(self) -> bool:
         """R-CRIS-2: an open complaints case pauses the partner's new business."""
         return self.trigger == Trigger.COMPLAINTS and self.status == CaseStatus.OPEN
+
+
+class Colour(models.TextChoices):
+    GREEN = "green", _("良好")
+    AMBER = "amber", _("关注")
+    RED = "red", _("危险")
+
+
+class HealthQuerySet(ScopedQuerySet["HealthAssessment"]):
+    """Staff only: the company's reading of the relationship (R-HLTH)."""
+
+    partner_path = None
+
+
+class HealthAssessment(models.Model):
+    """A partner's monthly health (R-HLTH-1): five dimensions rated, `pending` not scored."""
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("伙伴"),
+        on_delete=models.PROTECT,
+        related_name="health_assessments",
+    )
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"))
+    # {dimension: excellent|good|medium|poor|bad|pending}
+    ratings = models.JSONField(_("各项评价"))
+    notes = models.JSONField(_("各项说明"), default=dict)
+    overall = models.DecimalField(_("综合得分"), max_digits=2, decimal_places=1)
+    colour = models.CharField(_("健康度"), max_length=8, choices=Colour.choices)
+    explanation = models.TextField(_("计算说明"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评估人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assessed_at = models.DateTimeField(_("评估时间"))
+
+    objects = HealthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("合作健康度")
+        verbose_name_plural = _("合作健康度")
+        ordering = ("partner", "-year", "-month")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "year", "month"], name="health_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.year}-{self.month:02d} {self.overall}"
+
+    @property
+    def period(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"

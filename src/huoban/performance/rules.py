@@ -188,3 +188,56 @@ def triggers(
             )
         )
     return out
+
+
+# --- health (R-HLTH-1) -------------------------------------------------------------------------
+
+HEALTH_DIMENSIONS = ("trust", "communication", "benefit", "risk", "long_term")
+HEALTH_ZH = {"trust": "信任程度", "communication": "沟通效率", "benefit": "利益分配",
+             "risk": "风险可控", "long_term": "长期价值"}  # fmt: skip
+HEALTH_VALUES = {"excellent": 5, "good": 4, "medium": 3, "poor": 2, "bad": 1, "pending": None}
+COLOUR_ZH = {"green": "良好", "amber": "关注", "red": "危险"}
+
+
+@dataclass(frozen=True)
+class Health:
+    overall: Decimal
+    colour: str  # green ≥ 4.0, amber 3.0–3.9, red < 3.0
+    explanation: tuple[Step, ...]
+
+
+def health(ratings: dict[str, str]) -> Health:
+    """R-HLTH-1: the mean of the scored dimensions (`pending` is not scored), rounded half-up
+    to 0.1; ≥ 4.0 green, 3.0–3.9 amber, < 3.0 red. Seed 001's 极峰科技: good, excellent,
+    pending, medium, excellent → 17 ÷ 4 = 4.3 green."""
+    if set(ratings) != set(HEALTH_DIMENSIONS) or any(
+        v not in HEALTH_VALUES for v in ratings.values()
+    ):
+        raise ValueError("each of the five dimensions rated excellent…bad or pending")
+    scored = [(d, HEALTH_VALUES[ratings[d]]) for d in HEALTH_DIMENSIONS]
+    values = [v for _d, v in scored if v is not None]
+    if not values:
+        raise ValueError("at least one dimension is scored")
+    total = sum(values)
+    overall = _shown(Decimal(total) / len(values))
+    colour = "green" if overall >= 4 else "amber" if overall >= 3 else "red"
+    zh = " + ".join(f"{HEALTH_ZH[d]} {v}" for d, v in scored if v is not None)
+    en = " + ".join(f"{d.replace('_', ' ')} {v}" for d, v in scored if v is not None)
+    skipped = [d for d, v in scored if v is None]
+    steps = [
+        Step(f"{zh} = {total}", f"{en} = {total}"),
+        Step(
+            f"{total} ÷ {len(values)} = {overall}（四舍五入到 0.1）",
+            f"{total} / {len(values)} = {overall} (rounded half-up to 0.1)",
+        ),
+    ]
+    if skipped:
+        steps.insert(
+            0,
+            Step(
+                "待定不计分：" + "、".join(HEALTH_ZH[d] for d in skipped),
+                "pending, not scored: " + ", ".join(d.replace("_", " ") for d in skipped),
+            ),
+        )
+    steps.append(Step(f"{overall} → {COLOUR_ZH[colour]}", f"{overall} → {colour}"))
+    return Health(overall, colour, tuple(steps))

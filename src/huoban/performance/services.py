@@ -21,7 +21,7 @@ from huoban.policy import may_manage_partners
 
 from . import rules
 from .cases import open_cases_for
-from .models import Scorecard
+from .models import HealthAssessment, Scorecard
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_KPIS = 30
@@ -47,6 +47,13 @@ def _period(text: str, errors: dict[str, str]) -> tuple[int, int] | None:
         errors["period"] = "不能登记未来的月份 / A month that has not begun cannot be recorded."
         return None
     return year, month
+
+
+def previous_month() -> str:
+    """The month before this one, ``YYYY-MM`` (the month usually recorded)."""
+    today = clock.today()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
 
 
 def clean_kpis(kpis: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
@@ -231,3 +238,69 @@ def _save(
     # R-CRIS-6: recording a scorecard opens the cases it triggers, in the same transaction.
     open_cases_for(card, actor)
     return card
+
+
+@transaction.atomic(durable=True)
+def record_health(
+    partner_code: str,
+    *,
+    period: str,
+    ratings: dict[str, Any],
+    notes: dict[str, str] | None = None,
+    actor: User,
+) -> HealthAssessment:
+    """A partner's monthly health (R-HLTH-1): five dimensions, each excellent … bad or pending
+    (not scored); the overall and its colour. One per partner and month (the month again: 409)."""
+    _require(actor)
+    partner = Partner.objects.select_for_update().filter(code=partner_code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    errors: dict[str, str] = {}
+    when = _period(period, errors)
+    clean: dict[str, str] = {}
+    for d in rules.HEALTH_DIMENSIONS:
+        value = ratings.get(d)
+        if value not in rules.HEALTH_VALUES:
+            errors[d] = (
+                "评价为 excellent、good、medium、poor、bad 或 pending（待定）/ A rating is "
+                "excellent, good, medium, poor, bad or pending."
+            )
+        else:
+            clean[d] = str(value)
+    unknown = sorted(set(ratings) - set(rules.HEALTH_DIMENSIONS))
+    if unknown:
+        errors["ratings"] = f"未知维度 / Unknown dimensions: {', '.join(unknown)}"
+    if not errors and all(v == "pending" for v in clean.values()):
+        errors["ratings"] = "至少评价一项 / Rate at least one dimension."
+    if errors:
+        raise ValidationFailed(errors)
+    assert when is not None
+    year, month = when
+    if HealthAssessment.objects.filter(partner=partner, year=year, month=month).exists():
+        raise Conflict(f"{period} 已评估 / {period} is assessed already.")
+    result = rules.health(clean)
+    row = HealthAssessment.objects.create(
+        partner=partner,
+        year=year,
+        month=month,
+        ratings=clean,
+        notes={d: n.strip() for d, n in (notes or {}).items() if d in clean and n.strip()},
+        overall=result.overall,
+        colour=result.colour,
+        explanation=explain.explanation_text(result.explanation),
+        assessed_by=actor,
+        assessed_at=clock.now(),
+    )
+    record(
+        actor,
+        "health.record",
+        row,
+        after={
+            "partner": partner.code,
+            "period": row.period,
+            "ratings": clean,
+            "overall": str(row.overall),
+            "colour": row.colour,
+        },
+    )
+    return row

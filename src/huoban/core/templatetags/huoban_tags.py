@@ -97,3 +97,9 @@ def notification_bell(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     return {"unread": unread_count(user) if isinstance(user, User) else 0}
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``{{ health|get_item:partner.pk }}``: a dictionary's value for a key, or None."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -26,6 +26,7 @@ from huoban.leads.services import appeal
 from huoban.notifications.models import Notification
 from huoban.notifications.robots import register_robot
 from huoban.notifications.webhooks import register_webhook
+from huoban.performance.risks import raise_risk
 from huoban.performance.services import record_scorecard
 from huoban.projects.services import create_project, record_payment
 from huoban.selection.services import add_candidate, create_selection, move_stage, record_trial
@@ -658,6 +659,18 @@ row("POST", f"{V1}/partners/{{code}}/health", "partners/{alpha}/health", ("offic
     visible=ALPHA_SIDE, body=HEALTH_BODY)  # fmt: skip
 row("GET", f"{V1}/partners/{{code}}/health", "partners/{alpha}/health", STAFF,
     visible=ALPHA_SIDE)  # fmt: skip
+# The risk register (R-RISK, issue #16): officers raise and review; staff read.
+row(
+    "POST",
+    f"{V1}/partners/{{code}}/risks",
+    "partners/{alpha}/risks",
+    ("officer", "admin"),
+    visible=ALPHA_SIDE,
+    body={"title": "技术依赖", "category": "technology", "level": "medium"},
+)
+row("GET", f"{V1}/partners/{{code}}/risks", "partners/{alpha}/risks", STAFF, visible=ALPHA_SIDE)
+row("POST", f"{V1}/risks/{{risk_id}}/review", "risks/{risk}/review", ("officer", "admin"),
+    visible=STAFF, body={"note": "已复核", "level": "low"})  # fmt: skip
 # Crisis cases (R-CRIS, issue #16): staff read them; officers close them.
 row("GET", f"{V1}/partners/{{code}}/cases", "partners/{alpha}/cases", STAFF, visible=ALPHA_SIDE)
 row(
@@ -759,6 +772,10 @@ def build_world(actors) -> dict[str, Any]:
             kpis=[{"name": "签约量", "direction": "higher", "target": 500, "actual": 350}],
             actor=actors.officer,
         )
+        risk = raise_risk(
+            actors.alpha.code, title="分成比例未定", category="revenue_share", level="high",
+            actor=actors.officer,
+        )  # fmt: skip
         scheme = propose_scheme(
             project.pk, partner_code=actors.beta.code, label="方案A", share="0.40", actor=actors.gm
         )
@@ -829,6 +846,7 @@ def build_world(actors) -> dict[str, Any]:
         "project": project.pk,
         "scheme": scheme.pk,
         "scorecard": scorecard.pk,
+        "risk": risk.pk,
         "case": scorecard.cases.get().pk,
         "entry": entry.pk,
         "violation": violation.pk,

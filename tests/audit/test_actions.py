@@ -23,6 +23,9 @@ DYNAMIC = {
     # notifications.webhooks.switch_active(action=…), shared by webhooks and robots
     "webhook.switch",
     "robot.switch",
+    # performance.services._save(…): a month's first scorecard or its revision
+    "scorecard.record",
+    "scorecard.revise",
 }
 
 

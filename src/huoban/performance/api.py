@@ -10,14 +10,15 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status as Answer
 from pydantic import Field
 
+from huoban import clock
 from huoban.access import STAFF, require_role
 from huoban.errors import NotFound
 from huoban.pagination import PageParams, paginate
 from huoban.partners.models import Partner
 from huoban.web import actor_of
 
-from . import cases, services
-from .models import Case, HealthAssessment, Scorecard
+from . import cases, risks, services
+from .models import Case, HealthAssessment, Risk, Scorecard
 
 router = Router(tags=["scorecards"])
 
@@ -259,3 +260,78 @@ def health(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[s
     actor = require_role(actor_of(request), *STAFF)
     rows = HealthAssessment.objects.visible_to(actor).filter(partner=partner)
     return paginate(rows.select_related("partner").order_by("-year", "-month"), params, _health)
+
+
+class RiskIn(Schema):
+    title: str = Field(max_length=100)
+    category: str = Field(
+        max_length=16,
+        description="revenue_share|responsibility|customer|technology|ip|communication|credit|"
+        "market|brand|compliance|other",
+    )
+    level: str = Field(max_length=8, description="high | medium | low")
+    description: str = Field(default="", max_length=5000)
+    response: str = Field(default="", max_length=5000)
+
+
+class RiskReviewIn(Schema):
+    note: str = Field(max_length=5000)
+    level: str | None = Field(default=None, max_length=8)
+    status: str | None = Field(default=None, max_length=12, description="open|mitigating|closed")
+    response: str | None = Field(default=None, max_length=5000)
+
+
+class RiskOut(Schema):
+    id: int
+    partner_code: str | None
+    title: str
+    category: str
+    level: str
+    status: str
+    description: str
+    response: str
+    next_review: dt.date
+    overdue: bool
+    history: list[dict[str, Any]]
+
+
+class RiskPage(Schema):
+    items: list[RiskOut]
+    count: int
+
+
+@router.post(
+    "/partners/{code}/risks",
+    response={201: RiskOut},
+    summary="Raise a risk on the partner's register (R-RISK-1; officer, admin)",
+)
+def raise_risk(request: HttpRequest, code: str, payload: RiskIn) -> Answer[dict[str, Any]]:
+    partner = _partner(request, code)
+    risk = risks.raise_risk(partner.code, actor=actor_of(request), **payload.dict())
+    return Answer(201, risks.risk_out(risk, clock.today()))
+
+
+@router.get(
+    "/partners/{code}/risks",
+    response=RiskPage,
+    summary="A partner's risks, open first, by next review (staff)",
+)
+def partner_risks(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
+    partner = _partner(request, code)
+    actor = require_role(actor_of(request), *STAFF)
+    today = clock.today()
+    rows = Risk.objects.visible_to(actor).filter(partner=partner).select_related("partner")
+    return paginate(rows, params, lambda r: risks.risk_out(r, today))
+
+
+@router.post(
+    "/risks/{risk_id}/review",
+    response=RiskOut,
+    summary="Review a risk: a note and perhaps a new level, status or response (officer, admin)",
+)
+def review(request: HttpRequest, risk_id: int, payload: RiskReviewIn) -> dict[str, Any]:
+    actor = actor_of(request)
+    if not Risk.objects.visible_to(actor).filter(pk=risk_id).exists():
+        raise NotFound("风险不存在 / No such risk.")
+    risk = risks.review_risk(risk_id, actor=actor, **payload.dict())
+    return risks.risk_out(risk, clock.today())

@@ -219,3 +219,91 @@ class HealthAssessment(models.Model):
     @property
     def period(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+class RiskCategory(models.TextChoices):
+    REVENUE_SHARE = "revenue_share", _("分成比例")
+    RESPONSIBILITY = "responsibility", _("责任边界")
+    CUSTOMER = "customer", _("客户关系")
+    TECHNOLOGY = "technology", _("技术依赖")
+    IP = "ip", _("知识产权")
+    COMMUNICATION = "communication", _("沟通协调")
+    CREDIT = "credit", _("信用")
+    MARKET = "market", _("市场")
+    BRAND = "brand", _("品牌")
+    COMPLIANCE = "compliance", _("合规")
+    OTHER = "other", _("其他")
+
+
+class RiskLevel(models.TextChoices):
+    HIGH = "high", _("高")
+    MEDIUM = "medium", _("中")
+    LOW = "low", _("低")
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", _("未处理")
+    MITIGATING = "mitigating", _("应对中")
+    CLOSED = "closed", _("已关闭")
+
+
+class RiskQuerySet(ScopedQuerySet["Risk"]):
+    """Staff only: the company's register (R-RISK-1)."""
+
+    partner_path = None
+
+    def live(self) -> RiskQuerySet:
+        return self.exclude(status=RiskStatus.CLOSED)
+
+
+class Risk(models.Model):
+    """A risk in the register (R-RISK-1), of one partner or programme-wide (no partner): its
+    category, level, response, owner, status and next review; level changes are kept."""
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("伙伴"),
+        on_delete=models.PROTECT,
+        related_name="risks",
+        null=True,
+        blank=True,
+    )
+    title = models.CharField(_("风险"), max_length=100)
+    category = models.CharField(_("类别"), max_length=16, choices=RiskCategory.choices)
+    level = models.CharField(_("等级"), max_length=8, choices=RiskLevel.choices)
+    description = models.TextField(_("风险描述"), blank=True)
+    response = models.TextField(_("应对措施"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=RiskStatus.choices, default=RiskStatus.OPEN
+    )
+    next_review = models.DateField(_("下次复核"))
+    # [{on, by, level?, status?, note}] — every review, level changes included
+    history = models.JSONField(_("变更记录"), default=list)
+    source = models.CharField(_("来源"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("登记时间"))
+
+    objects = RiskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("风险")
+        verbose_name_plural = _("风险台账")
+        ordering = ("status", "next_review", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.level} {self.title}"

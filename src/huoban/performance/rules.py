@@ -241,3 +241,27 @@ def health(ratings: dict[str, str]) -> Health:
         )
     steps.append(Step(f"{overall} → {COLOUR_ZH[colour]}", f"{overall} → {colour}"))
     return Health(overall, colour, tuple(steps))
+
+
+# --- the risk register (R-RISK-1) ---------------------------------------------------------------
+
+#: A high risk needs its response within 5 business days (需立即处理).
+HIGH_RESPONSE_BUSINESS_DAYS = 5
+#: Medium risks are reviewed monthly, low ones quarterly.
+REVIEW_MONTHS = {"medium": 1, "low": 3}
+#: R-HLTH-2: a fall of 1.0 or more from the month before adds a review item.
+HEALTH_FALL = Decimal("1.0")
+
+
+def health_review_due(colour: str, overall: Decimal, previous: Decimal | None) -> Step | None:
+    """R-HLTH-2: red, or a fall of 1.0 or more from the previous month, puts a review item on
+    the partner's risk register; the reason, or None."""
+    if colour == "red":
+        return Step(f"健康度 {overall} 为红色（危险）", f"health {overall} is red")
+    if previous is not None and previous - overall >= HEALTH_FALL:
+        return Step(
+            f"健康度较上月下降 {_plain(previous - overall)}（{previous} → {overall}）",
+            f"health fell {_plain(previous - overall)} from the month before ({previous} → "
+            f"{overall})",
+        )
+    return None

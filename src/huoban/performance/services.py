@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from huoban import clock, explain
 from huoban.accounts.models import User
@@ -22,6 +22,7 @@ from huoban.policy import may_manage_partners
 from . import rules
 from .cases import open_cases_for
 from .models import HealthAssessment, Scorecard
+from .risks import health_review_item
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_KPIS = 30
@@ -291,6 +292,17 @@ def record_health(
         assessed_by=actor,
         assessed_at=clock.now(),
     )
+    # R-HLTH-2: red, or a fall of 1.0 or more, puts a review item on the risk register.
+    before = (
+        HealthAssessment.objects.filter(partner=partner)
+        .exclude(pk=row.pk)
+        .filter(models.Q(year__lt=year) | models.Q(year=year, month__lt=month))
+        .order_by("-year", "-month")
+        .first()
+    )
+    reason = rules.health_review_due(row.colour, row.overall, before.overall if before else None)
+    if reason is not None:
+        health_review_item(partner, reason, row.period, actor)
     record(
         actor,
         "health.record",

@@ -681,6 +681,22 @@ row(
 )
 get_only(f"{C}scorecards/", "/console/scorecards/", console(200))
 get_only(f"{C}partners/<str:code>/cases/", "/console/partners/{alpha}/cases/", console(200))
+row("GET", f"{C}partners/<str:code>/risks/", "/console/partners/{alpha}/risks/", console(200))
+row(
+    "POST",
+    f"{C}partners/<str:code>/risks/",
+    "/console/partners/{alpha}/risks/",
+    console(403, officer=302, admin=302),
+    body={"title": "技术依赖", "category": "technology", "level": "medium"},
+    changes=OFFICERS,
+)
+post_only(
+    f"{C}partners/<str:code>/risks/<int:risk_id>/review/",
+    "/console/partners/{alpha}/risks/{risk}/review/",
+    console(403, officer=302, admin=302),
+    body={"note": "已复核", "level": "low", "status": "mitigating"},
+    changes=OFFICERS,
+)
 post_only(
     f"{C}partners/<str:code>/health/",
     "/console/partners/{alpha}/health/",

@@ -159,6 +159,11 @@ def test_seed_002_selection_and_jifengs_revenue_share(logins):
 
     colours = {h.partner.code: (str(h.overall), h.colour) for h in HealthAssessment.objects.all()}
     assert colours["CP001"] == ("4.3", "green") and ("3.0", "amber") in colours.values()
+    # R-RISK-1: seed 001's six risks of 极峰 — two high, three medium, one low
+    from huoban.performance.models import Risk
+
+    levels = sorted(Risk.objects.filter(partner__code="CP001").values_list("level", flat=True))
+    assert levels == ["high", "high", "low", "medium", "medium", "medium"]
     # R-RS-1: 华泰's scheme B approved and locked, A set aside; 太原's A and B still open
     from huoban.sharing.models import ShareScheme
 

@@ -6,12 +6,13 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from huoban import clock
-from huoban.performance.models import HealthAssessment
+from huoban.performance.models import HealthAssessment, Risk
 from huoban.profiles import report
 from huoban.profiles.overview import COMPLEMENT_LABELS, DEPTH_LABELS, TYPE_LABELS, build
 from huoban.web import staff_required
@@ -44,6 +45,14 @@ def overview(request: HttpRequest) -> HttpResponse:
             "reports": report.archived(),
             # R-HLTH-1: each partner's latest monthly health (the performance app's)
             "health": latest_health(),
+            # R-RISK-1: live risks per partner
+            "risks": dict(
+                Risk.objects.live()
+                .filter(partner__isnull=False)
+                .values("partner_id")
+                .annotate(n=Count("pk"))
+                .values_list("partner_id", "n")
+            ),
             "query": request.GET.urlencode(),
         },
     )

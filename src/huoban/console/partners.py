@@ -52,7 +52,7 @@ from huoban.partners.users import (
 )
 from huoban.partners.views import link_shown_once
 from huoban.performance.forms import HealthForm
-from huoban.performance.models import Case, HealthAssessment, Scorecard
+from huoban.performance.models import Case, HealthAssessment, Risk, Scorecard
 from huoban.performance.services import previous_month, record_health
 from huoban.policy import (
     may_approve_partners,
@@ -373,6 +373,10 @@ def _partner_page(
     context["health_form"] = mark_invalid(
         health_form or HealthForm(initial={"period": previous_month()})
     )
+    # R-RISK-1: the live risks and how many are overdue.
+    live = list(Risk.objects.visible_to(user).live().filter(partner=partner))
+    context["risks_live"] = len(live)
+    context["risks_overdue"] = sum(1 for r in live if r.next_review < clock.today())
     # R-CRIS-6: open crisis cases show on the partner page.
     context["open_cases"] = Case.objects.visible_to(user).open().filter(partner=partner).count()
     # R-SEL-4: the selection it came from, with the candidate's files.

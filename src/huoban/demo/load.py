@@ -48,6 +48,7 @@ from huoban.leads.services import (
 from huoban.partners.inquiries import submit_inquiry
 from huoban.partners.models import CompanyViolationKind, Partner, PartnerKind, PartnerType, Tier
 from huoban.partners.services import approve_partner, register_partner
+from huoban.performance.risks import raise_risk
 from huoban.performance.services import record_health, record_scorecard
 from huoban.profiles.rules import CAPABILITY, WILLINGNESS
 from huoban.profiles.services import (
@@ -149,6 +150,20 @@ SCREENING_SCORES = {
     "蔕来保": ((3, 3, 3, 2), (3, 2, 3)),
 }
 
+
+# Seed 001's 合作风险管理 for 极峰科技 (R-RISK-1).
+SEED_001_RISKS = [
+    ("分成比例未定", "revenue_share", "high", "影响合作积极性，可能导致合作破裂",
+     "本周内完成协商，签订明确协议"),
+    ("责任边界模糊", "responsibility", "high", "项目问题时推诿扯皮",
+     "三方协议中明确各方责任和验收标准"),
+    ("客户关系管理", "customer", "medium", "极峰科技可能绕过汇炼直接接触客户",
+     "协议中约定客户关系归汇炼所有"),
+    ("技术依赖", "technology", "medium", "过度依赖极峰科技，议价能力弱",
+     "培养自身技术团队，逐步降低依赖"),
+    ("知识产权", "ip", "medium", "知识产权归属不清", "协议中明确约定"),
+    ("沟通协调", "communication", "low", "项目执行中沟通不畅", "建立定期沟通机制"),
+]  # fmt: skip
 
 # 滇云's November (R-KPI-2): 90 ÷ 200 = 45.0, 58 ÷ 70 = 82.9, 5 ÷ 7.5 = 66.7 → 64.8 unqualified.
 DIANYUN_NOVEMBER = [
@@ -376,6 +391,14 @@ class _DemoBuilder:
                     kpis=seed_002_kpis(signed, conversion, nps, complaints, quote, failure),
                     actor=officer,
                 )
+        # R-RISK-1: seed 001's six risks of 极峰科技 (two high, three medium, one low), raised
+        # on 25 November: the high ones' responses were due 2 December.
+        with clock.frozen(dt.datetime(2026, 11, 25, 15, tzinfo=SH).astimezone(dt.UTC)):
+            for title, category, level, description, response in SEED_001_RISKS:
+                raise_risk(
+                    self.partners["jifeng"].code, title=title, category=category, level=level,
+                    description=description, response=response, actor=officer,
+                )  # fmt: skip
         # R-HLTH-1: seed 001's health of 极峰科技 for November → 4.3 green; 滇云 amber.
         with clock.frozen(dt.datetime(2026, 12, 2, 16, tzinfo=SH).astimezone(dt.UTC)):
             record_health(

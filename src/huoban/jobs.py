@@ -10,6 +10,7 @@ from huoban.agreements.reminders import remind_agreements
 from huoban.commissions.settlement import settle_previous_year
 from huoban.leads.services import flag_overdue_leads, remind_due_leads
 from huoban.notifications.outbox import purge
+from huoban.performance.reminders import remind_performance
 from huoban.profiles.report import write_monthly
 from huoban.standing.tier_services import run_tier_jobs
 
@@ -28,4 +29,5 @@ def run_daily(day: dt.date) -> list[str]:
     lines.append(f"outbox: {events} old events and {deliveries} old deliveries removed (R-NOTE-3)")
     lines.append(settle_previous_year(day))
     lines.append(write_monthly(day))
+    lines.append(remind_performance(day))
     return lines

@@ -41,7 +41,7 @@ EVENTS = (
     "tier.changed", "tier.notice", "application.submitted", "application.decided",
     "agreement.review_due", "agreement.expiring", "agreement.submitted", "scorecard.recorded",
     "case.opened",
-    "case.escalated", "meeting.due", "risk.review_due", "credit.review_due",
+    "case.escalated", "meeting.due", "risk.review_due", "credit.review_due", "health.due",
 )  # fmt: skip
 
 

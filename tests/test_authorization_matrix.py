@@ -671,6 +671,12 @@ row(
 row("GET", f"{V1}/partners/{{code}}/risks", "partners/{alpha}/risks", STAFF, visible=ALPHA_SIDE)
 row("POST", f"{V1}/risks/{{risk_id}}/review", "risks/{risk}/review", ("officer", "admin"),
     visible=STAFF, body={"note": "已复核", "level": "low"})  # fmt: skip
+# Meetings (R-MEET, issue #16): officers record them; staff read them with the cadence due.
+row("POST", f"{V1}/partners/{{code}}/meetings", "partners/{alpha}/meetings",
+    ("officer", "admin"), visible=ALPHA_SIDE,
+    body={"kind": "business", "held_on": "2026-11-10", "minutes": "月度业务复盘"})  # fmt: skip
+row("GET", f"{V1}/partners/{{code}}/meetings", "partners/{alpha}/meetings", STAFF,
+    visible=ALPHA_SIDE)  # fmt: skip
 # Crisis cases (R-CRIS, issue #16): staff read them; officers close them.
 row("GET", f"{V1}/partners/{{code}}/cases", "partners/{alpha}/cases", STAFF, visible=ALPHA_SIDE)
 row(

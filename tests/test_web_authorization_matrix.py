@@ -682,6 +682,16 @@ row(
 get_only(f"{C}scorecards/", "/console/scorecards/", console(200))
 get_only(f"{C}partners/<str:code>/cases/", "/console/partners/{alpha}/cases/", console(200))
 row("GET", f"{C}partners/<str:code>/risks/", "/console/partners/{alpha}/risks/", console(200))
+row("GET", f"{C}partners/<str:code>/meetings/", "/console/partners/{alpha}/meetings/",
+    console(200))  # fmt: skip
+row(
+    "POST",
+    f"{C}partners/<str:code>/meetings/",
+    "/console/partners/{alpha}/meetings/",
+    console(403, officer=302, admin=302),
+    body={"kind": "business", "held_on": "2026-11-10", "minutes": "月度业务复盘"},
+    changes=OFFICERS,
+)
 row(
     "POST",
     f"{C}partners/<str:code>/risks/",

@@ -43,3 +43,15 @@ def test_a_risk_past_its_review_is_reminded_once(actors):
     assert "0 risks" in remind_performance(dt.date(2026, 12, 14))
     assert "1 risks" in remind_performance(dt.date(2026, 12, 15))
     assert "0 risks" in remind_performance(dt.date(2026, 12, 16))
+
+
+def test_an_overdue_meeting_is_reminded_once(actors):
+    from huoban.profiles.services import assess_criticality
+
+    with clock.frozen(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)):
+        assess_criticality(
+            actors.alpha.code, strategic_value=2, substitutability="normal", actor=actors.officer
+        )  # ★2 → B: quarterly
+    assert "0 meetings" in remind_performance(dt.date(2026, 12, 1))  # due 12-01: not yet
+    assert "1 meetings" in remind_performance(dt.date(2026, 12, 2))
+    assert "0 meetings" in remind_performance(dt.date(2026, 12, 3))

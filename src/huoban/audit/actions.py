@@ -58,6 +58,7 @@ class Action(models.TextChoices):
     SCORECARD_REVISE = "scorecard.revise", _("修订伙伴记分卡")
     HEALTH_RECORD = "health.record", _("评估合作健康度")
     RISK_RAISE = "risk.raise", _("登记风险")
+    MEETING_RECORD = "meeting.record", _("记录伙伴会议")
     RISK_REVIEW = "risk.review", _("复核风险")
     CASE_OPEN = "case.open", _("开启危机事件")
     CASE_CLOSE = "case.close", _("关闭危机事件")

@@ -52,6 +52,7 @@ from huoban.partners.users import (
 )
 from huoban.partners.views import link_shown_once
 from huoban.performance.forms import HealthForm
+from huoban.performance.meetings import schedule as meeting_schedule
 from huoban.performance.models import Case, HealthAssessment, Risk, Scorecard
 from huoban.performance.services import previous_month, record_health
 from huoban.policy import (
@@ -377,6 +378,10 @@ def _partner_page(
     live = list(Risk.objects.visible_to(user).live().filter(partner=partner))
     context["risks_live"] = len(live)
     context["risks_overdue"] = sum(1 for r in live if r.next_review < clock.today())
+    # R-MEET-2: overdue meetings show on the partner page.
+    context["meetings_overdue"] = sum(
+        1 for d in meeting_schedule(partner, clock.today()) if d.overdue
+    )
     # R-CRIS-6: open crisis cases show on the partner page.
     context["open_cases"] = Case.objects.visible_to(user).open().filter(partner=partner).count()
     # R-SEL-4: the selection it came from, with the candidate's files.

@@ -8,6 +8,7 @@ from . import (
     dashboard,
     finance,
     home,
+    meetings,
     overview,
     partners,
     policies,
@@ -134,6 +135,7 @@ urlpatterns = [
     path("partners/<str:code>/cases/", cases.partner_cases, name="partner_cases"),
     path("partners/<str:code>/health/", partners.partner_health, name="partner_health"),
     path("partners/<str:code>/risks/", risks.partner_risks, name="partner_risks"),
+    path("partners/<str:code>/meetings/", meetings.partner_meetings, name="partner_meetings"),
     path(
         "partners/<str:code>/risks/<int:risk_id>/review/",
         risks.risk_review,

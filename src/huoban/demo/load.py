@@ -48,6 +48,7 @@ from huoban.leads.services import (
 from huoban.partners.inquiries import submit_inquiry
 from huoban.partners.models import CompanyViolationKind, Partner, PartnerKind, PartnerType, Tier
 from huoban.partners.services import approve_partner, register_partner
+from huoban.performance.meetings import record_meeting
 from huoban.performance.risks import raise_risk
 from huoban.performance.services import record_health, record_scorecard
 from huoban.profiles.rules import CAPABILITY, WILLINGNESS
@@ -291,6 +292,7 @@ class _DemoBuilder:
         self.selection()
         add_money(self)
         self.reassess()
+        self.meetings()
         self.scorecards()
         self.recent()
         self.queues()
@@ -357,6 +359,24 @@ class _DemoBuilder:
         ):
             keep = {k: v for k, v in notes.items() if k in scores}
             record_assessment(code, kind=kind, scores=scores, notes=keep, actor=officer)
+
+    def meetings(self) -> None:
+        """R-MEET (seed 002's layered docking) with 极峰科技, grade S: the executive review in
+        October, the monthly business review in November with its action items."""
+        code, officer = self.partners["jifeng"].code, self.users["officer"]
+        with clock.frozen(dt.datetime(2026, 11, 20, 17, tzinfo=SH).astimezone(dt.UTC)):
+            record_meeting(
+                code, kind="executive", held_on=dt.date(2026, 10, 15), ours="郑国华、刘婷",
+                theirs="索总", minutes="回顾东义项目；确认 2027 年战略合作方向", actor=officer,
+            )  # fmt: skip
+            record_meeting(
+                code, kind="business", held_on=dt.date(2026, 11, 20), ours="刘婷、周敏",
+                theirs="王博士", minutes="东义项目验收后运维安排；孝义焦化增项进度",
+                decisions="运维期按月出具报告",
+                actions=[{"text": "提交运维月报模板", "owner": "王博士", "due_on": "2026-11-30"},
+                         {"text": "确认知识产权三项归属", "owner": "刘婷", "due_on": "2026-12-15"}],
+                actor=officer,
+            )  # fmt: skip
 
     def reassess(self) -> None:
         """R-ASM-1: 极峰 after the 东义 acceptance — capability 3.5 → 4.0, willingness 3.3 → 4.3,

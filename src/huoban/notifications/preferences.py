@@ -53,6 +53,7 @@ CATALOGUE = (
     EventKind("case.opened", _("危机事件开启"), frozenset({STAFF})),
     EventKind("health.due", _("健康度待评估"), frozenset({STAFF})),
     EventKind("risk.review_due", _("风险待复核"), frozenset({STAFF})),
+    EventKind("meeting.due", _("会议待召开"), frozenset({STAFF})),
 )
 
 

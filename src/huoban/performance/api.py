@@ -17,8 +17,8 @@ from huoban.pagination import PageParams, paginate
 from huoban.partners.models import Partner
 from huoban.web import actor_of
 
-from . import cases, risks, services
-from .models import Case, HealthAssessment, Risk, Scorecard
+from . import cases, meetings, risks, services
+from .models import Case, HealthAssessment, Meeting, Risk, Scorecard
 
 router = Router(tags=["scorecards"])
 
@@ -335,3 +335,84 @@ def review(request: HttpRequest, risk_id: int, payload: RiskReviewIn) -> dict[st
         raise NotFound("风险不存在 / No such risk.")
     risk = risks.review_risk(risk_id, actor=actor, **payload.dict())
     return risks.risk_out(risk, clock.today())
+
+
+class ActionIn(Schema):
+    text: str = Field(max_length=500)
+    owner: str = Field(default="", max_length=100)
+    due_on: dt.date | None = None
+
+
+class MeetingIn(Schema):
+    kind: str = Field(
+        max_length=12, description="executive|business|commercial|workshop|project|other"
+    )
+    held_on: dt.date
+    ours: str = Field(default="", max_length=300)
+    theirs: str = Field(default="", max_length=300)
+    agenda: str = Field(default="", max_length=5000)
+    minutes: str = Field(default="", max_length=20000)
+    decisions: str = Field(default="", max_length=5000)
+    actions: list[ActionIn] = Field(default_factory=list, max_length=50)
+
+
+class MeetingOut(Schema):
+    id: int
+    kind: str
+    held_on: dt.date
+    ours: str
+    theirs: str
+    agenda: str
+    minutes: str
+    decisions: str
+    actions: list[dict[str, Any]]
+
+
+class DueOut(Schema):
+    kind: str
+    every: str
+    last: dt.date | None
+    next_due: dt.date
+    overdue: bool
+
+
+class MeetingPage(Schema):
+    items: list[MeetingOut]
+    count: int
+    schedule: list[DueOut] = Field(description="the cadences due (R-MEET-1), next dates")
+
+
+def _meeting(m: Meeting) -> dict[str, Any]:
+    return {
+        "id": m.pk, "kind": m.kind, "held_on": m.held_on, "ours": m.ours, "theirs": m.theirs,
+        "agenda": m.agenda, "minutes": m.minutes, "decisions": m.decisions, "actions": m.actions,
+    }  # fmt: skip
+
+
+@router.post(
+    "/partners/{code}/meetings",
+    response={201: MeetingOut},
+    summary="Record a meeting with its action items (R-MEET-2; officer, admin)",
+)
+def record_meeting(request: HttpRequest, code: str, payload: MeetingIn) -> Answer[dict[str, Any]]:
+    partner = _partner(request, code)
+    data = payload.dict()
+    data["actions"] = [
+        {**a, "due_on": a["due_on"].isoformat() if a["due_on"] else None} for a in data["actions"]
+    ]
+    meeting = meetings.record_meeting(partner.code, actor=actor_of(request), **data)
+    return Answer(201, _meeting(meeting))
+
+
+@router.get(
+    "/partners/{code}/meetings",
+    response=MeetingPage,
+    summary="A partner's meetings, the newest first, and the cadences due (staff)",
+)
+def partner_meetings(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
+    partner = _partner(request, code)
+    actor = require_role(actor_of(request), *STAFF)
+    rows = Meeting.objects.visible_to(actor).filter(partner=partner).order_by("-held_on", "-pk")
+    page = paginate(rows, params, _meeting)
+    page["schedule"] = [d.__dict__ for d in meetings.schedule(partner, clock.today())]
+    return page

@@ -307,3 +307,52 @@ class Risk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.level} {self.title}"
+
+
+class MeetingKind(models.TextChoices):
+    EXECUTIVE = "executive", _("高层复盘")
+    BUSINESS = "business", _("业务复盘")
+    COMMERCIAL = "commercial", _("商务谈判")
+    WORKSHOP = "workshop", _("联合创新工作坊")
+    PROJECT = "project", _("项目例会")
+    OTHER = "other", _("其他会议")
+
+
+class MeetingQuerySet(ScopedQuerySet["Meeting"]):
+    """Staff only: the company's own records of its meetings with a partner (R-MEET-2)."""
+
+    partner_path = None
+
+
+class Meeting(models.Model):
+    """A meeting with a partner (R-MEET-2): kind, date, attendees, agenda, minutes, decisions
+    and action items (owner, due date, done)."""
+
+    partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("伙伴"), on_delete=models.PROTECT,
+        related_name="meetings",
+    )  # fmt: skip
+    kind = models.CharField(_("会议类型"), max_length=12, choices=MeetingKind.choices)
+    held_on = models.DateField(_("会议日期"))
+    ours = models.CharField(_("我方参会"), max_length=300, blank=True)
+    theirs = models.CharField(_("对方参会"), max_length=300, blank=True)
+    agenda = models.TextField(_("议程"), blank=True)
+    minutes = models.TextField(_("纪要"), blank=True)
+    decisions = models.TextField(_("决议"), blank=True)
+    # [{text, owner, due_on, done_on}]
+    actions = models.JSONField(_("待办事项"), default=list)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    recorded_at = models.DateTimeField(_("记录时间"))
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("伙伴会议")
+        verbose_name_plural = _("伙伴会议")
+        ordering = ("partner", "-held_on", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.kind} {self.held_on}"

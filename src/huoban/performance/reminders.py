@@ -16,7 +16,8 @@ from huoban.calendar import add_business_days
 from huoban.notifications.services import Message, first_time, notify, staff_with
 from huoban.partners.models import Partner, PartnerStatus
 
-from .models import HealthAssessment, Risk
+from .meetings import schedule
+from .models import HealthAssessment, MeetingKind, Risk
 
 #: R-HLTH-2: last month's health is due by this business day of the month.
 HEALTH_DUE_BUSINESS_DAY = 5
@@ -77,7 +78,33 @@ def remind_performance(day: dt.date) -> str:
                     [risk.owner] if risk.owner else staff_with(Role.OFFICER),
                 )
                 overdue += 1
+    meetings = 0
+    for partner in Partner.objects.exclude(status=PartnerStatus.EXITED):
+        for due in schedule(partner, day):
+            if not due.overdue:
+                continue
+            with transaction.atomic():
+                key = f"meeting:{partner.pk}:{due.kind}:{due.next_due}"
+                if first_time("meeting.due", key):
+                    kind = MeetingKind(due.kind)
+                    notify(
+                        Message(
+                            "meeting.due",
+                            f"{partner.name}：{kind.label}应于 {due.next_due} 召开",
+                            f"{partner.name}: the {due.kind} meeting was due {due.next_due}",
+                            link=reverse("console:partner_meetings", kwargs={"code": partner.code}),
+                            data={
+                                "partner_code": partner.code,
+                                "kind": due.kind,
+                                "due_on": due.next_due.isoformat(),
+                            },
+                        ),
+                        [partner.account_manager]
+                        if partner.account_manager
+                        else staff_with(Role.OFFICER),
+                    )
+                    meetings += 1
     return (
         f"performance: {missing} partners reminded of last month's health (R-HLTH-2), "
-        f"{overdue} risks past their review (R-RISK-1)"
+        f"{overdue} risks past their review (R-RISK-1), {meetings} meetings overdue (R-MEET-2)"
     )

@@ -6,10 +6,12 @@ explanation in Chinese and English, like the commission entries.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from huoban.agreements.rules import add_months
 from huoban.explain import Step
 
 CAP = Decimal(150)
@@ -265,3 +267,49 @@ def health_review_due(colour: str, overall: Decimal, previous: Decimal | None) -
             f"{overall})",
         )
     return None
+
+
+# --- meetings (R-MEET-1) -------------------------------------------------------------------------
+
+MEETING_KINDS = ("executive", "business", "commercial", "workshop", "project", "other")
+#: R-MEET-1: by criticality grade, each meeting kind and its cadence in months.
+CADENCES: dict[str, tuple[tuple[str, int], ...]] = {
+    "S": (("executive", 3), ("business", 1), ("workshop", 6)),
+    "A": (("business", 1), ("commercial", 3)),
+    "B": (("business", 3),),
+    "C": (),
+}
+#: A co-delivery partner on an active project meets weekly.
+PROJECT_MEETING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    every: str  # "1 month", "3 months", "1 week" — for display
+    last: dt.date | None
+    next_due: dt.date
+    overdue: bool
+
+
+def meeting_schedule(
+    grade: str | None,
+    co_delivering_since: dt.date | None,
+    last_by_kind: dict[str, dt.date],
+    since: dt.date,
+    today: dt.date,
+) -> list[Due]:
+    """R-MEET-1/2: the meetings a partner's grade (and an active co-delivery) require, each due
+    one cadence after the last meeting of its kind — or, when there has been none, from
+    ``since`` (the day it was graded) or the day the co-delivery began; overdue when that date
+    has passed."""
+    out: list[Due] = []
+    for kind, months in CADENCES.get(grade or "C", ()):
+        last = last_by_kind.get(kind)
+        due = add_months(last or since, months)
+        out.append(Due(kind, f"{months} month", last, due, due < today))
+    if co_delivering_since is not None:
+        last = last_by_kind.get("project")
+        due = (last or co_delivering_since) + dt.timedelta(days=PROJECT_MEETING_DAYS)
+        out.append(Due("project", "1 week", last, due, due < today))
+    return out

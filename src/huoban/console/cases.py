@@ -17,7 +17,7 @@ from huoban.performance.models import Case
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
-from .common import forbidden, settle
+from .common import forbidden, partner_or_404, settle
 
 NAV = "partners"
 
@@ -28,13 +28,6 @@ class CloseForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
-
-
-def _partner_or_404(request: HttpRequest, code: str) -> Partner:
-    found = Partner.objects.visible_to(request.user).filter(code=code).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def _page(
@@ -63,13 +56,13 @@ def _page(
 @staff_required
 @require_GET
 def partner_cases(request: HttpRequest, code: str) -> HttpResponse:
-    return _page(request, _partner_or_404(request, code))
+    return _page(request, partner_or_404(request, code))
 
 
 @staff_required
 @require_POST
 def case_close(request: HttpRequest, code: str, case_id: int) -> HttpResponse:
-    partner = _partner_or_404(request, code)
+    partner = partner_or_404(request, code)
     if not Case.objects.filter(pk=case_id, partner=partner).exists():
         raise Http404
     if not may_manage_partners(request.user):

@@ -6,22 +6,33 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from huoban.errors import DomainError
+from huoban.partners.models import Partner
 from huoban.policy import sees_money
 from huoban.web import Sent, in_language
 
-__all__ = ["ask_first", "confirmed", "forbidden", "refused", "sees_money", "settle"]
+__all__ = [
+    "ask_first", "confirmed", "forbidden", "partner_or_404", "refused", "sees_money", "settle",
+]  # fmt: skip
 
 
 def refused(request: HttpRequest, error: DomainError) -> int:
     """Put a service's refusal on the page as a message and return its status (403, 409…)."""
     messages.error(request, in_language(error.message))
     return error.status
+
+
+def partner_or_404(request: HttpRequest, code: str) -> Partner:
+    """A partner the signed-in staff user may see, by code; 404 otherwise (R-VIS-4)."""
+    found = Partner.objects.visible_to(request.user).filter(code=code).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def settle(

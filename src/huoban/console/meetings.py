@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from huoban.performance.models import Meeting, MeetingKind
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
-from .common import forbidden, settle
+from .common import forbidden, partner_or_404, settle
 
 NAV = "partners"
 _TEXT = {"class": "form-control"}
@@ -68,13 +68,6 @@ class MeetingForm(forms.Form):
         return out
 
 
-def _partner_or_404(request: HttpRequest, code: str) -> Partner:
-    found = Partner.objects.visible_to(request.user).filter(code=code).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _page(
     request: HttpRequest, partner: Partner, form: MeetingForm, status: int = 200
 ) -> HttpResponse:
@@ -97,7 +90,7 @@ def _page(
 @staff_required
 @require_http_methods(["GET", "POST"])
 def partner_meetings(request: HttpRequest, code: str) -> HttpResponse:
-    partner = _partner_or_404(request, code)
+    partner = partner_or_404(request, code)
     if request.method == "GET":
         return _page(request, partner, MeetingForm(initial={"held_on": clock.today()}))
     if not may_manage_partners(request.user):

@@ -20,7 +20,7 @@ from huoban.performance.risks import overdue, raise_risk, review_risk
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
-from .common import forbidden, settle
+from .common import forbidden, partner_or_404, settle
 
 NAV = "partners"
 _TEXT = {"class": "form-control"}
@@ -63,13 +63,6 @@ class ReviewForm(forms.Form):
     )
 
 
-def _partner_or_404(request: HttpRequest, code: str) -> Partner:
-    found = Partner.objects.visible_to(request.user).filter(code=code).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _page(
     request: HttpRequest,
     partner: Partner,
@@ -105,7 +98,7 @@ def _page(
 @staff_required
 @require_http_methods(["GET", "POST"])
 def partner_risks(request: HttpRequest, code: str) -> HttpResponse:
-    partner = _partner_or_404(request, code)
+    partner = partner_or_404(request, code)
     if request.method == "GET":
         return _page(request, partner)
     if not may_manage_partners(request.user):
@@ -124,7 +117,7 @@ def partner_risks(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required
 @require_POST
 def risk_review(request: HttpRequest, code: str, risk_id: int) -> HttpResponse:
-    partner = _partner_or_404(request, code)
+    partner = partner_or_404(request, code)
     if not Risk.objects.filter(pk=risk_id, partner=partner).exists():
         raise Http404
     if not may_manage_partners(request.user):

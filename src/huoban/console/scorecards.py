@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,16 +20,9 @@ from huoban.performance.services import record_scorecard
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
-from .common import forbidden, settle
+from .common import forbidden, partner_or_404, settle
 
 NAV = "scorecards"
-
-
-def _partner_or_404(request: HttpRequest, code: str) -> Partner:
-    found = Partner.objects.visible_to(request.user).filter(code=code).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def _month_to_record(cards: list[Scorecard]) -> str:
@@ -45,7 +38,7 @@ def _month_to_record(cards: list[Scorecard]) -> str:
 @require_http_methods(["GET", "POST"])
 def partner_scorecards(request: HttpRequest, code: str) -> HttpResponse:
     """A partner's scorecards, newest first, with the trend; officers record a month."""
-    partner = _partner_or_404(request, code)
+    partner = partner_or_404(request, code)
     cards = list(
         Scorecard.objects.visible_to(request.user)
         .current()

@@ -136,3 +136,31 @@ def test_two_months_below_60_percent_open_a_performance_drop_once(actors):
         )
         assert response.status_code == 302
         assert Case.objects.get(pk=case.pk).status == "closed"
+
+
+@pytest.mark.django_db
+def test_still_below_60_percent_after_the_due_date_escalates_to_replacement(actors):
+    from huoban.selection.models import Selection
+
+    with clock.frozen(DECEMBER):  # Oct and Nov below 60%: a performance drop due 2027-01-06
+        for period, signed in (("2026-10", 250), ("2026-11", 280)):
+            record_scorecard(actors.alpha.code, period=period, kpis=kpis(signed, "3"),
+                             actor=actors.officer)  # fmt: skip
+    drop = Case.objects.get(trigger="performance_drop")
+    assert drop.due_on == dt.date(2027, 1, 6)
+    with clock.frozen(dt.datetime(2027, 1, 5, 10, tzinfo=dt.UTC)):  # before the due date
+        record_scorecard(actors.alpha.code, period="2026-12", kpis=kpis(260, "3"),
+                         actor=actors.officer)  # fmt: skip
+    assert not Case.objects.filter(trigger="replacement").exists()
+    with clock.frozen(dt.datetime(2027, 2, 3, 10, tzinfo=dt.UTC)):  # the first one after it
+        record_scorecard(actors.alpha.code, period="2027-01", kpis=kpis(270, "3"),
+                         actor=actors.officer)  # fmt: skip
+    replacement = Case.objects.get(trigger="replacement")
+    selection = Selection.objects.get(pk=replacement.log[0]["selection_id"])
+    assert selection.draft and selection.criteria[0]["metric"] == "签约量"
+    assert "54.0" in replacement.reason  # 270 ÷ 500
+    with clock.frozen(dt.datetime(2027, 3, 3, 10, tzinfo=dt.UTC)):  # once only
+        record_scorecard(actors.alpha.code, period="2027-02", kpis=kpis(200, "3"),
+                         actor=actors.officer)  # fmt: skip
+    assert Case.objects.filter(trigger="replacement").count() == 1
+    assert Selection.objects.count() == 1

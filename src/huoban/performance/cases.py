@@ -17,8 +17,9 @@ from huoban.accounts.models import Role, User
 from huoban.audit.services import record
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from huoban.notifications.services import Message, notify, staff_with
-from huoban.partners.models import Partner
+from huoban.partners.models import Partner, PartnerType
 from huoban.policy import may_manage_partners
+from huoban.selection.services import open_selection
 
 from . import rules
 from .models import Case, CaseStatus, Scorecard, Trigger
@@ -86,11 +87,64 @@ def open_cases_for(card: Scorecard, actor: User | None) -> list[Case]:
     )
     opened = []
     for t in found:
+        if Case.objects.open().filter(partner_id=card.partner_id, trigger=t.trigger).exists():
+            continue  # one open case per cause: the open one is still being handled
         key = f"{t.trigger}:{card.partner_id}:{card.period}"
         case = open_case(card.partner, t.trigger, key, t.reason, actor=actor, scorecard=card)
         if case is not None:
             opened.append(case)
+    if primary is not None and actor is not None:
+        opened += _escalate(card, kpis[primary], actor)
     return opened
+
+
+def _escalate(card: Scorecard, primary: rules.Kpi, actor: User) -> list[Case]:
+    """R-CRIS-1: when the first scorecard after a performance-drop case's due date still has the
+    primary KPI below 60% of its target, the case escalates to `replacement` and a selection for
+    an alternative of the partner's type opens in draft."""
+    score = rules.achievement(primary)
+    if score >= rules.DROP_SCORE:
+        return []
+    out = []
+    recorded_on = card.recorded_at.astimezone(clock.local_tz()).date()
+    due_cases = Case.objects.open().filter(
+        partner_id=card.partner_id, trigger=Trigger.PERFORMANCE_DROP, due_on__lt=recorded_on
+    )
+    for drop in due_cases:
+        after_due = clock.local_midnight(drop.due_on + dt.timedelta(days=1))
+        earlier = Scorecard.objects.filter(
+            partner_id=card.partner_id, recorded_at__gte=after_due, recorded_at__lt=card.recorded_at
+        )
+        if earlier.exists():  # only the first scorecard after the due date decides
+            continue
+        partner = card.partner
+        reason = explain.Step(
+            f"整改到期（{drop.due_on}）后首份记分卡主要指标“{primary.name}”仍低于目标 60%"
+            f"（{rules.shown(score)}）：启动替代",
+            f"the first scorecard after the remediation due date ({drop.due_on}) still has the "
+            f"primary KPI “{primary.name}” below 60% ({rules.shown(score)}): replacement",
+        )
+        case = open_case(
+            partner, Trigger.REPLACEMENT, f"replacement:{drop.pk}", reason, actor=actor,
+            scorecard=card,
+        )  # fmt: skip
+        if case is None:
+            continue
+        kind = next((t for t in partner.types if t in PartnerType.values), PartnerType.CHANNEL)
+        selection = open_selection(
+            title=f"替代 {partner.name} 的伙伴甄选",
+            partner_type=kind,
+            criteria=[{"metric": primary.name, "op": "gte", "threshold": str(primary.target)}],
+            needs=f"替代 {partner.name}（{Trigger(Trigger.PERFORMANCE_DROP).label}）",
+            draft=True,
+            actor=actor,
+        )
+        case.log = [{"at": clock.now().isoformat(), "by": actor.username,
+                     "selection_id": selection.pk, "text": "替代甄选已开启 / replacement "
+                     "selection opened"}]  # fmt: skip
+        case.save(update_fields=["log"])
+        out.append(case)
+    return out
 
 
 def open_case(

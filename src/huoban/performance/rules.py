@@ -313,3 +313,8 @@ def meeting_schedule(
         due = (last or co_delivering_since) + dt.timedelta(days=PROJECT_MEETING_DAYS)
         out.append(Due("project", "1 week", last, due, due < today))
     return out
+
+
+def shown(value: Decimal) -> Decimal:
+    """A score as displayed: rounded half-up to 0.1."""
+    return _shown(value)

@@ -58,6 +58,9 @@ class Selection(models.Model):
     offers = models.TextField(_("我方提供"), blank=True)
     screening = models.JSONField(_("初筛清单"), default=list)
     criteria = models.JSONField(_("试点成功标准"), default=list)
+    # R-CRIS-1: a replacement selection opened by an escalated case waits as a draft until an
+    # officer takes it up (adds candidates).
+    draft = models.BooleanField(_("草稿"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
         related_name="+",

@@ -72,6 +72,25 @@ def create_selection(
 ) -> Selection:
     """A need for a partner with its screening checklist and trial success criteria (R-SEL-1)."""
     _require(actor)
+    return open_selection(
+        title=title, partner_type=partner_type, criteria=criteria, needs=needs, offers=offers,
+        screening=screening, actor=actor,
+    )  # fmt: skip
+
+
+def open_selection(
+    *,
+    title: str,
+    partner_type: str,
+    criteria: Sequence[Mapping[str, Any]],
+    needs: str = "",
+    offers: str = "",
+    screening: Sequence[str] = (),
+    draft: bool = False,
+    actor: User,
+) -> Selection:
+    """:func:`create_selection` in the caller's transaction, for a case that opens one (R-CRIS-1:
+    a replacement selection, in draft)."""
     errors: dict[str, str] = {}
     if not title.strip():
         errors["title"] = "请填写标题 / The title is required."
@@ -105,6 +124,7 @@ def create_selection(
         offers=offers.strip(),
         screening=[s.strip() for s in screening if s.strip()],
         criteria=clean,
+        draft=draft,
         created_by=actor,
         created_at=clock.now(),
     )
@@ -112,8 +132,9 @@ def create_selection(
         actor,
         "selection.create",
         selection,
-        after={"title": selection.title, "partner_type": partner_type, "criteria": clean},
-    )
+        after={"title": selection.title, "partner_type": partner_type, "criteria": clean,
+               "draft": draft},
+    )  # fmt: skip
     return selection
 
 

@@ -671,6 +671,9 @@ row(
 row("GET", f"{V1}/partners/{{code}}/risks", "partners/{alpha}/risks", STAFF, visible=ALPHA_SIDE)
 row("POST", f"{V1}/risks/{{risk_id}}/review", "risks/{risk}/review", ("officer", "admin"),
     visible=STAFF, body={"note": "已复核", "level": "low"})  # fmt: skip
+row("POST", f"{V1}/partners/{{code}}/ownership-changes", "partners/{alpha}/ownership-changes",
+    ("officer", "admin"), visible=ALPHA_SIDE,
+    body={"changed_on": "2026-11-01", "new_owner": "晋商投资集团"})  # fmt: skip
 # Meetings (R-MEET, issue #16): officers record them; staff read them with the cadence due.
 row("POST", f"{V1}/partners/{{code}}/meetings", "partners/{alpha}/meetings",
     ("officer", "admin"), visible=ALPHA_SIDE,

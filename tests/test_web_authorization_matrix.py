@@ -722,6 +722,13 @@ post_only(
     changes=OFFICERS,
 )
 post_only(
+    f"{C}partners/<str:code>/cases/ownership/",
+    "/console/partners/{alpha}/cases/ownership/",
+    console(403, officer=302, admin=302),
+    body={"changed_on": "2026-11-01", "new_owner": "晋商投资集团"},
+    changes=OFFICERS,
+)
+post_only(
     f"{C}partners/<str:code>/cases/<int:case_id>/close/",
     "/console/partners/{alpha}/cases/{case}/close/",
     console(403, officer=302, admin=302),

@@ -164,3 +164,34 @@ def test_still_below_60_percent_after_the_due_date_escalates_to_replacement(acto
                          actor=actors.officer)  # fmt: skip
     assert Case.objects.filter(trigger="replacement").count() == 1
     assert Selection.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_ownership_change_opens_a_case_with_its_30_day_decision(actors, api_client):
+    url = f"/api/v1/partners/{actors.alpha.code}/ownership-changes"
+    with clock.frozen(DECEMBER):
+        status, answer = api_client.as_(actors.officer).post(
+            url, {"changed_on": "2026-12-01", "new_owner": "晋商投资集团"}
+        )
+        assert (status, answer["trigger"], answer["due_on"]) == (
+            201, "ownership_change", "2026-12-31",
+        )  # fmt: skip
+        assert "重新评估" in answer["steps"][0]["text"]
+        again = api_client.as_(actors.officer).post(
+            url, {"changed_on": "2026-12-01", "new_owner": "晋商投资集团"}
+        )
+        assert again[0] == 409
+        bad = api_client.as_(actors.officer).post(
+            url, {"changed_on": "2026-12-31", "new_owner": " "}
+        )
+        assert (
+            bad[0] == 422 and "changed_on" in bad[1]["detail"] and "new_owner" in bad[1]["detail"]
+        )
+        assert api_client.as_(actors.pm).post(url, {"changed_on": "2026-11-01",
+                                                   "new_owner": "某集团"})[0] == 403  # fmt: skip
+        page = client_for(actors.officer).post(
+            f"/console/partners/{actors.alpha.code}/cases/ownership/",
+            {"changed_on": "2026-11-15", "new_owner": "另一集团"},
+        )
+        assert page.status_code == 302
+    assert Case.objects.filter(trigger="ownership_change").count() == 2

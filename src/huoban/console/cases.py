@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from huoban.partners.models import Partner
-from huoban.performance.cases import close_case
+from huoban.performance.cases import close_case, record_ownership_change
 from huoban.performance.models import Case
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
@@ -20,6 +20,21 @@ from huoban.web import actor_of, mark_invalid, send, staff_required
 from .common import forbidden, partner_or_404, settle
 
 NAV = "partners"
+
+
+class OwnershipForm(forms.Form):
+    changed_on = forms.DateField(
+        label=gettext_lazy("变更日期"),
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+    )
+    new_owner = forms.CharField(
+        label=gettext_lazy("新控股方"), max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )  # fmt: skip
+    note = forms.CharField(
+        label=gettext_lazy("说明"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )  # fmt: skip
 
 
 class CloseForm(forms.Form):
@@ -32,7 +47,7 @@ class CloseForm(forms.Form):
 
 def _page(
     request: HttpRequest, partner: Partner, *, failed: int | None = None,
-    form: CloseForm | None = None, status: int = 200,
+    form: CloseForm | None = None, ownership: OwnershipForm | None = None, status: int = 200,
 ) -> HttpResponse:  # fmt: skip
     rows = Case.objects.visible_to(request.user).filter(partner=partner).select_related("owner")
     cases = [
@@ -48,6 +63,7 @@ def _page(
             "partner": partner,
             "cases": cases,
             "may_close": may_manage_partners(request.user),
+            "ownership_form": mark_invalid(ownership or OwnershipForm(auto_id="own_%s")),
         },
         status=status,
     )
@@ -77,4 +93,24 @@ def case_close(request: HttpRequest, code: str, case_id: int) -> HttpResponse:
         done=_("事件已关闭。"),
         to=reverse("console:partner_cases", kwargs={"code": partner.code}),
         again=lambda status: _page(request, partner, failed=case_id, form=form, status=status),
+    )
+
+
+@staff_required
+@require_POST
+def ownership_change(request: HttpRequest, code: str) -> HttpResponse:
+    """Record a change of the partner's ownership (R-CRIS-4; officer, admin)."""
+    partner = partner_or_404(request, code)
+    if not may_manage_partners(request.user):
+        return forbidden(request, NAV, _("事件由伙伴关系官登记。"))
+    form = OwnershipForm(request.POST, auto_id="own_%s")
+    sent = send(
+        form, lambda data: record_ownership_change(partner.code, actor=actor_of(request), **data)
+    )
+    return settle(
+        request,
+        sent,
+        done=_("已登记股权变更：30 天内决定继续合作或过渡。"),
+        to=reverse("console:partner_cases", kwargs={"code": partner.code}),
+        again=lambda status: _page(request, partner, ownership=form, status=status),
     )

@@ -133,6 +133,11 @@ urlpatterns = [
     ),
     path("scorecards/", scorecards.ranking, name="scorecards"),
     path("partners/<str:code>/cases/", cases.partner_cases, name="partner_cases"),
+    path(
+        "partners/<str:code>/cases/ownership/",
+        cases.ownership_change,
+        name="ownership_change",
+    ),
     path("partners/<str:code>/health/", partners.partner_health, name="partner_health"),
     path("partners/<str:code>/risks/", risks.partner_risks, name="partner_risks"),
     path("partners/<str:code>/meetings/", meetings.partner_meetings, name="partner_meetings"),

@@ -416,3 +416,22 @@ def partner_meetings(request: HttpRequest, code: str, params: Query[PageParams])
     page = paginate(rows, params, _meeting)
     page["schedule"] = [d.__dict__ for d in meetings.schedule(partner, clock.today())]
     return page
+
+
+class OwnershipIn(Schema):
+    changed_on: dt.date
+    new_owner: str = Field(max_length=200)
+    note: str = Field(default="", max_length=2000)
+
+
+@router.post(
+    "/partners/{code}/ownership-changes",
+    response={201: CaseOut},
+    summary="Record a partner's change of ownership: a case, decision due in 30 days (R-CRIS-4)",
+)
+def ownership_change(
+    request: HttpRequest, code: str, payload: OwnershipIn
+) -> Answer[dict[str, Any]]:
+    partner = _partner(request, code)
+    case = cases.record_ownership_change(partner.code, actor=actor_of(request), **payload.dict())
+    return Answer(201, cases.case_out(case))

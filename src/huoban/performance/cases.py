@@ -37,6 +37,10 @@ PLAYBOOKS: dict[str, tuple[tuple[str, int], ...]] = {
         ("整改 / Fix it", 14),
         ("致歉与补偿方案 / Apology and compensation plan", 14),
     ),
+    Trigger.OWNERSHIP_CHANGE: (
+        ("重新评估能力与意愿 / Re-assess capability and willingness", 14),
+        ("决定继续合作或过渡 / Decide: continue or transition", 30),
+    ),
     Trigger.UNQUALIFIED: (
         ("约谈并确认差距 / Review the gaps with the partner", 7),
         ("整改计划与跟进 / Remediation plan and follow-up", 30),
@@ -251,3 +255,40 @@ def case_out(case: Case) -> dict[str, Any]:
         "steps": case.steps,
         "outcome": case.outcome,
     }
+
+
+@transaction.atomic(durable=True)
+def record_ownership_change(
+    partner_code: str, *, changed_on: dt.date | None, new_owner: str, note: str = "", actor: User
+) -> Case:
+    """R-CRIS-4: a partner's ownership changed (date, new owner): a case whose decision —
+    continue or transition — is due 30 days after the change; its assessments are to be redone
+    (the case's first step, and the partner page says so while it is open)."""
+    if not may_manage_partners(actor):
+        raise Forbidden("事件由伙伴关系官登记 / Partner officers record cases.")
+    partner = Partner.objects.filter(code=partner_code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    errors: dict[str, str] = {}
+    if changed_on is None:
+        errors["changed_on"] = "请填写变更日期 / The date of the change is required."
+    elif changed_on > clock.today():
+        errors["changed_on"] = "变更日期不能晚于今天 / The change has happened already."
+    if not new_owner.strip():
+        errors["new_owner"] = "请填写新的控股方 / Name the new owner."
+    if errors:
+        raise ValidationFailed(errors)
+    assert changed_on is not None
+    reason = explain.Step(
+        f"{changed_on} 股权变更，新控股方：{new_owner.strip()}。{note.strip()}".strip(),
+        f"ownership changed on {changed_on}, new owner: {new_owner.strip()}",
+    )
+    case = open_case(
+        partner, Trigger.OWNERSHIP_CHANGE, f"ownership_change:{partner.pk}:{changed_on}", reason,
+        actor=actor,
+    )  # fmt: skip
+    if case is None:
+        raise Conflict("该变更已登记 / This change is recorded already.")
+    case.due_on = changed_on + dt.timedelta(days=CASE_DAYS)
+    case.save(update_fields=["due_on"])
+    return case

@@ -682,6 +682,12 @@ row(
 get_only(f"{C}scorecards/", "/console/scorecards/", console(200))
 get_only(f"{C}partners/<str:code>/cases/", "/console/partners/{alpha}/cases/", console(200))
 row("GET", f"{C}partners/<str:code>/risks/", "/console/partners/{alpha}/risks/", console(200))
+post_only(
+    f"{C}partners/<str:code>/meetings/<int:meeting_id>/actions/<int:index>/done/",
+    "/console/partners/{alpha}/meetings/{meeting}/actions/0/done/",
+    console(403, officer=302, admin=302),
+    changes=OFFICERS,
+)
 row("GET", f"{C}partners/<str:code>/meetings/", "/console/partners/{alpha}/meetings/",
     console(200))  # fmt: skip
 row(
@@ -1361,6 +1367,14 @@ def web_world(actors: Any) -> dict[str, Any]:
     from huoban.profiles.report import write_monthly
 
     write_monthly(dt.date(2026, 11, 1))  # the tick of 1 November: October's overview PDF
+    from huoban.performance.meetings import record_meeting
+
+    with clock.frozen(dt.datetime(2026, 11, 20, 11, tzinfo=dt.UTC)):
+        world["meeting"] = record_meeting(
+            actors.alpha.code, kind="business", held_on=dt.date(2026, 11, 10),
+            actions=[{"text": "提交部署方案", "owner": "王博士", "due_on": "2026-11-30"}],
+            actor=actors.officer,
+        ).pk  # fmt: skip
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from huoban.agreements.services import attach_agreement_file

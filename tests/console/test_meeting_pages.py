@@ -40,3 +40,22 @@ def test_record_a_meeting_and_see_the_cadence(actors):
         html = officer.get(url).content.decode()
         assert "2027-01-01" in html  # the next business review, a month after 12-01
         assert client_for(actors.pm).post(url, body).status_code == 403
+
+
+def test_an_action_item_is_marked_done_once(actors):
+    from huoban.performance.meetings import record_meeting
+
+    code = actors.alpha.code
+    with clock.frozen(dt.datetime(2026, 12, 7, 10, tzinfo=dt.UTC)):
+        meeting = record_meeting(
+            code, kind="business", held_on=dt.date(2026, 12, 1), actor=actors.officer,
+            actions=[{"text": "提交部署方案", "owner": "王博士", "due_on": "2026-12-20"}],
+        )  # fmt: skip
+        url = f"/console/partners/{code}/meetings/{meeting.pk}/actions/0/done/"
+        assert client_for(actors.pm).post(url).status_code == 403
+        assert client_for(actors.officer).post(url).status_code == 302
+        meeting.refresh_from_db()
+        assert meeting.actions[0]["done_on"] == "2026-12-07"
+        assert client_for(actors.officer).post(url).status_code == 409  # once
+        missing = f"/console/partners/{code}/meetings/{meeting.pk}/actions/5/done/"
+        assert client_for(actors.officer).post(missing).status_code == 404

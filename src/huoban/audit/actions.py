@@ -59,6 +59,7 @@ class Action(models.TextChoices):
     HEALTH_RECORD = "health.record", _("评估合作健康度")
     RISK_RAISE = "risk.raise", _("登记风险")
     MEETING_RECORD = "meeting.record", _("记录伙伴会议")
+    MEETING_ACTION_DONE = "meeting.action_done", _("完成会议待办")
     RISK_REVIEW = "risk.review", _("复核风险")
     CASE_OPEN = "case.open", _("开启危机事件")
     CASE_CLOSE = "case.close", _("关闭危机事件")

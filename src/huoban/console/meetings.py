@@ -7,21 +7,23 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from huoban import clock
+from huoban.errors import DomainError
 from huoban.partners.models import Partner
-from huoban.performance.meetings import record_meeting, schedule
+from huoban.performance.meetings import mark_action_done, record_meeting, schedule
 from huoban.performance.models import Meeting, MeetingKind
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
-from .common import forbidden, partner_or_404, settle
+from .common import forbidden, partner_or_404, refused, settle
 
 NAV = "partners"
 _TEXT = {"class": "form-control"}
@@ -104,3 +106,21 @@ def partner_meetings(request: HttpRequest, code: str) -> HttpResponse:
         to=reverse("console:partner_meetings", kwargs={"code": partner.code}),
         again=lambda status: _page(request, partner, form, status),
     )
+
+
+@staff_required
+@require_POST
+def action_done(request: HttpRequest, code: str, meeting_id: int, index: int) -> HttpResponse:
+    """Mark a meeting's action item done (R-MEET-2; officer, admin)."""
+    partner = partner_or_404(request, code)
+    if not Meeting.objects.filter(pk=meeting_id, partner=partner).exists():
+        raise Http404
+    if not may_manage_partners(request.user):
+        return forbidden(request, NAV, _("会议由伙伴关系官记录。"))
+    try:
+        mark_action_done(meeting_id, index, actor=actor_of(request))
+    except DomainError as error:
+        form = MeetingForm(initial={"held_on": clock.today()})
+        return _page(request, partner, form, refused(request, error))
+    messages.success(request, _("待办已完成。"))
+    return redirect(reverse("console:partner_meetings", kwargs={"code": partner.code}))

@@ -142,6 +142,11 @@ urlpatterns = [
     path("partners/<str:code>/risks/", risks.partner_risks, name="partner_risks"),
     path("partners/<str:code>/meetings/", meetings.partner_meetings, name="partner_meetings"),
     path(
+        "partners/<str:code>/meetings/<int:meeting_id>/actions/<int:index>/done/",
+        meetings.action_done,
+        name="meeting_action_done",
+    ),
+    path(
         "partners/<str:code>/risks/<int:risk_id>/review/",
         risks.risk_review,
         name="risk_review",

@@ -12,7 +12,7 @@ from django.db import transaction
 from huoban import clock
 from huoban.accounts.models import User
 from huoban.audit.services import record
-from huoban.errors import Forbidden, NotFound, ValidationFailed
+from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from huoban.partners.models import Partner
 from huoban.policy import may_manage_partners
 from huoban.profiles.models import CriticalityAssessment
@@ -110,5 +110,32 @@ def record_meeting(
         meeting,
         after={"partner": partner.code, "kind": kind, "held_on": held_on.isoformat(),
                "actions": len(clean_actions)},
+    )  # fmt: skip
+    return meeting
+
+
+@transaction.atomic(durable=True)
+def mark_action_done(meeting_id: int, index: int, *, actor: User) -> Meeting:
+    """R-MEET-2: an action item done, dated today (officer, admin); done once."""
+    if not may_manage_partners(actor):
+        raise Forbidden("会议由伙伴关系官记录 / Partner officers record meetings.")
+    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound("会议不存在 / No such meeting.")
+    if not 0 <= index < len(meeting.actions):
+        raise NotFound("待办事项不存在 / No such action item.")
+    item = meeting.actions[index]
+    if item.get("done_on"):
+        raise Conflict("该事项已完成 / This action item is done already.")
+    actions = [dict(a) for a in meeting.actions]
+    actions[index]["done_on"] = clock.today().isoformat()
+    meeting.actions = actions
+    meeting.save(update_fields=["actions"])
+    record(
+        actor,
+        "meeting.action_done",
+        meeting,
+        after={"partner": meeting.partner.code, "action": item["text"],
+               "done_on": actions[index]["done_on"]},
     )  # fmt: skip
     return meeting

@@ -20,6 +20,7 @@ from huoban.agreements.services import approve_agreement, draft_agreement, revie
 from huoban.api import api
 from huoban.commissions.ledger import approve_entry
 from huoban.commissions.models import LedgerEntry
+from huoban.credit.services import record_review
 from huoban.customers.consent import grant_consent
 from huoban.customers.registry import get_or_create_customer
 from huoban.leads.services import appeal
@@ -674,6 +675,25 @@ row("POST", f"{V1}/risks/{{risk_id}}/review", "risks/{risk}/review", ("officer",
 row("POST", f"{V1}/partners/{{code}}/ownership-changes", "partners/{alpha}/ownership-changes",
     ("officer", "admin"), visible=ALPHA_SIDE,
     body={"changed_on": "2026-11-01", "new_owner": "晋商投资集团"})  # fmt: skip
+# Customer credit (R-CRED, issue #16): finance reviews and approves an excess, the gm approves a
+# large limit; staff read; the owning partner sees the customer but not its credit.
+row("POST", f"{V1}/customers/{{customer_id}}/credit-reviews", "customers/{owned}/credit-reviews",
+    ("finance", "admin"), visible=ALPHA_SIDE, body={"rating": "B", "risk": "medium",
+    "credit_limit": "200000.00"})  # fmt: skip
+row("GET", f"{V1}/customers/{{customer_id}}/credit-reviews", "customers/{owned}/credit-reviews",
+    STAFF, visible=ALPHA_SIDE)  # fmt: skip
+row("GET", f"{V1}/customers/{{customer_id}}/credit", "customers/{owned}/credit", STAFF,
+    visible=ALPHA_SIDE)  # fmt: skip
+row("POST", f"{V1}/customers/{{customer_id}}/credit-excesses",
+    "customers/{owned}/credit-excesses", ("finance", "admin"), visible=ALPHA_SIDE,
+    body={"amount": "100000.00", "note": "老客户"})  # fmt: skip
+row("PUT", f"{V1}/projects/{{project_id}}/billing-plan", "projects/{project}/billing-plan",
+    ("finance", "admin"), visible=ALPHA_SIDE,
+    body={"instalments": [{"amount": "300000.00", "due_on": "2026-12-01"}]})  # fmt: skip
+row("GET", f"{V1}/projects/{{project_id}}/billing-plan", "projects/{project}/billing-plan", STAFF,
+    visible=ALPHA_SIDE)  # fmt: skip
+row("POST", f"{V1}/credit-reviews/{{review_id}}/decide", "credit-reviews/{credit_review}/decide",
+    ("gm", "admin"), visible=STAFF, body={"approve": True})  # fmt: skip
 # Meetings (R-MEET, issue #16): officers record them; staff read them with the cadence due.
 row("POST", f"{V1}/partners/{{code}}/meetings", "partners/{alpha}/meetings",
     ("officer", "admin"), visible=ALPHA_SIDE,
@@ -781,6 +801,10 @@ def build_world(actors) -> dict[str, Any]:
             kpis=[{"name": "签约量", "direction": "higher", "target": 500, "actual": 350}],
             actor=actors.officer,
         )
+        credit_review = record_review(
+            owned_lead.customer_id, rating="A", risk="low", credit_limit="2000000.00",
+            actor=actors.finance,
+        )  # fmt: skip
         risk = raise_risk(
             actors.alpha.code, title="分成比例未定", category="revenue_share", level="high",
             actor=actors.officer,
@@ -856,6 +880,7 @@ def build_world(actors) -> dict[str, Any]:
         "scheme": scheme.pk,
         "scorecard": scorecard.pk,
         "risk": risk.pk,
+        "credit_review": credit_review.pk,
         "case": scorecard.cases.get().pk,
         "entry": entry.pk,
         "violation": violation.pk,

@@ -19,6 +19,7 @@ from huoban.accounts.models import User
 from huoban.accounts.services import user_for_token
 from huoban.agreements.api import router as agreements_router
 from huoban.commissions.api import router as commissions_router
+from huoban.credit.api import router as credit_router
 from huoban.customers.api import router as customers_router
 from huoban.errors import DomainError, ValidationFailed
 from huoban.leads.api import router as leads_router
@@ -136,6 +137,7 @@ def _register_routers() -> None:
     api.add_router("/", sharing_router)
     api.add_router("/", selection_router)
     api.add_router("/", performance_router)
+    api.add_router("/", credit_router)
     # Full paths (/company-violations/{id}/…): a report is not under one partner's URL.
     api.add_router("/", company_violations_router)
 

@@ -37,6 +37,11 @@ project_events_changed = Signal()
 project_cash_shared = Signal()
 
 
+#: A project is being signed (R-CRED-3): sent with ``project=`` (just written, with its
+#: ``cash_only``) inside the signing's transaction; the credit app answers with its decision or
+#: raises :class:`huoban.errors.Conflict`, which undoes the signing.
+project_signing = Signal()
+
 #: A selection's candidate was signed and became a partner (R-SEL-4): sent with ``partner=``,
 #: ``assessments=`` (``{kind: {dimension: 1..5}}`` from its screening) and ``actor=``, inside
 #: the sign's transaction; the profiles answer with the assessments they recorded.

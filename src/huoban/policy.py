@@ -174,3 +174,15 @@ def may_decide_share_schemes(user: Any) -> bool:
 def may_report_units(user: Any) -> bool:
     """R-UNIT-2: partner officers and finance (and admins) enter a partner's monthly units."""
     return _active(user) and user.has_role(Role.OFFICER, Role.FINANCE)
+
+
+def may_review_credit(user: Any) -> bool:
+    """R-CRED-2/3: finance (and admins) records a customer's credit review and approves a
+    project over a medium-risk customer's limit."""
+    return _active(user) and user.has_role(Role.FINANCE)
+
+
+def may_approve_credit_limits(user: Any) -> bool:
+    """R-CRED-2: a credit limit above 1,000,000.00 needs the general manager's approval
+    (授信审批; admins may too)."""
+    return _active(user) and user.has_role(Role.GM)

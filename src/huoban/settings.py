@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "huoban.sharing",
     "huoban.selection",
     "huoban.performance",
+    "huoban.credit",
     "huoban.demo",
     "huoban.portal",
     "huoban.console",

@@ -35,6 +35,7 @@ class ProjectIn(Schema):
     contract_amount: Amount = Field(gt=0, max_digits=14, decimal_places=2)
     signed_on: dt.date
     project_manager_id: int | None = None
+    cash_only: bool = Field(False, description="signed cash only: 100% paid before work starts")
 
 
 class ProjectCreated(Schema):

@@ -84,6 +84,8 @@ class Project(models.Model):
     )
     contract_amount = models.DecimalField(_("合同额"), max_digits=14, decimal_places=2)
     signed_on = models.DateField(_("签约日"), db_index=True)
+    # R-CRED-3: signed cash only (100% paid before work starts): no credit is granted.
+    cash_only = models.BooleanField(_("全额预付"), default=False)
     project_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("项目经理"),

@@ -60,6 +60,7 @@ def project_snapshot(project: Project) -> dict[str, Any]:
         "high_margin_category": project.high_margin_category,
         "contract_amount": str(project.contract_amount),
         "signed_on": project.signed_on.isoformat(),
+        "cash_only": project.cash_only,
         "rate": str(project.rate),
         "commission_total": str(project.commission_total),
         "policy_version": project.policy_version_id,
@@ -229,8 +230,10 @@ def create_project(
     lead_id: int | None = None,
     high_margin_category: str | None = None,
     project_manager_id: int | None = None,
+    cash_only: bool = False,
 ) -> Project:
-    """Sign a project for an attributed customer; lock rate, total and policy (R-PROJ-1, -2)."""
+    """Sign a project for an attributed customer; lock rate, total and policy (R-PROJ-1, -2).
+    The customer's credit decides whether it may be signed on credit (R-CRED-3, 409)."""
     require_role(actor, Role.OFFICER, Role.PM, Role.ADMIN)
     signing = check_signing(
         customer_id=customer_id,
@@ -255,6 +258,7 @@ def create_project(
         high_margin_category=high_margin_category or "",
         contract_amount=contract_amount,
         signed_on=signed_on,
+        cash_only=cash_only,
         project_manager=signing.manager,
         tier_at_signing=partner.tier,
         rate=signing.rate.rate,
@@ -267,7 +271,11 @@ def create_project(
         Milestone(project=project, stage=stage, position=i, updated_at=now)
         for i, stage in enumerate(Stage.values, start=1)
     )
-    record(actor, "project.create", project, after=project_snapshot(project))
+    credit = hooks.answers(hooks.project_signing, sender=Project, project=project, partner=partner)
+    after = project_snapshot(project)
+    if credit:
+        after["credit"] = explain.explanation_text([s for d in credit for s in d.steps])
+    record(actor, "project.create", project, after=after)
     notices.signed(project, actor=actor)
     hooks.project_signed.send(sender=Project, partner=project.partner)  # R-TIER-1
     return project

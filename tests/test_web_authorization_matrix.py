@@ -713,6 +713,26 @@ post_only(
     body={"note": "已复核", "level": "low", "status": "mitigating"},
     changes=OFFICERS,
 )
+# Customer credit (R-CRED, issue #16): staff read; finance records reviews, approves an excess
+# and sets billing plans; the gm decides a limit above 1,000,000.00.
+CREDIT_FINANCE = ("finance", "admin")
+row("GET", f"{C}customers/<int:customer_id>/credit/", "/console/customers/{owned}/credit/",
+    console())  # fmt: skip
+row("POST", f"{C}customers/<int:customer_id>/credit/", "/console/customers/{owned}/credit/",
+    console(403, finance=302, admin=302), body={"rating": "B", "risk": "low"},
+    changes=CREDIT_FINANCE)  # fmt: skip
+post_only(f"{C}customers/<int:customer_id>/credit/excess/",
+          "/console/customers/{owned}/credit/excess/", console(403, finance=302, admin=302),
+          body={"amount": "100000.00", "note": "老客户"}, changes=CREDIT_FINANCE)  # fmt: skip
+post_only(f"{C}customers/<int:customer_id>/credit/<int:review_id>/decide/",
+          "/console/customers/{owned}/credit/{credit_review}/decide/",
+          console(403, gm=302, admin=302), body={"approve": "yes", "note": "同意"},
+          changes=("gm", "admin"))  # fmt: skip
+row("GET", f"{C}projects/<int:project_id>/billing-plan/",
+    "/console/projects/{project}/billing-plan/", console())  # fmt: skip
+row("POST", f"{C}projects/<int:project_id>/billing-plan/",
+    "/console/projects/{project}/billing-plan/", console(403, finance=302, admin=302),
+    body={"lines": "300000.00，2026-12-01"}, changes=CREDIT_FINANCE)  # fmt: skip
 post_only(
     f"{C}partners/<str:code>/health/",
     "/console/partners/{alpha}/health/",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from huoban import clock
 from huoban.access import Forbidden
 from huoban.accounts.models import Role
+from huoban.credit import services as credit
 from huoban.customers.attribution import link_related
 from huoban.customers.consent import (
     approve_consent,
@@ -166,6 +167,7 @@ def _customer_page(
             .select_related("partner")
             .order_by("-signed_on", "-id")[:RECENT],
             "may_link": officer,
+            "credit_risk": credit.standing(customer).risk.level,
             "may_sign": owner is not None and may_sign_projects(user),
             "link_form": mark_invalid(link_form or LinkForm()),
             # Written consents (R-ATT-7): officers record and approve them here.

@@ -447,6 +447,12 @@ class SigningForm(forms.Form):
         choices=[],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    cash_only = forms.BooleanField(
+        label=_("全额预付（开工前付清 100%）"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        help_text=_("高风险客户只能以全额预付签约；全额预付不占用信用额度。"),
+    )
     lead = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, managers: list[tuple[int, str]], **kwargs: object) -> None:

@@ -22,6 +22,7 @@ from huoban.agreements.models import Agreement
 from huoban.agreements.models import Status as AgreementStatus
 from huoban.agreements.services import waits_too_long
 from huoban.commissions.models import EntryKind, EntryStatus, LedgerEntry
+from huoban.credit.models import CreditReview, ReviewStatus
 from huoban.leads.models import OPEN_STATUSES, Lead, Status
 from huoban.partners.models import (
     OPEN_INQUIRY_STATUSES,
@@ -240,6 +241,18 @@ def home(request: HttpRequest) -> HttpResponse:
                 reverse("console:project", kwargs={"project_id": first}) + "#schemes"
                 if first
                 else reverse("console:projects"),
+            )
+        )
+        # R-CRED-2: credit limits above 1,000,000.00 waiting for the gm (授信审批).
+        pending = CreditReview.objects.visible_to(user).filter(status=ReviewStatus.PENDING)
+        customer = pending.order_by("recorded_at").values_list("customer_id", flat=True).first()
+        cards.append(
+            Card(
+                _("待审批的大额授信"),
+                pending.count(),
+                reverse("console:customer_credit", kwargs={"customer_id": customer})
+                if customer
+                else reverse("console:lookup"),
             )
         )
     if may_decide_company_violations(user) and may_manage_staff(user):

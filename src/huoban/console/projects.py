@@ -17,6 +17,7 @@ from huoban import clock, explain
 from huoban.accounts.models import Role, User
 from huoban.commissions import ledger
 from huoban.commissions.models import LedgerEntry
+from huoban.credit import services as credit
 from huoban.customers.models import Customer
 from huoban.customers.ownership import owner_of
 from huoban.errors import DomainError
@@ -543,6 +544,7 @@ def _signing_page(
         "owner": owner_of(customer),
         "form": mark_invalid(form),
         "preview": preview,
+        "credit": credit.standing(customer),  # R-CRED-3: what the signing will be held to
     }
     return render(request, "console/project_sign.html", context, status=status)
 
@@ -571,8 +573,10 @@ def project_sign(request: HttpRequest, customer_id: int) -> HttpResponse:
         return _signing_page(request, customer, form, status=422)
     sent = send(
         form,
-        lambda _: services.create_project(
-            actor=actor_of(request), **form.service_fields(customer.pk)
+        lambda data: services.create_project(
+            actor=actor_of(request),
+            cash_only=data["cash_only"],
+            **form.service_fields(customer.pk),
         ),
     )
     if sent.refusal:

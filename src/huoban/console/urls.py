@@ -4,6 +4,7 @@ from . import (
     agreements,
     audit,
     cases,
+    credit,
     customers,
     dashboard,
     finance,
@@ -98,6 +99,13 @@ urlpatterns = [
     path("customers/<int:customer_id>/reveal/", customers.customer_reveal, name="customer_reveal"),
     path("customers/<int:customer_id>/link/", customers.customer_link, name="customer_link"),
     path("customers/<int:customer_id>/sign/", projects.project_sign, name="project_sign"),
+    path("customers/<int:customer_id>/credit/", credit.customer_credit, name="customer_credit"),
+    path("customers/<int:customer_id>/credit/excess/", credit.credit_excess, name="credit_excess"),
+    path(
+        "customers/<int:customer_id>/credit/<int:review_id>/decide/",
+        credit.credit_decide,
+        name="credit_decide",
+    ),
     path("customers/<int:customer_id>/consents/", customers.consent_grant, name="consent_grant"),
     path(
         "customers/<int:customer_id>/consents/<int:consent_id>/approve/",
@@ -224,6 +232,7 @@ urlpatterns = [
     path("projects/", projects.project_list, name="projects"),
     path("projects/board/", projects.project_board, name="board"),
     path("projects/<int:project_id>/", projects.project_detail, name="project"),
+    path("projects/<int:project_id>/billing-plan/", credit.billing_plan, name="billing_plan"),
     path(
         "projects/<int:project_id>/milestones/<str:stage>/",
         projects.milestone_update,

@@ -29,6 +29,7 @@ from huoban.agreements.services import (
     review_agreement,
 )
 from huoban.commissions.statements import CJK_FONT
+from huoban.credit.services import record_review, set_billing_plan
 from huoban.customers.attribution import link_related
 from huoban.customers.consent import grant_consent
 from huoban.customers.inbound import record_inbound_contact
@@ -296,6 +297,7 @@ class _DemoBuilder:
         self.scorecards()
         self.recent()
         self.queues()
+        self.credit()
         flag_overdue_leads()  # what the daily job would have done since (R-LEAD-3)
 
     def staff(self) -> None:
@@ -359,6 +361,47 @@ class _DemoBuilder:
         ):
             keep = {k: v for k, v in notes.items() if k in scores}
             record_assessment(code, kind=kind, scores=scores, notes=keep, actor=officer)
+
+    def credit(self) -> None:
+        """R-CRED (seed 003's 客户资信调查): finance's reviews of three customers and the billing
+        plans of two projects. 华泰 has not paid its first instalment in full since May (the
+        refund left 124,000.00 of 144,000.00): more than 90 days overdue, it is held at medium
+        whatever its review says; 东义's limit of 3,000,000.00 waits for the gm."""
+        finance = self.users["finance"]
+        huatai = Project.objects.get(title="华泰煤化工 生产管理平台")
+        coking = Project.objects.get(title="孝义焦化 设备预测性维护（增项）")
+        with clock.frozen(dt.datetime(2026, 11, 25, 10, tzinfo=SH).astimezone(dt.UTC)):
+            set_billing_plan(
+                huatai.pk, actor=finance, instalments=[
+                    {"amount": "144000.00", "due_on": "2026-05-20"},
+                    {"amount": "192000.00", "due_on": "2026-10-31"},
+                    {"amount": "144000.00", "due_on": "2027-03-31"},
+                ],
+            )  # fmt: skip
+            set_billing_plan(
+                coking.pk, actor=finance, instalments=[
+                    {"amount": "78000.00", "due_on": "2026-09-20"},
+                    {"amount": "104000.00", "due_on": "2026-12-31"},
+                    {"amount": "78000.00", "due_on": "2027-03-31"},
+                ],
+            )  # fmt: skip
+            record_review(
+                huatai.customer_id, rating="B", risk="low", credit_limit="600000.00",
+                sources=["国家企业信用信息公示系统", "中国执行信息公开网"],
+                registered_capital="50000000", years_in_operation=12,
+                note="经营稳定；首期款因退款差额未结清", actor=finance,
+            )  # fmt: skip
+            record_review(
+                coking.customer_id, rating="B", risk="medium", credit_limit="300000.00",
+                sources=["国家企业信用信息公示系统"], years_in_operation=8,
+                note="东义集团子公司，按母公司担保额度控制", actor=finance,
+            )  # fmt: skip
+            record_review(
+                self.customers["dongyi"].pk, rating="A", risk="low",
+                credit_limit="3000000.00", sources=["国家企业信用信息公示系统", "行业协会"],
+                registered_capital="800000000", years_in_operation=25,
+                note="集团客户，回款记录良好；额度超过 100 万，报总经理审批", actor=finance,
+            )  # fmt: skip
 
     def meetings(self) -> None:
         """R-MEET (seed 002's layered docking) with 极峰科技, grade S: the executive review in

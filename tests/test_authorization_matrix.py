@@ -694,6 +694,13 @@ row("GET", f"{V1}/projects/{{project_id}}/billing-plan", "projects/{project}/bil
     visible=ALPHA_SIDE)  # fmt: skip
 row("POST", f"{V1}/credit-reviews/{{review_id}}/decide", "credit-reviews/{credit_review}/decide",
     ("gm", "admin"), visible=STAFF, body={"approve": True})  # fmt: skip
+# Channel analytics (R-ANL, issue #16): officers, finance, the gm read; officers and finance
+# record a partner's channel costs.
+row("GET", f"{V1}/analytics/channels", "analytics/channels", ("officer", "finance", "gm", "admin"))
+row("POST", f"{V1}/partners/{{code}}/costs", "partners/{alpha}/costs",
+    ("officer", "finance", "admin"), visible=ALPHA_SIDE,
+    body={"amount": "20000.00", "spent_on": "2026-11-02", "category": "event"})  # fmt: skip
+row("GET", f"{V1}/partners/{{code}}/costs", "partners/{alpha}/costs", STAFF, visible=ALPHA_SIDE)
 # Meetings (R-MEET, issue #16): officers record them; staff read them with the cadence due.
 row("POST", f"{V1}/partners/{{code}}/meetings", "partners/{alpha}/meetings",
     ("officer", "admin"), visible=ALPHA_SIDE,

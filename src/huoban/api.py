@@ -18,6 +18,7 @@ from huoban.accounts.api import router as auth_router
 from huoban.accounts.models import User
 from huoban.accounts.services import user_for_token
 from huoban.agreements.api import router as agreements_router
+from huoban.analytics.api import router as analytics_router
 from huoban.commissions.api import router as commissions_router
 from huoban.credit.api import router as credit_router
 from huoban.customers.api import router as customers_router
@@ -138,6 +139,7 @@ def _register_routers() -> None:
     api.add_router("/", selection_router)
     api.add_router("/", performance_router)
     api.add_router("/", credit_router)
+    api.add_router("/", analytics_router)
     # Full paths (/company-violations/{id}/…): a report is not under one partner's URL.
     api.add_router("/", company_violations_router)
 

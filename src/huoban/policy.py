@@ -186,3 +186,13 @@ def may_approve_credit_limits(user: Any) -> bool:
     """R-CRED-2: a credit limit above 1,000,000.00 needs the general manager's approval
     (授信审批; admins may too)."""
     return _active(user) and user.has_role(Role.GM)
+
+
+def may_record_channel_costs(user: Any) -> bool:
+    """R-ANL-1: partner officers and finance (and admins) record a channel's costs."""
+    return _active(user) and user.has_role(Role.OFFICER, Role.FINANCE)
+
+
+def may_read_analytics(user: Any) -> bool:
+    """R-ANL: officers, finance, the gm and admins read the channel analytics (ARCHITECTURE §6)."""
+    return _active(user) and user.has_role(Role.OFFICER, Role.FINANCE, Role.GM)

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "huoban.selection",
     "huoban.performance",
     "huoban.credit",
+    "huoban.analytics",
     "huoban.demo",
     "huoban.portal",
     "huoban.console",
@@ -246,6 +247,8 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("HUOBAN_EMAIL_FROM", "伙伴 Huoban <noreply@localhost>")
 
 # Where people reach Huoban: the links in e-mails and robot messages start with it.
+# R-ANL-1: the gross margin that turns a customer's lifetime cash into its value (CLV).
+HUOBAN_GROSS_MARGIN = os.environ.get("HUOBAN_GROSS_MARGIN", "0.30")
 HUOBAN_BASE_URL = os.environ.get("HUOBAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Business settings (SPEC): the thresholds and deadlines a company may tune.

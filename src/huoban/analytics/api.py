@@ -1,0 +1,174 @@
+"""Channel analytics over the API (ARCHITECTURE §6, R-ANL-1): ``POST /api/v1/partners/{code}/
+costs`` and ``GET /api/v1/analytics/channels?from=&to=``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.responses import Status as Answer
+from pydantic import Field
+
+from huoban import clock
+from huoban.access import STAFF, require_role
+from huoban.errors import Forbidden, NotFound, ValidationFailed
+from huoban.money import fmt
+from huoban.partners.models import Partner
+from huoban.policy import may_read_analytics
+from huoban.web import actor_of
+
+from . import services
+from .models import ChannelCost
+
+router = Router(tags=["analytics"])
+
+
+class CostIn(Schema):
+    amount: Any = Field(description='an amount, "20000.00"')
+    spent_on: Any = Field(description="YYYY-MM-DD")
+    category: str = Field(max_length=16, description="event|marketing_fund|travel|training|other")
+    note: str = Field("", max_length=2000)
+
+
+class CostOut(Schema):
+    id: int
+    partner_code: str
+    amount: str
+    spent_on: dt.date
+    category: str
+    note: str
+    recorded_at: dt.datetime
+
+
+class ChannelOut(Schema):
+    channel: str = Field(description="a partner code or `direct` (or a type / region)")
+    name: str
+    leads: int
+    valid_leads: int
+    valid_rate: str | None
+    projects: int
+    new_customers: int
+    revenue: str
+    cost: str
+    cac: str | None
+    clv: str | None
+    roi: str | None = Field(description='a ratio string, "3.5000" for 350%')
+    retention: str | None
+    achievement: str | None
+    explanation: str
+
+
+class ChannelsOut(Schema):
+    start: dt.date
+    end: dt.date
+    group: str
+    items: list[ChannelOut]
+    totals: ChannelOut
+
+
+class ChannelsQuery(Schema):
+    start: dt.date | None = Field(None, alias="from")
+    end: dt.date | None = Field(None, alias="to")
+    group: str = "partner"
+
+
+def _ratio(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def row_out(row: services.Row) -> dict[str, Any]:
+    f = row.figures
+    return {
+        "channel": row.channel,
+        "name": row.label,
+        "leads": f.inputs.leads,
+        "valid_leads": f.inputs.valid_leads,
+        "valid_rate": _ratio(f.valid_rate),
+        "projects": f.inputs.projects,
+        "new_customers": f.inputs.new_customers,
+        "revenue": fmt(f.inputs.revenue),
+        "cost": fmt(f.cost),
+        "cac": None if f.cac is None else fmt(f.cac),
+        "clv": None if f.clv is None else fmt(f.clv),
+        "roi": _ratio(f.roi),
+        "retention": _ratio(f.retention),
+        "achievement": _ratio(f.achievement),
+        "explanation": "\n".join(str(s) for s in f.steps),
+    }
+
+
+def period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The period asked for; by default this year to today. A bad one is a field error."""
+    today = clock.today()
+    start = start or today.replace(month=1, day=1)
+    end = end or today
+    errors = clock.period_errors(start, end)
+    if errors:
+        names = {"start": "from", "end": "to"}
+        raise ValidationFailed({names.get(k, k): v for k, v in errors.items()})
+    return start, end
+
+
+@router.get(
+    "/analytics/channels",
+    response=ChannelsOut,
+    summary="Each channel's funnel, revenue, cost, CAC, CLV, ROI and retention (R-ANL-1)",
+)
+def channels(request: HttpRequest, q: Query[ChannelsQuery]) -> dict[str, Any]:
+    require_role(request.user, *STAFF)
+    if not may_read_analytics(request.user):
+        raise Forbidden("渠道分析供伙伴关系官、财务、总经理查看 / Officers, finance and the gm.")
+    if q.group not in services.GROUPS:
+        raise ValidationFailed({"group": "按 partner、type 或 region 分组 / partner|type|region."})
+    start, end = period(q.start, q.end)
+    rows, totals = services.report(start, end, group=q.group)
+    return {
+        "start": start,
+        "end": end,
+        "group": q.group,
+        "items": [row_out(r) for r in rows],
+        "totals": row_out(totals),
+    }
+
+
+def _partner(request: HttpRequest, code: str) -> Partner:
+    partner = Partner.objects.visible_to(request.user).filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    return partner
+
+
+def _cost(cost: ChannelCost) -> dict[str, Any]:
+    return {
+        "id": cost.pk,
+        "partner_code": cost.partner.code,
+        "amount": fmt(cost.amount),
+        "spent_on": cost.spent_on,
+        "category": cost.category,
+        "note": cost.note,
+        "recorded_at": cost.recorded_at,
+    }
+
+
+@router.post(
+    "/partners/{code}/costs",
+    response={201: CostOut},
+    summary="Record a partner's channel cost: an event, marketing fund, travel (officer, finance)",
+)
+def record_cost(request: HttpRequest, code: str, payload: CostIn) -> Answer:
+    partner = _partner(request, code)
+    cost = services.record_cost(partner.code, actor=actor_of(request), **payload.dict())
+    return Answer(201, _cost(cost))
+
+
+@router.get(
+    "/partners/{code}/costs",
+    response=list[CostOut],
+    summary="A partner's channel costs, newest first (staff)",
+)
+def list_costs(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    partner = _partner(request, code)
+    require_role(request.user, *STAFF)
+    return [_cost(c) for c in ChannelCost.objects.filter(partner=partner).select_related("partner")]

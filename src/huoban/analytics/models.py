@@ -1,0 +1,50 @@
+"""Channel costs (SPEC §10.13, R-ANL-1): what the programme spends on a partner beyond its
+commission — events, marketing funds, travel — dated, entered by finance and officers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from huoban.scoping import ScopedQuerySet
+
+
+class CostCategory(models.TextChoices):
+    EVENT = "event", _("活动")
+    MARKETING_FUND = "marketing_fund", _("市场发展基金")
+    TRAVEL = "travel", _("差旅")
+    TRAINING = "training", _("培训")
+    OTHER = "other", _("其他")
+
+
+class ChannelCostQuerySet(ScopedQuerySet["ChannelCost"]):
+    """Staff only: the company's spending on its channels."""
+
+    partner_path = None
+
+
+class ChannelCost(models.Model):
+    partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("伙伴"), on_delete=models.PROTECT,
+        related_name="channel_costs",
+    )  # fmt: skip
+    amount = models.DecimalField(_("金额"), max_digits=14, decimal_places=2)
+    spent_on = models.DateField(_("发生日"), db_index=True)
+    category = models.CharField(_("类别"), max_length=16, choices=CostCategory.choices)
+    note = models.TextField(_("说明"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    objects = ChannelCostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("渠道费用")
+        verbose_name_plural = _("渠道费用")
+        ordering = ("-spent_on", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.spent_on} {self.amount}"

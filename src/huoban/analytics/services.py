@@ -1,0 +1,270 @@
+"""Channel analytics (SPEC §10.13, R-ANL-1): channel costs, and each channel's figures for a
+period computed in a fixed number of grouped queries whatever the number of partners."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear
+
+from huoban import clock
+from huoban.accounts.models import User
+from huoban.audit.services import record
+from huoban.commissions.models import LedgerEntry
+from huoban.errors import Forbidden, NotFound, ValidationFailed
+from huoban.leads.models import Lead
+from huoban.leads.models import Status as LeadStatus
+from huoban.money import ZERO, cny
+from huoban.partners.models import Partner
+from huoban.performance.models import Scorecard
+from huoban.policy import may_record_channel_costs
+from huoban.projects.models import CustomerPayment, PaymentKind, Project
+from huoban.projects.models import Status as ProjectStatus
+
+from . import rules
+from .models import ChannelCost, CostCategory
+
+DIRECT = "direct"
+GROUPS = ("partner", "type", "region")
+
+
+def gross_margin() -> Decimal:
+    return Decimal(str(getattr(settings, "HUOBAN_GROSS_MARGIN", rules.DEFAULT_GROSS_MARGIN)))
+
+
+# --- channel costs -------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def record_cost(
+    code: str, *, actor: User, amount: Any, spent_on: Any, category: str, note: str = ""
+) -> ChannelCost:
+    """An officer or finance records a channel cost of a partner (R-ANL-1)."""
+    if not may_record_channel_costs(actor):
+        raise Forbidden("渠道费用由伙伴关系官或财务登记 / Officers and finance record costs.")
+    partner = Partner.objects.filter(code=code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    errors: dict[str, str] = {}
+    value: Decimal | None
+    try:
+        value = None if isinstance(amount, bool | float) else Decimal(str(amount).strip())
+    except (InvalidOperation, ValueError):
+        value = None
+    if (
+        value is None or not value.is_finite() or value <= 0
+        or value != value.quantize(Decimal("0.01")) or value >= Decimal("1e12")
+    ):  # fmt: skip
+        errors["amount"] = "金额须为正数，至多两位小数 / A positive amount, at most 2 decimals."
+        value = None
+    day = spent_on
+    if isinstance(day, str):
+        try:
+            day = dt.date.fromisoformat(day)
+        except ValueError:
+            day = None
+    if not isinstance(day, dt.date):
+        errors["spent_on"] = "日期格式为 YYYY-MM-DD / A date, YYYY-MM-DD."
+    else:
+        errors.update(clock.past_errors(spent_on=day))
+    if category not in CostCategory.values:
+        errors["category"] = "未知类别 / Unknown category."
+    if len(note) > 2000:
+        errors["note"] = "说明至多 2000 字 / At most 2,000 characters."
+    if errors:
+        raise ValidationFailed(errors)
+    assert value is not None and isinstance(day, dt.date)
+    cost = ChannelCost.objects.create(
+        partner=partner,
+        amount=value,
+        spent_on=day,
+        category=category,
+        note=note.strip(),
+        recorded_by=actor,
+        recorded_at=clock.now(),
+    )
+    record(
+        actor,
+        "channel.cost",
+        cost,
+        after={"partner": partner.code, "amount": str(value), "spent_on": day.isoformat(),
+               "category": category, "note": cost.note},
+    )  # fmt: skip
+    return cost
+
+
+# --- the figures ---------------------------------------------------------------------------
+
+
+def channel_inputs(start: dt.date, end: dt.date) -> dict[int | None, rules.Inputs]:
+    """Every channel's inputs for the days ``start`` … ``end`` (both included), keyed by the
+    partner id (None: direct, customers without a partner). Ten grouped queries."""
+    since, until = clock.local_midnight(start), clock.local_midnight(end + dt.timedelta(days=1))
+    found: dict[int | None, dict[str, Any]] = defaultdict(dict)
+    for row in (
+        Lead.objects.filter(submitted_at__gte=since, submitted_at__lt=until)
+        .order_by()
+        .values("partner_id")
+        .annotate(n=Count("id"), valid=Count("id", filter=Q(status=LeadStatus.VALID)))
+    ):
+        found[row["partner_id"]].update(leads=row["n"], valid_leads=row["valid"])
+    signed = Project.objects.filter(signed_on__gte=start, signed_on__lte=end).exclude(
+        status=ProjectStatus.CANCELLED
+    )
+    for row in signed.order_by().values("partner_id").annotate(n=Count("id")):
+        found[row["partner_id"]]["projects"] = row["n"]
+    earlier = Project.objects.filter(customer=OuterRef("customer"), signed_on__lt=start).exclude(
+        status=ProjectStatus.CANCELLED
+    )
+    for row in (
+        signed.filter(~Exists(earlier))
+        .order_by()
+        .values("partner_id")
+        .annotate(n=Count("customer", distinct=True))
+    ):
+        found[row["partner_id"]]["new_customers"] = row["n"]
+    net = Sum("amount", filter=Q(kind=PaymentKind.PAYMENT), default=ZERO) - Sum(
+        "amount", filter=Q(kind=PaymentKind.REFUND), default=ZERO
+    )
+    for row in (
+        CustomerPayment.objects.filter(received_on__gte=start, received_on__lte=end)
+        .order_by()
+        .values("project__partner_id")
+        .annotate(net=net)
+    ):
+        found[row["project__partner_id"]]["revenue"] = cny(row["net"])
+    for row in (
+        LedgerEntry.objects.counted()
+        .filter(earned_on__gte=start, earned_on__lte=end)
+        .order_by()
+        .values("partner_id")
+        .annotate(total=Sum("amount"))
+    ):
+        found[row["partner_id"]]["earned"] = cny(row["total"])
+    for row in (
+        ChannelCost.objects.filter(spent_on__gte=start, spent_on__lte=end)
+        .order_by()
+        .values("partner_id")
+        .annotate(total=Sum("amount"))
+    ):
+        found[row["partner_id"]]["recorded_costs"] = cny(row["total"])
+    for row in (
+        CustomerPayment.objects.filter(received_on__lte=end)
+        .order_by()
+        .values("project__partner_id")
+        .annotate(net=net, customers=Count("project__customer", distinct=True))
+    ):
+        found[row["project__partner_id"]].update(
+            lifetime_cash=cny(row["net"]), lifetime_customers=row["customers"]
+        )
+    _retention(found, end.year)
+    _achievement(found, start, end)
+    return {
+        partner_id: rules.Inputs(
+            leads=data.get("leads", 0),
+            valid_leads=data.get("valid_leads", 0),
+            projects=data.get("projects", 0),
+            new_customers=data.get("new_customers", 0),
+            revenue=data.get("revenue", ZERO),
+            earned=data.get("earned", ZERO),
+            recorded_costs=data.get("recorded_costs", ZERO),
+            lifetime_cash=data.get("lifetime_cash", ZERO),
+            lifetime_customers=data.get("lifetime_customers", 0),
+            previous_year_customers=data.get("previous_year_customers", 0),
+            retained_customers=data.get("retained_customers", 0),
+            kpi_actual=data.get("kpi_actual"),
+            kpi_target=data.get("kpi_target"),
+        )
+        for partner_id, data in found.items()
+    }
+
+
+def _retention(found: dict[int | None, dict[str, Any]], year: int) -> None:
+    """R-ANL-1: customers with cash or a signed project in both the previous year and this one
+    ÷ those with one in the previous year, per channel."""
+    active: dict[tuple[int | None, int], set[int]] = defaultdict(set)
+    for partner_id, customer_id, y in (
+        CustomerPayment.objects.filter(received_on__year__in=(year - 1, year))
+        .annotate(y=ExtractYear("received_on"))
+        .values_list("project__partner_id", "project__customer_id", "y")
+        .distinct()
+    ):
+        active[(partner_id, y)].add(customer_id)
+    for partner_id, customer_id, y in (
+        Project.objects.filter(signed_on__year__in=(year - 1, year))
+        .exclude(status=ProjectStatus.CANCELLED)
+        .annotate(y=ExtractYear("signed_on"))
+        .values_list("partner_id", "customer_id", "y")
+        .distinct()
+    ):
+        active[(partner_id, y)].add(customer_id)
+    for channel in {key for key, _ in active}:
+        before = active.get((channel, year - 1), set())
+        if before:
+            found[channel]["previous_year_customers"] = len(before)
+            found[channel]["retained_customers"] = len(before & active.get((channel, year), set()))
+
+
+def _achievement(found: dict[int | None, dict[str, Any]], start: dt.date, end: dt.date) -> None:
+    """R-ANL-1: the primary KPI's actuals ÷ its targets over the period's monthly scorecards
+    (their latest revisions)."""
+    months = Q()
+    day = start.replace(day=1)
+    while day <= end:
+        months |= Q(year=day.year, month=day.month)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    for card in Scorecard.objects.current().filter(months).only("partner_id", "items"):
+        primary = next((i for i in card.items if i.get("primary")), None)
+        if primary is None:
+            continue
+        data = found[card.partner_id]
+        data["kpi_actual"] = data.get("kpi_actual", ZERO) + Decimal(str(primary["actual"]))
+        data["kpi_target"] = data.get("kpi_target", ZERO) + Decimal(str(primary["target"]))
+
+
+@dataclass(frozen=True)
+class Row:
+    channel: str  # a partner code, `direct`, a type or a region
+    label: str
+    figures: rules.Figures
+
+
+def report(start: dt.date, end: dt.date, *, group: str = "partner") -> tuple[list[Row], Row]:
+    """The channels' rows for the period — by partner (every partner, and `direct` when it has
+    anything), by partner type (a partner of two types counts in both) or by region — and the
+    programme's totals."""
+    inputs = channel_inputs(start, end)
+    margin = gross_margin()
+    partners = list(Partner.objects.order_by("code").values("id", "code", "name", "types",
+                                                            "region"))  # fmt: skip
+    rows: list[Row] = []
+    if group == "partner":
+        for p in partners:
+            got = inputs.get(p["id"]) or rules.combine([])
+            rows.append(Row(p["code"], p["name"], rules.figures(got, gross_margin=margin)))
+        if None in inputs:
+            rows.append(Row(DIRECT, DIRECT, rules.figures(inputs[None], gross_margin=margin)))
+    else:
+        groups: dict[str, list[rules.Inputs]] = defaultdict(list)
+        for p in partners:
+            names = (p["types"] or ["—"]) if group == "type" else [p["region"] or "—"]
+            for name in names:
+                if p["id"] in inputs:
+                    groups[name].append(inputs[p["id"]])
+                else:
+                    groups.setdefault(name, [])
+        for name in sorted(groups):
+            rows.append(Row(name, name, rules.figures(rules.combine(groups[name]),
+                                                      gross_margin=margin)))  # fmt: skip
+        if None in inputs:
+            rows.append(Row(DIRECT, DIRECT, rules.figures(inputs[None], gross_margin=margin)))
+    totals = Row("total", "total", rules.figures(rules.combine(list(inputs.values())),
+                                                 gross_margin=margin))  # fmt: skip
+    return rows, totals

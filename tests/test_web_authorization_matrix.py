@@ -713,6 +713,16 @@ post_only(
     body={"note": "已复核", "level": "low", "status": "mitigating"},
     changes=OFFICERS,
 )
+# Channel analytics (R-ANL, issue #16): officers, finance, the gm read it and its export;
+# officers and finance record a partner's channel costs; staff read them.
+ANALYSTS = console(403, officer=200, finance=200, gm=200, admin=200)
+get_only(f"{C}analytics/", "/console/analytics/", ANALYSTS)
+get_only(f"{C}analytics/export.xlsx", "/console/analytics/export.xlsx", ANALYSTS)
+row("GET", f"{C}partners/<str:code>/costs/", "/console/partners/{alpha}/costs/", console())
+row("POST", f"{C}partners/<str:code>/costs/", "/console/partners/{alpha}/costs/",
+    console(403, officer=302, finance=302, admin=302),
+    body={"amount": "20000.00", "spent_on": "2026-11-02", "category": "event"},
+    changes=("officer", "finance", "admin"))  # fmt: skip
 # Customer credit (R-CRED, issue #16): staff read; finance records reviews, approves an excess
 # and sets billing plans; the gm decides a limit above 1,000,000.00.
 CREDIT_FINANCE = ("finance", "admin")

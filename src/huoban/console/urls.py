@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     agreements,
+    analytics,
     audit,
     cases,
     credit,
@@ -27,6 +28,9 @@ app_name = "console"
 
 urlpatterns = [
     path("overview/", overview.overview, name="overview"),
+    path("analytics/", analytics.analytics, name="analytics"),
+    path("analytics/export.xlsx", analytics.analytics_xlsx, name="analytics_xlsx"),
+    path("partners/<str:code>/costs/", analytics.partner_costs, name="partner_costs"),
     path("overview/pdf/", overview.overview_pdf, name="overview_pdf"),
     path("overview/reports/<str:name>", overview.overview_report, name="overview_report"),
     path("selections/", selections.selection_list, name="selections"),

@@ -28,6 +28,7 @@ from huoban.agreements.services import (
     draft_agreement,
     review_agreement,
 )
+from huoban.analytics.services import record_cost
 from huoban.commissions.statements import CJK_FONT
 from huoban.credit.services import record_review, set_billing_plan
 from huoban.customers.attribution import link_related
@@ -298,6 +299,7 @@ class _DemoBuilder:
         self.recent()
         self.queues()
         self.credit()
+        self.channel_costs()
         flag_overdue_leads()  # what the daily job would have done since (R-LEAD-3)
 
     def staff(self) -> None:
@@ -402,6 +404,39 @@ class _DemoBuilder:
                 registered_capital="800000000", years_in_operation=25,
                 note="集团客户，回款记录良好；额度超过 100 万，报总经理审批", actor=finance,
             )  # fmt: skip
+
+    def channel_costs(self) -> None:
+        """R-ANL-1: what the programme spent on two channels beyond their commission."""
+        finance, officer = self.users["finance"], self.users["officer"]
+        with clock.frozen(dt.datetime(2026, 11, 28, 10, tzinfo=SH).astimezone(dt.UTC)):
+            for key, amount, day, category, note, actor in (
+                (
+                    "jinlian",
+                    "30000.00",
+                    dt.date(2026, 6, 18),
+                    "event",
+                    "晋中煤化工客户沙龙",
+                    finance,
+                ),
+                (
+                    "jinlian",
+                    "12000.00",
+                    dt.date(2026, 9, 10),
+                    "marketing_fund",
+                    "联合宣传册",
+                    finance,
+                ),
+                (
+                    "jifeng",
+                    "8600.00",
+                    dt.date(2026, 11, 5),
+                    "travel",
+                    "东义项目现场支持差旅",
+                    officer,
+                ),
+            ):
+                record_cost(self.partners[key].code, amount=amount, spent_on=day,
+                            category=category, note=note, actor=actor)  # fmt: skip
 
     def meetings(self) -> None:
         """R-MEET (seed 002's layered docking) with 极峰科技, grade S: the executive review in

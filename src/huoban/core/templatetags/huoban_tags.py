@@ -13,6 +13,7 @@ from django import template
 
 from huoban import money, policy
 from huoban.accounts.models import Role, User
+from huoban.analytics import rules as analytics_rules
 from huoban.audit.actions import Action
 from huoban.notifications.services import unread_count
 from huoban.partners.models import Tier
@@ -59,6 +60,18 @@ def sees_money(user: Any) -> bool:
 def may_manage_staff(user: Any) -> bool:
     """R-UI-1: ``{% if request.user|may_manage_staff %}`` (the staff-user pages)."""
     return policy.may_manage_staff(user)
+
+
+@register.filter
+def ratio_percent(value: Any) -> str:
+    """A ratio as a percentage with one decimal (3.5 → 350.0%), '—' for none (R-ANL)."""
+    return analytics_rules.percent(value)
+
+
+@register.filter
+def may_read_analytics(user: Any) -> bool:
+    """R-ANL: ``{% if request.user|may_read_analytics %}`` (the channel analytics)."""
+    return policy.may_read_analytics(user)
 
 
 @register.filter

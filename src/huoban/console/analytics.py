@@ -1,0 +1,175 @@
+"""Channel analytics in the console (SPEC §10.13, R-ANL; R-UI-1): each channel's funnel,
+revenue, cost, CAC, CLV, ROI, retention and achievement for a period, by partner, type or
+region, with charts and an Excel export; officers and finance record a partner's costs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from huoban import clock
+from huoban.analytics import services
+from huoban.analytics.export import render_xlsx
+from huoban.analytics.models import ChannelCost, CostCategory
+from huoban.partners.models import Partner
+from huoban.policy import may_read_analytics, may_record_channel_costs
+from huoban.web import actor_of, mark_invalid, send, staff_required
+
+from .common import forbidden, partner_or_404, settle
+
+NAV = "analytics"
+_TEXT = {"class": "form-control"}
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(
+        label=gettext_lazy("自"), required=False,
+        widget=forms.DateInput(attrs={**_TEXT, "type": "date"}),
+    )  # fmt: skip
+    end = forms.DateField(
+        label=gettext_lazy("至"), required=False,
+        widget=forms.DateInput(attrs={**_TEXT, "type": "date"}),
+    )  # fmt: skip
+    group = forms.ChoiceField(
+        label=gettext_lazy("按"),
+        required=False,
+        choices=[
+            ("partner", gettext_lazy("伙伴")),
+            ("type", gettext_lazy("伙伴类别")),
+            ("region", gettext_lazy("地区")),
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class CostForm(forms.Form):
+    amount = forms.CharField(
+        label=gettext_lazy("金额（元）"), max_length=20,
+        widget=forms.TextInput(attrs={**_TEXT, "inputmode": "decimal"}),
+    )  # fmt: skip
+    spent_on = forms.DateField(
+        label=gettext_lazy("发生日"), widget=forms.DateInput(attrs={**_TEXT, "type": "date"})
+    )
+    category = forms.ChoiceField(
+        label=gettext_lazy("类别"), choices=CostCategory.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )  # fmt: skip
+    note = forms.CharField(
+        label=gettext_lazy("说明"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 2}),
+    )  # fmt: skip
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date, str]:
+    today = clock.today()
+    form = PeriodForm(request.GET or None)
+    start, end, group = today.replace(month=1, day=1), today, "partner"
+    if form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+        group = form.cleaned_data["group"] or group
+        if clock.period_errors(start, end):
+            form.add_error("end", _("期间无效：结束不早于开始，最长 10 年。"))
+            start, end = today.replace(month=1, day=1), today
+    elif not request.GET:
+        form = PeriodForm(initial={"start": start, "end": end, "group": group})
+    return form, start, end, group
+
+
+def _chart(rows: list[services.Row], totals: services.Row) -> dict[str, Any]:
+    t = totals.figures.inputs
+    shown = [r for r in rows if r.figures.cac is not None or r.figures.clv is not None][:20]
+    return {
+        "funnel": [t.leads, t.valid_leads, t.projects, t.new_customers],
+        "channels": [r.label for r in shown],
+        "cac": [None if r.figures.cac is None else str(r.figures.cac) for r in shown],
+        "clv": [None if r.figures.clv is None else str(r.figures.clv) for r in shown],
+    }
+
+
+@staff_required
+@require_GET
+def analytics(request: HttpRequest) -> HttpResponse:
+    if not may_read_analytics(request.user):
+        return forbidden(request, NAV, _("渠道分析供伙伴关系官、财务和总经理查看。"))
+    form, start, end, group = _period(request)
+    rows, totals = services.report(start, end, group=group)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "console/analytics.html",
+        {
+            "nav": NAV,
+            "form": mark_invalid(form),
+            "start": start,
+            "end": end,
+            "group": group,
+            "rows": rows,
+            "totals": totals,
+            "chart": _chart(rows, totals),
+            "export": reverse("console:analytics_xlsx") + (f"?{query}" if query else ""),
+        },
+    )
+
+
+@staff_required
+@require_GET
+def analytics_xlsx(request: HttpRequest) -> HttpResponse:
+    if not may_read_analytics(request.user):
+        return forbidden(request, NAV, _("渠道分析供伙伴关系官、财务和总经理查看。"))
+    _form, start, end, group = _period(request)
+    rows, totals = services.report(start, end, group=group)
+    response = HttpResponse(
+        render_xlsx(rows, totals, start, end),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"channels-{start.isoformat()}-{end.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _costs_page(
+    request: HttpRequest, partner: Partner, form: CostForm | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "console/channel_costs.html",
+        {
+            "nav": "partners",
+            "partner": partner,
+            "costs": ChannelCost.objects.filter(partner=partner).select_related("recorded_by"),
+            "may_record": may_record_channel_costs(request.user),
+            "form": mark_invalid(
+                form or CostForm(initial={"spent_on": clock.today()}, auto_id="cost_%s")
+            ),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partner_costs(request: HttpRequest, code: str) -> HttpResponse:
+    """A partner's channel costs; officers and finance record one (R-ANL-1)."""
+    partner = partner_or_404(request, code)
+    if request.method == "GET":
+        return _costs_page(request, partner)
+    if not may_record_channel_costs(request.user):
+        return forbidden(request, "partners", _("渠道费用由伙伴关系官或财务登记。"))
+    form = CostForm(request.POST, auto_id="cost_%s")
+    sent = send(
+        form, lambda data: services.record_cost(partner.code, actor=actor_of(request), **data)
+    )
+    return settle(
+        request, sent, done=_("渠道费用已登记。"),
+        to=reverse("console:partner_costs", kwargs={"code": partner.code}),
+        again=lambda status: _costs_page(request, partner, form, status),
+    )  # fmt: skip

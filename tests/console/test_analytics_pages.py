@@ -47,13 +47,15 @@ def test_costs_and_the_analytics_page(actors, paid):
     page = client_for(actors.gm).get(url).content.decode()
     # 300,000.00 received; 8% confirmation 24,000.00 earned + 20,000.00 = 44,000.00 of cost;
     # ROI (300,000.00 − 44,000.00) ÷ 44,000.00 = 5.8182 → 581.8%; CAC 44,000.00 ÷ 1
-    row = page[page.index(f'data-channel="{actors.alpha.code}"'):]
+    row = page[page.index(f'data-channel="{actors.alpha.code}"') :]
     row = row[: row.index("</tr>")]
     for figure in ("¥300,000.00", "¥44,000.00", "581.8%"):
         assert figure in row, figure
-    regions = client_for(actors.finance).get(
-        "/console/analytics/?start=2026-04-01&end=2026-06-30&group=region"
-    ).content.decode()
+    regions = (
+        client_for(actors.finance)
+        .get("/console/analytics/?start=2026-04-01&end=2026-06-30&group=region")
+        .content.decode()
+    )
     assert 'data-channel="北京"' in regions
     assert client_for(actors.pm).get(url).status_code == 403
     assert client_for(actors.alice).get(url).status_code == 404

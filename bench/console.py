@@ -148,6 +148,28 @@ def pages_for(s: dict[str, Any]) -> list[Page]:
         Page("staff users", "admin", "/console/staff/"),
         Page("staff user", "admin", f"/console/staff/{s['staff_user']}/"),
         Page("dashboard", "admin", "/console/dashboard/"),
+        # Issue #16: customer credit and channel analytics (R-CRED, R-ANL).
+        Page(
+            "customer credit",
+            "finance",
+            f"/console/customers/{s['customer']}/credit/",
+            f"/console/customers/{s['small_customer']}/credit/",
+        ),
+        Page(
+            "billing plan",
+            "finance",
+            f"/console/projects/{s['project']}/billing-plan/",
+            f"/console/projects/{s['small_project']}/billing-plan/",
+        ),
+        Page("channel analytics", "finance", "/console/analytics/"),
+        Page("channel analytics by region", "finance", "/console/analytics/?group=region"),
+        Page("channel analytics export", "finance", "/console/analytics/export.xlsx"),
+        Page(
+            "channel costs",
+            "officer",
+            f"/console/partners/{p}/costs/",
+            f"/console/partners/{sp}/costs/",
+        ),
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from huoban.explain import Step, yuan
 
@@ -181,3 +181,46 @@ def days_late(
         else:
             late.append(None)
     return late
+
+
+#: R-CRED-4: an instalment more than this many days late counts as a payment problem.
+LATE_DAYS = 30
+
+
+def borne_out(risk: str, days_late: list[int | None]) -> bool:
+    """R-CRED-4: whether a review whose validity has ended was borne out — `low` with no
+    instalment more than 30 days late during its validity, `medium`/`high` with at least one.
+    ``days_late`` are the instalments due during the validity (None: not yet due)."""
+    late = any(days is not None and days > LATE_DAYS for days in days_late)
+    return not late if risk == LOW else late
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    borne_out: int
+    reviews: int
+    ratio: Decimal | None
+    steps: tuple[Step, ...]
+
+
+def accuracy(outcomes: list[bool]) -> Accuracy:
+    """R-CRED-4: the share of ended reviews borne out, to 4 places (seed 003's KPI ≥ 95%)."""
+    borne = sum(1 for ok in outcomes if ok)
+    total = len(outcomes)
+    ratio = (
+        (Decimal(borne) / Decimal(total)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        if total
+        else None
+    )
+    shown = f"{(ratio * 100).quantize(Decimal('0.1'))}%" if ratio is not None else "—"
+    return Accuracy(
+        borne,
+        total,
+        ratio,
+        (
+            Step(
+                f"评级准确率 = 应验的 {borne} 份 ÷ 已到期的 {total} 份资信调查 = {shown}",
+                f"Rating accuracy = {borne} borne out ÷ {total} ended reviews = {shown}",
+            ),
+        ),
+    )

@@ -496,3 +496,47 @@ def set_billing_plan(project_id: int, *, actor: User, instalments: Any) -> list[
         after={"instalments": after},
     )
     return rows
+
+
+# --- rating accuracy (R-CRED-4) ------------------------------------------------------------
+
+
+def rating_accuracy(today: dt.date | None = None) -> rules.Accuracy:
+    """R-CRED-4 over every review in force whose validity has ended by ``today``: each judged
+    on the instalments of its customer due during its validity, as they stood at its end.
+    Three queries whatever the number of reviews."""
+    today = today or clock.today()
+    reviews = list(
+        CreditReview.objects.filter(status=ReviewStatus.IN_FORCE, valid_until__lt=today).only(
+            "customer_id", "risk", "valid_from", "valid_until"
+        )
+    )
+    customers = {r.customer_id for r in reviews}
+    plans: dict[int, list[tuple[int, Decimal, dt.date]]] = defaultdict(list)
+    for row in Instalment.objects.filter(project__customer_id__in=customers).values_list(
+        "project_id", "project__customer_id", "amount", "due_on"
+    ):
+        plans[row[1]].append((row[0], row[2], row[3]))
+    payments: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for project_id, kind, amount, day in (
+        CustomerPayment.objects.filter(project__customer_id__in=customers)
+        .order_by("received_on")
+        .values_list("project_id", "kind", "amount", "received_on")
+    ):
+        payments[project_id].append((day, -amount if kind == PaymentKind.REFUND else amount))
+    outcomes = []
+    for review in reviews:
+        by_project: dict[int, list[tuple[Decimal, dt.date]]] = defaultdict(list)
+        for project_id, amount, due_on in plans.get(review.customer_id, []):
+            by_project[project_id].append((amount, due_on))
+        late: list[int | None] = []
+        for project_id, plan in by_project.items():
+            ordered = sorted(plan, key=lambda item: item[1])
+            paid = [p for p in payments.get(project_id, []) if p[0] <= review.valid_until]
+            days = rules.days_late(ordered, paid, review.valid_until)
+            late.extend(
+                d for (_, due_on), d in zip(ordered, days, strict=True)
+                if review.valid_from <= due_on <= review.valid_until
+            )  # fmt: skip
+        outcomes.append(rules.borne_out(review.risk, late))
+    return rules.accuracy(outcomes)

@@ -701,6 +701,9 @@ row("POST", f"{V1}/partners/{{code}}/costs", "partners/{alpha}/costs",
     ("officer", "finance", "admin"), visible=ALPHA_SIDE,
     body={"amount": "20000.00", "spent_on": "2026-11-02", "category": "event"})  # fmt: skip
 row("GET", f"{V1}/partners/{{code}}/costs", "partners/{alpha}/costs", STAFF, visible=ALPHA_SIDE)
+row("GET", f"{V1}/analytics/board", "analytics/board", ("officer", "finance", "gm", "admin"))
+row("PUT", f"{V1}/analytics/targets", "analytics/targets", ("gm", "admin"),
+    body={"new_customers": 120})  # fmt: skip
 # Meetings (R-MEET, issue #16): officers record them; staff read them with the cadence due.
 row("POST", f"{V1}/partners/{{code}}/meetings", "partners/{alpha}/meetings",
     ("officer", "admin"), visible=ALPHA_SIDE,

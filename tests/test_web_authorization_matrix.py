@@ -718,6 +718,12 @@ post_only(
 ANALYSTS = console(403, officer=200, finance=200, gm=200, admin=200)
 get_only(f"{C}analytics/", "/console/analytics/", ANALYSTS)
 get_only(f"{C}analytics/export.xlsx", "/console/analytics/export.xlsx", ANALYSTS)
+row("GET", f"{C}analytics/board/", "/console/analytics/board/", ANALYSTS)
+row("POST", f"{C}analytics/board/", "/console/analytics/board/",
+    console(403, gm=302, admin=302),
+    body={"new_customers": "120", "channel_roi": "1.2", "retention": "0.85",
+          "agent_achievement": "0.9", "rating_accuracy": "0.95"},
+    changes=("gm", "admin"))  # fmt: skip
 row("GET", f"{C}partners/<str:code>/costs/", "/console/partners/{alpha}/costs/", console())
 row("POST", f"{C}partners/<str:code>/costs/", "/console/partners/{alpha}/costs/",
     console(403, officer=302, finance=302, admin=302),

@@ -196,3 +196,8 @@ def may_record_channel_costs(user: Any) -> bool:
 def may_read_analytics(user: Any) -> bool:
     """R-ANL: officers, finance, the gm and admins read the channel analytics (ARCHITECTURE §6)."""
     return _active(user) and user.has_role(Role.OFFICER, Role.FINANCE, Role.GM)
+
+
+def may_set_programme_targets(user: Any) -> bool:
+    """R-ANL-2: the general manager (and admins) edits the programme KPI board's targets."""
+    return _active(user) and user.has_role(Role.GM)

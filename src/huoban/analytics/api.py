@@ -19,7 +19,7 @@ from huoban.partners.models import Partner
 from huoban.policy import may_read_analytics
 from huoban.web import actor_of
 
-from . import services
+from . import board, services
 from .models import ChannelCost
 
 router = Router(tags=["analytics"])
@@ -172,3 +172,67 @@ def list_costs(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     partner = _partner(request, code)
     require_role(request.user, *STAFF)
     return [_cost(c) for c in ChannelCost.objects.filter(partner=partner).select_related("partner")]
+
+
+class KpiOut(Schema):
+    key: str
+    label: str
+    actual: str | None = Field(description="a count for new_customers, else a ratio string")
+    target: str
+    met: bool | None
+    explanation: str
+
+
+class BoardOut(Schema):
+    kpis: list[KpiOut]
+    new_customers_by_month: list[tuple[str, int]]
+
+
+class TargetsIn(Schema):
+    new_customers: Any = None
+    channel_roi: Any = None
+    retention: Any = None
+    agent_achievement: Any = None
+    rating_accuracy: Any = None
+
+
+def _board() -> dict[str, Any]:
+    kpis, trend = board.board()
+    return {
+        "kpis": [
+            {
+                "key": k.key,
+                "label": k.label,
+                "actual": None if k.actual is None else str(k.actual),
+                "target": board.shown(k.key, k.target),
+                "met": k.met,
+                "explanation": k.explanation,
+            }
+            for k in kpis
+        ],
+        "new_customers_by_month": trend,
+    }
+
+
+@router.get(
+    "/analytics/board",
+    response=BoardOut,
+    summary="The programme KPI board against seed 003's targets (R-ANL-2)",
+)
+def get_board(request: HttpRequest) -> dict[str, Any]:
+    require_role(request.user, *STAFF)
+    if not may_read_analytics(request.user):
+        raise Forbidden("渠道分析供伙伴关系官、财务、总经理查看 / Officers, finance and the gm.")
+    return _board()
+
+
+@router.put(
+    "/analytics/targets",
+    response=BoardOut,
+    summary="Edit the programme KPI board's targets (gm)",
+)
+def put_targets(request: HttpRequest, payload: TargetsIn) -> dict[str, Any]:
+    require_role(request.user, *STAFF)
+    values = {k: v for k, v in payload.dict().items() if v is not None}
+    board.set_targets(actor=actor_of(request), values=values)
+    return _board()

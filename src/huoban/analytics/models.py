@@ -48,3 +48,41 @@ class ChannelCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.spent_on} {self.amount}"
+
+
+class TargetKey(models.TextChoices):
+    """R-ANL-2: the programme's KPIs (seed 003's 阶段绩效评估)."""
+
+    NEW_CUSTOMERS = "new_customers", _("新增客户数量（每月）")
+    CHANNEL_ROI = "channel_roi", _("渠道 ROI")
+    RETENTION = "retention", _("年度留存率")
+    AGENT_ACHIEVEMENT = "agent_achievement", _("代理达成率")
+    RATING_ACCURACY = "rating_accuracy", _("信用评级准确率")
+
+
+class ProgrammeTargetQuerySet(ScopedQuerySet["ProgrammeTarget"]):
+    """Staff only: the programme's own targets."""
+
+    partner_path = None
+
+
+class ProgrammeTarget(models.Model):
+    """An edited target of the programme KPI board (R-ANL-2); absent, seed 003's holds."""
+
+    key = models.CharField(_("指标"), max_length=20, choices=TargetKey.choices, unique=True)
+    value = models.DecimalField(_("目标值"), max_digits=10, decimal_places=4)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("设定人"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    set_at = models.DateTimeField(_("设定时间"))
+
+    objects = ProgrammeTargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("项目目标")
+        verbose_name_plural = _("项目目标")
+        ordering = ("key",)
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.value}"

@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     WEBHOOK_SWITCH = "webhook.switch", _("启用或停用 Webhook")
     ROBOT_REGISTER = "robot.register", _("登记群机器人")
     CHANNEL_COST = "channel.cost", _("登记渠道费用")
+    PROGRAMME_TARGETS = "programme.targets", _("设定项目目标")
     CREDIT_REVIEW = "credit.review", _("登记资信调查")
     CREDIT_DECIDE = "credit.decide", _("审批大额授信")
     CREDIT_EXCESS = "credit.excess", _("批准超信用额度")

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from huoban import clock
-from huoban.analytics import services
+from huoban.analytics import board, services
 from huoban.analytics.export import render_xlsx
 from huoban.analytics.models import ChannelCost, CostCategory
 from huoban.partners.models import Partner
-from huoban.policy import may_read_analytics, may_record_channel_costs
+from huoban.policy import may_read_analytics, may_record_channel_costs, may_set_programme_targets
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
 from .common import forbidden, partner_or_404, settle
@@ -172,4 +172,73 @@ def partner_costs(request: HttpRequest, code: str) -> HttpResponse:
         request, sent, done=_("渠道费用已登记。"),
         to=reverse("console:partner_costs", kwargs={"code": partner.code}),
         again=lambda status: _costs_page(request, partner, form, status),
+    )  # fmt: skip
+
+
+class TargetsForm(forms.Form):
+    new_customers = forms.CharField(
+        label=gettext_lazy("新增客户数量（每月）"), max_length=10,
+        widget=forms.TextInput(attrs={**_TEXT, "inputmode": "numeric"}),
+    )  # fmt: skip
+    channel_roi = forms.CharField(
+        label=gettext_lazy("渠道 ROI（1.2 即 120%）"), max_length=10,
+        widget=forms.TextInput(attrs={**_TEXT, "inputmode": "decimal"}),
+    )  # fmt: skip
+    retention = forms.CharField(
+        label=gettext_lazy("年度留存率（0.85 即 85%）"), max_length=10,
+        widget=forms.TextInput(attrs={**_TEXT, "inputmode": "decimal"}),
+    )  # fmt: skip
+    agent_achievement = forms.CharField(
+        label=gettext_lazy("代理达成率"), max_length=10,
+        widget=forms.TextInput(attrs={**_TEXT, "inputmode": "decimal"}),
+    )  # fmt: skip
+    rating_accuracy = forms.CharField(
+        label=gettext_lazy("信用评级准确率"), max_length=10,
+        widget=forms.TextInput(attrs={**_TEXT, "inputmode": "decimal"}),
+    )  # fmt: skip
+
+
+def _board_page(
+    request: HttpRequest, form: TargetsForm | None = None, status: int = 200
+) -> HttpResponse:
+    kpis, trend = board.board()
+    if form is None:
+        form = TargetsForm(
+            initial={k: v.normalize() for k, v in board.targets().items()}, auto_id="target_%s"
+        )
+    goal = board.targets()["new_customers"]
+    return render(
+        request,
+        "console/kpi_board.html",
+        {
+            "nav": NAV,
+            "kpis": kpis,
+            "trend": trend,
+            "chart": {
+                "months": [m for m, _ in trend],
+                "counts": [n for _, n in trend],
+                "target": str(goal),
+            },
+            "may_edit": may_set_programme_targets(request.user),
+            "form": mark_invalid(form),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def kpi_board(request: HttpRequest) -> HttpResponse:
+    """R-ANL-2: the programme KPI board; the gm edits its targets."""
+    if not may_read_analytics(request.user):
+        return forbidden(request, NAV, _("渠道分析供伙伴关系官、财务和总经理查看。"))
+    if request.method == "GET":
+        return _board_page(request)
+    if not may_set_programme_targets(request.user):
+        return forbidden(request, NAV, _("项目目标由总经理设定。"))
+    form = TargetsForm(request.POST, auto_id="target_%s")
+    sent = send(form, lambda data: board.set_targets(actor=actor_of(request), values=data))
+    return settle(
+        request, sent, done=_("目标已更新。"), to=reverse("console:kpi_board"),
+        again=lambda status: _board_page(request, form, status),
     )  # fmt: skip

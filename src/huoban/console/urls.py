@@ -29,6 +29,7 @@ app_name = "console"
 urlpatterns = [
     path("overview/", overview.overview, name="overview"),
     path("analytics/", analytics.analytics, name="analytics"),
+    path("analytics/board/", analytics.kpi_board, name="kpi_board"),
     path("analytics/export.xlsx", analytics.analytics_xlsx, name="analytics_xlsx"),
     path("partners/<str:code>/costs/", analytics.partner_costs, name="partner_costs"),
     path("overview/pdf/", overview.overview_pdf, name="overview_pdf"),

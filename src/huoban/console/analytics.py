@@ -19,6 +19,7 @@ from huoban import clock
 from huoban.analytics import board, services
 from huoban.analytics.export import render_xlsx
 from huoban.analytics.models import ChannelCost, CostCategory
+from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Partner
 from huoban.policy import may_read_analytics, may_record_channel_costs, may_set_programme_targets
 from huoban.web import actor_of, mark_invalid, send, staff_required
@@ -102,7 +103,10 @@ def analytics(request: HttpRequest) -> HttpResponse:
         return forbidden(request, NAV, _("渠道分析供伙伴关系官、财务和总经理查看。"))
     form, start, end, group = _period(request)
     rows, totals = services.report(start, end, group=group)
-    query = request.GET.urlencode()
+    # The busiest channels first; 50 a page (there may be ten thousand partners).
+    rows.sort(key=lambda r: (-r.figures.inputs.revenue, -r.figures.inputs.leads, r.channel))
+    page = page_of(request, rows, 50)
+    query = query_without_page(request)
     return render(
         request,
         "console/analytics.html",
@@ -112,7 +116,8 @@ def analytics(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "group": group,
-            "rows": rows,
+            "page": page,
+            "query": query,
             "totals": totals,
             "chart": _chart(rows, totals),
             "export": reverse("console:analytics_xlsx") + (f"?{query}" if query else ""),

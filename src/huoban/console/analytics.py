@@ -33,11 +33,11 @@ _TEXT = {"class": "form-control"}
 class PeriodForm(forms.Form):
     start = forms.DateField(
         label=gettext_lazy("自"), required=False,
-        widget=forms.DateInput(attrs={**_TEXT, "type": "date"}),
+        widget=forms.DateInput(attrs={**_TEXT, "type": "date"}, format="%Y-%m-%d"),
     )  # fmt: skip
     end = forms.DateField(
         label=gettext_lazy("至"), required=False,
-        widget=forms.DateInput(attrs={**_TEXT, "type": "date"}),
+        widget=forms.DateInput(attrs={**_TEXT, "type": "date"}, format="%Y-%m-%d"),
     )  # fmt: skip
     group = forms.ChoiceField(
         label=gettext_lazy("按"),
@@ -57,7 +57,8 @@ class CostForm(forms.Form):
         widget=forms.TextInput(attrs={**_TEXT, "inputmode": "decimal"}),
     )  # fmt: skip
     spent_on = forms.DateField(
-        label=gettext_lazy("发生日"), widget=forms.DateInput(attrs={**_TEXT, "type": "date"})
+        label=gettext_lazy("发生日"),
+        widget=forms.DateInput(attrs={**_TEXT, "type": "date"}, format="%Y-%m-%d"),
     )
     category = forms.ChoiceField(
         label=gettext_lazy("类别"), choices=CostCategory.choices,

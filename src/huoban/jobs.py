@@ -8,6 +8,7 @@ import datetime as dt
 
 from huoban.agreements.reminders import remind_agreements
 from huoban.commissions.settlement import settle_previous_year
+from huoban.credit.reminders import remind_credit
 from huoban.leads.services import flag_overdue_leads, remind_due_leads
 from huoban.notifications.outbox import purge
 from huoban.performance.reminders import remind_performance
@@ -30,4 +31,5 @@ def run_daily(day: dt.date) -> list[str]:
     lines.append(settle_previous_year(day))
     lines.append(write_monthly(day))
     lines.append(remind_performance(day))
+    lines.append(remind_credit(day))
     return lines

@@ -23,7 +23,7 @@ from huoban.money import ZERO, cny
 from huoban.policy import may_approve_credit_limits, may_review_credit
 from huoban.projects.models import CustomerPayment, PaymentKind, Project, Status
 
-from . import rules
+from . import reminders, rules
 from .models import CreditExcess, CreditReview, Instalment, Rating, ReviewStatus, RiskLevel
 
 MAX_SOURCES = 10
@@ -337,6 +337,8 @@ def record_review(
         recorded_at=clock.now(),
     )
     record(actor, "credit.review", review, after=snapshot(review))
+    if needs_gm:
+        reminders.tell_gm(review)
     return review
 
 

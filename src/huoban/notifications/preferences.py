@@ -54,6 +54,7 @@ CATALOGUE = (
     EventKind("health.due", _("健康度待评估"), frozenset({STAFF})),
     EventKind("risk.review_due", _("风险待复核"), frozenset({STAFF})),
     EventKind("meeting.due", _("会议待召开"), frozenset({STAFF})),
+    EventKind("credit.review_due", _("资信调查待审批或复核"), frozenset({STAFF})),
 )
 
 

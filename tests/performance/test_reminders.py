@@ -9,6 +9,7 @@ import pytest
 
 from huoban import clock
 from huoban.notifications.models import OutboxEvent
+from huoban.performance.meetings import mark_action_done, record_meeting
 from huoban.performance.reminders import health_due_on, remind_performance
 from huoban.performance.risks import raise_risk
 from huoban.performance.services import record_health
@@ -55,3 +56,22 @@ def test_an_overdue_meeting_is_reminded_once(actors):
     assert "0 meetings" in remind_performance(dt.date(2026, 12, 1))  # due 12-01: not yet
     assert "1 meetings" in remind_performance(dt.date(2026, 12, 2))
     assert "0 meetings" in remind_performance(dt.date(2026, 12, 3))
+
+
+def test_an_overdue_action_item_is_reminded_once_until_done(actors):
+    with clock.frozen(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)):
+        meeting = record_meeting(
+            actors.alpha.code, kind="business", held_on=dt.date(2026, 11, 20),
+            actions=[{"text": "提交运维月报模板", "owner": "王博士", "due_on": "2026-11-30"},
+                     {"text": "确认知识产权归属", "owner": "刘婷", "due_on": "2026-12-15"}],
+            actor=actors.officer,
+        )  # fmt: skip
+    assert "0 action items" in remind_performance(dt.date(2026, 11, 30))  # due that day
+    assert "1 action items overdue" in remind_performance(dt.date(2026, 12, 1))
+    assert "0 action items" in remind_performance(dt.date(2026, 12, 2))  # once
+    event = OutboxEvent.objects.filter(event="meeting.due").latest("id")
+    data = event.message["data"]
+    assert data["reason"] == "action_item" and data["meeting_id"] == meeting.pk
+    with clock.frozen(dt.datetime(2026, 12, 16, 10, tzinfo=dt.UTC)):
+        mark_action_done(meeting.pk, 1, actor=actors.officer)
+    assert "0 action items" in remind_performance(dt.date(2026, 12, 20))  # the other is done

@@ -17,7 +17,7 @@ from huoban.notifications.services import Message, first_time, notify, staff_wit
 from huoban.partners.models import Partner, PartnerStatus
 
 from .meetings import schedule
-from .models import HealthAssessment, MeetingKind, Risk
+from .models import HealthAssessment, Meeting, MeetingKind, Risk
 
 #: R-HLTH-2: last month's health is due by this business day of the month.
 HEALTH_DUE_BUSINESS_DAY = 5
@@ -104,7 +104,50 @@ def remind_performance(day: dt.date) -> str:
                         else staff_with(Role.OFFICER),
                     )
                     meetings += 1
+    actions = remind_actions(day)
     return (
         f"performance: {missing} partners reminded of last month's health (R-HLTH-2), "
-        f"{overdue} risks past their review (R-RISK-1), {meetings} meetings overdue (R-MEET-2)"
+        f"{overdue} risks past their review (R-RISK-1), {meetings} meetings overdue (R-MEET-2), "
+        f"{actions} action items overdue (R-MEET-2)"
     )
+
+
+def remind_actions(day: dt.date) -> int:
+    """R-MEET-2: a meeting's action item not done by its due date reminds the partner's account
+    manager (or the officers) once per item and due date (`meeting.due`)."""
+    told = 0
+    meetings = Meeting.objects.exclude(partner__status=PartnerStatus.EXITED).select_related(
+        "partner", "partner__account_manager"
+    )
+    for meeting in meetings.order_by("id"):
+        for index, item in enumerate(meeting.actions or []):
+            due = item.get("due_on")
+            if item.get("done_on") or not due or dt.date.fromisoformat(due) >= day:
+                continue
+            partner = meeting.partner
+            with transaction.atomic():
+                if not first_time("meeting.due", f"action:{meeting.pk}:{index}:{due}"):
+                    continue
+                notify(
+                    Message(
+                        "meeting.due",
+                        f"{partner.name}：待办“{item.get('text', '')}”已过截止日 {due}",
+                        f"{partner.name}: action “{item.get('text', '')}” was due {due}",
+                        f"{meeting.held_on} 会议的待办，负责人 {item.get('owner') or '—'}。",
+                        f"From the meeting of {meeting.held_on}; owner {item.get('owner') or '—'}.",
+                        reverse("console:partner_meetings", kwargs={"code": partner.code})
+                        + f"#meeting-{meeting.pk}",
+                        data={
+                            "partner_code": partner.code,
+                            "meeting_id": meeting.pk,
+                            "action": index,
+                            "due_on": due,
+                            "reason": "action_item",
+                        },
+                    ),
+                    [partner.account_manager]
+                    if partner.account_manager
+                    else staff_with(Role.OFFICER),
+                )
+                told += 1
+    return told

@@ -20,6 +20,19 @@ def to_decimal(value: object) -> Decimal:
         raise ValueError(f"not an amount: {value!r}") from exc
 
 
+def parse_amount(value: object) -> Decimal | None:
+    """Typed input (a form's or a JSON body's string or number) as a finite Decimal, or None
+    when it is empty or not a number; floats and booleans are refused. Callers check the range
+    and the places and word the field error."""
+    if isinstance(value, bool | float) or value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
 def cny(value: object) -> Decimal:
     """Round half-up to the fen (0.01), the rounding of every ledger entry."""
     if type(value) is Decimal:  # the common case, without the parsing checks (hot in replays)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +20,7 @@ from huoban.commissions.models import LedgerEntry
 from huoban.errors import Forbidden, NotFound, ValidationFailed
 from huoban.leads.models import Lead
 from huoban.leads.models import Status as LeadStatus
-from huoban.money import ZERO, cny
+from huoban.money import ZERO, cny, parse_amount
 from huoban.partners.models import Partner
 from huoban.performance.models import Scorecard
 from huoban.policy import may_record_channel_costs
@@ -52,13 +52,9 @@ def record_cost(
     if partner is None:
         raise NotFound("伙伴不存在 / No such partner.")
     errors: dict[str, str] = {}
-    value: Decimal | None
-    try:
-        value = None if isinstance(amount, bool | float) else Decimal(str(amount).strip())
-    except (InvalidOperation, ValueError):
-        value = None
+    value = parse_amount(amount)
     if (
-        value is None or not value.is_finite() or value <= 0
+        value is None or value <= 0
         or value != value.quantize(Decimal("0.01")) or value >= Decimal("1e12")
     ):  # fmt: skip
         errors["amount"] = "金额须为正数，至多两位小数 / A positive amount, at most 2 decimals."

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -19,7 +19,7 @@ from huoban.audit.services import record
 from huoban.customers.models import Customer
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from huoban.explain import Step, explanation_text, yuan
-from huoban.money import ZERO, cny
+from huoban.money import ZERO, cny, parse_amount
 from huoban.policy import may_approve_credit_limits, may_review_credit
 from huoban.projects.models import CustomerPayment, PaymentKind, Project, Status
 
@@ -27,16 +27,6 @@ from . import reminders, rules
 from .models import CreditExcess, CreditReview, Instalment, Rating, ReviewStatus, RiskLevel
 
 MAX_SOURCES = 10
-
-
-def _amount(value: Any) -> Decimal | None:
-    if isinstance(value, bool | float) or value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
 
 
 # --- the customer's standing -------------------------------------------------------------
@@ -275,7 +265,7 @@ def record_review(
         errors["risk"] = "风险为 high、medium 或 low / Risk is high, medium or low."
     limit = None
     if credit_limit not in (None, ""):
-        limit = _amount(credit_limit)
+        limit = parse_amount(credit_limit)
         if limit is None or limit < 0 or limit != limit.quantize(Decimal("0.01")):
             errors["credit_limit"] = "额度为 0 或以上的金额，至多两位小数 / A non-negative amount."
             limit = None
@@ -283,7 +273,7 @@ def record_review(
             errors["credit_limit"] = "额度过大 / The limit is too large."
     capital = None
     if registered_capital not in (None, ""):
-        capital = _amount(registered_capital)
+        capital = parse_amount(registered_capital)
         if capital is None or capital < 0 or capital >= Decimal("1e14"):
             errors["registered_capital"] = "注册资本为 0 或以上的金额 / A non-negative amount."
             capital = None
@@ -379,7 +369,7 @@ def approve_excess(customer_id: int, *, actor: User, amount: Any, note: str) -> 
         raise Forbidden("超额度由财务批准 / Finance approves an excess over the limit.")
     customer = _customer(customer_id)
     errors: dict[str, str] = {}
-    value = _amount(amount)
+    value = parse_amount(amount)
     if (
         value is None
         or value <= 0
@@ -452,7 +442,7 @@ def set_billing_plan(project_id: int, *, actor: User, instalments: Any) -> list[
     parsed: list[tuple[Decimal, dt.date]] = []
     for i, item in enumerate(items):
         data = item if isinstance(item, dict) else {}
-        amount = _amount(data.get("amount"))
+        amount = parse_amount(data.get("amount"))
         if amount is None or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
             errors[f"instalments[{i}].amount"] = "金额须为正数，至多两位小数 / A positive amount."
         due = data.get("due_on")

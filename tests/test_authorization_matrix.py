@@ -675,6 +675,9 @@ row("POST", f"{V1}/risks/{{risk_id}}/review", "risks/{risk}/review", ("officer",
 row("POST", f"{V1}/partners/{{code}}/ownership-changes", "partners/{alpha}/ownership-changes",
     ("officer", "admin"), visible=ALPHA_SIDE,
     body={"changed_on": "2026-11-01", "new_owner": "晋商投资集团"})  # fmt: skip
+row("POST", f"{V1}/partners/{{code}}/data-breaches", "partners/{alpha}/data-breaches",
+    ("officer", "admin"), visible=ALPHA_SIDE,
+    body={"detected_on": "2026-11-01", "description": "客户清单外泄"})  # fmt: skip
 # Customer credit (R-CRED, issue #16): finance reviews and approves an excess, the gm approves a
 # large limit; staff read; the owning partner sees the customer but not its credit.
 row("POST", f"{V1}/customers/{{customer_id}}/credit-reviews", "customers/{owned}/credit-reviews",

@@ -771,6 +771,13 @@ post_only(
     changes=OFFICERS,
 )
 post_only(
+    f"{C}partners/<str:code>/cases/data-breach/",
+    "/console/partners/{alpha}/cases/data-breach/",
+    console(403, officer=302, admin=302),
+    body={"detected_on": "2026-11-01", "description": "客户清单外泄"},
+    changes=OFFICERS,
+)
+post_only(
     f"{C}partners/<str:code>/cases/<int:case_id>/close/",
     "/console/partners/{alpha}/cases/{case}/close/",
     console(403, officer=302, admin=302),

@@ -231,7 +231,14 @@ def set_active(user: User, active: bool, *, actor: User) -> User:
 
 @transaction.atomic(durable=True)
 def issue_token(user: User, name: str = "", *, actor: User | None = None) -> str:
-    """Issue a new API token; the raw value is returned once and only its hash is kept."""
+    """Issue a new API token; the raw value is returned once and only its hash is kept.
+
+    Refused (403) for a user of a partner whose data exchange is stopped (R-CRIS-3)."""
+    if _data_blocked(user):
+        raise Forbidden(
+            "伙伴的数据交换已暂停（数据泄露事件处理中），不能签发 API 令牌 / Data exchange with "
+            "this partner is stopped while a data-breach case is open: no API token (R-CRIS-3)."
+        )
     raw = ApiToken.new_raw()
     token = ApiToken.objects.create(
         user=user, name=name, prefix=raw[3:9], key_hash=hash_token(raw), created_at=clock.now()
@@ -277,6 +284,15 @@ def token_expires_at(token: ApiToken) -> dt.datetime | None:
     return token.created_at + lifetime if lifetime is not None else None
 
 
+def _data_blocked(user: User) -> bool:
+    """R-CRIS-3, read through the relation (accounts sits below the partner registry) and from
+    the database, not from a partner object loaded before the case was recorded."""
+    return (
+        user.partner_id is not None
+        and User.objects.filter(pk=user.pk, partner__data_blocked_since__isnull=False).exists()
+    )
+
+
 def user_for_token(raw: str) -> User | None:
     """The active user of an unrevoked, unexpired token, else None (the API answers 401)."""
     token = (
@@ -284,7 +300,7 @@ def user_for_token(raw: str) -> User | None:
         .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or _data_blocked(token.user):
         return None
     expires_at = token_expires_at(token)
     if expires_at is not None and clock.now() >= expires_at:

@@ -16,6 +16,7 @@ from huoban.access import Forbidden, require_role
 from huoban.accounts.models import Role
 from huoban.errors import NotFound, ValidationFailed
 from huoban.pagination import MAX_PAGE_SIZE, PageParams
+from huoban.partners.guards import require_data_exchange
 from huoban.partners.models import Partner
 from huoban.policy import sees_partner_money
 from huoban.projects.models import Project
@@ -262,6 +263,7 @@ def _statement(
 ) -> Any:
 
     partner = _partner_for_commission(request.user, code)
+    require_data_exchange(request.user)  # R-CRIS-3: no export while a breach is handled
     y, m = statements.parse_month(text, year=year, month=month)
     statement = statements.build_statement(partner, y, m)
     if fmt == "json":

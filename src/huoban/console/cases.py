@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from huoban.partners.models import Partner
-from huoban.performance.cases import close_case, record_ownership_change
+from huoban.performance.cases import close_case, record_data_breach, record_ownership_change
 from huoban.performance.models import Case
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
@@ -37,6 +37,17 @@ class OwnershipForm(forms.Form):
     )  # fmt: skip
 
 
+class BreachForm(forms.Form):
+    detected_on = forms.DateField(
+        label=gettext_lazy("发现日期"),
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("泄露情况"), max_length=5000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )  # fmt: skip
+
+
 class CloseForm(forms.Form):
     outcome = forms.CharField(
         label=gettext_lazy("关闭结论"),
@@ -47,7 +58,8 @@ class CloseForm(forms.Form):
 
 def _page(
     request: HttpRequest, partner: Partner, *, failed: int | None = None,
-    form: CloseForm | None = None, ownership: OwnershipForm | None = None, status: int = 200,
+    form: CloseForm | None = None, ownership: OwnershipForm | None = None,
+    breach: BreachForm | None = None, status: int = 200,
 ) -> HttpResponse:  # fmt: skip
     rows = Case.objects.visible_to(request.user).filter(partner=partner).select_related("owner")
     cases = [
@@ -64,6 +76,7 @@ def _page(
             "cases": cases,
             "may_close": may_manage_partners(request.user),
             "ownership_form": mark_invalid(ownership or OwnershipForm(auto_id="own_%s")),
+            "breach_form": mark_invalid(breach or BreachForm(auto_id="breach_%s")),
         },
         status=status,
     )
@@ -113,4 +126,24 @@ def ownership_change(request: HttpRequest, code: str) -> HttpResponse:
         done=_("已登记股权变更：30 天内决定继续合作或过渡。"),
         to=reverse("console:partner_cases", kwargs={"code": partner.code}),
         again=lambda status: _page(request, partner, ownership=form, status=status),
+    )
+
+
+@staff_required
+@require_POST
+def data_breach(request: HttpRequest, code: str) -> HttpResponse:
+    """Record the partner's data breach (R-CRIS-3; officer, admin): exchange stops at once."""
+    partner = partner_or_404(request, code)
+    if not may_manage_partners(request.user):
+        return forbidden(request, NAV, _("事件由伙伴关系官登记。"))
+    form = BreachForm(request.POST, auto_id="breach_%s")
+    sent = send(
+        form, lambda data: record_data_breach(partner.code, actor=actor_of(request), **data)
+    )
+    return settle(
+        request,
+        sent,
+        done=_("已登记数据泄露：API 令牌已撤销、导出已封锁，已通知法务。"),
+        to=reverse("console:partner_cases", kwargs={"code": partner.code}),
+        again=lambda status: _page(request, partner, breach=form, status=status),
     )

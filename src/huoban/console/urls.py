@@ -147,6 +147,11 @@ urlpatterns = [
     path("scorecards/", scorecards.ranking, name="scorecards"),
     path("partners/<str:code>/cases/", cases.partner_cases, name="partner_cases"),
     path(
+        "partners/<str:code>/cases/data-breach/",
+        cases.data_breach,
+        name="data_breach",
+    ),
+    path(
         "partners/<str:code>/cases/ownership/",
         cases.ownership_change,
         name="ownership_change",

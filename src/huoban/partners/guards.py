@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from huoban.accounts.models import Role, User
-from huoban.errors import Conflict
+from huoban.errors import Conflict, Forbidden
 
 from .models import Partner, PartnerStatus
 
@@ -44,3 +44,23 @@ def require_not_paused(partner_id: int | None) -> None:
     partner = Partner.objects.filter(pk=partner_id, paused_since__isnull=False).first()
     if partner is not None:
         raise Conflict(paused_message(partner))
+
+
+def data_blocked_message(partner: Partner) -> str:
+    return (
+        f"{partner.name} 的数据交换已暂停（数据泄露事件处理中，自 {partner.data_blocked_since}），"
+        "事件关闭前不能使用 API 令牌或导出数据 / Data exchange with "
+        f"{partner.name} is stopped since {partner.data_blocked_since} (a data-breach case is "
+        "open): no API token and no export until the case is closed (R-CRIS-3)."
+    )
+
+
+def require_data_exchange(user: Any) -> None:
+    """R-CRIS-3: a partner user whose partner has an open data-breach case exports nothing.
+    Staff pass: finance still needs the partner's statements."""
+    if isinstance(user, User) and user.role == Role.PARTNER and user.partner_id is not None:
+        partner = Partner.objects.filter(
+            pk=user.partner_id, data_blocked_since__isnull=False
+        ).first()
+        if partner is not None:
+            raise Forbidden(data_blocked_message(partner))

@@ -110,6 +110,8 @@ class Partner(models.Model):
     # R-CRIS-2: paused by an open complaints case — no new lead, no new co-delivery project.
     paused_since = models.DateField(_("暂停新业务自"), null=True, blank=True)
     paused_reason = models.CharField(_("暂停原因"), max_length=200, blank=True)
+    # R-CRIS-3: an open data-breach case stops data exchange — no API token, no export.
+    data_blocked_since = models.DateField(_("数据交换暂停自"), null=True, blank=True)
     # R-AGR-2: a new partner needs the general manager's approval (null: waiting for it).
     approved_at = models.DateTimeField(_("总经理批准时间"), null=True, blank=True)
     approved_by = models.ForeignKey(

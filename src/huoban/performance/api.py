@@ -159,6 +159,10 @@ class CaseOut(Schema):
     due_on: dt.date
     closed_on: dt.date | None
     steps: list[dict[str, Any]]
+    details: dict[str, Any] = Field(
+        description="what the trigger found; data_breach: customers [{id, name}], "
+        "tokens_revoked, claim {amount, agreement}"
+    )
     outcome: str
 
 
@@ -434,4 +438,21 @@ def ownership_change(
 ) -> Answer[dict[str, Any]]:
     partner = _partner(request, code)
     case = cases.record_ownership_change(partner.code, actor=actor_of(request), **payload.dict())
+    return Answer(201, cases.case_out(case))
+
+
+class DataBreachIn(Schema):
+    detected_on: dt.date
+    description: str = Field(max_length=5000)
+
+
+@router.post(
+    "/partners/{code}/data-breaches",
+    response={201: CaseOut},
+    summary="Record a partner's data breach: tokens revoked, exports blocked, legal told, "
+    "customers listed, claim opened (R-CRIS-3; officer, admin)",
+)
+def data_breach(request: HttpRequest, code: str, payload: DataBreachIn) -> Answer[dict[str, Any]]:
+    partner = _partner(request, code)
+    case = cases.record_data_breach(partner.code, actor=actor_of(request), **payload.dict())
     return Answer(201, cases.case_out(case))

@@ -13,8 +13,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from huoban import clock, explain
-from huoban.accounts.models import Role, User
+from huoban.accounts.models import ApiToken, Role, User
+from huoban.agreements.models import Agreement
+from huoban.agreements.models import Status as AgreementStatus
 from huoban.audit.services import record
+from huoban.customers.models import Customer
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from huoban.notifications.services import Message, notify, staff_with
 from huoban.partners.models import Partner, PartnerType
@@ -40,6 +43,12 @@ PLAYBOOKS: dict[str, tuple[tuple[str, int], ...]] = {
     Trigger.OWNERSHIP_CHANGE: (
         ("重新评估能力与意愿 / Re-assess capability and willingness", 14),
         ("决定继续合作或过渡 / Decide: continue or transition", 30),
+    ),
+    Trigger.DATA_BREACH: (
+        ("撤销 API 令牌并封锁导出 / Revoke the API tokens and block exports", 0),
+        ("通知法务 / Tell legal", 0),
+        ("告知受影响客户 / Inform the affected customers", 3),
+        ("违约索赔 / Claim the breach damages", 30),
     ),
     Trigger.UNQUALIFIED: (
         ("约谈并确认差距 / Review the gaps with the partner", 7),
@@ -159,6 +168,8 @@ def open_case(
     *,
     actor: User | None,
     scorecard: Scorecard | None = None,
+    details: dict[str, Any] | None = None,
+    also_tell: tuple[str, ...] = (),
 ) -> Case | None:
     """Open the case for ``key`` unless it exists (R-CRIS-6: a second run opens nothing); a
     complaints case pauses the partner (R-CRIS-2). Officers are told through the outbox."""
@@ -180,6 +191,7 @@ def open_case(
         owner=partner.account_manager,
         scorecard=scorecard,
         opened_at=clock.now(),
+        details=details or {},
     )
     if trigger == Trigger.COMPLAINTS and partner.paused_since is None:
         Partner.objects.filter(pk=partner.pk).update(
@@ -189,7 +201,13 @@ def open_case(
         actor,
         "case.open",
         case,
-        after={"partner": partner.code, "trigger": trigger, "reason": case.reason, "key": key},
+        after={
+            "partner": partner.code,
+            "trigger": trigger,
+            "reason": case.reason,
+            "key": key,
+            **({"details": case.details} if case.details else {}),
+        },
     )
     notify(
         Message(
@@ -201,7 +219,7 @@ def open_case(
             reverse("console:partner_cases", kwargs={"code": partner.code}),
             data={"case_id": case.pk, "partner_code": partner.code, "trigger": trigger},
         ),
-        staff_with(Role.OFFICER),
+        staff_with(Role.OFFICER, *also_tell),
         actor=actor,
     )
     return case
@@ -226,18 +244,28 @@ def close_case(case_id: int, *, outcome: str, actor: User) -> Case:
     case.log = [*case.log, {"at": clock.now().isoformat(), "by": actor.username,
                             "text": f"关闭 / closed: {case.outcome}"}]  # fmt: skip
     case.save(update_fields=["status", "outcome", "closed_on", "log"])
-    unpaused = False
+    unpaused = unblocked = False
     if case.trigger == Trigger.COMPLAINTS and not (
         Case.objects.open().filter(partner=case.partner, trigger=Trigger.COMPLAINTS).exists()
     ):
         Partner.objects.filter(pk=case.partner_id).update(paused_since=None, paused_reason="")
         unpaused = True
+    if case.trigger == Trigger.DATA_BREACH and not (
+        Case.objects.open().filter(partner=case.partner, trigger=Trigger.DATA_BREACH).exists()
+    ):  # R-CRIS-3: exchange resumes; the revoked tokens stay revoked, new ones may be issued
+        Partner.objects.filter(pk=case.partner_id).update(data_blocked_since=None)
+        unblocked = True
     record(
         actor,
         "case.close",
         case,
         before={"status": CaseStatus.OPEN},
-        after={"status": CaseStatus.CLOSED, "outcome": case.outcome, "unpaused": unpaused},
+        after={
+            "status": CaseStatus.CLOSED,
+            "outcome": case.outcome,
+            "unpaused": unpaused,
+            "unblocked": unblocked,
+        },
     )
     return case
 
@@ -253,6 +281,7 @@ def case_out(case: Case) -> dict[str, Any]:
         "due_on": case.due_on,
         "closed_on": case.closed_on,
         "steps": case.steps,
+        "details": case.details,
         "outcome": case.outcome,
     }
 
@@ -291,4 +320,84 @@ def record_ownership_change(
         raise Conflict("该变更已登记 / This change is recorded already.")
     case.due_on = changed_on + dt.timedelta(days=CASE_DAYS)
     case.save(update_fields=["due_on"])
+    return case
+
+
+@transaction.atomic(durable=True)
+def record_data_breach(
+    partner_code: str, *, detected_on: dt.date | None, description: str, actor: User
+) -> Case:
+    """R-CRIS-3 (officer, admin): a data breach by the partner. In one transaction data exchange
+    stops — the partner's API tokens are revoked and its users export nothing until the case
+    closes — legal is told with the officers, the customers whose data the partner held (those
+    it owns) are listed on the case, and a claim is opened for the breach damages its agreement
+    in force sets (none written: legal assesses it). D-CRIS-3."""
+    if not may_manage_partners(actor):
+        raise Forbidden("事件由伙伴关系官登记 / Partner officers record cases.")
+    partner = Partner.objects.select_for_update().filter(code=partner_code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    errors: dict[str, str] = {}
+    if detected_on is None:
+        errors["detected_on"] = "请填写发现日期 / The date it was found is required."
+    elif detected_on > clock.today():
+        errors["detected_on"] = "发现日期不能晚于今天 / It has been found already."
+    if not description.strip():
+        errors["description"] = "请描述泄露的情况 / Say what leaked and how."
+    if errors:
+        raise ValidationFailed(errors)
+    assert detected_on is not None
+    key = f"data_breach:{partner.pk}:{detected_on}"
+    if Case.objects.filter(key=key).exists():
+        raise Conflict("该泄露事件已登记 / This breach is recorded already.")
+    now = clock.now()
+    revoked = ApiToken.objects.filter(user__partner=partner, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    customers = [
+        {"id": pk, "name": name}
+        for pk, name in Customer.objects.filter(attribution__partner=partner)
+        .order_by("legal_name", "pk")
+        .values_list("pk", "legal_name")
+    ]  # fmt: skip
+    today = clock.today()
+    in_force = Agreement.objects.filter(
+        partner=partner, status=AgreementStatus.APPROVED, starts_on__lte=today, ends_on__gte=today
+    )
+    agreement = in_force.order_by("-version", "-pk").first()
+    damages = agreement.data_breach_damages if agreement is not None else None
+    claim = {
+        "amount": None if damages is None else str(damages),
+        "agreement": agreement.number if agreement is not None else None,
+    }
+    claim_zh = (
+        f"按协议 {agreement.number} 索赔数据泄露违约金 {damages:,.2f} 元"
+        if agreement is not None and damages is not None
+        else "协议未约定数据泄露违约金，由法务评估索赔金额"
+    )
+    claim_en = (
+        f"claim {damages:,.2f} of breach damages under agreement {agreement.number}"
+        if agreement is not None and damages is not None
+        else "the agreement sets no breach damages: legal assesses the claim"
+    )
+    reason = explain.Step(
+        f"{detected_on} 发现数据泄露：{description.strip()}。已撤销 {revoked} 个 API 令牌并封锁"
+        f"导出；列出受影响客户 {len(customers)} 家；{claim_zh}。",
+        f"data breach found on {detected_on}: {revoked} API token(s) revoked and exports "
+        f"blocked; {len(customers)} affected customer(s) listed; {claim_en}.",
+    )
+    if partner.data_blocked_since is None:
+        Partner.objects.filter(pk=partner.pk).update(data_blocked_since=today)
+    case = open_case(
+        partner, Trigger.DATA_BREACH, key, reason, actor=actor,
+        details={"customers": customers, "tokens_revoked": revoked, "claim": claim,
+                 "detected_on": detected_on.isoformat(), "description": description.strip()},
+        also_tell=(Role.LEGAL,),
+    )  # fmt: skip
+    assert case is not None  # the key was free under the partner's row lock
+    done = today.isoformat()
+    case.steps = [
+        {**step, "done_on": done} if i == 0 else step for i, step in enumerate(case.steps)
+    ]
+    case.save(update_fields=["steps"])
     return case

@@ -130,6 +130,9 @@ class Case(models.Model):
     steps = models.JSONField(_("处置步骤"), default=list)
     # [{at, by, text}]
     log = models.JSONField(_("处置记录"), default=list)
+    # What the trigger found, kept with the case: for a data breach (R-CRIS-3) the customers
+    # listed, the tokens revoked and the claim {amount, agreement}.
+    details = models.JSONField(_("事件详情"), default=dict, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("负责人"),

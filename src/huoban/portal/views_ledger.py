@@ -21,8 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from huoban import clock
 from huoban.commissions import ledger, statements
 from huoban.commissions.models import EntryKind, LedgerEntry
-from huoban.errors import ValidationFailed
+from huoban.errors import Forbidden, ValidationFailed
 from huoban.pagination import PAGE_SIZE, page_of, query_without_page
+from huoban.partners.guards import require_data_exchange
 from huoban.web import hx, partner_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -148,11 +149,26 @@ def statement_detail(request: HttpRequest, year: str, month: str) -> HttpRespons
             "s": statement,
             "page": page,
             "query": query_without_page(request),
+            "blocked": _blocked(request),
         },
     )
 
 
-def _download(statement: statements.Statement, ext: str) -> HttpResponse:
+def _blocked(request: HttpRequest) -> str:
+    """R-CRIS-3: why this partner may not download, or "" when it may."""
+    try:
+        require_data_exchange(request.user)
+    except Forbidden as e:
+        return e.message
+    return ""
+
+
+def _download(request: HttpRequest, year: str, month: str, ext: str) -> HttpResponse:
+    blocked = _blocked(request)
+    if blocked:
+        context = {"nav": "money", "reason": blocked}
+        return render(request, "portal/blocked.html", context, status=403)
+    statement = _statement(request, year, month)
     if ext == "pdf":
         body, content_type = statements.render_pdf(statement), "application/pdf"
     else:
@@ -166,14 +182,14 @@ def _download(statement: statements.Statement, ext: str) -> HttpResponse:
 @require_GET
 def statement_pdf(request: HttpRequest, year: str, month: str) -> HttpResponse:
     """The statement as PDF, the same document as the API's ``….pdf``."""
-    return _download(_statement(request, year, month), "pdf")
+    return _download(request, year, month, "pdf")
 
 
 @partner_required
 @require_GET
 def statement_xlsx(request: HttpRequest, year: str, month: str) -> HttpResponse:
     """The statement as Excel, the same workbook as the API's ``….xlsx``."""
-    return _download(_statement(request, year, month), "xlsx")
+    return _download(request, year, month, "xlsx")
 
 
 @partner_required

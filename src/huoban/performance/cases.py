@@ -50,6 +50,14 @@ PLAYBOOKS: dict[str, tuple[tuple[str, int], ...]] = {
         ("告知受影响客户 / Inform the affected customers", 3),
         ("违约索赔 / Claim the breach damages", 30),
     ),
+    Trigger.PERFORMANCE_EXIT: (
+        (
+            "书面通知伙伴：任一方可无补偿终止协议 / Tell the partner in writing: either side may "
+            "end the agreement without compensation",
+            7,
+        ),
+        ("决定终止或继续合作 / Decide: end the agreement or go on", 30),
+    ),
     Trigger.UNQUALIFIED: (
         ("约谈并确认差距 / Review the gaps with the partner", 7),
         ("整改计划与跟进 / Remediation plan and follow-up", 30),
@@ -106,9 +114,49 @@ def open_cases_for(card: Scorecard, actor: User | None) -> list[Case]:
         case = open_case(card.partner, t.trigger, key, t.reason, actor=actor, scorecard=card)
         if case is not None:
             opened.append(case)
+    if primary is not None:
+        exit_case = _performance_exit(card, kpis[primary].name, actor)
+        opened += [exit_case] if exit_case is not None else []
     if primary is not None and actor is not None:
         opened += _escalate(card, kpis[primary], actor)
     return opened
+
+
+def _quarter_of(year: int, month: int) -> tuple[int, int]:
+    return year, (month - 1) // 3 + 1
+
+
+def _performance_exit(card: Scorecard, name: str, actor: User | None) -> Case | None:
+    """R-CRIS-5: once the card's quarter and the one before are both fully scored and the
+    primary KPI (the same name, still marked primary) is below 50% of its target in both, a
+    `performance_exit` case opens — once per quarter, and not while one is open."""
+    year, quarter = _quarter_of(card.year, card.month)
+    before = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    wanted = {(y, (q - 1) * 3 + m) for y, q in (before, (year, quarter)) for m in (1, 2, 3)}
+    cards = Scorecard.objects.current().filter(
+        partner_id=card.partner_id,
+        year__in={y for y, _m in wanted},
+        month__in={m for _y, m in wanted},
+    )
+    monthly: dict[tuple[int, int], list[Decimal]] = {before: [], (year, quarter): []}
+    for row in cards:
+        index = _index(row, "primary")
+        if (row.year, row.month) not in wanted or index is None:
+            continue
+        if row.items[index]["name"] == name:
+            monthly[_quarter_of(row.year, row.month)].append(rules.achievement(_kpis(row)[index]))
+    found = rules.performance_exit(
+        name, [(f"{y}Q{q}", rules.quarter_score(monthly[(y, q)])) for y, q in monthly]
+    )
+    if found is None:
+        return None
+    if Case.objects.open().filter(partner_id=card.partner_id, trigger=found.trigger).exists():
+        return None
+    key = f"{found.trigger}:{card.partner_id}:{year}Q{quarter}"
+    return open_case(
+        card.partner, found.trigger, key, found.reason, actor=actor, scorecard=card,
+        also_tell=(Role.GM,),
+    )  # fmt: skip
 
 
 def _escalate(card: Scorecard, primary: rules.Kpi, actor: User) -> list[Case]:

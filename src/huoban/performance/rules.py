@@ -192,6 +192,40 @@ def triggers(
     return out
 
 
+#: R-CRIS-5 / R-AGR-4: the primary KPI below 50% of its target in two consecutive quarters.
+EXIT_SCORE = Decimal(50)
+
+
+def quarter_score(monthly: Sequence[Decimal]) -> Decimal | None:
+    """A quarter's primary-KPI achievement (R-CRIS-5): the mean of its three months' uncapped
+    scores (:func:`achievement`); None until all three months are scored (D-CRIS-5)."""
+    if len(monthly) != 3:
+        return None
+    return sum(monthly, Decimal(0)) / 3
+
+
+def performance_exit(name: str, quarters: Sequence[tuple[str, Decimal | None]]) -> Triggered | None:
+    """R-CRIS-5: the primary KPI below 50% of its target in the two quarters given (the earlier
+    first) → a notice that either side may end the agreement without compensation (R-AGR-4).
+    At exactly 50% nothing opens; an unscored quarter decides nothing."""
+    if len(quarters) != 2 or any(score is None for _label, score in quarters):
+        return None
+    (before_label, before), (now_label, now) = quarters
+    assert before is not None and now is not None
+    if not (before < EXIT_SCORE and now < EXIT_SCORE):
+        return None
+    return Triggered(
+        "performance_exit",
+        Step(
+            f"主要指标“{name}”连续两个季度低于目标 50%（{before_label} {_shown(before)}，"
+            f"{now_label} {_shown(now)}）：任一方可书面通知无补偿终止协议（R-AGR-4）",
+            f"the primary KPI “{name}” below 50% of its target two quarters running "
+            f"({before_label} {_shown(before)}, {now_label} {_shown(now)}): either side may end "
+            "the agreement without compensation (R-AGR-4)",
+        ),
+    )
+
+
 # --- health (R-HLTH-1) -------------------------------------------------------------------------
 
 HEALTH_DIMENSIONS = ("trust", "communication", "benefit", "risk", "long_term")

@@ -11,6 +11,7 @@ from huoban.commissions.settlement import settle_previous_year
 from huoban.credit.reminders import remind_credit
 from huoban.leads.services import flag_overdue_leads, remind_due_leads
 from huoban.notifications.outbox import purge
+from huoban.performance.cases import evaluate_cases
 from huoban.performance.reminders import remind_performance
 from huoban.profiles.report import write_monthly
 from huoban.standing.tier_services import run_tier_jobs
@@ -32,4 +33,5 @@ def run_daily(day: dt.date) -> list[str]:
     lines.append(write_monthly(day))
     lines.append(remind_performance(day))
     lines.append(remind_credit(day))
+    lines.append(evaluate_cases(day))
     return lines

@@ -6,17 +6,22 @@ co-delivery — while everything else goes on, until an officer closes it."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.core.management import call_command
 
 from huoban import clock
 from huoban.leads.models import Lead
+from huoban.notifications.models import OutboxEvent
 from huoban.partners.models import Partner
-from huoban.performance.cases import close_case
+from huoban.performance.cases import close_case, evaluate_cases
 from huoban.performance.models import Case
 from huoban.performance.rules import Kpi, triggers
 from huoban.performance.services import record_scorecard, revise_scorecard
+from huoban.selection.models import Selection
 from huoban.sharing.models import ProjectShare
 from tests.leads.helpers import api_lead_body
 from tests.portal.helpers import client_for, form_data
@@ -140,8 +145,6 @@ def test_two_months_below_60_percent_open_a_performance_drop_once(actors):
 
 @pytest.mark.django_db
 def test_still_below_60_percent_after_the_due_date_escalates_to_replacement(actors):
-    from huoban.selection.models import Selection
-
     with clock.frozen(DECEMBER):  # Oct and Nov below 60%: a performance drop due 2027-01-06
         for period, signed in (("2026-10", 250), ("2026-11", 280)):
             record_scorecard(actors.alpha.code, period=period, kpis=kpis(signed, "3"),
@@ -159,10 +162,46 @@ def test_still_below_60_percent_after_the_due_date_escalates_to_replacement(acto
     selection = Selection.objects.get(pk=replacement.log[0]["selection_id"])
     assert selection.draft and selection.criteria[0]["metric"] == "签约量"
     assert "54.0" in replacement.reason  # 270 ÷ 500
+    # R-NOTE-1: an escalation is its own event.
+    escalated = OutboxEvent.objects.get(event="case.escalated")
+    assert escalated.message["data"]["trigger"] == "replacement"
     with clock.frozen(dt.datetime(2027, 3, 3, 10, tzinfo=dt.UTC)):  # once only
         record_scorecard(actors.alpha.code, period="2027-02", kpis=kpis(200, "3"),
                          actor=actors.officer)  # fmt: skip
     assert Case.objects.filter(trigger="replacement").count() == 1
+    assert Selection.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_tick_opens_what_an_unevaluated_scorecard_owes_once(actors):
+    """R-CRIS-6: a scorecard that reached the database without being evaluated (an import, data
+    from before the rule) opens its case at the next tick, and its escalation after the due
+    date; a second tick opens nothing."""
+    with (
+        clock.frozen(DECEMBER),
+        mock.patch("huoban.performance.services.open_cases_for", return_value=[]),
+    ):
+        for period, signed in (("2026-10", 250), ("2026-11", 280)):
+            record_scorecard(actors.alpha.code, period=period, kpis=kpis(signed, "3"),
+                             actor=actors.officer)  # fmt: skip
+    assert not Case.objects.exists()
+    with clock.frozen(DECEMBER):
+        assert evaluate_cases(dt.date(2026, 12, 7)).startswith("cases: 1 opened")
+        assert evaluate_cases(dt.date(2026, 12, 7)).startswith("cases: 0 opened")
+    drop = Case.objects.get(trigger="performance_drop")
+    assert drop.due_on == dt.date(2027, 1, 6)
+    with (
+        clock.frozen(dt.datetime(2027, 2, 3, 10, tzinfo=dt.UTC)),
+        mock.patch("huoban.performance.services.open_cases_for", return_value=[]),
+    ):
+        record_scorecard(actors.alpha.code, period="2027-01", kpis=kpis(270, "3"),
+                         actor=actors.officer)  # fmt: skip
+    with clock.frozen(dt.datetime(2027, 2, 3, 11, tzinfo=dt.UTC)):
+        call_command("tick", date="2027-02-03", stdout=io.StringIO())
+        call_command("tick", date="2027-02-03", stdout=io.StringIO())
+    replacement = Case.objects.get(trigger="replacement")
+    selection = Selection.objects.get(pk=replacement.log[0]["selection_id"])
+    assert selection.created_by is None and replacement.log[0]["by"] == "huoban tick"
     assert Selection.objects.count() == 1
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from huoban import clock, explain
@@ -20,7 +21,7 @@ from huoban.audit.services import record
 from huoban.customers.models import Customer
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from huoban.notifications.services import Message, notify, staff_with
-from huoban.partners.models import Partner, PartnerType
+from huoban.partners.models import Partner, PartnerStatus, PartnerType
 from huoban.policy import may_manage_partners
 from huoban.selection.services import open_selection
 
@@ -117,7 +118,7 @@ def open_cases_for(card: Scorecard, actor: User | None) -> list[Case]:
     if primary is not None:
         exit_case = _performance_exit(card, kpis[primary].name, actor)
         opened += [exit_case] if exit_case is not None else []
-    if primary is not None and actor is not None:
+    if primary is not None:
         opened += _escalate(card, kpis[primary], actor)
     return opened
 
@@ -159,7 +160,7 @@ def _performance_exit(card: Scorecard, name: str, actor: User | None) -> Case | 
     )  # fmt: skip
 
 
-def _escalate(card: Scorecard, primary: rules.Kpi, actor: User) -> list[Case]:
+def _escalate(card: Scorecard, primary: rules.Kpi, actor: User | None) -> list[Case]:
     """R-CRIS-1: when the first scorecard after a performance-drop case's due date still has the
     primary KPI below 60% of its target, the case escalates to `replacement` and a selection for
     an alternative of the partner's type opens in draft."""
@@ -187,7 +188,7 @@ def _escalate(card: Scorecard, primary: rules.Kpi, actor: User) -> list[Case]:
         )
         case = open_case(
             partner, Trigger.REPLACEMENT, f"replacement:{drop.pk}", reason, actor=actor,
-            scorecard=card,
+            scorecard=card, event="case.escalated",
         )  # fmt: skip
         if case is None:
             continue
@@ -200,7 +201,8 @@ def _escalate(card: Scorecard, primary: rules.Kpi, actor: User) -> list[Case]:
             draft=True,
             actor=actor,
         )
-        case.log = [{"at": clock.now().isoformat(), "by": actor.username,
+        by = actor.username if actor is not None else "huoban tick"
+        case.log = [{"at": clock.now().isoformat(), "by": by,
                      "selection_id": selection.pk, "text": "替代甄选已开启 / replacement "
                      "selection opened"}]  # fmt: skip
         case.save(update_fields=["log"])
@@ -218,9 +220,11 @@ def open_case(
     scorecard: Scorecard | None = None,
     details: dict[str, Any] | None = None,
     also_tell: tuple[str, ...] = (),
+    event: str = "case.opened",
 ) -> Case | None:
     """Open the case for ``key`` unless it exists (R-CRIS-6: a second run opens nothing); a
-    complaints case pauses the partner (R-CRIS-2). Officers are told through the outbox."""
+    complaints case pauses the partner (R-CRIS-2). Officers are told through the outbox, by
+    `case.opened` or, for an escalation, `case.escalated` (R-NOTE-1)."""
     if Case.objects.filter(key=key).exists():
         return None
     today = clock.today()
@@ -259,7 +263,7 @@ def open_case(
     )
     notify(
         Message(
-            "case.opened",
+            event,
             f"{partner.name}：{Trigger(trigger).label}",
             f"{partner.name}: {trigger.replace('_', ' ')}",
             reason.zh,
@@ -449,3 +453,27 @@ def record_data_breach(
     ]
     case.save(update_fields=["steps"])
     return case
+
+
+def evaluate_cases(day: dt.date) -> str:
+    """R-CRIS-6 for `huoban tick`: each partner's latest scorecard is evaluated again, so a
+    cause whose case is missing — and a performance-drop case whose due date has passed —
+    opens its case or escalation now; the keys make a second run open nothing. One line."""
+    latest = (
+        Scorecard.objects.current()
+        .filter(partner_id=OuterRef("partner_id"))
+        .order_by("-year", "-month")
+        .values("pk")[:1]
+    )
+    cards = (
+        Scorecard.objects.current()
+        .exclude(partner__status=PartnerStatus.EXITED)
+        .filter(pk=Subquery(latest))
+        .select_related("partner", "partner__account_manager")
+        .order_by("partner_id")
+    )
+    opened = 0
+    for card in cards:
+        with transaction.atomic():
+            opened += len(open_cases_for(card, None))
+    return f"cases: {opened} opened or escalated from the latest scorecards as of {day} (R-CRIS-6)"

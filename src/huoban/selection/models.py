@@ -61,9 +61,10 @@ class Selection(models.Model):
     # R-CRIS-1: a replacement selection opened by an escalated case waits as a draft until an
     # officer takes it up (adds candidates).
     draft = models.BooleanField(_("草稿"), default=False)
+    # Null for a replacement selection that `huoban tick` opened (R-CRIS-6).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", null=True, blank=True,
     )  # fmt: skip
     created_at = models.DateTimeField(_("创建时间"))
 

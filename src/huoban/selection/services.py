@@ -87,10 +87,10 @@ def open_selection(
     offers: str = "",
     screening: Sequence[str] = (),
     draft: bool = False,
-    actor: User,
+    actor: User | None,
 ) -> Selection:
     """:func:`create_selection` in the caller's transaction, for a case that opens one (R-CRIS-1:
-    a replacement selection, in draft)."""
+    a replacement selection, in draft); no actor when `huoban tick` escalates."""
     errors: dict[str, str] = {}
     if not title.strip():
         errors["title"] = "请填写标题 / The title is required."

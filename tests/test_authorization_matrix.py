@@ -675,6 +675,7 @@ row("POST", f"{V1}/risks/{{risk_id}}/review", "risks/{risk}/review", ("officer",
 row("POST", f"{V1}/partners/{{code}}/ownership-changes", "partners/{alpha}/ownership-changes",
     ("officer", "admin"), visible=ALPHA_SIDE,
     body={"changed_on": "2026-11-01", "new_owner": "晋商投资集团"})  # fmt: skip
+row("GET", f"{V1}/cases", "cases", STAFF)
 row("POST", f"{V1}/partners/{{code}}/data-breaches", "partners/{alpha}/data-breaches",
     ("officer", "admin"), visible=ALPHA_SIDE,
     body={"detected_on": "2026-11-01", "description": "客户清单外泄"})  # fmt: skip

@@ -680,6 +680,7 @@ row(
     changes=OFFICERS,
 )
 get_only(f"{C}scorecards/", "/console/scorecards/", console(200))
+get_only(f"{C}cases/", "/console/cases/", console(200))
 get_only(f"{C}partners/<str:code>/cases/", "/console/partners/{alpha}/cases/", console(200))
 row("GET", f"{C}partners/<str:code>/risks/", "/console/partners/{alpha}/risks/", console(200))
 post_only(

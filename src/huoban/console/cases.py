@@ -4,6 +4,7 @@ steps, due dates and log; officers close them with an outcome."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from huoban import clock
+from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Partner
 from huoban.performance.cases import close_case, record_data_breach, record_ownership_change
-from huoban.performance.models import Case
+from huoban.performance.models import Case, CaseStatus, Risk, Trigger
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
@@ -79,6 +82,45 @@ def _page(
             "breach_form": mark_invalid(breach or BreachForm(auto_id="breach_%s")),
         },
         status=status,
+    )
+
+
+@staff_required
+@require_GET
+def case_queue(request: HttpRequest) -> HttpResponse:
+    """The officers' queue of crisis cases across partners (R-CRIS-6), the earliest due first,
+    with the risks past their review date (R-RISK-1) beside it. Bounded: one page of cases, the
+    first 20 late risks and three counts."""
+    status = request.GET.get("status", CaseStatus.OPEN)
+    trigger = request.GET.get("trigger", "")
+    rows = Case.objects.visible_to(request.user).select_related("partner", "owner")
+    counts = dict(rows.values_list("status").annotate(n=Count("pk")).order_by())
+    if status in CaseStatus.values:
+        rows = rows.filter(status=status)
+    if trigger in Trigger.values:
+        rows = rows.filter(trigger=trigger)
+    late_risks = (
+        Risk.objects.visible_to(request.user)
+        .live()
+        .filter(next_review__lt=clock.today())
+        .select_related("partner", "owner")
+        .order_by("next_review", "pk")
+    )
+    return render(
+        request,
+        "console/case_queue.html",
+        {
+            "nav": NAV,
+            "page": page_of(request, rows.order_by("due_on", "pk")),
+            "query": query_without_page(request),
+            "status": status,
+            "trigger": trigger,
+            "statuses": [(v, label, counts.get(v, 0)) for v, label in CaseStatus.choices],
+            "triggers": Trigger.choices,
+            "today": clock.today(),
+            "late_risks": late_risks[:20],
+            "late_risk_count": late_risks.count(),
+        },
     )
 
 

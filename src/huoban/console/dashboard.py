@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,6 +20,7 @@ from huoban.leads.models import Lead
 from huoban.leads.services import sla_by_month, sla_report
 from huoban.money import ZERO, cny
 from huoban.partners.models import Partner, PartnerStatus, Tier
+from huoban.performance.models import Case, Colour, HealthAssessment, Risk, RiskLevel, Trigger
 from huoban.projects.models import Project, Status
 from huoban.web import staff_required
 
@@ -192,5 +193,50 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "money": money,
             "commission": commission,
             "chart_data": chart_data,
+            "relationships": _relationships(),
         },
     )
+
+
+def _relationships() -> dict[str, Any]:
+    """The partner relationships as of today (R-CRIS-6, R-RISK-1, R-HLTH-1): open cases by
+    trigger, paused and blocked partners, late and high risks, last month's health colours.
+    Five grouped queries, whatever the number of partners."""
+    today = clock.today()
+    triggers = dict(Trigger.choices)
+    open_cases = (
+        Case.objects.open().values("trigger").annotate(n=Count("id"), late=Count(
+            "id", filter=Q(due_on__lt=today))).order_by("trigger")
+    )  # fmt: skip
+    standing = Partner.objects.exclude(status=PartnerStatus.EXITED).aggregate(
+        paused=Count("id", filter=Q(paused_since__isnull=False)),
+        blocked=Count("id", filter=Q(data_blocked_since__isnull=False)),
+    )
+    risks = Risk.objects.live().aggregate(
+        late=Count("id", filter=Q(next_review__lt=today)),
+        high=Count("id", filter=Q(level=RiskLevel.HIGH)),
+    )
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    colours = dict(
+        HealthAssessment.objects.filter(year=last.year, month=last.month)
+        .values_list("colour")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "cases": [
+            {
+                "trigger": row["trigger"],
+                "label": triggers.get(row["trigger"], row["trigger"]),
+                "n": row["n"],
+                "late": row["late"],
+            }
+            for row in open_cases
+        ],
+        "paused": standing["paused"],
+        "blocked": standing["blocked"],
+        "late_risks": risks["late"],
+        "high_risks": risks["high"],
+        "health_period": f"{last.year:04d}-{last.month:02d}",
+        "health": [(code, label, colours.get(code, 0)) for code, label in Colour.choices],
+    }

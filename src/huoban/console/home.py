@@ -34,6 +34,7 @@ from huoban.partners.models import (
     PartnerStatus,
     TierApplication,
 )
+from huoban.performance.models import Case, CaseStatus, Risk
 from huoban.policy import (
     may_decide_company_violations,
     may_judge_leads,
@@ -98,7 +99,25 @@ def _partner_cards(user: User) -> list[Card]:
         open=Count("id", filter=Q(status=ApplicationStatus.PENDING)),
         late=Count("id", filter=Q(status=ApplicationStatus.PENDING, due_on__lt=today)),
     )
+    cases = Case.objects.visible_to(user).aggregate(
+        open=Count("id", filter=Q(status=CaseStatus.OPEN)),
+        late=Count("id", filter=Q(status=CaseStatus.OPEN, due_on__lt=today)),
+    )
+    risks = Risk.objects.visible_to(user).live().filter(next_review__lt=today).count()
     return [
+        Card(
+            _("处理中的危机事件"),
+            cases["open"],
+            reverse("console:cases"),
+            cases["late"],
+            _("已过到期日"),
+        ),
+        Card(
+            _("已过复核日的风险"),
+            risks,
+            reverse("console:cases") + "#late-risks",
+            note=_("高风险 5 个工作日内应对，中风险每月、低风险每季度复核"),
+        ),
         Card(
             _("合作申请"),
             inquiries["open"],

@@ -145,6 +145,7 @@ urlpatterns = [
         name="partner_scorecards",
     ),
     path("scorecards/", scorecards.ranking, name="scorecards"),
+    path("cases/", cases.case_queue, name="cases"),
     path("partners/<str:code>/cases/", cases.partner_cases, name="partner_cases"),
     path(
         "partners/<str:code>/cases/data-breach/",

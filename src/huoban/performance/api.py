@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -173,6 +173,33 @@ class CasePage(Schema):
 
 class CloseIn(Schema):
     outcome: str = Field(max_length=5000)
+
+
+class CaseFilter(PageParams):
+    status: Literal["open", "closed"] | None = None
+    trigger: (
+        Literal[
+            "performance_drop", "replacement", "complaints", "data_breach", "ownership_change",
+            "performance_exit", "unqualified",
+        ]
+        | None
+    ) = None  # fmt: skip
+
+
+@router.get(
+    "/cases",
+    response=CasePage,
+    summary="Crisis cases across partners, the earliest due first: the officers' queue "
+    "(R-CRIS-6; staff)",
+)
+def case_queue(request: HttpRequest, params: Query[CaseFilter]) -> dict[str, Any]:
+    actor = require_role(actor_of(request), *STAFF)
+    rows = Case.objects.visible_to(actor).select_related("partner")
+    if params.status:
+        rows = rows.filter(status=params.status)
+    if params.trigger:
+        rows = rows.filter(trigger=params.trigger)
+    return paginate(rows.order_by("due_on", "pk"), params, cases.case_out)
 
 
 @router.get(

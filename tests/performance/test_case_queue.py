@@ -1,0 +1,62 @@
+"""Open cases and late risks where officers look (R-CRIS-6, R-RISK-1; issue #16): the case
+queue page and its API, the officer's home cards and the dashboard's relationships section."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from huoban import clock
+from huoban.performance.cases import record_data_breach, record_ownership_change
+from huoban.performance.models import Risk
+from huoban.performance.risks import raise_risk
+from tests.portal.helpers import client_for
+
+pytestmark = pytest.mark.django_db
+
+DECEMBER = dt.datetime(2026, 12, 7, 10, tzinfo=dt.UTC)
+
+
+def _world(actors):
+    with clock.frozen(dt.datetime(2026, 10, 1, 10, tzinfo=dt.UTC)):  # due 2026-10-31: late now
+        record_ownership_change(actors.alpha.code, changed_on=dt.date(2026, 10, 1),
+                                new_owner="晋商投资集团", actor=actors.officer)  # fmt: skip
+        raise_risk(actors.alpha.code, title="技术依赖", category="technology", level="high",
+                    actor=actors.officer)  # fmt: skip
+    with clock.frozen(DECEMBER):
+        record_data_breach(actors.beta.code, detected_on=dt.date(2026, 12, 6),
+                           description="泄露", actor=actors.officer)  # fmt: skip
+
+
+def test_the_queue_lists_open_cases_earliest_due_first_with_late_ones_marked(actors, api_client):
+    _world(actors)
+    with clock.frozen(DECEMBER):
+        status, page = api_client.as_(actors.pm).get("/api/v1/cases?status=open")
+        assert status == 200 and page["count"] == 2
+        assert [c["trigger"] for c in page["items"]] == ["ownership_change", "data_breach"]
+        status, page = api_client.as_(actors.officer).get("/api/v1/cases?trigger=data_breach")
+        assert (status, page["count"], page["items"][0]["partner_code"]) == (
+            200, 1, actors.beta.code,
+        )  # fmt: skip
+        assert api_client.as_(actors.officer).get("/api/v1/cases?status=shut")[0] == 422
+        assert api_client.as_(actors.alice).get("/api/v1/cases")[0] == 403
+        html = client_for(actors.officer).get("/console/cases/").content.decode()
+    table = html[html.index('id="cases"') :]
+    assert table.index("股权变更") < table.index("数据泄露")
+    assert table.count("已逾期") == 1  # the ownership decision was due 2026-10-31
+    assert "技术依赖" in html  # its high-risk response was due within 5 business days
+
+
+def test_the_officers_home_and_the_dashboard_count_them(actors):
+    _world(actors)
+    assert Risk.objects.get().next_review < dt.date(2026, 12, 7)
+    with clock.frozen(DECEMBER):
+        home = client_for(actors.officer).get("/console/home/").content.decode()
+        board = client_for(actors.gm).get("/console/dashboard/").content.decode()
+        finance_home = client_for(actors.finance).get("/console/home/").content.decode()
+    assert "处理中的危机事件" in home and "已过复核日的风险" in home
+    assert "处理中的危机事件" not in finance_home
+    assert 'id="relationships"' in board
+    assert 'id="blocked-count">1<' in board and 'id="high-risks">1<' in board
+    assert 'id="late-risk-count">1<' in board

@@ -70,7 +70,7 @@ def test_a_breach_stops_exchange_tells_legal_lists_customers_and_opens_the_claim
         issue_token(actors.alice, "again")
     portal = client_for(actors.alice)
     download = portal.get("/portal/statements/2026-11.xlsx")
-    assert download.status_code == 403 and "R-CRIS-3" in download.content.decode()
+    assert download.status_code == 403 and "数据交换已暂停" in download.content.decode()
     assert 'id="data-blocked"' in portal.get("/portal/statements/2026-11/").content.decode()
     # beta exchanges data as before; finance still reads alpha's statement.
     assert client_for(actors.bob).get("/portal/statements/2026-11.xlsx").status_code == 200

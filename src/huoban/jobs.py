@@ -12,6 +12,7 @@ from huoban.credit.reminders import remind_credit
 from huoban.leads.services import flag_overdue_leads, remind_due_leads
 from huoban.notifications.outbox import purge
 from huoban.performance.cases import evaluate_cases
+from huoban.performance.relations import columns
 from huoban.performance.reminders import remind_performance
 from huoban.profiles.report import write_monthly
 from huoban.standing.tier_services import run_tier_jobs
@@ -30,7 +31,7 @@ def run_daily(day: dt.date) -> list[str]:
     events, deliveries = purge()
     lines.append(f"outbox: {events} old events and {deliveries} old deliveries removed (R-NOTE-3)")
     lines.append(settle_previous_year(day))
-    lines.append(write_monthly(day))
+    lines.append(write_monthly(day, relations=columns))
     lines.append(remind_performance(day))
     lines.append(remind_credit(day))
     lines.append(evaluate_cases(day))

@@ -11,11 +11,19 @@ from pathlib import Path
 from django.core.management import call_command
 
 from huoban import clock
+from huoban.performance.cases import record_ownership_change
+from huoban.performance.relations import columns
+from huoban.performance.risks import raise_risk
+from huoban.performance.services import record_health
 from huoban.profiles import report
+from huoban.profiles.overview import PROGRAMME, build
 from tests.portal.helpers import client_for
 from tests.projects.helpers import sign
 
 DECEMBER_1 = dt.datetime(2026, 12, 1, 1, tzinfo=dt.UTC)  # 09:00 in Shanghai
+# seed 001's health of 极峰科技: good, excellent, pending, medium, excellent → 4.3 green
+SEED_001_HEALTH = {"trust": "good", "communication": "excellent", "benefit": "pending",
+                   "risk": "medium", "long_term": "excellent"}  # fmt: skip
 
 
 def test_the_month_before():
@@ -62,3 +70,26 @@ def test_staff_download_the_reports_and_partners_cannot(actors, settings):
         alice = client_for(actors.alice)
         assert alice.get("/console/overview/reports/overview-2026-11.pdf").status_code == 404
         assert alice.get("/console/overview/pdf/").status_code == 404
+
+
+def test_the_report_carries_health_risks_and_cases(actors):
+    """R-PRF-3: per partner its health (seed 001's 4.3, green), open risks and open cases —
+    the columns the performance app gives the report."""
+    with clock.frozen(DECEMBER_1):
+        record_health(actors.alpha.code, period="2026-11", actor=actors.officer,
+                      ratings=SEED_001_HEALTH)  # fmt: skip
+        for title in ("分成比例未定", "核心技术依赖"):
+            raise_risk(actors.alpha.code, title=title, category="technology", level="medium",
+                       actor=actors.officer)  # fmt: skip
+        record_ownership_change(actors.beta.code, changed_on=dt.date(2026, 11, 20),
+                                new_owner="晋商投资集团", actor=actors.officer)  # fmt: skip
+        given = columns()
+        assert given == {actors.alpha.pk: ("4.3 良好", 2, 0), actors.beta.pk: ("", 0, 1)}
+        data = build(PROGRAMME, dt.date(2026, 11, 30))
+        rows = report.partner_rows(data, dt.date(2026, 11, 30), given)
+    header, alpha, beta, _total = rows
+    assert header[8:11] == ["健康度 Health", "未关闭风险 Risks", "处理中事件 Cases"]
+    assert alpha[8:11] == ["4.3 良好", "2", "0"] and beta[8:11] == ["—", "0", "1"]
+    with clock.frozen(DECEMBER_1):
+        assert report.render_pdf(data, title="2026-11", as_of=dt.date(2026, 11, 30),
+                                 relations=given).startswith(b"%PDF")  # fmt: skip

@@ -6,13 +6,12 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from huoban import clock
-from huoban.performance.models import HealthAssessment, Risk
+from huoban.performance.relations import columns, latest_health
 from huoban.profiles import report
 from huoban.profiles.overview import COMPLEMENT_LABELS, DEPTH_LABELS, TYPE_LABELS, build
 from huoban.web import staff_required
@@ -24,6 +23,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Counts by type, depth, region and complementarity, and one row per partner."""
     filters = _filters(request)
     data = _build(request, filters)
+    relations = columns()
 
     def counted(counter: Counter[str], labels: Mapping[str, Any]) -> list[tuple[str, Any, int]]:
         return [(key, labels.get(key, key), n) for key, n in sorted(counter.items())]
@@ -45,25 +45,12 @@ def overview(request: HttpRequest) -> HttpResponse:
             "reports": report.archived(),
             # R-HLTH-1: each partner's latest monthly health (the performance app's)
             "health": latest_health(),
-            # R-RISK-1: live risks per partner
-            "risks": dict(
-                Risk.objects.live()
-                .filter(partner__isnull=False)
-                .values("partner_id")
-                .annotate(n=Count("pk"))
-                .values_list("partner_id", "n")
-            ),
+            # R-RISK-1, R-CRIS-6: live risks and open cases per partner
+            "risks": {pk: c[1] for pk, c in relations.items() if c[1]},
+            "cases": {pk: c[2] for pk, c in relations.items() if c[2]},
             "query": request.GET.urlencode(),
         },
     )
-
-
-def latest_health() -> dict[int, HealthAssessment]:
-    """Each partner's latest health assessment, in one query."""
-    latest: dict[int, HealthAssessment] = {}
-    for row in HealthAssessment.objects.order_by("partner_id", "-year", "-month"):
-        latest.setdefault(row.partner_id, row)
-    return latest
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -87,7 +74,8 @@ def _build(request: HttpRequest, filters: Mapping[str, str]) -> Any:
 def overview_pdf(request: HttpRequest) -> HttpResponse:
     """The overview as it stands, with the page's filters, as a PDF (R-PRF-3)."""
     today = clock.today()
-    pdf = report.render_pdf(_build(request, _filters(request)), title=str(today), as_of=today)
+    data = _build(request, _filters(request))
+    pdf = report.render_pdf(data, title=str(today), as_of=today, relations=columns())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="overview-{today}.pdf"'
     return response

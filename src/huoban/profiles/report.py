@@ -12,8 +12,9 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -53,9 +54,55 @@ def _labels(keys: list[str], labels: Mapping[str, object]) -> str:
     return "、".join(str(labels.get(k, k)) for k in keys)
 
 
-def render_pdf(data: Overview, *, title: str, as_of: dt.date) -> bytes:
+#: Per partner: (health as shown, open risks, open cases) — given by the performance app, which
+#: sits above the profiles (:func:`huoban.performance.relations.columns`).
+Relations = Mapping[int, tuple[str, int, int]]
+
+
+#: The partner table's figures, right-aligned and not wrapped.
+NUMERIC = (5, 6, 9, 10)
+
+
+def partner_rows(data: Overview, as_of: dt.date, relations: Relations) -> list[list[str]]:
+    """The report's partner table as text: the heading, one row per partner, the total."""
+    with translation.override("zh-hans"):
+        rows = [
+            [
+                "伙伴 Partner", "类型 Types", "深度 Depth", "地区 Region", "互补 Complementarity",
+                f"{as_of.year} 年合作金额 Amount", "在途项目 Open", "关键等级 Grade",
+                "健康度 Health", "未关闭风险 Risks", "处理中事件 Cases", "下次评审 Next review",
+            ]
+        ]  # fmt: skip
+        for r in data.rows:
+            health, risks, cases = relations.get(r.partner.pk, ("", 0, 0))
+            rows.append(
+                [
+                    f"{r.partner.name} {r.partner.code}",
+                    _labels(r.types or ["referral"], TYPE_LABELS),
+                    str(DEPTH_LABELS.get(r.depth or "unconfirmed", r.depth)),
+                    r.partner.region or "—",
+                    str(COMPLEMENT_LABELS.get(r.complementarity or "pending", "")),
+                    money.fmt(r.amount),
+                    str(r.open_projects),
+                    r.grade or "—",
+                    health or "—",
+                    str(risks),
+                    str(cases),
+                    r.next_review.isoformat() if r.next_review else "—",
+                ]
+            )
+        total = money.fmt(data.total_amount)
+        rows.append(["", "", "", "", "合计 Total", total, "", "", "", "", "", ""])
+    return rows
+
+
+def render_pdf(
+    data: Overview, *, title: str, as_of: dt.date, relations: Relations | None = None
+) -> bytes:
     """A4 landscape: the counts by type, depth, region and complementarity, then one row per
-    partner — the page's figures, in Chinese with English headings."""
+    partner — the page's figures, in Chinese with English headings; with ``relations``, each
+    partner's health, open risks and open cases too (R-PRF-3)."""
+    relations = relations or {}
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -93,41 +140,20 @@ def render_pdf(data: Overview, *, title: str, as_of: dt.date) -> bytes:
             [p(name), p("；".join(f"{labels.get(k, k)} {n}" for k, n in sorted(c.items())))]
             for name, c, labels in counts
         ]
-        rows = [
-            [
-                p(h)
-                for h in (
-                    "伙伴 Partner", "类型 Types", "深度 Depth", "地区 Region",
-                    "互补 Complementarity", f"{as_of.year} 年合作金额 Amount", "在途项目 Open",
-                    "关键等级 Grade", "下次评审 Next review",
-                )
-            ]
-        ]  # fmt: skip
-        for r in data.rows:
-            rows.append(
-                [
-                    p(f"{r.partner.name} {r.partner.code}"),
-                    p(_labels(r.types or ["referral"], TYPE_LABELS)),
-                    p(str(DEPTH_LABELS.get(r.depth or "unconfirmed", r.depth))),
-                    p(r.partner.region or "—"),
-                    p(str(COMPLEMENT_LABELS.get(r.complementarity or "pending", ""))),
-                    money.fmt(r.amount),
-                    str(r.open_projects),
-                    r.grade or "—",
-                    r.next_review.isoformat() if r.next_review else "—",
-                ]
-            )
-        rows.append(["", "", "", "", p("合计 Total"), money.fmt(data.total_amount), "", "", ""])
+        rows: list[list[Any]] = [
+            [cell if i in NUMERIC else p(cell) for i, cell in enumerate(line)]
+            for line in partner_rows(data, as_of, relations)
+        ]
     count_table = Table(count_rows, colWidths=[50 * mm, 210 * mm], hAlign="LEFT")
     count_table.setStyle(grid)
     table = Table(
         rows,
-        colWidths=[w * mm for w in (55, 40, 20, 30, 25, 32, 18, 18, 24)],
+        colWidths=[w * mm for w in (48, 32, 17, 22, 22, 30, 14, 14, 20, 14, 14, 22)],
         repeatRows=1,
         hAlign="LEFT",
     )
     table.setStyle(grid)
-    table.setStyle(TableStyle([("ALIGN", (5, 1), (6, -1), "RIGHT")]))
+    table.setStyle(TableStyle([("ALIGN", (i, 1), (i, -1), "RIGHT") for i in NUMERIC]))
     story = [
         Paragraph(escape(f"合作伙伴总览 Partner overview · {title}"), heading),
         p(f"截至 As of {as_of.isoformat()} · 伙伴 {len(data.rows)} 家 partners"),
@@ -155,9 +181,10 @@ def render_pdf(data: Overview, *, title: str, as_of: dt.date) -> bytes:
     return buffer.getvalue()
 
 
-def write_monthly(day: dt.date) -> str:
+def write_monthly(day: dt.date, relations: Callable[[], Relations] | None = None) -> str:
     """R-PRF-3: on the first run of a month, write the month before's overview PDF; later runs
-    find it written and do nothing. One report line for `huoban tick`."""
+    find it written and do nothing. ``relations`` gives the health, risk and case columns (the
+    tick passes the performance app's). One report line for `huoban tick`."""
     year, month = month_before(day)
     label = f"{year:04d}-{month:02d}"
     path = report_path(year, month)
@@ -165,7 +192,9 @@ def write_monthly(day: dt.date) -> str:
         return f"overview: {label} report already written (reports/{path.name}) (R-PRF-3)"
     as_of = dt.date(year, month, calendar.monthrange(year, month)[1])
     data = build(PROGRAMME, as_of)
-    pdf = render_pdf(data, title=label, as_of=as_of)
+    pdf = render_pdf(
+        data, title=label, as_of=as_of, relations=relations() if relations is not None else None
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     # Several hosts may tick: each writes its own temporary file, and the report appears whole.
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as partial:

@@ -138,6 +138,10 @@ def test_the_same_breach_twice_is_refused_and_the_console_records_one(actors):
         assert again.status_code == 409
         bad = page.post(url, {"detected_on": "", "description": ""})
         assert bad.status_code == 422 and "is-invalid" in bad.content.decode()
+        owner = page.post(
+            f"/console/partners/{actors.alpha.code}/cases/ownership/", {"new_owner": ""}
+        ).content.decode()
+        assert 'id="ownership_new_owner"' in owner and "is-invalid" in owner
         shown = page.get(f"/console/partners/{actors.alpha.code}/cases/").content.decode()
     assert 'id="data-blocked"' in shown and "数据泄露" in shown
     assert Case.objects.filter(trigger="data_breach").count() == 1

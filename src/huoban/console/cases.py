@@ -3,6 +3,8 @@ steps, due dates and log; officers close them with an outcome."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -61,9 +63,11 @@ class CloseForm(forms.Form):
 
 def _page(
     request: HttpRequest, partner: Partner, *, failed: int | None = None,
-    form: CloseForm | None = None, ownership: OwnershipForm | None = None,
-    breach: BreachForm | None = None, status: int = 200,
+    form: CloseForm | None = None, posted: tuple[str, forms.Form] | None = None,
+    status: int = 200,
 ) -> HttpResponse:  # fmt: skip
+    """The partner's cases; ``posted`` is a refused recording form (its prefix and the form)."""
+    sent = dict([posted]) if posted is not None else {}
     rows = Case.objects.visible_to(request.user).filter(partner=partner).select_related("owner")
     cases = [
         (c, mark_invalid(form) if form is not None and failed == c.pk
@@ -78,8 +82,10 @@ def _page(
             "partner": partner,
             "cases": cases,
             "may_close": may_manage_partners(request.user),
-            "ownership_form": mark_invalid(ownership or OwnershipForm(auto_id="own_%s")),
-            "breach_form": mark_invalid(breach or BreachForm(auto_id="breach_%s")),
+            "ownership_form": mark_invalid(
+                sent.get("ownership") or OwnershipForm(auto_id="ownership_%s")
+            ),
+            "breach_form": mark_invalid(sent.get("breach") or BreachForm(auto_id="breach_%s")),
         },
         status=status,
     )
@@ -151,41 +157,36 @@ def case_close(request: HttpRequest, code: str, case_id: int) -> HttpResponse:
     )
 
 
+def _record(
+    request: HttpRequest, code: str, form_class: type[forms.Form], prefix: str,
+    service: Any, done: str,
+) -> HttpResponse:  # fmt: skip
+    """An officer records a case from the page's form (R-CRIS-3/4): its service, then back."""
+    partner = partner_or_404(request, code)
+    if not may_manage_partners(request.user):
+        return forbidden(request, NAV, _("事件由伙伴关系官登记。"))
+    form = form_class(request.POST, auto_id=f"{prefix}_%s")
+    sent = send(form, lambda data: service(partner.code, actor=actor_of(request), **data))
+    return settle(
+        request,
+        sent,
+        done=done,
+        to=reverse("console:partner_cases", kwargs={"code": partner.code}),
+        again=lambda status: _page(request, partner, status=status, posted=(prefix, form)),
+    )
+
+
 @staff_required
 @require_POST
 def ownership_change(request: HttpRequest, code: str) -> HttpResponse:
     """Record a change of the partner's ownership (R-CRIS-4; officer, admin)."""
-    partner = partner_or_404(request, code)
-    if not may_manage_partners(request.user):
-        return forbidden(request, NAV, _("事件由伙伴关系官登记。"))
-    form = OwnershipForm(request.POST, auto_id="own_%s")
-    sent = send(
-        form, lambda data: record_ownership_change(partner.code, actor=actor_of(request), **data)
-    )
-    return settle(
-        request,
-        sent,
-        done=_("已登记股权变更：30 天内决定继续合作或过渡。"),
-        to=reverse("console:partner_cases", kwargs={"code": partner.code}),
-        again=lambda status: _page(request, partner, ownership=form, status=status),
-    )
+    done = _("已登记股权变更：30 天内决定继续合作或过渡。")
+    return _record(request, code, OwnershipForm, "ownership", record_ownership_change, done)
 
 
 @staff_required
 @require_POST
 def data_breach(request: HttpRequest, code: str) -> HttpResponse:
     """Record the partner's data breach (R-CRIS-3; officer, admin): exchange stops at once."""
-    partner = partner_or_404(request, code)
-    if not may_manage_partners(request.user):
-        return forbidden(request, NAV, _("事件由伙伴关系官登记。"))
-    form = BreachForm(request.POST, auto_id="breach_%s")
-    sent = send(
-        form, lambda data: record_data_breach(partner.code, actor=actor_of(request), **data)
-    )
-    return settle(
-        request,
-        sent,
-        done=_("已登记数据泄露：API 令牌已撤销、导出已封锁，已通知法务。"),
-        to=reverse("console:partner_cases", kwargs={"code": partner.code}),
-        again=lambda status: _page(request, partner, breach=form, status=status),
-    )
+    done = _("已登记数据泄露：API 令牌已撤销、导出已封锁，已通知法务。")
+    return _record(request, code, BreachForm, "breach", record_data_breach, done)

@@ -338,6 +338,33 @@ def case_out(case: Case) -> dict[str, Any]:
     }
 
 
+def _partner_for_case(partner_code: str, actor: User, *, lock: bool = False) -> Partner:
+    """The partner an officer records a case for (R-CRIS-3/4): 403 for other roles, 404."""
+    if not may_manage_partners(actor):
+        raise Forbidden("事件由伙伴关系官登记 / Partner officers record cases.")
+    rows = Partner.objects.select_for_update() if lock else Partner.objects.all()
+    partner = rows.filter(code=partner_code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    return partner
+
+
+def _check_recorded(when: tuple[str, dt.date | None, str, str], text: tuple[str, str, str]) -> None:
+    """A recorded case's date (required, not in the future) and its text (required): every
+    field's error at once, nothing written."""
+    errors: dict[str, str] = {}
+    field, day, missing, future = when
+    if day is None:
+        errors[field] = missing
+    elif day > clock.today():
+        errors[field] = future
+    field, value, missing = text
+    if not value.strip():
+        errors[field] = missing
+    if errors:
+        raise ValidationFailed(errors)
+
+
 @transaction.atomic(durable=True)
 def record_ownership_change(
     partner_code: str, *, changed_on: dt.date | None, new_owner: str, note: str = "", actor: User
@@ -345,20 +372,12 @@ def record_ownership_change(
     """R-CRIS-4: a partner's ownership changed (date, new owner): a case whose decision —
     continue or transition — is due 30 days after the change; its assessments are to be redone
     (the case's first step, and the partner page says so while it is open)."""
-    if not may_manage_partners(actor):
-        raise Forbidden("事件由伙伴关系官登记 / Partner officers record cases.")
-    partner = Partner.objects.filter(code=partner_code).first()
-    if partner is None:
-        raise NotFound("伙伴不存在 / No such partner.")
-    errors: dict[str, str] = {}
-    if changed_on is None:
-        errors["changed_on"] = "请填写变更日期 / The date of the change is required."
-    elif changed_on > clock.today():
-        errors["changed_on"] = "变更日期不能晚于今天 / The change has happened already."
-    if not new_owner.strip():
-        errors["new_owner"] = "请填写新的控股方 / Name the new owner."
-    if errors:
-        raise ValidationFailed(errors)
+    partner = _partner_for_case(partner_code, actor)
+    _check_recorded(
+        ("changed_on", changed_on, "请填写变更日期 / The date of the change is required.",
+         "变更日期不能晚于今天 / The change has happened already."),
+        ("new_owner", new_owner, "请填写新的控股方 / Name the new owner."),
+    )  # fmt: skip
     assert changed_on is not None
     reason = explain.Step(
         f"{changed_on} 股权变更，新控股方：{new_owner.strip()}。{note.strip()}".strip(),
@@ -384,20 +403,12 @@ def record_data_breach(
     closes — legal is told with the officers, the customers whose data the partner held (those
     it owns) are listed on the case, and a claim is opened for the breach damages its agreement
     in force sets (none written: legal assesses it). D-CRIS-3."""
-    if not may_manage_partners(actor):
-        raise Forbidden("事件由伙伴关系官登记 / Partner officers record cases.")
-    partner = Partner.objects.select_for_update().filter(code=partner_code).first()
-    if partner is None:
-        raise NotFound("伙伴不存在 / No such partner.")
-    errors: dict[str, str] = {}
-    if detected_on is None:
-        errors["detected_on"] = "请填写发现日期 / The date it was found is required."
-    elif detected_on > clock.today():
-        errors["detected_on"] = "发现日期不能晚于今天 / It has been found already."
-    if not description.strip():
-        errors["description"] = "请描述泄露的情况 / Say what leaked and how."
-    if errors:
-        raise ValidationFailed(errors)
+    partner = _partner_for_case(partner_code, actor, lock=True)
+    _check_recorded(
+        ("detected_on", detected_on, "请填写发现日期 / The date it was found is required.",
+         "发现日期不能晚于今天 / It has been found already."),
+        ("description", description, "请描述泄露的情况 / Say what leaked and how."),
+    )  # fmt: skip
     assert detected_on is not None
     key = f"data_breach:{partner.pk}:{detected_on}"
     if Case.objects.filter(key=key).exists():

@@ -170,6 +170,13 @@ def pages_for(s: dict[str, Any]) -> list[Page]:
             f"/console/partners/{p}/costs/",
             f"/console/partners/{sp}/costs/",
         ),
+        Page(
+            "channel trend",
+            "finance",
+            f"/console/analytics/channels/{p}/",
+            f"/console/analytics/channels/{sp}/",
+        ),
+        Page("cases and risks", "officer", "/console/cases/"),
     ]
 
 

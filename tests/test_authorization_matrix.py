@@ -701,6 +701,8 @@ row("POST", f"{V1}/credit-reviews/{{review_id}}/decide", "credit-reviews/{credit
 # Channel analytics (R-ANL, issue #16): officers, finance, the gm read; officers and finance
 # record a partner's channel costs.
 row("GET", f"{V1}/analytics/channels", "analytics/channels", ("officer", "finance", "gm", "admin"))
+row("GET", f"{V1}/analytics/channels/{{code}}/months", "analytics/channels/{alpha}/months",
+    ("officer", "finance", "gm", "admin"))  # fmt: skip
 row("POST", f"{V1}/partners/{{code}}/costs", "partners/{alpha}/costs",
     ("officer", "finance", "admin"), visible=ALPHA_SIDE,
     body={"amount": "20000.00", "spent_on": "2026-11-02", "category": "event"})  # fmt: skip

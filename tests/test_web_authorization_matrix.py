@@ -719,6 +719,7 @@ post_only(
 ANALYSTS = console(403, officer=200, finance=200, gm=200, admin=200)
 get_only(f"{C}analytics/", "/console/analytics/", ANALYSTS)
 get_only(f"{C}analytics/export.xlsx", "/console/analytics/export.xlsx", ANALYSTS)
+get_only(f"{C}analytics/channels/<str:code>/", "/console/analytics/channels/{alpha}/", ANALYSTS)
 row("GET", f"{C}analytics/board/", "/console/analytics/board/", ANALYSTS)
 row("POST", f"{C}analytics/board/", "/console/analytics/board/",
     console(403, gm=302, admin=302),

@@ -133,6 +133,59 @@ def channels(request: HttpRequest, q: Query[ChannelsQuery]) -> dict[str, Any]:
     }
 
 
+class MonthOut(Schema):
+    month: str = Field(description="YYYY-MM")
+    leads: int
+    valid_leads: int
+    projects: int
+    revenue: str
+    cost: str
+    roi: str | None
+
+
+class TrendOut(Schema):
+    channel: str
+    name: str
+    months: list[MonthOut]
+
+
+class TrendQuery(Schema):
+    months: int = Field(12, ge=1, le=36)
+    end: dt.date | None = Field(None, alias="to", description="a day of the last month")
+
+
+@router.get(
+    "/analytics/channels/{code}/months",
+    response=TrendOut,
+    summary="One channel (a partner's code or `direct`) month by month: leads, projects, "
+    "revenue, cost, ROI (R-ANL-1)",
+)
+def channel_months(request: HttpRequest, code: str, q: Query[TrendQuery]) -> dict[str, Any]:
+    require_role(request.user, *STAFF)
+    if not may_read_analytics(request.user):
+        raise Forbidden("渠道分析供伙伴关系官、财务、总经理查看 / Officers, finance and the gm.")
+    partner = None if code == services.DIRECT else _partner(request, code)
+    found = services.channel_months(
+        partner.pk if partner else None, q.end or clock.today(), q.months
+    )
+    return {
+        "channel": code,
+        "name": partner.name if partner else services.DIRECT,
+        "months": [
+            {
+                "month": m.month,
+                "leads": m.figures.inputs.leads,
+                "valid_leads": m.figures.inputs.valid_leads,
+                "projects": m.figures.inputs.projects,
+                "revenue": fmt(m.figures.inputs.revenue),
+                "cost": fmt(m.figures.cost),
+                "roi": _ratio(m.figures.roi),
+            }
+            for m in found
+        ],
+    }
+
+
 def _partner(request: HttpRequest, code: str) -> Partner:
     partner = Partner.objects.visible_to(request.user).filter(code=code).first()
     if partner is None:

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from huoban import clock
 from huoban.accounts.models import User
@@ -273,3 +274,110 @@ def report(start: dt.date, end: dt.date, *, group: str = "partner") -> tuple[lis
     totals = Row("total", "total", rules.figures(rules.combine(list(inputs.values())),
                                                  gross_margin=margin))  # fmt: skip
     return rows, totals
+
+
+# --- one channel by month ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Month:
+    month: str  # YYYY-MM
+    figures: rules.Figures
+
+
+def month_starts(last: dt.date, months: int) -> list[dt.date]:
+    """The first days of the ``months`` months that end with ``last``'s, the earliest first."""
+    year, month = last.year, last.month
+    out = []
+    for _ in range(months):
+        out.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return out[::-1]
+
+
+def channel_months(partner_id: int | None, last: dt.date, months: int = 12) -> list[Month]:
+    """One channel's trend (R-ANL-1): for each of the ``months`` months up to ``last``'s, its
+    leads, valid leads, signed projects, revenue, cost and ROI — five grouped queries on that
+    channel's rows only (None: direct), whatever the number of partners."""
+    starts = month_starts(last, months)
+    first = starts[0]
+    end = (starts[-1] + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    data: dict[str, dict[str, Any]] = {f"{d:%Y-%m}": {} for d in starts}
+
+    def add(label: str, key: str, value: Any) -> None:
+        if label in data:
+            data[label][key] = data[label].get(key, 0) + value
+
+    mine = Q(partner_id=partner_id) if partner_id is not None else Q(partner__isnull=True)
+    since, until = clock.local_midnight(first), clock.local_midnight(end + dt.timedelta(days=1))
+    leads = (
+        Lead.objects.filter(mine, submitted_at__gte=since, submitted_at__lt=until)
+        .annotate(m=TruncMonth("submitted_at", tzinfo=clock.local_tz()))
+        .order_by()
+        .values("m")
+        .annotate(n=Count("id"), valid=Count("id", filter=Q(status=LeadStatus.VALID)))
+    )
+    for row in leads:
+        label = f"{row['m']:%Y-%m}"
+        add(label, "leads", row["n"])
+        add(label, "valid_leads", row["valid"])
+    signed = (
+        Project.objects.filter(mine, signed_on__gte=first, signed_on__lte=end)
+        .exclude(status=ProjectStatus.CANCELLED)
+        .order_by()
+        .values("signed_on")
+        .annotate(n=Count("id"))
+    )
+    for row in signed:
+        add(f"{row['signed_on']:%Y-%m}", "projects", row["n"])
+    net = Sum("amount", filter=Q(kind=PaymentKind.PAYMENT), default=ZERO) - Sum(
+        "amount", filter=Q(kind=PaymentKind.REFUND), default=ZERO
+    )
+    paying = (
+        Q(project__partner_id=partner_id)
+        if partner_id is not None
+        else Q(project__partner__isnull=True)
+    )
+    for row in (
+        CustomerPayment.objects.filter(paying, received_on__gte=first, received_on__lte=end)
+        .order_by()
+        .values("received_on")
+        .annotate(net=net)
+    ):
+        add(f"{row['received_on']:%Y-%m}", "revenue", row["net"])
+    if partner_id is not None:
+        for row in (
+            LedgerEntry.objects.counted()
+            .filter(partner_id=partner_id, earned_on__gte=first, earned_on__lte=end)
+            .order_by()
+            .values("earned_on")
+            .annotate(total=Sum("amount"))
+        ):
+            add(f"{row['earned_on']:%Y-%m}", "earned", row["total"])
+        for row in (
+            ChannelCost.objects.filter(partner_id=partner_id, spent_on__gte=first,
+                                       spent_on__lte=end)
+            .order_by()
+            .values("spent_on")
+            .annotate(total=Sum("amount"))
+        ):  # fmt: skip
+            add(f"{row['spent_on']:%Y-%m}", "recorded_costs", row["total"])
+    margin = gross_margin()
+    return [
+        Month(
+            label,
+            rules.figures(
+                rules.Inputs(
+                    leads=d.get("leads", 0),
+                    valid_leads=d.get("valid_leads", 0),
+                    projects=d.get("projects", 0),
+                    new_customers=0,
+                    revenue=cny(d.get("revenue", ZERO)),
+                    earned=cny(d.get("earned", ZERO)),
+                    recorded_costs=cny(d.get("recorded_costs", ZERO)),
+                ),
+                gross_margin=margin,
+            ),
+        )
+        for label, d in data.items()
+    ]

@@ -142,6 +142,33 @@ def analytics_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@staff_required
+@require_GET
+def channel_trend(request: HttpRequest, code: str) -> HttpResponse:
+    """One channel month by month, the last 12 months (R-ANL-1): leads, projects, revenue,
+    cost and ROI as a chart with its table."""
+    if not may_read_analytics(request.user):
+        return forbidden(request, NAV, _("渠道分析供伙伴关系官、财务和总经理查看。"))
+    partner = None if code == services.DIRECT else partner_or_404(request, code)
+    months = services.channel_months(partner.pk if partner else None, clock.today())
+    return render(
+        request,
+        "console/channel_trend.html",
+        {
+            "nav": NAV,
+            "partner": partner,
+            "months": months,
+            "chart": {
+                "months": [m.month for m in months],
+                "leads": [m.figures.inputs.leads for m in months],
+                "projects": [m.figures.inputs.projects for m in months],
+                "revenue": [str(m.figures.inputs.revenue) for m in months],
+                "cost": [str(m.figures.cost) for m in months],
+            },
+        },
+    )
+
+
 def _costs_page(
     request: HttpRequest, partner: Partner, form: CostForm | None = None, status: int = 200
 ) -> HttpResponse:

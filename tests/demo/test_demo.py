@@ -164,6 +164,12 @@ def test_seed_002_selection_and_jifengs_revenue_share(logins):
 
     levels = sorted(Risk.objects.filter(partner__code="CP001").values_list("level", flat=True))
     assert levels == ["high", "high", "low", "medium", "medium", "medium"]
+    # R-CRIS-1/4: 滇云's unqualified November and 慧策's change of owner, its decision due 12-28
+    from huoban.performance.models import Case
+
+    cases = {(c.partner.name[:2], c.trigger, c.due_on.isoformat()) for c in Case.objects.open()}
+    assert ("慧策", "ownership_change", "2026-12-28") in cases
+    assert any(c[:2] == ("滇云", "unqualified") for c in cases)
     # R-RS-1: 华泰's scheme B approved and locked, A set aside; 太原's A and B still open
     from huoban.sharing.models import ShareScheme
 

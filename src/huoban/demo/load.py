@@ -50,6 +50,7 @@ from huoban.leads.services import (
 from huoban.partners.inquiries import submit_inquiry
 from huoban.partners.models import CompanyViolationKind, Partner, PartnerKind, PartnerType, Tier
 from huoban.partners.services import approve_partner, register_partner
+from huoban.performance.cases import record_ownership_change
 from huoban.performance.meetings import record_meeting
 from huoban.performance.risks import raise_risk
 from huoban.performance.services import record_health, record_scorecard
@@ -531,6 +532,12 @@ class _DemoBuilder:
                 kpis=DIANYUN_NOVEMBER,
                 actor=officer,
             )
+        # R-CRIS-4: 慧策 was bought by a Beijing group; continue or transition by 12-28.
+        with clock.frozen(dt.datetime(2026, 12, 1, 10, tzinfo=SH).astimezone(dt.UTC)):
+            record_ownership_change(
+                self.partners["huice"].code, changed_on=dt.date(2026, 11, 28),
+                new_owner="北京智汇投资集团", note="原创始人林晓留任总经理", actor=officer,
+            )  # fmt: skip
 
     def agreements(self) -> None:
         """R-AGR-1/2 (seed 001): the three-party co-delivery agreement with 极峰科技 and 东义集团,

@@ -13,9 +13,9 @@ from pydantic import Field
 
 from huoban import clock
 from huoban.access import STAFF, require_role
-from huoban.errors import Forbidden, NotFound, ValidationFailed
+from huoban.errors import Forbidden, ValidationFailed
 from huoban.money import fmt
-from huoban.partners.models import Partner
+from huoban.partners.api import visible_partner
 from huoban.policy import may_read_analytics
 from huoban.web import actor_of
 
@@ -164,7 +164,7 @@ def channel_months(request: HttpRequest, code: str, q: Query[TrendQuery]) -> dic
     require_role(request.user, *STAFF)
     if not may_read_analytics(request.user):
         raise Forbidden("渠道分析供伙伴关系官、财务、总经理查看 / Officers, finance and the gm.")
-    partner = None if code == services.DIRECT else _partner(request, code)
+    partner = None if code == services.DIRECT else visible_partner(actor_of(request), code)
     found = services.channel_months(
         partner.pk if partner else None, q.end or clock.today(), q.months
     )
@@ -186,13 +186,6 @@ def channel_months(request: HttpRequest, code: str, q: Query[TrendQuery]) -> dic
     }
 
 
-def _partner(request: HttpRequest, code: str) -> Partner:
-    partner = Partner.objects.visible_to(request.user).filter(code=code).first()
-    if partner is None:
-        raise NotFound("伙伴不存在 / No such partner.")
-    return partner
-
-
 def _cost(cost: ChannelCost) -> dict[str, Any]:
     return {
         "id": cost.pk,
@@ -211,7 +204,7 @@ def _cost(cost: ChannelCost) -> dict[str, Any]:
     summary="Record a partner's channel cost: an event, marketing fund, travel (officer, finance)",
 )
 def record_cost(request: HttpRequest, code: str, payload: CostIn) -> Answer:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     cost = services.record_cost(partner.code, actor=actor_of(request), **payload.dict())
     return Answer(201, _cost(cost))
 
@@ -222,7 +215,7 @@ def record_cost(request: HttpRequest, code: str, payload: CostIn) -> Answer:
     summary="A partner's channel costs, newest first (staff)",
 )
 def list_costs(request: HttpRequest, code: str) -> list[dict[str, Any]]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     require_role(request.user, *STAFF)
     return [_cost(c) for c in ChannelCost.objects.filter(partner=partner).select_related("partner")]
 

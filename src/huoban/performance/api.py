@@ -14,7 +14,7 @@ from huoban import clock
 from huoban.access import STAFF, require_role
 from huoban.errors import NotFound
 from huoban.pagination import PageParams, paginate
-from huoban.partners.models import Partner
+from huoban.partners.api import visible_partner
 from huoban.web import actor_of
 
 from . import cases, meetings, risks, services
@@ -91,20 +91,13 @@ def _card(card: Scorecard) -> dict[str, Any]:
     }
 
 
-def _partner(request: HttpRequest, code: str) -> Partner:
-    partner = Partner.objects.visible_to(actor_of(request)).filter(code=code).first()
-    if partner is None:
-        raise NotFound("伙伴不存在 / No such partner.")
-    return partner
-
-
 @router.post(
     "/partners/{code}/scorecards",
     response={201: ScorecardOut},
     summary="Record a partner's monthly scorecard (R-KPI-2; officer, admin)",
 )
 def record(request: HttpRequest, code: str, payload: ScorecardIn) -> Answer[dict[str, Any]]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     card = services.record_scorecard(
         partner.code,
         period=payload.period,
@@ -120,7 +113,7 @@ def record(request: HttpRequest, code: str, payload: ScorecardIn) -> Answer[dict
     summary="A partner's scorecards, the latest revision of each month, newest first",
 )
 def scorecards(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     rows = (
         Scorecard.objects.visible_to(actor_of(request))
         .current()
@@ -208,7 +201,7 @@ def case_queue(request: HttpRequest, params: Query[CaseFilter]) -> dict[str, Any
     summary="A partner's crisis cases, the newest first (R-CRIS; staff)",
 )
 def partner_cases(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     actor = require_role(actor_of(request), *STAFF)
     rows = Case.objects.visible_to(actor).filter(partner=partner).select_related("partner")
     return paginate(rows.order_by("-opened_at", "-pk"), params, cases.case_out)
@@ -269,7 +262,7 @@ def _health(row: HealthAssessment) -> dict[str, Any]:
     summary="Record a partner's monthly health (R-HLTH-1; officer, admin)",
 )
 def record_health(request: HttpRequest, code: str, payload: HealthIn) -> Answer[dict[str, Any]]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     data = payload.dict()
     row = services.record_health(
         partner.code,
@@ -287,7 +280,7 @@ def record_health(request: HttpRequest, code: str, payload: HealthIn) -> Answer[
     summary="A partner's monthly health, the newest first (staff)",
 )
 def health(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     actor = require_role(actor_of(request), *STAFF)
     rows = HealthAssessment.objects.visible_to(actor).filter(partner=partner)
     return paginate(rows.select_related("partner").order_by("-year", "-month"), params, _health)
@@ -337,7 +330,7 @@ class RiskPage(Schema):
     summary="Raise a risk on the partner's register (R-RISK-1; officer, admin)",
 )
 def raise_risk(request: HttpRequest, code: str, payload: RiskIn) -> Answer[dict[str, Any]]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     risk = risks.raise_risk(partner.code, actor=actor_of(request), **payload.dict())
     return Answer(201, risks.risk_out(risk, clock.today()))
 
@@ -348,7 +341,7 @@ def raise_risk(request: HttpRequest, code: str, payload: RiskIn) -> Answer[dict[
     summary="A partner's risks, open first, by next review (staff)",
 )
 def partner_risks(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     actor = require_role(actor_of(request), *STAFF)
     today = clock.today()
     rows = Risk.objects.visible_to(actor).filter(partner=partner).select_related("partner")
@@ -426,7 +419,7 @@ def _meeting(m: Meeting) -> dict[str, Any]:
     summary="Record a meeting with its action items (R-MEET-2; officer, admin)",
 )
 def record_meeting(request: HttpRequest, code: str, payload: MeetingIn) -> Answer[dict[str, Any]]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     data = payload.dict()
     data["actions"] = [
         {**a, "due_on": a["due_on"].isoformat() if a["due_on"] else None} for a in data["actions"]
@@ -441,7 +434,7 @@ def record_meeting(request: HttpRequest, code: str, payload: MeetingIn) -> Answe
     summary="A partner's meetings, the newest first, and the cadences due (staff)",
 )
 def partner_meetings(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     actor = require_role(actor_of(request), *STAFF)
     rows = Meeting.objects.visible_to(actor).filter(partner=partner).order_by("-held_on", "-pk")
     page = paginate(rows, params, _meeting)
@@ -463,7 +456,7 @@ class OwnershipIn(Schema):
 def ownership_change(
     request: HttpRequest, code: str, payload: OwnershipIn
 ) -> Answer[dict[str, Any]]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     case = cases.record_ownership_change(partner.code, actor=actor_of(request), **payload.dict())
     return Answer(201, cases.case_out(case))
 
@@ -480,6 +473,6 @@ class DataBreachIn(Schema):
     "customers listed, claim opened (R-CRIS-3; officer, admin)",
 )
 def data_breach(request: HttpRequest, code: str, payload: DataBreachIn) -> Answer[dict[str, Any]]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     case = cases.record_data_breach(partner.code, actor=actor_of(request), **payload.dict())
     return Answer(201, cases.case_out(case))

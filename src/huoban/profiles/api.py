@@ -15,6 +15,7 @@ from huoban.access import require_role
 from huoban.accounts.models import STAFF_ROLES
 from huoban.errors import NotFound
 from huoban.pagination import PageParams, paginate
+from huoban.partners.api import visible_partner
 from huoban.partners.models import Partner
 from huoban.web import actor_of
 
@@ -224,20 +225,13 @@ def _profile(partner: Partner) -> dict[str, Any]:
     }
 
 
-def _partner(request: HttpRequest, code: str) -> Partner:
-    partner = Partner.objects.visible_to(actor_of(request)).filter(code=code).first()
-    if partner is None:
-        raise NotFound("伙伴不存在 / No such partner.")
-    return partner
-
-
 @router.get(
     "/partners/{code}/profile",
     response=ProfileOut,
     summary="Basic facts, what is 待补充, key contacts (R-PRF-1; staff, the partner itself)",
 )
 def profile(request: HttpRequest, code: str) -> dict[str, Any]:
-    return _profile(_partner(request, code))
+    return _profile(visible_partner(actor_of(request), code))
 
 
 @router.put(
@@ -246,7 +240,7 @@ def profile(request: HttpRequest, code: str) -> dict[str, Any]:
     summary="Set basic facts and complementarity (R-PRF-1; officer, admin)",
 )
 def update_profile(request: HttpRequest, code: str, payload: ProfileIn) -> dict[str, Any]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     given = {k: v for k, v in payload.dict().items() if v is not None}
     services.update_profile(partner.code, actor=actor_of(request), **given)
     return _profile(partner)
@@ -258,7 +252,7 @@ def update_profile(request: HttpRequest, code: str, payload: ProfileIn) -> dict[
     summary="Add a key contact by layer (R-PRF-1; officer, admin)",
 )
 def add_contact(request: HttpRequest, code: str, payload: KeyContactIn) -> Answer[dict[str, Any]]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     contact = services.add_key_contact(partner.code, actor=actor_of(request), **payload.dict())
     return Answer(201, _contact(contact))
 
@@ -297,7 +291,7 @@ def _review(r: DeliveryReview) -> dict[str, Any]:
 def delivery_review(
     request: HttpRequest, code: str, payload: DeliveryReviewIn
 ) -> Answer[dict[str, Any]]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     review = services.record_delivery_review(
         partner.code, ratings=payload.ratings.items(), note=payload.note, actor=actor_of(request)
     )
@@ -310,7 +304,7 @@ def delivery_review(
     summary="A partner's delivery reviews, the newest first (staff)",
 )
 def delivery_reviews(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
-    partner = _partner(request, code)
+    partner = visible_partner(actor_of(request), code)
     actor = require_role(actor_of(request), *STAFF_ROLES)  # the company's own judgement
     rows = DeliveryReview.objects.visible_to(actor).filter(partner=partner)
     return paginate(rows.order_by("-reviewed_at", "-pk"), params, _review)

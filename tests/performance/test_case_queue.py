@@ -8,7 +8,12 @@ import datetime as dt
 import pytest
 
 from huoban import clock
-from huoban.performance.cases import record_data_breach, record_ownership_change
+from huoban.notifications.models import OutboxEvent
+from huoban.performance.cases import (
+    record_data_breach,
+    record_ownership_change,
+    remind_due_cases,
+)
 from huoban.performance.models import Risk
 from huoban.performance.risks import raise_risk
 from tests.portal.helpers import client_for
@@ -60,3 +65,15 @@ def test_the_officers_home_and_the_dashboard_count_them(actors):
     assert 'id="relationships"' in board
     assert 'id="blocked-count">1<' in board and 'id="high-risks">1<' in board
     assert 'id="late-risk-count">1<' in board
+
+
+def test_a_case_past_its_due_date_reminds_its_owner_once(actors):
+    _world(actors)  # the ownership decision was due 2026-10-31; the breach is due 2027-01-05
+    with clock.frozen(DECEMBER):
+        assert remind_due_cases(dt.date(2026, 12, 7)) == 1
+        assert remind_due_cases(dt.date(2026, 12, 7)) == 0
+    event = OutboxEvent.objects.get(event="case.due")
+    assert event.message["data"]["trigger"] == "ownership_change"
+    assert event.message["data"]["due_on"] == "2026-10-31"
+    # alpha has no account manager: the officers are told
+    assert set(event.recipients) == {actors.officer.pk, actors.officer2.pk}

@@ -52,6 +52,7 @@ CATALOGUE = (
     EventKind("agreement.submitted", _("协议待审核或审批"), frozenset({STAFF})),
     EventKind("case.opened", _("危机事件开启"), frozenset({STAFF})),
     EventKind("case.escalated", _("危机事件升级"), frozenset({STAFF})),
+    EventKind("case.due", _("危机事件逾期"), frozenset({STAFF})),
     EventKind("health.due", _("健康度待评估"), frozenset({STAFF})),
     EventKind("risk.review_due", _("风险待复核"), frozenset({STAFF})),
     EventKind("meeting.due", _("会议待召开"), frozenset({STAFF})),

@@ -40,7 +40,7 @@ EVENTS = (
     "project.milestone", "payment.recorded", "project.accepted", "ledger.entry", "payout.paid",
     "tier.changed", "tier.notice", "application.submitted", "application.decided",
     "agreement.review_due", "agreement.expiring", "agreement.submitted", "scorecard.recorded",
-    "case.opened",
+    "case.opened", "case.due",
     "case.escalated", "meeting.due", "risk.review_due", "credit.review_due", "health.due",
 )  # fmt: skip
 

@@ -20,7 +20,7 @@ from huoban.agreements.models import Status as AgreementStatus
 from huoban.audit.services import record
 from huoban.customers.models import Customer
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from huoban.notifications.services import Message, notify, staff_with
+from huoban.notifications.services import Message, first_time, notify, staff_with
 from huoban.partners.models import Partner, PartnerStatus, PartnerType
 from huoban.policy import may_manage_partners
 from huoban.selection.services import open_selection
@@ -487,4 +487,41 @@ def evaluate_cases(day: dt.date) -> str:
     for card in cards:
         with transaction.atomic():
             opened += len(open_cases_for(card, None))
-    return f"cases: {opened} opened or escalated from the latest scorecards as of {day} (R-CRIS-6)"
+    late = remind_due_cases(day)
+    return (
+        f"cases: {opened} opened or escalated from the latest scorecards as of {day}, "
+        f"{late} past their due date reminded (R-CRIS-6)"
+    )
+
+
+def remind_due_cases(day: dt.date) -> int:
+    """An open case past its due date reminds its owner (the partner's account manager; the
+    officers when it has none) once per due date (`case.due`, D-CRIS-7)."""
+    told = 0
+    late = Case.objects.open().filter(due_on__lt=day).select_related("partner", "owner")
+    for case in late.order_by("due_on", "pk"):
+        with transaction.atomic():
+            if not first_time("case.due", f"case:{case.pk}:{case.due_on}"):
+                continue
+            partner, label = case.partner, Trigger(case.trigger).label
+            notify(
+                Message(
+                    "case.due",
+                    f"{partner.name}：{label}已过到期日 {case.due_on}",
+                    f"{partner.name}: the {case.trigger.replace('_', ' ')} case was due "
+                    f"{case.due_on}",
+                    "请推进处置步骤或写明结论关闭事件（R-CRIS-6）。",
+                    "Work its steps or close it with its outcome (R-CRIS-6).",
+                    reverse("console:partner_cases", kwargs={"code": partner.code})
+                    + f"#case-{case.pk}",
+                    data={
+                        "case_id": case.pk,
+                        "partner_code": partner.code,
+                        "trigger": case.trigger,
+                        "due_on": case.due_on.isoformat(),
+                    },
+                ),
+                [case.owner] if case.owner is not None else staff_with(Role.OFFICER),
+            )
+            told += 1
+    return told

@@ -268,6 +268,9 @@ def report(pages: list[Page], settings: dict[str, Any], runs: int) -> dict[str, 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="requests per page")
+    parser.add_argument(
+        "--only", default="", help="only the pages whose name contains this text (e.g. analytics)"
+    )
     harness.add_common_arguments(parser)
     args = parser.parse_args(argv)
     with harness.data_for(args.scale):
@@ -276,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     harness.setup_django()
-    pages = pages_for(subjects())
+    pages = [p for p in pages_for(subjects()) if args.only in p.name]
     count_queries(pages)
     harness.close_django()
     bad = [p for p in pages if p.status != 200]

@@ -12,10 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from huoban import clock
+from huoban.agreements.services import approve_agreement, draft_agreement, review_agreement
 from huoban.notifications.models import OutboxEvent
 from huoban.performance.models import Case, Scorecard
 from huoban.performance.rules import EXIT_SCORE, performance_exit, quarter_score
 from huoban.performance.services import record_scorecard, revise_scorecard
+from tests.portal.helpers import client_for
 
 D = Decimal
 DECEMBER = dt.datetime(2026, 12, 7, 10, tzinfo=dt.UTC)
@@ -89,3 +91,21 @@ def test_a_quarter_at_half_opens_nothing(actors):
             record_scorecard(actors.alpha.code, period=f"2026-{month:02d}", kpis=kpis(signed),
                              actor=actors.officer)  # fmt: skip
     assert not Case.objects.filter(trigger="performance_exit").exists()
+
+
+@pytest.mark.django_db
+def test_the_agreement_page_says_either_side_may_end_it_without_compensation(actors):
+    agreement = draft_agreement(
+        actors.alpha.code, kind="co_delivery", starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2027, 12, 31), actor=actors.officer,
+    )  # fmt: skip
+    review_agreement(agreement.pk, note="无异议", actor=actors.legal)
+    approve_agreement(agreement.pk, actor=actors.gm)
+    page = f"/console/agreements/{agreement.pk}/"
+    with clock.frozen(DECEMBER):
+        assert 'id="performance-exit"' not in client_for(actors.finance).get(page).content.decode()
+        for month, signed in zip(range(4, 10), (200, 250, 260, 240, 245, 250), strict=True):
+            record_scorecard(actors.alpha.code, period=f"2026-{month:02d}", kpis=kpis(signed),
+                             actor=actors.officer)  # fmt: skip
+        html = client_for(actors.finance).get(page).content.decode()
+    assert 'id="performance-exit"' in html and "无需补偿" in html

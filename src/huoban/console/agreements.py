@@ -31,6 +31,7 @@ from huoban.core.files import download
 from huoban.errors import ValidationFailed
 from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Partner
+from huoban.performance.models import Case, Trigger
 from huoban.policy import (
     may_approve_agreements,
     may_draft_agreements,
@@ -178,6 +179,11 @@ def _detail_page(
         "approve_form": mark_invalid(forms.get("approve_form") or ApproveForm()),
         "exit_form": forms.get("exit_form") or ExitQuoteForm(),
         "quote": forms.get("quote"),
+        # R-CRIS-5 / R-AGR-4: an open performance-exit case lets either side end it without
+        # compensation.
+        "performance_exit": Case.objects.open()
+        .filter(partner_id=agreement.partner_id, trigger=Trigger.PERFORMANCE_EXIT)
+        .first(),
         # R-UNIT-2: an approved per-unit agreement takes its monthly reports here.
         "per_unit": (agreement.scheme or {}).get("kind") == "per_unit",
         "unit_reports": UnitReport.objects.filter(agreement=agreement).order_by("year", "month"),

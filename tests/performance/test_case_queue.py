@@ -16,6 +16,7 @@ from huoban.performance.cases import (
 )
 from huoban.performance.models import Risk
 from huoban.performance.risks import raise_risk
+from huoban.performance.services import record_scorecard
 from tests.portal.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,9 @@ def test_the_queue_lists_open_cases_earliest_due_first_with_late_ones_marked(act
 
 def test_the_officers_home_and_the_dashboard_count_them(actors):
     _world(actors)
+    with clock.frozen(DECEMBER):  # November 64.0 → unqualified
+        record_scorecard(actors.alpha.code, period="2026-11", actor=actors.officer, kpis=[
+            {"name": "签约量", "direction": "higher", "target": 500, "actual": 320}])  # fmt: skip
     assert Risk.objects.get().next_review < dt.date(2026, 12, 7)
     with clock.frozen(DECEMBER):
         home = client_for(actors.officer).get("/console/home/").content.decode()
@@ -65,6 +69,8 @@ def test_the_officers_home_and_the_dashboard_count_them(actors):
     assert 'id="relationships"' in board
     assert 'id="blocked-count">1<' in board and 'id="high-risks">1<' in board
     assert 'id="late-risk-count">1<' in board
+    bands = board[board.index('id="scorecard-bands"') :]
+    assert "不合格 1" in bands[: bands.index("</div>")]  # alpha's November, a total below 80
 
 
 def test_a_case_past_its_due_date_reminds_its_owner_once(actors):

@@ -20,7 +20,16 @@ from huoban.leads.models import Lead
 from huoban.leads.services import sla_by_month, sla_report
 from huoban.money import ZERO, cny
 from huoban.partners.models import Partner, PartnerStatus, Tier
-from huoban.performance.models import Case, Colour, HealthAssessment, Risk, RiskLevel, Trigger
+from huoban.performance.models import (
+    Band,
+    Case,
+    Colour,
+    HealthAssessment,
+    Risk,
+    RiskLevel,
+    Scorecard,
+    Trigger,
+)
 from huoban.projects.models import Project, Status
 from huoban.web import staff_required
 
@@ -91,12 +100,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         amount, count = signed_by_tier.get(row["tier_at_signing"], (ZERO, 0))
         signed_by_tier[row["tier_at_signing"]] = (amount + (row["s"] or ZERO), count + row["n"])
     tier_labels = dict(Tier.choices)
-    partner_tiers = {
-        row["tier"]: row["n"]
-        for row in Partner.objects.filter(status=PartnerStatus.ACTIVE)
+    # One grouped query for the tiers and the partners paused or blocked (R-CRIS-2/3).
+    by_tier = list(
+        Partner.objects.filter(status=PartnerStatus.ACTIVE)
         .values("tier")
-        .annotate(n=Count("id"))
+        .annotate(
+            n=Count("id"),
+            paused=Count("id", filter=Q(paused_since__isnull=False)),
+            blocked=Count("id", filter=Q(data_blocked_since__isnull=False)),
+        )
         .order_by()
+    )
+    partner_tiers = {row["tier"]: row["n"] for row in by_tier}
+    standing = {
+        "paused": sum(row["paused"] for row in by_tier),
+        "blocked": sum(row["blocked"] for row in by_tier),
     }
 
     # Two grouped queries for the twelve months, not two reports a month (R-UI-3).
@@ -193,25 +211,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "money": money,
             "commission": commission,
             "chart_data": chart_data,
-            "relationships": _relationships(),
+            "relationships": _relationships(standing),
         },
     )
 
 
-def _relationships() -> dict[str, Any]:
+def _relationships(standing: dict[str, int]) -> dict[str, Any]:
     """The partner relationships as of today (R-CRIS-6, R-RISK-1, R-HLTH-1): open cases by
-    trigger, paused and blocked partners, late and high risks, last month's health colours.
-    Five grouped queries, whatever the number of partners."""
+    trigger, paused and blocked partners, late and high risks, last month's health colours and
+    scorecard bands (R-KPI-2). Six grouped queries, whatever the number of partners."""
     today = clock.today()
     triggers = dict(Trigger.choices)
     open_cases = (
         Case.objects.open().values("trigger").annotate(n=Count("id"), late=Count(
             "id", filter=Q(due_on__lt=today))).order_by("trigger")
     )  # fmt: skip
-    standing = Partner.objects.exclude(status=PartnerStatus.EXITED).aggregate(
-        paused=Count("id", filter=Q(paused_since__isnull=False)),
-        blocked=Count("id", filter=Q(data_blocked_since__isnull=False)),
-    )
     risks = Risk.objects.live().aggregate(
         late=Count("id", filter=Q(next_review__lt=today)),
         high=Count("id", filter=Q(level=RiskLevel.HIGH)),
@@ -223,7 +237,15 @@ def _relationships() -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by()
     )
+    bands = dict(
+        Scorecard.objects.current()
+        .filter(year=last.year, month=last.month)
+        .values_list("band")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return {
+        "scorecard_bands": [(code, label, bands.get(code, 0)) for code, label in Band.choices],
         "cases": [
             {
                 "trigger": row["trigger"],

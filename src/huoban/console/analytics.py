@@ -87,8 +87,10 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date, str]:
 
 
 def _chart(rows: list[services.Row], totals: services.Row) -> dict[str, Any]:
-    t = totals.figures.inputs
-    shown = [r for r in rows if r.figures.cac is not None or r.figures.clv is not None][:20]
+    t = totals.inputs
+    # CAC needs new customers, CLV paying ones: chosen on the inputs, so only 20 rows' figures
+    # are computed.
+    shown = [r for r in rows if r.inputs.new_customers or r.inputs.lifetime_customers][:20]
     return {
         "funnel": [t.leads, t.valid_leads, t.projects, t.new_customers],
         "channels": [r.label for r in shown],
@@ -105,7 +107,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
     form, start, end, group = _period(request)
     rows, totals = services.report(start, end, group=group)
     # The busiest channels first; 50 a page (there may be ten thousand partners).
-    rows.sort(key=lambda r: (-r.figures.inputs.revenue, -r.figures.inputs.leads, r.channel))
+    rows.sort(key=lambda r: (-r.inputs.revenue, -r.inputs.leads, r.channel))
     page = page_of(request, rows, 50)
     query = query_without_page(request)
     return render(

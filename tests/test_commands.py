@@ -50,8 +50,9 @@ def test_call_command_runs_the_daily_jobs_and_the_verifiers():
     out = io.StringIO()
     call_command("tick", date="2026-01-02", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("leads: 0 newly overdue") and len(lines) == 10
+    assert lines[0].startswith("leads: 0 newly overdue") and len(lines) == 11
     assert lines[9].startswith("cases: 0 opened")
+    assert lines[10].startswith("analytics: 2026-01-01…2026-01-02 counted for 0 channels")
     assert lines[1].startswith("leads: 0 reminded")
     out = io.StringIO()
     call_command("audit_verify", stdout=out)

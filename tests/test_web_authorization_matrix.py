@@ -720,6 +720,13 @@ ANALYSTS = console(403, officer=200, finance=200, gm=200, admin=200)
 get_only(f"{C}analytics/", "/console/analytics/", ANALYSTS)
 get_only(f"{C}analytics/export.xlsx", "/console/analytics/export.xlsx", ANALYSTS)
 get_only(f"{C}analytics/channels/<str:code>/", "/console/analytics/channels/{alpha}/", ANALYSTS)
+post_only(
+    f"{C}analytics/refresh/",
+    "/console/analytics/refresh/",
+    console(403, officer=302, finance=302, gm=302, admin=302),
+    body={"start": "2026-01-01", "end": "2026-06-30"},
+    changes=("officer", "finance", "gm", "admin"),
+)
 row("GET", f"{C}analytics/board/", "/console/analytics/board/", ANALYSTS)
 row("POST", f"{C}analytics/board/", "/console/analytics/board/",
     console(403, gm=302, admin=302),

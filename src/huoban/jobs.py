@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from huoban.agreements.reminders import remind_agreements
+from huoban.analytics.services import snapshot_year_to_date
 from huoban.commissions.settlement import settle_previous_year
 from huoban.credit.reminders import remind_credit
 from huoban.leads.services import flag_overdue_leads, remind_due_leads
@@ -35,4 +36,5 @@ def run_daily(day: dt.date) -> list[str]:
     lines.append(remind_performance(day))
     lines.append(remind_credit(day))
     lines.append(evaluate_cases(day))
+    lines.append(snapshot_year_to_date(day))
     return lines

@@ -64,6 +64,9 @@ class ChannelsOut(Schema):
     start: dt.date
     end: dt.date
     group: str
+    counted_at: dt.datetime | None = Field(
+        None, description="when the daily job counted this period's inputs; null: counted now"
+    )
     items: list[ChannelOut]
     totals: ChannelOut
 
@@ -128,6 +131,7 @@ def channels(request: HttpRequest, q: Query[ChannelsQuery]) -> dict[str, Any]:
         "start": start,
         "end": end,
         "group": q.group,
+        "counted_at": services.counted_at(start, end),
         "items": [row_out(r) for r in rows],
         "totals": row_out(totals),
     }

@@ -100,7 +100,7 @@ def board(today: dt.date | None = None) -> tuple[list[Kpi], list[tuple[str, int]
     goal = targets()
     trend = new_customers_by_month(today)
     year_start = today.replace(month=1, day=1)
-    inputs = services.channel_inputs(year_start, today)
+    inputs, _as_of = services.inputs_for(year_start, today)
     margin = services.gross_margin()
     programme = rules.figures(rules.combine(list(inputs.values())), gross_margin=margin)
     agents = {

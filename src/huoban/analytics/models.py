@@ -86,3 +86,33 @@ class ProgrammeTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.value}"
+
+
+class ChannelSnapshotQuerySet(ScopedQuerySet["ChannelSnapshot"]):
+    """Staff only: the channels' inputs for a period, as the daily job counted them."""
+
+    partner_path = None
+
+
+class ChannelSnapshot(models.Model):
+    """Every channel's inputs for one period (R-ANL-1), counted by `huoban tick` for this year
+    to date, so the analytics page reads one row instead of counting a million payments
+    (R-UI-3, D-ANL-3). Used only on the day it was counted."""
+
+    start = models.DateField(_("起始日"))
+    end = models.DateField(_("截止日"))
+    # {partner id or "direct": [the fields of analytics.rules.Inputs, in order]}
+    inputs = models.JSONField(_("各渠道数据"))
+    computed_at = models.DateTimeField(_("统计时间"))
+
+    objects = ChannelSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("渠道数据快照")
+        verbose_name_plural = _("渠道数据快照")
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end"], name="channel_snapshot_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}…{self.end} @ {self.computed_at:%Y-%m-%d %H:%M}"

@@ -3,7 +3,9 @@ period computed in a fixed number of grouped queries whatever the number of part
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,7 +32,7 @@ from huoban.projects.models import CustomerPayment, PaymentKind, Project
 from huoban.projects.models import Status as ProjectStatus
 
 from . import rules
-from .models import ChannelCost, CostCategory
+from .models import ChannelCost, ChannelSnapshot, CostCategory
 
 DIRECT = "direct"
 GROUPS = ("partner", "type", "region")
@@ -236,6 +238,83 @@ def _achievement(found: dict[int | None, dict[str, Any]], start: dt.date, end: d
         data["kpi_target"] = data.get("kpi_target", ZERO) + Decimal(str(primary["target"]))
 
 
+# --- the daily snapshot (R-UI-3, D-ANL-3) ----------------------------------------------------
+
+INPUT_FIELDS = tuple(f.name for f in dataclasses.fields(rules.Inputs))
+_DECIMALS = frozenset({"revenue", "earned", "recorded_costs", "lifetime_cash", "kpi_actual",
+                       "kpi_target"})  # fmt: skip
+
+
+def _encode(inputs: dict[int | None, rules.Inputs]) -> dict[str, list[Any]]:
+    return {
+        (DIRECT if key is None else str(key)): [
+            str(v) if isinstance(v, Decimal) else v
+            for v in (getattr(value, f) for f in INPUT_FIELDS)
+        ]
+        for key, value in inputs.items()
+    }
+
+
+def _decode(data: dict[str, list[Any]]) -> dict[int | None, rules.Inputs]:
+    out: dict[int | None, rules.Inputs] = {}
+    for key, values in data.items():
+        fields: list[Any] = [
+            Decimal(v) if f in _DECIMALS and v is not None else v
+            for f, v in zip(INPUT_FIELDS, values, strict=True)
+        ]
+        out[None if key == DIRECT else int(key)] = rules.Inputs(*fields)
+    return out
+
+
+def take_snapshot(start: dt.date, end: dt.date) -> ChannelSnapshot:
+    """Count every channel's inputs for the period now and keep them for the rest of the day
+    (`huoban tick` does it for this year to date; an analyst may ask for it again)."""
+    inputs = channel_inputs(start, end)
+    snapshot, _created = ChannelSnapshot.objects.update_or_create(
+        start=start, end=end, defaults={"inputs": _encode(inputs), "computed_at": clock.now()}
+    )
+    return snapshot
+
+
+def snapshot_of(start: dt.date, end: dt.date) -> ChannelSnapshot | None:
+    """The period's snapshot when it was counted today (local time), else None."""
+    today = clock.local_midnight(clock.today())
+    return ChannelSnapshot.objects.filter(start=start, end=end, computed_at__gte=today).first()
+
+
+def counted_at(start: dt.date, end: dt.date) -> dt.datetime | None:
+    """When today's snapshot of the period was counted; None: the figures are counted live."""
+    today = clock.local_midnight(clock.today())
+    return (
+        ChannelSnapshot.objects.filter(start=start, end=end, computed_at__gte=today)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+
+
+def inputs_for(
+    start: dt.date, end: dt.date
+) -> tuple[dict[int | None, rules.Inputs], dt.datetime | None]:
+    """The period's inputs: today's snapshot when there is one (and when it was counted), else
+    counted now (None)."""
+    snapshot = snapshot_of(start, end)
+    if snapshot is not None:
+        return _decode(snapshot.inputs), snapshot.computed_at
+    return channel_inputs(start, end), None
+
+
+def snapshot_year_to_date(day: dt.date) -> str:
+    """`huoban tick`: this year to date's snapshot, for the analytics page, the API and the KPI
+    board's default period. One report line."""
+    started = time.perf_counter()
+    snapshot = take_snapshot(day.replace(month=1, day=1), day)
+    seconds = time.perf_counter() - started
+    return (
+        f"analytics: {snapshot.start}…{snapshot.end} counted for {len(snapshot.inputs)} "
+        f"channels in {seconds:.1f} s (R-ANL-1, R-UI-3)"
+    )
+
+
 class Row:
     """One channel's row: its inputs, and its figures computed when first read — a page shows
     50 of ten thousand channels, and each row's explained figures cost about 30 µs (R-UI-3)."""
@@ -257,7 +336,7 @@ def report(start: dt.date, end: dt.date, *, group: str = "partner") -> tuple[lis
     """The channels' rows for the period — by partner (every partner, and `direct` when it has
     anything), by partner type (a partner of two types counts in both) or by region — and the
     programme's totals."""
-    inputs = channel_inputs(start, end)
+    inputs, _as_of = inputs_for(start, end)
     margin = gross_margin()
     partners = list(Partner.objects.order_by("code").values("id", "code", "name", "types",
                                                             "region"))  # fmt: skip

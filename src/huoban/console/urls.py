@@ -31,6 +31,7 @@ urlpatterns = [
     path("analytics/", analytics.analytics, name="analytics"),
     path("analytics/board/", analytics.kpi_board, name="kpi_board"),
     path("analytics/export.xlsx", analytics.analytics_xlsx, name="analytics_xlsx"),
+    path("analytics/refresh/", analytics.analytics_refresh, name="analytics_refresh"),
     path("analytics/channels/<str:code>/", analytics.channel_trend, name="channel_trend"),
     path("partners/<str:code>/costs/", analytics.partner_costs, name="partner_costs"),
     path("overview/pdf/", overview.overview_pdf, name="overview_pdf"),

@@ -274,6 +274,11 @@ def main(argv: list[str] | None = None) -> int:
         help="only the pages whose name contains one of these comma-separated "
         "texts (e.g. analytics,dashboard)",
     )
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="leave out the pages whose name contains one of these texts",
+    )
     harness.add_common_arguments(parser)
     args = parser.parse_args(argv)
     with harness.data_for(args.scale):
@@ -288,8 +293,12 @@ def run(args: argparse.Namespace) -> int:
     from huoban.analytics.services import snapshot_year_to_date
 
     print(snapshot_year_to_date(clock.today()), flush=True)
-    wanted = args.only.split(",")
-    pages = [p for p in pages_for(subjects()) if any(w in p.name for w in wanted)]
+    wanted, skipped = args.only.split(","), [t for t in args.skip.split(",") if t]
+    pages = [
+        p
+        for p in pages_for(subjects())
+        if any(w in p.name for w in wanted) and not any(t in p.name for t in skipped)
+    ]
     count_queries(pages)
     harness.close_django()
     bad = [p for p in pages if p.status != 200]

@@ -11,7 +11,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from huoban.core.spreadsheets import append_row
+from huoban.core.spreadsheets import append_row, row_cells
 
 from .services import Row
 
@@ -40,7 +40,7 @@ def render_xlsx(rows: list[Row], totals: Row, start: dt.date, end: dt.date) -> b
 
     def put(cells: list[Any], *, strong: bool = False) -> None:
         r = append_row(ws, cells)  # text stays text: no formula injection (R-IMP-5)
-        for index, cell in enumerate(ws[r]):
+        for index, cell in enumerate(row_cells(ws, r, len(cells))):
             if isinstance(cell.value, Decimal):
                 ratio = HEAD[index] in ("有效率 Valid rate", "ROI", "留存率 Retention",
                                         "目标达成率 Achievement")  # fmt: skip

@@ -29,7 +29,7 @@ from django.db.models import Q, Sum
 
 from huoban import clock, money
 from huoban.audit.chain import GENESIS
-from huoban.core.spreadsheets import append_row
+from huoban.core.spreadsheets import append_row, row_cells
 from huoban.errors import ValidationFailed
 from huoban.money import ZERO, cny
 from huoban.partners.models import Partner
@@ -428,7 +428,7 @@ def render_xlsx(s: Statement) -> bytes:
 
     def put(row: list[Any], *, strong: bool = False) -> int:
         r = append_row(ws, row)  # text stays text: no formula injection (R-IMP-5)
-        for cell in ws[r]:
+        for cell in row_cells(ws, r, len(row)):
             if isinstance(cell.value, Decimal):
                 cell.number_format = amount_format
             if strong:

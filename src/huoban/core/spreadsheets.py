@@ -32,8 +32,16 @@ def keep_text(cells: Iterable[Any]) -> None:
 
 
 def append_row(ws: Any, row: list[Any]) -> int:
-    """``ws.append(row)`` with every string kept as text; the new row's number."""
+    """``ws.append(row)`` with every string kept as text; the new row's number.
+
+    In time proportional to the row: ``ws.max_row`` and ``ws[r]`` look at every cell of the
+    sheet, which made a 10,000-row export take minutes (bench/console.py at N = 1)."""
     ws.append(row)
-    r: int = ws.max_row
-    keep_text(ws[r])
+    r: int = ws._current_row  # what append just wrote; openpyxl keeps it
+    keep_text(row_cells(ws, r, len(row)))
     return r
+
+
+def row_cells(ws: Any, r: int, width: int) -> list[Any]:
+    """The first ``width`` cells of row ``r``, each found directly."""
+    return [ws.cell(row=r, column=c) for c in range(1, width + 1)]

@@ -300,7 +300,10 @@ def user_for_token(raw: str) -> User | None:
         .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
         .first()
     )
-    if token is None or not token.user.is_active or _data_blocked(token.user):
+    if token is None or not token.user.is_active:
+        return None
+    partner = token.user.partner  # loaded with the token, just now
+    if partner is not None and partner.data_blocked_since is not None:  # R-CRIS-3
         return None
     expires_at = token_expires_at(token)
     if expires_at is not None and clock.now() >= expires_at:

@@ -102,6 +102,13 @@ def record_cost(
 # --- the figures ---------------------------------------------------------------------------
 
 
+def _net_cash() -> Any:
+    """Payments less refunds, summed (the revenue of R-ANL-1)."""
+    return Sum("amount", filter=Q(kind=PaymentKind.PAYMENT), default=ZERO) - Sum(
+        "amount", filter=Q(kind=PaymentKind.REFUND), default=ZERO
+    )
+
+
 def channel_inputs(start: dt.date, end: dt.date) -> dict[int | None, rules.Inputs]:
     """Every channel's inputs for the days ``start`` … ``end`` (both included), keyed by the
     partner id (None: direct, customers without a partner). Ten grouped queries."""
@@ -129,9 +136,7 @@ def channel_inputs(start: dt.date, end: dt.date) -> dict[int | None, rules.Input
         .annotate(n=Count("customer", distinct=True))
     ):
         found[row["partner_id"]]["new_customers"] = row["n"]
-    net = Sum("amount", filter=Q(kind=PaymentKind.PAYMENT), default=ZERO) - Sum(
-        "amount", filter=Q(kind=PaymentKind.REFUND), default=ZERO
-    )
+    net = _net_cash()
     for row in (
         CustomerPayment.objects.filter(received_on__gte=start, received_on__lte=end)
         .order_by()
@@ -276,20 +281,20 @@ def take_snapshot(start: dt.date, end: dt.date) -> ChannelSnapshot:
     return snapshot
 
 
-def snapshot_of(start: dt.date, end: dt.date) -> ChannelSnapshot | None:
-    """The period's snapshot when it was counted today (local time), else None."""
+def _todays(start: dt.date, end: dt.date) -> Any:
+    """The period's snapshot if it was counted today (local time): only that one is used."""
     today = clock.local_midnight(clock.today())
-    return ChannelSnapshot.objects.filter(start=start, end=end, computed_at__gte=today).first()
+    return ChannelSnapshot.objects.filter(start=start, end=end, computed_at__gte=today)
+
+
+def snapshot_of(start: dt.date, end: dt.date) -> ChannelSnapshot | None:
+    """The period's snapshot when it was counted today, else None."""
+    return _todays(start, end).first()
 
 
 def counted_at(start: dt.date, end: dt.date) -> dt.datetime | None:
     """When today's snapshot of the period was counted; None: the figures are counted live."""
-    today = clock.local_midnight(clock.today())
-    return (
-        ChannelSnapshot.objects.filter(start=start, end=end, computed_at__gte=today)
-        .values_list("computed_at", flat=True)
-        .first()
-    )
+    return _todays(start, end).values_list("computed_at", flat=True).first()
 
 
 def inputs_for(
@@ -418,9 +423,7 @@ def channel_months(partner_id: int | None, last: dt.date, months: int = 12) -> l
     )
     for row in signed:
         add(f"{row['signed_on']:%Y-%m}", "projects", row["n"])
-    net = Sum("amount", filter=Q(kind=PaymentKind.PAYMENT), default=ZERO) - Sum(
-        "amount", filter=Q(kind=PaymentKind.REFUND), default=ZERO
-    )
+    net = _net_cash()
     paying = (
         Q(project__partner_id=partner_id)
         if partner_id is not None

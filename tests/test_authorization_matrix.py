@@ -653,6 +653,12 @@ row(
     visible=ALPHA_SIDE,
     body={**SCORE_BODY, "note": "更正实际值"},
 )
+# The scorecard template (R-KPI-1, D-KPI-2): officers set it; staff and the partner read it.
+row("PUT", f"{V1}/partners/{{code}}/scorecard-template", "partners/{alpha}/scorecard-template",
+    ("officer", "admin"), visible=ALPHA_SIDE,
+    body={"kpis": [{"name": "签约量", "direction": "higher", "target": 500}]})  # fmt: skip
+row("GET", f"{V1}/partners/{{code}}/scorecard-template", "partners/{alpha}/scorecard-template",
+    ALPHA_SIDE, visible=ALPHA_SIDE)  # fmt: skip
 # Monthly health (R-HLTH, issue #16): officers record it; staff read it.
 HEALTH_BODY = {"period": "2026-10", "trust": "good", "communication": "excellent",
                "benefit": "pending", "risk": "medium", "long_term": "excellent"}  # fmt: skip

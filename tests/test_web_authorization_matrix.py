@@ -679,6 +679,13 @@ row(
     body={"period": "2026-09", "lines": "签约量，越高，500，580"},
     changes=OFFICERS,
 )
+post_only(
+    f"{C}partners/<str:code>/scorecards/template/",
+    "/console/partners/{alpha}/scorecards/template/",
+    console(403, officer=302, admin=302),
+    body={"template": "签约量，越高，500"},
+    changes=OFFICERS,
+)
 get_only(f"{C}scorecards/", "/console/scorecards/", console(200))
 get_only(f"{C}cases/", "/console/cases/", console(200))
 get_only(f"{C}partners/<str:code>/cases/", "/console/partners/{alpha}/cases/", console(200))

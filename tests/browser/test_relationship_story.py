@@ -90,3 +90,30 @@ def test_health_risks_meetings_and_the_ranking(actors, open_as, tmp_path):
     expect(rows.nth(1)).to_contain_text(actors.beta.name)
     expect(rows.nth(1)).to_contain_text("64.8")
     grace.screenshot(path=str(tmp_path / "ranking.png"), full_page=True)
+
+
+def test_the_template_starts_each_month(actors, open_as, tmp_path):
+    """R-KPI-1 (D-KPI-2): olivia sets alpha's template; the month's form starts from it and
+    she fills in only the actuals: 580 of 500 → 116.0, 3.2% of ≤ 5% → 156.25 capped 150 →
+    (116 + 150) ÷ 2 = 133.0 excellent."""
+    olivia = open_as("olivia")
+    olivia.goto(f"/console/partners/{actors.alpha.code}/scorecards/")
+    template = olivia.locator("#template-form")
+    template.get_by_role("textbox").fill(
+        "签约量，越高，500，1，单，业务成果，主要\n投诉率，越低，5，1，%，客户体验，投诉率"
+    )
+    template.get_by_role("button", name="保存模板").click()
+    expect(olivia.get_by_text("已保存记分卡模板：2 项指标。")).to_be_visible()
+    expect(olivia.locator("#template-kpis")).to_contain_text("目标 500单")
+    month = olivia.locator("#scorecard-form")
+    lines = month.get_by_role("textbox", name="指标")
+    expect(lines).to_have_value(
+        "签约量，越高，500，，1，单，业务成果，主要\n投诉率，越低，5，，1，%，客户体验，投诉率"
+    )
+    lines.fill(
+        "签约量，越高，500，580，1，单，业务成果，主要\n投诉率，越低，5，3.2，1，%，客户体验，投诉率"
+    )
+    month.get_by_role("button", name="登记并计分").click()
+    expect(olivia.locator("#scorecard-table")).to_contain_text("133.0")
+    expect(olivia.locator("#scorecard-table")).to_contain_text("优秀")
+    olivia.screenshot(path=str(tmp_path / "template.png"), full_page=True)

@@ -154,6 +154,14 @@ def test_seed_002_selection_and_jifengs_revenue_share(logins):
         for c in Scorecard.objects.filter(year=2026, month=11).select_related("partner")
     }
     assert latest == {"晋联": ("129.7", "excellent"), "滇云": ("64.8", "unqualified")}
+    # R-KPI-1 (D-KPI-2): 晋联's template is seed 002's six KPIs, the complaint rate marked
+    from huoban.performance.models import ScorecardTemplate
+
+    template = ScorecardTemplate.objects.get(partner__name__startswith="晋联")
+    assert [(k["name"], k["primary"], k["complaint_rate"]) for k in template.items][::3] == [
+        ("签约量", True, False),
+        ("投诉率", False, True),
+    ]
     # R-HLTH-1: 极峰 (4+5+3+5) ÷ 4 = 4.3 green; 滇云 (3+4+3+2+3) ÷ 5 = 3.0 amber
     from huoban.performance.models import HealthAssessment
 

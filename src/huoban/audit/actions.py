@@ -62,6 +62,7 @@ class Action(models.TextChoices):
     SELECTION_FILE = "selection.file", _("上传候选伙伴文件")
     SCORECARD_RECORD = "scorecard.record", _("登记伙伴记分卡")
     SCORECARD_REVISE = "scorecard.revise", _("修订伙伴记分卡")
+    SCORECARD_TEMPLATE = "scorecard.template", _("设定记分卡模板")
     HEALTH_RECORD = "health.record", _("评估合作健康度")
     RISK_RAISE = "risk.raise", _("登记风险")
     MEETING_RECORD = "meeting.record", _("记录伙伴会议")

@@ -10,13 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huoban import clock
 from huoban.partners.models import Partner, PartnerStatus
-from huoban.performance.forms import ScorecardForm, line_of
-from huoban.performance.models import Band, Scorecard
-from huoban.performance.services import record_scorecard
+from huoban.performance.forms import ScorecardForm, TemplateForm, line_of
+from huoban.performance.models import Band, Scorecard, ScorecardTemplate
+from huoban.performance.services import record_scorecard, set_scorecard_template
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
@@ -67,10 +67,64 @@ def partner_scorecards(request: HttpRequest, code: str) -> HttpResponse:
             to=page,
             again=lambda status: _page(request, partner, cards, form, may_record, status),
         )
-    # R-KPI-1: the template is the month before's KPIs, the actuals left to fill.
-    lines = "\n".join(line_of(item) for item in cards[0].items) if cards else ""
-    form = ScorecardForm(initial={"period": _month_to_record(cards), "lines": lines})
+    form = ScorecardForm(
+        initial={"period": _month_to_record(cards), "lines": _starting_lines(partner, cards)}
+    )
     return _page(request, partner, cards, form, may_record, 200)
+
+
+def _template_of(partner: Partner) -> ScorecardTemplate | None:
+    return ScorecardTemplate.objects.filter(partner=partner).first()
+
+
+def _starting_lines(partner: Partner, cards: list[Scorecard]) -> str:
+    """R-KPI-1 (D-KPI-2): the month starts from the partner's template, or else from the month
+    before's KPIs; the actuals left to fill."""
+    template = _template_of(partner)
+    items = template.items if template else (cards[0].items if cards else [])
+    return "\n".join(line_of(item) for item in items)
+
+
+@staff_required
+@require_POST
+def scorecard_template(request: HttpRequest, code: str) -> HttpResponse:
+    """Officers set the partner's scorecard template (R-KPI-1; D-KPI-2)."""
+    partner = partner_or_404(request, code)
+    if not may_manage_partners(request.user) or partner.status == PartnerStatus.EXITED:
+        return forbidden(request, NAV, _("记分卡模板由伙伴关系官设定。"))
+    form = TemplateForm(request.POST)
+    sent = send(
+        form,
+        lambda data: set_scorecard_template(
+            partner.code, kpis=form.kpis(), actor=actor_of(request)
+        ),
+    )
+    cards = list(
+        Scorecard.objects.visible_to(request.user)
+        .current()
+        .filter(partner=partner)
+        .order_by("-year", "-month")
+    )
+    return settle(
+        request,
+        sent,
+        done=lambda template: _("已保存记分卡模板：%(n)d 项指标。") % {"n": len(template.items)},
+        to=reverse("console:partner_scorecards", kwargs={"code": partner.code}) + "#template",
+        again=lambda status: _page(
+            request,
+            partner,
+            cards,
+            ScorecardForm(
+                initial={
+                    "period": _month_to_record(cards),
+                    "lines": _starting_lines(partner, cards),
+                }
+            ),
+            True,
+            status,
+            template_form=form,
+        ),
+    )
 
 
 def _page(
@@ -80,7 +134,13 @@ def _page(
     form: ScorecardForm,
     may_record: bool,
     status: int,
+    *,
+    template_form: TemplateForm | None = None,
 ) -> HttpResponse:
+    template = _template_of(partner)
+    if template_form is None:
+        lines = "\n".join(line_of(i, template=True) for i in template.items) if template else ""
+        template_form = TemplateForm(initial={"template": lines})
     oldest_first = list(reversed(cards))
     names: list[str] = list(dict.fromkeys(i["name"] for c in oldest_first for i in c.items))
     chart = {
@@ -109,6 +169,8 @@ def _page(
             "form": mark_invalid(form),
             "may_record": may_record,
             "bands": dict(Band.choices),
+            "template": template,
+            "template_form": mark_invalid(template_form),
         },
         status=status,
     )

@@ -146,6 +146,11 @@ urlpatterns = [
         scorecards.partner_scorecards,
         name="partner_scorecards",
     ),
+    path(
+        "partners/<str:code>/scorecards/template/",
+        scorecards.scorecard_template,
+        name="partner_scorecard_template",
+    ),
     path("scorecards/", scorecards.ranking, name="scorecards"),
     path("cases/", cases.case_queue, name="cases"),
     path("partners/<str:code>/cases/", cases.partner_cases, name="partner_cases"),

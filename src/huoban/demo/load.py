@@ -53,7 +53,7 @@ from huoban.partners.services import approve_partner, register_partner
 from huoban.performance.cases import record_ownership_change
 from huoban.performance.meetings import record_meeting
 from huoban.performance.risks import raise_risk
-from huoban.performance.services import record_health, record_scorecard
+from huoban.performance.services import record_health, record_scorecard, set_scorecard_template
 from huoban.profiles.rules import CAPABILITY, WILLINGNESS
 from huoban.profiles.services import (
     assess_criticality,
@@ -474,9 +474,19 @@ class _DemoBuilder:
             )
 
     def scorecards(self) -> None:
-        """R-KPI-3 (seed 002's monthly report) on 晋联: September and October good, November
-        129.7 excellent; 滇云 below 80 in November (unqualified)."""
+        """R-KPI-3 (seed 002's monthly report) on 晋联: its template (R-KPI-1) set in August,
+        September and October good, November 129.7 excellent; 滇云 below 80 in November
+        (unqualified)."""
         officer = self.users["officer"]
+        with clock.frozen(dt.datetime(2026, 8, 28, 10, tzinfo=SH).astimezone(dt.UTC)):
+            set_scorecard_template(
+                self.partners["jinlian"].code,
+                kpis=[
+                    {k: v for k, v in kpi.items() if k != "actual"}
+                    for kpi in seed_002_kpis(0, "0", 0, "0", 0, "0")
+                ],
+                actor=officer,
+            )
         months = {
             9: (520, "18.4", 72, "4.6", 22, "0.8"),
             10: (545, "18.9", 73, "3.9", 20, "0.6"),

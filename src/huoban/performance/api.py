@@ -18,7 +18,7 @@ from huoban.partners.api import visible_partner
 from huoban.web import actor_of
 
 from . import cases, meetings, risks, services
-from .models import Case, HealthAssessment, Meeting, Risk, Scorecard
+from .models import Case, HealthAssessment, Meeting, Risk, Scorecard, ScorecardTemplate
 
 router = Router(tags=["scorecards"])
 
@@ -137,6 +137,72 @@ def revise(request: HttpRequest, scorecard_id: int, payload: ReviseIn) -> Answer
         scorecard_id, kpis=[k.dict() for k in payload.kpis], note=payload.note, actor=actor
     )
     return Answer(201, _card(card))
+
+
+class TemplateKpiIn(Schema):
+    name: str = Field(max_length=50)
+    direction: str = Field(max_length=10, description="higher | lower (is better)")
+    target: Any = Field(description='above 0, a number or a string "18"')
+    weight: Any = Field(default=1, description="0 or more, not all 0; equal by default")
+    dimension: str = Field(default="custom", description="business|customer|operations|custom")
+    unit: str = Field(default="", max_length=20)
+    primary: bool = False
+    complaint_rate: bool = False
+
+
+class TemplateIn(Schema):
+    kpis: list[TemplateKpiIn] = Field(max_length=30)
+
+
+class TemplateKpiOut(Schema):
+    name: str
+    direction: str
+    target: str
+    weight: str
+    unit: str
+    dimension: str
+    primary: bool
+    complaint_rate: bool
+
+
+class TemplateOut(Schema):
+    partner_code: str
+    items: list[TemplateKpiOut] = Field(description="empty while no template is set")
+    updated_at: dt.datetime | None
+
+
+def _template(partner_code: str, template: ScorecardTemplate | None) -> dict[str, Any]:
+    return {
+        "partner_code": partner_code,
+        "items": template.items if template else [],
+        "updated_at": template.updated_at if template else None,
+    }
+
+
+@router.get(
+    "/partners/{code}/scorecard-template",
+    response=TemplateOut,
+    summary="A partner's scorecard template: the KPIs each month is recorded on (R-KPI-1)",
+)
+def scorecard_template(request: HttpRequest, code: str) -> dict[str, Any]:
+    partner = visible_partner(actor_of(request), code)
+    template = (
+        ScorecardTemplate.objects.visible_to(actor_of(request)).filter(partner=partner).first()
+    )
+    return _template(partner.code, template)
+
+
+@router.put(
+    "/partners/{code}/scorecard-template",
+    response=TemplateOut,
+    summary="Set a partner's scorecard template, replacing the last (R-KPI-1; officer, admin)",
+)
+def set_scorecard_template(request: HttpRequest, code: str, payload: TemplateIn) -> dict[str, Any]:
+    partner = visible_partner(actor_of(request), code)
+    template = services.set_scorecard_template(
+        partner.code, kpis=[k.dict() for k in payload.kpis], actor=actor_of(request)
+    )
+    return _template(partner.code, template)
 
 
 class CaseOut(Schema):

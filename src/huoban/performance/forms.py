@@ -1,6 +1,7 @@
 """The console's scorecard form (R-KPI-1/2): the month and its KPIs as lines, one per KPI —
-"名称，越高|越低，目标，实际[，权重][，单位][，主要][，投诉率]" — prefilled from the partner's
-last month (its template), the actuals left to fill."""
+"名称，越高|越低，目标，实际[，权重][，单位][，维度][，主要][，投诉率]" — prefilled from the
+partner's template (D-KPI-2) or else its last month, the actuals left to fill; and the template's
+form, the same lines without the actual."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ _DIRECTIONS = {"越高": "higher", "高": "higher", "higher": "higher", "≥": "
 _PRIMARY = {"主要", "主要指标", "primary"}
 _COMPLAINT = {"投诉率", "投诉", "complaint", "complaint_rate"}
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_DIMENSIONS = {"业务成果": "business", "业务": "business", "business": "business",
+               "客户体验": "customer", "客户": "customer", "customer": "customer",
+               "运营效率": "operations", "运营": "operations", "operations": "operations",
+               "自定义": "custom", "custom": "custom"}  # fmt: skip
+_DIMENSION_ZH = {"business": "业务成果", "customer": "客户体验", "operations": "运营效率"}
 
 
 def _split(line: str) -> list[str]:
@@ -28,23 +34,28 @@ def _split(line: str) -> list[str]:
     return line.split()
 
 
-def parse_line(line: str) -> dict[str, Any] | None:
+def parse_line(line: str, *, actual: bool = True) -> dict[str, Any] | None:
     """One KPI from a line, or None when it cannot be read (name, direction, target, actual
-    first; then a weight, a unit and the marks in any order)."""
+    first — a template line has no actual; then a weight, a unit, the dimension and the marks
+    in any order)."""
     parts = _split(line)
-    if len(parts) < 4 or _DIRECTIONS.get(parts[1].lower()) is None:
+    first = 4 if actual else 3
+    if len(parts) < first or _DIRECTIONS.get(parts[1].lower()) is None:
         return None
     kpi: dict[str, Any] = {
         "name": parts[0],
         "direction": _DIRECTIONS[parts[1].lower()],
         "target": parts[2].rstrip("%"),
-        "actual": parts[3].rstrip("%"),
         "weight": 1,
     }
-    for extra in parts[4:]:
+    if actual:
+        kpi["actual"] = parts[3].rstrip("%")
+    for extra in parts[first:]:
         if not extra:
             continue
-        if extra in _PRIMARY:
+        if extra.lower() in _DIMENSIONS:
+            kpi["dimension"] = _DIMENSIONS[extra.lower()]
+        elif extra in _PRIMARY:
             kpi["primary"] = True
         elif extra in _COMPLAINT:
             kpi["complaint_rate"] = True
@@ -55,17 +66,17 @@ def parse_line(line: str) -> dict[str, Any] | None:
     return kpi
 
 
-def line_of(item: dict[str, Any], *, with_actual: bool = False) -> str:
-    """A stored KPI as a form line; the actual left blank unless asked (a new month)."""
-    parts = [
-        item["name"],
-        "越高" if item["direction"] == "higher" else "越低",
-        item["target"],
-        item["actual"] if with_actual else "",
-        item.get("weight") or "1",
-    ]
+def line_of(item: dict[str, Any], *, with_actual: bool = False, template: bool = False) -> str:
+    """A stored KPI as a form line: the actual left blank unless asked (a new month), left out
+    on a template's line."""
+    parts = [item["name"], "越高" if item["direction"] == "higher" else "越低", item["target"]]
+    if not template:
+        parts.append(item["actual"] if with_actual else "")
+    parts.append(item.get("weight") or "1")
     if item.get("unit"):
         parts.append(item["unit"])
+    if item.get("dimension") in _DIMENSION_ZH:
+        parts.append(_DIMENSION_ZH[item["dimension"]])
     if item.get("primary"):
         parts.append("主要")
     if item.get("complaint_rate"):
@@ -81,7 +92,9 @@ class ScorecardForm(forms.Form):
         widget=forms.TextInput(attrs={**_TEXT, "placeholder": "2026-11"}),
     )
     lines = forms.CharField(
-        label=_("指标（每行：名称，越高|越低，目标，实际[，权重][，单位][，主要][，投诉率]）"),
+        label=_(
+            "指标（每行：名称，越高|越低，目标，实际[，权重][，单位][，维度][，主要][，投诉率]）"
+        ),
         help_text=_("例：签约量，越高，500，580，1，单，主要 / 投诉率，越低，5，3.2，1，%，投诉率"),
         widget=forms.Textarea(attrs={**_TEXT, "rows": 7}),
     )
@@ -89,29 +102,66 @@ class ScorecardForm(forms.Form):
     def clean_lines(self) -> str:
         """Read each line and check it as the service will (R-KPI-1), naming the line."""
         text: str = self.cleaned_data["lines"]
-        parsed = []
-        problems = []
-        rows = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-        for n, line in rows:
-            kpi = parse_line(line)
-            if kpi is None:
-                problems.append(_("第 %(n)d 行应为“名称，越高|越低，目标，实际”") % {"n": n})
-            else:
-                parsed.append(kpi)
-        if not problems:
-            errors: dict[str, str] = {}
-            clean_kpis(parsed, errors)
-            for key, message in errors.items():
-                index = re.match(r"kpis\[(\d+)\]", key)
-                where = _("第 %(n)d 行：") % {"n": rows[int(index.group(1))][0]} if index else ""
-                problems.append(f"{where}{in_language(message)}")
+        self.parsed, problems = _read_lines(text, actual=True)
         if problems:
             raise forms.ValidationError(problems)
-        self.parsed = parsed
         return text
 
     def kpis(self) -> list[dict[str, Any]]:
         """The lines as the service takes them (after ``is_valid``)."""
+        return list(self.parsed)
+
+
+def _read_lines(text: str, *, actual: bool) -> tuple[list[dict[str, Any]], list[str]]:
+    """The KPIs of the form's lines and the problems, each naming its line (R-KPI-1)."""
+    parsed = []
+    problems = []
+    rows = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    for n, line in rows:
+        kpi = parse_line(line, actual=actual)
+        if kpi is None:
+            problems.append(
+                _("第 %(n)d 行应为“名称，越高|越低，目标，实际”") % {"n": n}
+                if actual
+                else _("第 %(n)d 行应为“名称，越高|越低，目标”") % {"n": n}
+            )
+        else:
+            parsed.append(kpi)
+    if not problems:
+        errors: dict[str, str] = {}
+        clean_kpis(parsed, errors, actuals=actual)
+        for key, message in errors.items():
+            index = re.match(r"kpis\[(\d+)\]", key)
+            where = _("第 %(n)d 行：") % {"n": rows[int(index.group(1))][0]} if index else ""
+            problems.append(f"{where}{in_language(message)}")
+    return parsed, problems
+
+
+class TemplateForm(forms.Form):
+    """A partner's scorecard template (R-KPI-1; D-KPI-2): the month's lines without actuals."""
+
+    template = forms.CharField(
+        label=_(
+            "模板指标（每行：名称，越高|越低，目标[，权重][，单位][，维度][，主要][，投诉率]）"
+        ),
+        help_text=_(
+            "维度：业务成果、客户体验、运营效率或自定义。例：签约量，越高，500，1，单，业务成果，主要"
+        ),
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 7}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "tpl_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_template(self) -> str:
+        text: str = self.cleaned_data["template"]
+        self.parsed, problems = _read_lines(text, actual=False)
+        if problems:
+            raise forms.ValidationError(problems)
+        return text
+
+    def kpis(self) -> list[dict[str, Any]]:
         return list(self.parsed)
 
 

@@ -86,6 +86,44 @@ class Scorecard(models.Model):
         return f"{self.year:04d}-{self.month:02d}"
 
 
+class ScorecardTemplateQuerySet(ScopedQuerySet["ScorecardTemplate"]):
+    """Staff see every template; a partner's users their own partner's (the KPIs it is judged
+    on are no secret to it)."""
+
+    partner_path = "partner"
+
+
+class ScorecardTemplate(models.Model):
+    """A partner's scorecard template (R-KPI-1): the KPIs it is judged on each month, with their
+    dimension, direction, target, unit, weight and the primary and complaint-rate marks — the
+    month's form starts from it, the actuals left to fill (D-KPI-2)."""
+
+    partner = models.OneToOneField(
+        "partners.Partner",
+        verbose_name=_("伙伴"),
+        on_delete=models.PROTECT,
+        related_name="scorecard_template",
+    )
+    # [{name, dimension, direction, target, unit, weight, primary, complaint_rate}]
+    items = models.JSONField(_("指标"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更新人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    objects = ScorecardTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("记分卡模板")
+        verbose_name_plural = _("记分卡模板")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} template"
+
+
 class Trigger(models.TextChoices):
     PERFORMANCE_DROP = "performance_drop", _("业绩下滑")
     REPLACEMENT = "replacement", _("启动替代")

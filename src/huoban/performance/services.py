@@ -21,7 +21,7 @@ from huoban.policy import may_manage_partners
 
 from . import rules
 from .cases import open_cases_for
-from .models import HealthAssessment, Scorecard
+from .models import HealthAssessment, Scorecard, ScorecardTemplate
 from .risks import health_review_item
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -57,10 +57,11 @@ def previous_month() -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def clean_kpis(kpis: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
+def clean_kpis(kpis: Any, errors: dict[str, str], *, actuals: bool = True) -> list[dict[str, Any]]:
     """R-KPI-1: the KPIs as stored, or field errors (``kpis[i].target`` …) in ``errors``:
     a name once each, a direction, a target above 0, an actual of 0 or more, weights of 0 or
-    more and not all 0; the primary KPI defaults to the first `higher` one."""
+    more and not all 0; the primary KPI defaults to the first `higher` one. A template
+    (``actuals=False``) has no actuals: any given is ignored."""
     if not isinstance(kpis, list | tuple) or not kpis:
         errors["kpis"] = "至少一项指标 / At least one KPI."
         return []
@@ -88,8 +89,8 @@ def clean_kpis(kpis: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
         target = _number(raw.get("target"))
         if target is None or target <= 0:
             errors[f"{at}.target"] = "目标值须大于 0 / The target is above 0."
-        actual = _number(raw.get("actual"))
-        if actual is None or actual < 0:
+        actual = _number(raw.get("actual")) if actuals else None
+        if actuals and (actual is None or actual < 0):
             errors[f"{at}.actual"] = "实际值须不小于 0 / The actual is 0 or more."
         weight = _number(raw.get("weight", 1))
         if weight is None or weight < 0:
@@ -99,19 +100,20 @@ def clean_kpis(kpis: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
             errors[f"{at}.dimension"] = (
                 "维度为 business、customer、operations 或 custom / Unknown dimension."
             )
-        out.append(
-            {
-                "name": name,
-                "dimension": dimension,
-                "direction": direction,
-                "target": str(target) if target is not None else None,
-                "actual": str(actual) if actual is not None else None,
-                "unit": str(raw.get("unit") or "").strip()[:20],
-                "weight": str(weight) if weight is not None else None,
-                "primary": bool(raw.get("primary")),
-                "complaint_rate": bool(raw.get("complaint_rate")),
-            }
-        )
+        kpi = {
+            "name": name,
+            "dimension": dimension,
+            "direction": direction,
+            "target": str(target) if target is not None else None,
+            "actual": str(actual) if actual is not None else None,
+            "unit": str(raw.get("unit") or "").strip()[:20],
+            "weight": str(weight) if weight is not None else None,
+            "primary": bool(raw.get("primary")),
+            "complaint_rate": bool(raw.get("complaint_rate")),
+        }
+        if not actuals:
+            del kpi["actual"]
+        out.append(kpi)
     if sum(1 for k in out if k["primary"]) > 1:
         errors["kpis"] = "只能有一个主要指标 / One primary KPI at most."
     if sum(1 for k in out if k["complaint_rate"]) > 1:
@@ -173,6 +175,37 @@ def record_scorecard(partner_code: str, *, period: str, kpis: Any, actor: User) 
             "already has a scorecard: correct it with a revision."
         )
     return _save(partner, year, month, 1, items, "", actor, previous=None)
+
+
+@transaction.atomic(durable=True)
+def set_scorecard_template(partner_code: str, *, kpis: Any, actor: User) -> ScorecardTemplate:
+    """A partner's scorecard template (R-KPI-1; D-KPI-2): the KPIs it is judged on, checked as
+    a month's are but without actuals. Setting it again replaces it; the audit trail keeps
+    what it was."""
+    _require(actor)
+    partner = Partner.objects.select_for_update().filter(code=partner_code).first()
+    if partner is None:
+        raise NotFound("伙伴不存在 / No such partner.")
+    errors: dict[str, str] = {}
+    items = clean_kpis(kpis, errors, actuals=False)
+    if errors:
+        raise ValidationFailed(errors)
+    template = ScorecardTemplate.objects.filter(partner=partner).first()
+    before = {"partner": partner.code, "kpis": template.items} if template else None
+    if template is None:
+        template = ScorecardTemplate(partner=partner)
+    template.items = items
+    template.updated_by = actor
+    template.updated_at = clock.now()
+    template.save()
+    record(
+        actor,
+        "scorecard.template",
+        template,
+        before=before,
+        after={"partner": partner.code, "kpis": items},
+    )
+    return template
 
 
 @transaction.atomic(durable=True)

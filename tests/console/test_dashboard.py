@@ -107,5 +107,6 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(actors, today):
     _data_set(actors)
     with CaptureQueriesContext(connection) as full:
         client.get("/console/dashboard/?year=2026")
-    # Grouped queries, not one report per month: was over a hundred.
-    assert len(full) == len(empty) <= 15
+    # Grouped queries, not one report per month: was over a hundred (three of them the
+    # partners with a meeting past due, R-MEET-2).
+    assert len(full) == len(empty) <= 18

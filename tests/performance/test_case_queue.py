@@ -17,6 +17,7 @@ from huoban.performance.cases import (
 from huoban.performance.models import Risk
 from huoban.performance.risks import raise_risk
 from huoban.performance.services import record_scorecard
+from huoban.profiles.services import assess_criticality
 from tests.portal.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,18 @@ def test_a_case_past_its_due_date_reminds_its_owner_once(actors):
     assert event.message["data"]["due_on"] == "2026-10-31"
     # alpha has no account manager: the officers are told
     assert set(event.recipients) == {actors.officer.pk, actors.officer2.pk}
+
+
+def test_partners_with_a_meeting_past_due_are_counted_and_listed(actors):
+    """R-MEET-2: alpha graded S on 09-01 with no meeting held — its monthly business review
+    was due 10-01 and its quarterly executive review 12-01; beta has no grade and nothing due."""
+    with clock.frozen(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)):
+        assess_criticality(actors.alpha.code, strategic_value=5, substitutability="normal",
+                           actor=actors.officer)  # fmt: skip
+    with clock.frozen(DECEMBER):
+        board = client_for(actors.gm).get("/console/dashboard/").content.decode()
+        queue = client_for(actors.officer).get("/console/cases/").content.decode()
+    assert 'id="late-meeting-count">1<' in board
+    late = queue[queue.index('id="late-meetings"') :]
+    assert "会议逾期的伙伴：1 家" in late and actors.alpha.name in late
+    assert "2026-10-01" in late and "2026-12-01" in late and actors.beta.name not in late

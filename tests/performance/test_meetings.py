@@ -9,6 +9,8 @@ import datetime as dt
 import pytest
 
 from huoban import clock
+from huoban.partners.models import PartnerStatus
+from huoban.performance.meetings import overdue_meetings, schedule, schedules
 from huoban.performance.models import Meeting
 from huoban.performance.rules import meeting_schedule
 from huoban.profiles.services import assess_criticality
@@ -70,3 +72,33 @@ def test_through_the_api(actors, api_client):
                                                     "held_on": "2026-11-10"})[0] == 403  # fmt: skip
         assert api_client.as_(actors.alice).get(url)[0] == 403
     assert Meeting.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_overdue_meetings_across_partners(actors):
+    """R-MEET-2 for the dashboard, the case queue and tick: the grouped schedule gives each
+    partner what its own page gives it; only the partners with a meeting past due are listed,
+    an exited partner never."""
+    with clock.frozen(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)):
+        for partner in (actors.alpha, actors.beta):
+            assess_criticality(
+                partner.code, strategic_value=5, substitutability="normal", actor=actors.officer
+            )  # fmt: skip  (★5 → S)
+    today = D(2026, 12, 7)
+    with clock.frozen(dt.datetime(2026, 12, 7, 10, tzinfo=dt.UTC)):
+        Meeting.objects.create(partner=actors.beta, kind="executive", held_on=D(2026, 11, 30),
+                               recorded_by=actors.officer, recorded_at=clock.now())  # fmt: skip
+    grouped = schedules(today)
+    for partner in (actors.alpha, actors.beta):
+        assert grouped[partner.pk] == schedule(partner, today)
+    # both graded S on 09-01 with no meeting: the quarterly executive review due 12-01 and the
+    # monthly business review due 10-01 are late; beta held its executive review on 11-30
+    # (next due 2027-02-28), so only its business review is
+    late = overdue_meetings(today)
+    assert {pk: [d.kind for d in due] for pk, due in late.items()} == {
+        actors.alpha.pk: ["executive", "business"],
+        actors.beta.pk: ["business"],
+    }
+    actors.alpha.status = PartnerStatus.EXITED
+    actors.alpha.save(update_fields=["status"])
+    assert set(overdue_meetings(today)) == {actors.beta.pk}

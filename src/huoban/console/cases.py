@@ -18,7 +18,8 @@ from huoban import clock
 from huoban.pagination import page_of, query_without_page
 from huoban.partners.models import Partner
 from huoban.performance.cases import close_case, record_data_breach, record_ownership_change
-from huoban.performance.models import Case, CaseStatus, Risk, Trigger
+from huoban.performance.meetings import overdue_meetings
+from huoban.performance.models import Case, CaseStatus, MeetingKind, Risk, Trigger
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
@@ -112,6 +113,15 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         .select_related("partner", "owner")
         .order_by("next_review", "pk")
     )
+    # R-MEET-2: the partners with a meeting past due, the longest overdue first.
+    late = overdue_meetings(clock.today())
+    first_late = sorted(late, key=lambda pk: (min(d.next_due for d in late[pk]), pk))[:20]
+    names = Partner.objects.visible_to(request.user).in_bulk(first_late)
+    late_meetings = [
+        {"partner": names[pk], "due": [(MeetingKind(d.kind).label, d.next_due) for d in late[pk]]}
+        for pk in first_late
+        if pk in names
+    ]
     return render(
         request,
         "console/case_queue.html",
@@ -126,6 +136,8 @@ def case_queue(request: HttpRequest) -> HttpResponse:
             "today": clock.today(),
             "late_risks": late_risks[:20],
             "late_risk_count": late_risks.count(),
+            "late_meetings": late_meetings,
+            "late_meeting_count": len(late),
         },
     )
 

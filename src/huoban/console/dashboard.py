@@ -20,6 +20,7 @@ from huoban.leads.models import Lead
 from huoban.leads.services import sla_by_month, sla_report
 from huoban.money import ZERO, cny
 from huoban.partners.models import Partner, PartnerStatus, Tier
+from huoban.performance.meetings import overdue_meetings
 from huoban.performance.models import (
     Band,
     Case,
@@ -218,8 +219,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _relationships(standing: dict[str, int]) -> dict[str, Any]:
     """The partner relationships as of today (R-CRIS-6, R-RISK-1, R-HLTH-1): open cases by
-    trigger, paused and blocked partners, late and high risks, last month's health colours and
-    scorecard bands (R-KPI-2). Six grouped queries, whatever the number of partners."""
+    trigger, paused and blocked partners, late and high risks, the partners with a meeting past
+    due (R-MEET-2), last month's health colours and scorecard bands (R-KPI-2). Nine grouped
+    queries, whatever the number of partners."""
     today = clock.today()
     triggers = dict(Trigger.choices)
     open_cases = (
@@ -258,6 +260,7 @@ def _relationships(standing: dict[str, int]) -> dict[str, Any]:
         "paused": standing["paused"],
         "blocked": standing["blocked"],
         "late_risks": risks["late"],
+        "late_meetings": len(overdue_meetings(today)),
         "high_risks": risks["high"],
         "health_period": f"{last.year:04d}-{last.month:02d}",
         "health": [(code, label, colours.get(code, 0)) for code, label in Colour.choices],

@@ -8,12 +8,13 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max, Min, Q
 
 from huoban import clock
 from huoban.accounts.models import User
 from huoban.audit.services import record
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from huoban.partners.models import Partner
+from huoban.partners.models import Partner, PartnerStatus
 from huoban.policy import may_manage_partners
 from huoban.profiles.models import CriticalityAssessment
 from huoban.projects.models import Status as ProjectStatus
@@ -27,28 +28,60 @@ def schedule(partner: Partner, today: dt.date) -> list[rules.Due]:
     """R-MEET-1/2 for ``partner`` today: its latest grade's cadences (from the day it was
     graded when no meeting of a kind has been held), plus the weekly project meeting while it
     co-delivers a signed project."""
-    graded = (
-        CriticalityAssessment.objects.filter(partner=partner)
-        .order_by("-assessed_at", "-pk")
-        .values_list("grade", "assessed_at")
-        .first()
-    )
-    grade, since = (
-        (graded[0], graded[1].astimezone(clock.local_tz()).date()) if graded else (None, today)
-    )
-    began = (
-        ProjectShare.objects.filter(partner=partner, project__status=ProjectStatus.SIGNED)
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    co_delivering_since = began.astimezone(clock.local_tz()).date() if began is not None else None
-    last: dict[str, dt.date] = {}
-    for kind, held_on in (
-        Meeting.objects.filter(partner=partner).order_by("-held_on").values_list("kind", "held_on")
+    found = schedules(today, partner_ids=[partner.pk]).get(partner.pk)
+    return found if found is not None else rules.meeting_schedule(None, None, {}, today, today)
+
+
+def schedules(
+    today: dt.date, *, partner_ids: list[int] | None = None
+) -> dict[int, list[rules.Due]]:
+    """R-MEET-1/2 for every partner not exited that has a grade, a co-delivery or a meeting
+    (by id), or the partners named whatever their status — three grouped queries, whatever
+    the number of partners. A partner with none of them has nothing due yet: the lowest cadence
+    counts from today."""
+    if partner_ids is None:
+        live, mine = ~Q(partner__status=PartnerStatus.EXITED), Q()
+    else:
+        live, mine = Q(), Q(partner_id__in=partner_ids)
+    tz = clock.local_tz()
+    grades: dict[int, tuple[str | None, dt.date]] = {}
+    for partner_id, graded, assessed_at in (
+        CriticalityAssessment.objects.filter(live, mine)
+        .order_by("partner_id", "-assessed_at", "-pk")
+        .values_list("partner_id", "grade", "assessed_at")
     ):
-        last.setdefault(kind, held_on)
-    return rules.meeting_schedule(grade, co_delivering_since, last, since, today)
+        grades.setdefault(partner_id, (graded, assessed_at.astimezone(tz).date()))
+    co_delivering = {
+        row["partner_id"]: row["began"].astimezone(tz).date()
+        for row in ProjectShare.objects.filter(live, mine, project__status=ProjectStatus.SIGNED)
+        .values("partner_id")
+        .annotate(began=Min("created_at"))
+        .order_by()
+    }
+    last: dict[int, dict[str, dt.date]] = {}
+    for row in (
+        Meeting.objects.filter(live, mine)
+        .values("partner_id", "kind")
+        .annotate(held=Max("held_on"))
+        .order_by()
+    ):
+        last.setdefault(row["partner_id"], {})[row["kind"]] = row["held"]
+    out: dict[int, list[rules.Due]] = {}
+    for partner_id in grades.keys() | co_delivering.keys() | last.keys():
+        grade, since = grades.get(partner_id, (None, today))
+        out[partner_id] = rules.meeting_schedule(
+            grade, co_delivering.get(partner_id), last.get(partner_id, {}), since, today
+        )
+    return out
+
+
+def overdue_meetings(today: dt.date) -> dict[int, list[rules.Due]]:
+    """R-MEET-2: the partners (by id) with a meeting past its due date, and those meetings."""
+    return {
+        partner_id: late
+        for partner_id, due in schedules(today).items()
+        if (late := [d for d in due if d.overdue])
+    }
 
 
 def _actions(lines: Any, errors: dict[str, str]) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from huoban.calendar import add_business_days
 from huoban.notifications.services import Message, first_time, notify, staff_with
 from huoban.partners.models import Partner, PartnerStatus
 
-from .meetings import schedule
+from .meetings import overdue_meetings
 from .models import HealthAssessment, Meeting, MeetingKind, Risk
 
 #: R-HLTH-2: last month's health is due by this business day of the month.
@@ -79,10 +79,9 @@ def remind_performance(day: dt.date) -> str:
                 )
                 overdue += 1
     meetings = 0
-    for partner in Partner.objects.exclude(status=PartnerStatus.EXITED):
-        for due in schedule(partner, day):
-            if not due.overdue:
-                continue
+    late_meetings = overdue_meetings(day)
+    for partner in Partner.objects.filter(pk__in=late_meetings).order_by("pk"):
+        for due in late_meetings[partner.pk]:
             with transaction.atomic():
                 key = f"meeting:{partner.pk}:{due.kind}:{due.next_due}"
                 if first_time("meeting.due", key):

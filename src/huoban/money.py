@@ -24,7 +24,17 @@ def parse_amount(value: object) -> Decimal | None:
     """Typed input (a form's or a JSON body's string or number) as a finite Decimal, or None
     when it is empty or not a number; floats and booleans are refused. Callers check the range
     and the places and word the field error."""
-    if isinstance(value, bool | float) or value is None or value == "":
+    if isinstance(value, float):
+        return None
+    return parse_measure(value)
+
+
+def parse_measure(value: object) -> Decimal | None:
+    """A measurement — a KPI's target or actual, a selection threshold — as a finite Decimal,
+    or None when it is empty, a boolean or not a number. Unlike an amount, a JSON number is
+    taken (D-NUM-1): Python prints a float as the shortest text that reads back as it, so
+    ``19.2`` is ``Decimal("19.2")``, never 19.199999…"""
+    if isinstance(value, bool) or value is None or value == "":
         return None
     try:
         number = Decimal(str(value).strip())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
@@ -16,6 +16,7 @@ from huoban import clock, explain
 from huoban.accounts.models import User
 from huoban.audit.services import record
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from huoban.money import parse_measure
 from huoban.partners.models import Partner
 from huoban.policy import may_manage_partners
 
@@ -26,16 +27,6 @@ from .risks import health_review_item
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_KPIS = 30
-
-
-def _number(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
 
 
 def _period(text: str, errors: dict[str, str]) -> tuple[int, int] | None:
@@ -86,13 +77,13 @@ def clean_kpis(kpis: Any, errors: dict[str, str], *, actuals: bool = True) -> li
             errors[f"{at}.direction"] = (
                 "方向为 higher（越高越好）或 lower（越低越好）/ Direction is higher or lower."
             )
-        target = _number(raw.get("target"))
+        target = parse_measure(raw.get("target"))
         if target is None or target <= 0:
             errors[f"{at}.target"] = "目标值须大于 0 / The target is above 0."
-        actual = _number(raw.get("actual")) if actuals else None
+        actual = parse_measure(raw.get("actual")) if actuals else None
         if actuals and (actual is None or actual < 0):
             errors[f"{at}.actual"] = "实际值须不小于 0 / The actual is 0 or more."
-        weight = _number(raw.get("weight", 1))
+        weight = parse_measure(raw.get("weight", 1))
         if weight is None or weight < 0:
             errors[f"{at}.weight"] = "权重须不小于 0 / A weight is 0 or more."
         dimension = raw.get("dimension") or "custom"
@@ -118,7 +109,7 @@ def clean_kpis(kpis: Any, errors: dict[str, str], *, actuals: bool = True) -> li
         errors["kpis"] = "只能有一个主要指标 / One primary KPI at most."
     if sum(1 for k in out if k["complaint_rate"]) > 1:
         errors["kpis"] = "只能有一个投诉率指标 / One complaint-rate KPI at most."
-    weights = [_number(k["weight"]) for k in out]
+    weights = [parse_measure(k["weight"]) for k in out]
     if weights and all(w is not None and w == 0 for w in weights):
         errors["kpis"] = "权重不能全为 0 / The weights cannot all be 0."
     if not errors and not any(k["primary"] for k in out):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +18,7 @@ from huoban.assessing import score_errors
 from huoban.audit.services import record
 from huoban.core.files import take_upload
 from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from huoban.money import parse_measure
 from huoban.partners.models import PartnerKind, PartnerType
 from huoban.partners.services import register_partner
 from huoban.policy import may_manage_partners
@@ -40,16 +41,6 @@ AGREEMENT_KIND = {
 def _require(actor: User) -> None:
     if not may_manage_partners(actor):
         raise Forbidden("甄选由伙伴关系官负责 / Partner officers run selections.")
-
-
-def _number(value: Any) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
 
 
 def criteria_of(selection: Selection) -> list[rules.Criterion]:
@@ -101,7 +92,7 @@ def open_selection(
     clean: list[dict[str, Any]] = []
     for i, c in enumerate(criteria):
         metric = str(c.get("metric") or "").strip()
-        threshold = _number(c.get("threshold"))
+        threshold = parse_measure(c.get("threshold"))
         if not metric or c.get("op") not in ("gte", "lte") or threshold is None:
             errors[f"criteria[{i}]"] = (
                 "每项标准需要指标、gte/lte 与阈值 / Each criterion needs a metric, gte or lte, "
@@ -270,7 +261,7 @@ def record_trial(
     errors: dict[str, str] = {}
     actual: dict[str, Decimal] = {}
     for c in criteria:
-        value = _number(results.get(c.metric))
+        value = parse_measure(results.get(c.metric))
         if value is None:
             errors[f"results.{c.metric}"] = "请填写该指标的实际值 / The result is required."
         else:

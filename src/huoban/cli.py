@@ -179,6 +179,12 @@ def cmd_statement(args: argparse.Namespace) -> int:
     return _command("statement", args.code, args.month, format=args.format, output=args.output)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    return _command(
+        "import_rows", args.kind, args.file, dry_run=args.dry_run, username=args.username
+    )
+
+
 def cmd_bench_data(args: argparse.Namespace) -> int:
     return _command("bench_data", scale=args.scale, seed=args.seed)
 
@@ -278,6 +284,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "pdf", "xlsx"], default="json")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_statement)
+
+    p = sub.add_parser("import", help="import rows of a kind from .xlsx or .csv (R-IMP)")
+    p.add_argument("kind", help="partners, customers, projects, payments or kpis")
+    p.add_argument("file", help="the .xlsx or .csv file")
+    p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    p.add_argument("--as", dest="username", help="record as this user (default: an admin)")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("bench-data", help="generate the synthetic scale data set (benchmarks)")
     p.add_argument("--scale", type=float, default=1.0, help="1 = 10k partners, 1M customers")

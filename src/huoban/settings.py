@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "huoban.performance",
     "huoban.credit",
     "huoban.analytics",
+    "huoban.imports",
     "huoban.demo",
     "huoban.portal",
     "huoban.console",

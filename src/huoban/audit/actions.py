@@ -121,6 +121,7 @@ class Action(models.TextChoices):
     PROJECT_AMEND = "project.amend", _("更正合同额")
     PROJECT_MILESTONE = "project.milestone", _("更新里程碑")
     PROJECT_PAYMENT = "project.payment", _("登记回款")
+    IMPORT_APPLY = "import.apply", _("导入数据")
     PROJECT_REFUND = "project.refund", _("登记退款")
     PROJECT_ACCEPT = "project.accept", _("项目验收")
     PROJECT_CANCEL = "project.cancel", _("取消项目")

@@ -423,6 +423,31 @@ def record_payment(
     one taking the net received above the contract amount needs confirm_over_contract and
     then flags the project (R-LED-10).
     """
+    return book_payment(
+        project_id,
+        actor=actor,
+        amount=amount,
+        received_on=received_on,
+        reference=reference,
+        kind=kind,
+        refund_of=refund_of,
+        confirm_over_contract=confirm_over_contract,
+    )
+
+
+def book_payment(
+    project_id: int,
+    *,
+    actor: User,
+    amount: Decimal,
+    received_on: dt.date,
+    reference: str,
+    kind: str = PaymentKind.PAYMENT,
+    refund_of: int | str | None = None,
+    confirm_over_contract: bool = False,
+) -> tuple[CustomerPayment, bool, list[Outcome]]:
+    """:func:`record_payment` in the caller's transaction: for an import, whose rows are
+    recorded all or none in one (R-IMP-1, R-IMP-3). Everyone else calls record_payment."""
     require_role(actor, Role.FINANCE)
     project = _lock(project_id)
     errors: dict[str, str] = {}

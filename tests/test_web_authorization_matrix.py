@@ -721,6 +721,21 @@ post_only(
     body={"note": "已复核", "level": "low", "status": "mitigating"},
     changes=OFFICERS,
 )
+# Imports (R-IMP-1, issue #21): the role that records the rows by hand — payments: finance.
+IMPORTERS = console(403, finance=200, admin=200)
+row("GET", f"{C}imports/", "/console/imports/", IMPORTERS)
+row(
+    "POST",
+    f"{C}imports/",
+    "/console/imports/",
+    console(403, finance=422, admin=422),
+    body={"kind": "payments"},
+)  # fmt: skip  (no file: the form's error, nothing written)
+get_only(f"{C}imports/<int:run_id>/", "/console/imports/{import_run}/", IMPORTERS)
+post_only(f"{C}imports/<int:run_id>/apply/", "/console/imports/{import_run}/apply/",
+          console(403, finance=302, admin=302), changes=("finance", "admin"))  # fmt: skip
+get_only(f"{C}imports/template/<str:kind>.<str:ext>", "/console/imports/template/payments.xlsx",
+         IMPORTERS)  # fmt: skip
 # Channel analytics (R-ANL, issue #16): officers, finance, the gm read it and its export;
 # officers and finance record a partner's channel costs; staff read them.
 ANALYSTS = console(403, officer=200, finance=200, gm=200, admin=200)
@@ -1444,6 +1459,16 @@ def web_world(actors: Any) -> dict[str, Any]:
         upload=SimpleUploadedFile("签署件.pdf", b"%PDF-1.4\n"),
         actor=actors.officer,
     ).pk
+    from huoban.imports.services import run_import
+
+    world["import_run"] = run_import(
+        "payments",
+        file_name="回款.csv",
+        data=f"项目编号,金额,到账日,流水号\n{world['project']},1000.00,2026-11-13,MX-I\n".encode(),
+        actor=actors.finance,
+        dry_run=True,
+        keep=True,
+    ).run_id
     world["candidate_file"] = attach_candidate_file(
         world["sourced"],
         kind="nda",

@@ -10,6 +10,7 @@ from . import (
     dashboard,
     finance,
     home,
+    imports,
     meetings,
     overview,
     partners,
@@ -28,6 +29,14 @@ app_name = "console"
 
 urlpatterns = [
     path("overview/", overview.overview, name="overview"),
+    path("imports/", imports.imports, name="imports"),
+    path("imports/<int:run_id>/", imports.import_run, name="import_run"),
+    path("imports/<int:run_id>/apply/", imports.import_apply, name="import_apply"),
+    path(
+        "imports/template/<str:kind>.<str:ext>",
+        imports.import_template,
+        name="import_template",
+    ),
     path("analytics/", analytics.analytics, name="analytics"),
     path("analytics/board/", analytics.kpi_board, name="kpi_board"),
     path("analytics/export.xlsx", analytics.analytics_xlsx, name="analytics_xlsx"),

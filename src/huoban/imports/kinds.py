@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from huoban.accounts.models import Role, User
+from huoban.accounts.models import User
+from huoban.policy import IMPORT_ROLES
 from huoban.projects.models import PaymentKind
 from huoban.projects.services import book_payment
 
@@ -84,7 +85,7 @@ def _payment(row: dict[str, Any], actor: User) -> bool:
 PAYMENTS = Kind(
     name="payments",
     label="回款",
-    roles=(Role.FINANCE,),
+    roles=IMPORT_ROLES["payments"],
     columns=(
         Column("project_id", "项目编号", cells.whole_number, example=1),
         Column("amount", "金额", cells.amount, example="120000.00"),

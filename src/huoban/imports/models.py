@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from huoban.core.files import private_storage
 from huoban.scoping import ScopedQuerySet
 
 
@@ -24,6 +25,8 @@ class ImportRun(models.Model):
     kind = models.CharField(_("类型"), max_length=12, choices=ImportKind.choices)
     file_name = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(_("文件 SHA-256"), max_length=64)
+    # the checked file, kept so that the import confirmed in the console is the file checked
+    file = models.FileField(_("文件"), upload_to="imports/", storage=private_storage, blank=True)
     dry_run = models.BooleanField(_("仅检查"))
     applied = models.BooleanField(_("已导入"), default=False)
     rows = models.PositiveIntegerField(_("行数"), default=0)

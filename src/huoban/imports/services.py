@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from huoban import clock
 from huoban.access import require_role
 from huoban.accounts.models import User
 from huoban.audit.services import record
-from huoban.errors import Conflict, NotFound, ValidationFailed
+from huoban.core.files import read_upload
+from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from huoban.policy import may_import
 
 from .cells import CellError
 from .kinds import KINDS, Kind
@@ -121,8 +125,12 @@ def run_import(
     actor: User,
     dry_run: bool,
     progress: Callable[[int], None] | None = None,
+    keep: bool = False,
+    stored: str = "",
 ) -> Result:
-    """Check (``dry_run``) or apply a file of ``kind_name`` rows as ``actor``."""
+    """Check (``dry_run``) or apply a file of ``kind_name`` rows as ``actor``. ``keep`` stores
+    the file with the run (the console's check, to be confirmed); ``stored`` names a file kept
+    before (the confirmed import of that check)."""
     kind = KINDS.get(kind_name)
     if kind is None:
         raise ValidationFailed(
@@ -135,11 +143,11 @@ def run_import(
         table = read_table(file_name, data)
     except CellError as exc:
         result.errors.append(RowError(0, "", str(exc)))
-        _history(result, file_name, data, actor, started)
+        _history(result, file_name, data, actor, started, keep, stored)
         return result
     columns = _columns(kind, table.headers, result)
     if result.errors:
-        _history(result, file_name, data, actor, started)
+        _history(result, file_name, data, actor, started, keep, stored)
         return result
     headers_by_field = {name: table.headers[position] for position, name in columns.items()}
     with transaction.atomic(durable=True):
@@ -166,7 +174,7 @@ def run_import(
             transaction.set_rollback(True)
         else:
             result.applied = True
-            run = _history(result, file_name, data, actor, started)
+            run = _history(result, file_name, data, actor, started, keep, stored)
             record(
                 actor,
                 "import.apply",
@@ -181,15 +189,21 @@ def run_import(
                 },
             )
             return result
-    _history(result, file_name, data, actor, started)
+    _history(result, file_name, data, actor, started, keep, stored)
     return result
 
 
 def _history(
-    result: Result, file_name: str, data: bytes, actor: User, started: dt.datetime
+    result: Result,
+    file_name: str,
+    data: bytes,
+    actor: User,
+    started: dt.datetime,
+    keep: bool,
+    stored: str,
 ) -> ImportRun:
     """The run's line in the history (inside the import's transaction when it applies)."""
-    run = ImportRun.objects.create(
+    run = ImportRun(
         kind=result.kind,
         file_name=file_name[:200],
         sha256=hashlib.sha256(data).hexdigest(),
@@ -204,5 +218,65 @@ def _history(
         started_at=started,
         finished_at=clock.now(),
     )
+    if keep:
+        ext = file_name.rsplit(".", 1)[-1].lower()
+        run.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
+    elif stored:
+        run.file.name = stored
+    run.save()
     result.run_id = run.pk
     return run
+
+
+@transaction.atomic(durable=True)
+def _claim(run_id: int, actor: User) -> ImportRun:
+    run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
+    if run is None:
+        raise NotFound("没有这次导入 / No such import.")
+    if not may_import(actor, run.kind):
+        raise Forbidden("无权导入此类数据 / Your role may not import this kind.")
+    if not run.dry_run or run.failed or run.errors or not run.file:
+        raise Conflict(
+            "只有检查通过的文件可以导入 / Only a file that passed its check is imported."
+        )
+    if ImportRun.objects.filter(
+        kind=run.kind, sha256=run.sha256, applied=True, started_at__gte=run.started_at
+    ).exists():
+        raise Conflict("这个文件已经导入 / This file has been imported already.")
+    return run
+
+
+def apply_checked(run_id: int, *, actor: User) -> Result:
+    """The console's confirmation (R-IMP-1): import the file a clean dry run kept, as it was
+    checked. The file is checked again as it is applied — the data may have changed since —
+    so a row that has become bad stops the whole import, as it would on the command line."""
+    run = _claim(run_id, actor)
+    with run.file.open("rb") as kept:
+        data = kept.read()
+    return run_import(
+        run.kind,
+        file_name=run.file_name,
+        data=data,
+        actor=actor,
+        dry_run=False,
+        stored=run.file.name,
+    )
+
+
+#: An import's file at most (100,000 payment rows are ~4 MB as .xlsx, ~6 MB as .csv).
+IMPORT_MAX_BYTES = 30 * 1024 * 1024
+_SPREADSHEETS = {"xlsx": (b"PK\x03\x04",), "csv": (b"",)}
+
+
+def check_upload(kind_name: str, upload: Any, *, actor: User) -> Result:
+    """The console's first step (R-IMP-1): check an uploaded file of ``kind_name`` row by row,
+    write nothing, and keep the file for the confirmation."""
+    checked = read_upload(
+        upload, _SPREADSHEETS, "Excel（.xlsx）或 CSV 文件 / an .xlsx or .csv file",
+        max_bytes=IMPORT_MAX_BYTES,
+    )  # fmt: skip
+    if isinstance(checked, str):
+        raise ValidationFailed({"file": checked})
+    _ext, content = checked
+    name = str(getattr(upload, "name", "") or "import")[:200]
+    return run_import(kind_name, file_name=name, data=content, actor=actor, dry_run=True, keep=True)

@@ -75,6 +75,12 @@ def may_read_analytics(user: Any) -> bool:
 
 
 @register.filter
+def may_import(user: Any) -> bool:
+    """R-IMP-1: ``{% if request.user|may_import %}`` (the imports page, any kind)."""
+    return policy.may_import(user)
+
+
+@register.filter
 def may_approve_adjustment(entry: Any, user: Any) -> bool:
     """R-LED-2: ``{% if entry|may_approve_adjustment:request.user %}``."""
     return policy.may_approve_adjustment(user, entry)

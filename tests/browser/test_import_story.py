@@ -1,0 +1,69 @@
+"""fiona (finance) imports a week of receipts from the bank's spreadsheet (issue #21, R-IMP-1):
+she downloads the template, uploads a file with one amount written in 万 — the check names its
+row and column and nothing is written — corrects it, sees the clean check, confirms, and the
+payment is on the project with its commission; the history lists both files."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from huoban.projects.models import CustomerPayment
+from tests.projects.helpers import sign
+
+pytestmark = pytest.mark.browser
+
+
+def workbook(path, rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return str(path)
+
+
+def test_finance_imports_payments_after_a_clean_check(actors, open_as, tmp_path):
+    project = sign(actors.officer, actors.alpha, "300000.00")
+    header = ["项目编号", "金额", "到账日", "流水号"]
+    fiona = open_as("fiona")
+    fiona.goto("/console/home/")
+    fiona.get_by_role("link", name="数据导入").click()
+    with fiona.expect_download() as download:
+        fiona.locator("#templates").get_by_role("link", name="Excel").click()
+    template = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    assert [c.value for c in template.active[1]][:4] == header
+
+    form = fiona.locator("#import-form")
+    form.get_by_label("导入什么").select_option("payments")
+    bad = workbook(
+        tmp_path / "十一月回款.xlsx", [header, [project.pk, "2.4万", "2026-11-05", "B-1"]]
+    )
+    form.get_by_label("文件（.xlsx 或 .csv，≤30 MB）").set_input_files(bad)
+    form.get_by_role("button", name="检查文件").click()
+    errors = fiona.locator("#import-errors")
+    expect(errors).to_contain_text("万")
+    expect(errors.locator("tr", has_text="金额")).to_contain_text("2")
+    expect(fiona.locator("#confirm-import")).to_have_count(0)
+    fiona.screenshot(path=str(tmp_path / "import-errors.png"), full_page=True)
+    assert not CustomerPayment.objects.exists()
+
+    fiona.get_by_role("link", name="数据导入").first.click()
+    good = workbook(
+        tmp_path / "十一月回款-改.xlsx", [header, [project.pk, 24000, "2026-11-05", "B-1"]]
+    )
+    form.get_by_label("文件（.xlsx 或 .csv，≤30 MB）").set_input_files(good)
+    form.get_by_role("button", name="检查文件").click()
+    expect(fiona.locator("#import-counts")).to_contain_text("新增 1")
+    fiona.get_by_role("button", name="确认导入（新增 1 条）").click()
+    expect(fiona.locator("#summary")).to_contain_text("已导入")
+    fiona.screenshot(path=str(tmp_path / "import-done.png"), full_page=True)
+    assert CustomerPayment.objects.get().amount == 24000
+
+    fiona.get_by_role("link", name="数据导入").first.click()
+    history = fiona.locator("#import-history")
+    expect(history).to_contain_text("十一月回款.xlsx")
+    expect(history).to_contain_text("十一月回款-改.xlsx")
+    fiona.screenshot(path=str(tmp_path / "import-history.png"), full_page=True)

@@ -721,21 +721,20 @@ post_only(
     body={"note": "已复核", "level": "low", "status": "mitigating"},
     changes=OFFICERS,
 )
-# Imports (R-IMP-1, issue #21): the role that records the rows by hand — payments: finance.
-IMPORTERS = console(403, finance=200, admin=200)
+# Imports (R-IMP-1, issue #21): the role that records the rows by hand — payments: finance;
+# kpis: the officers. A run of another kind is another role's: 404 (the payments run here).
+# The POST sends no file: the form's error (422), nothing written.
+IMPORTERS = console(403, officer=200, finance=200, admin=200)
 row("GET", f"{C}imports/", "/console/imports/", IMPORTERS)
-row(
-    "POST",
-    f"{C}imports/",
-    "/console/imports/",
-    console(403, finance=422, admin=422),
-    body={"kind": "payments"},
-)  # fmt: skip  (no file: the form's error, nothing written)
-get_only(f"{C}imports/<int:run_id>/", "/console/imports/{import_run}/", IMPORTERS)
+row("POST", f"{C}imports/", "/console/imports/",
+    console(403, officer=422, finance=422, admin=422), body={"kind": "payments"})  # fmt: skip
+get_only(f"{C}imports/<int:run_id>/", "/console/imports/{import_run}/",
+         console(403, officer=404, finance=200, admin=200))  # fmt: skip
 post_only(f"{C}imports/<int:run_id>/apply/", "/console/imports/{import_run}/apply/",
-          console(403, finance=302, admin=302), changes=("finance", "admin"))  # fmt: skip
+          console(403, officer=404, finance=302, admin=302),
+          changes=("finance", "admin"))  # fmt: skip
 get_only(f"{C}imports/template/<str:kind>.<str:ext>", "/console/imports/template/payments.xlsx",
-         IMPORTERS)  # fmt: skip
+         console(403, finance=200, admin=200))  # fmt: skip
 # Channel analytics (R-ANL, issue #16): officers, finance, the gm read it and its export;
 # officers and finance record a partner's channel costs; staff read them.
 ANALYSTS = console(403, officer=200, finance=200, gm=200, admin=200)

@@ -11,6 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from huoban.imports.models import ImportRun
+from huoban.performance.models import Scorecard
+from huoban.performance.services import set_scorecard_template
 from huoban.projects.models import CustomerPayment
 from tests.portal.helpers import client_for
 from tests.projects.helpers import sign
@@ -84,8 +86,32 @@ def test_templates(actors):
 
 
 def test_other_roles_are_refused(actors):
-    for user in (actors.officer, actors.pm, actors.gm):
+    for user in (actors.pm, actors.gm, actors.legal):
         client = client_for(user)
         assert client.get("/console/imports/").status_code == 403
         assert "数据导入" not in client.get("/console/home/").content.decode()
     assert client_for(actors.alice).get("/console/imports/").status_code == 404  # no console
+
+
+def test_officers_import_a_months_actuals_and_see_only_their_kinds(actors):
+    set_scorecard_template(
+        actors.alpha.code,
+        kpis=[{"name": "签约量", "direction": "higher", "target": 500}],
+        actor=actors.officer,
+    )
+    olivia = client_for(actors.officer)
+    page = olivia.get("/console/imports/").content.decode()
+    assert 'value="kpis"' in page and 'value="payments"' not in page
+    file = SimpleUploadedFile(
+        "kpi.csv", f"伙伴编号,月份,指标,实际值\n{actors.alpha.code},2026-11,签约量,580\n".encode()
+    )
+    checked = olivia.post("/console/imports/", {"kind": "kpis", "file": file})
+    run = ImportRun.objects.get()
+    olivia.post(f"/console/imports/{run.pk}/apply/")
+    assert str(Scorecard.objects.get().total) == "116.0"  # 580 ÷ 500 × 100
+    assert checked.status_code == 302
+    # finance's payment runs are not the officers' to read
+    upload(client_for(actors.finance), "回款.csv", "项目编号,金额,到账日,流水号\n")
+    payments = ImportRun.objects.get(kind="payments")
+    assert olivia.get(f"/console/imports/{payments.pk}/").status_code == 404
+    assert "回款.csv" not in olivia.get("/console/imports/").content.decode()

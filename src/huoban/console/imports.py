@@ -44,7 +44,9 @@ class UploadForm(forms.Form):
 
 
 def _no(request: HttpRequest) -> HttpResponse:
-    return forbidden(request, NAV, _("数据导入由录入同类数据的岗位使用（回款：财务）。"))
+    return forbidden(
+        request, NAV, _("数据导入由录入同类数据的岗位使用（回款：财务；记分卡：伙伴关系官）。")
+    )
 
 
 @staff_required
@@ -66,7 +68,8 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 
 def _page(request: HttpRequest, form: UploadForm, status: int) -> HttpResponse:
-    runs = ImportRun.objects.visible_to(request.user).select_related("actor")
+    mine = [kind for kind in KINDS if may_import(request.user, kind)]
+    runs = ImportRun.objects.visible_to(request.user).filter(kind__in=mine).select_related("actor")
     return render(
         request,
         "console/imports.html",
@@ -81,10 +84,11 @@ def _page(request: HttpRequest, form: UploadForm, status: int) -> HttpResponse:
 
 
 def _run_or_404(request: HttpRequest, run_id: int) -> ImportRun:
+    """A run of a kind the user imports (another kind's runs are another role's data)."""
     run = (
         ImportRun.objects.visible_to(request.user).select_related("actor").filter(pk=run_id).first()
     )
-    if run is None:
+    if run is None or not may_import(request.user, run.kind):
         raise Http404
     return run
 

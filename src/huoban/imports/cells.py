@@ -96,3 +96,34 @@ def whole_number(value: object) -> int:
     if not whole.isdigit() or int(whole) < 1:
         raise CellError(f"应为正整数：{raw} / A whole number above 0: {raw}.")
     return int(whole)
+
+
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+
+
+def month(value: object) -> str:
+    """A month, ``YYYY-MM``: 2026-11, 2026/11, 2026年11月, or a date Excel made of it."""
+    if isinstance(value, dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    raw = text(value)
+    match = _MONTH.match(raw)
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise CellError(f"月份格式应为 2026-11 / A month is written 2026-11 (not {raw}).")
+    return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+
+
+def measure(value: object) -> Decimal:
+    """A measurement (a KPI's actual): a number as stored or typed, 19.2% read as 19.2."""
+    if isinstance(value, bool):
+        raise CellError("应为数字 / A number.")
+    if isinstance(value, int | float | Decimal):
+        raw = repr(value) if isinstance(value, float) else str(value)
+    else:
+        raw = text(value).replace(",", "").rstrip("%").strip()
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        raise CellError(f"应为数字：{text(value)} / Not a number: {text(value)}.") from None
+    if not number.is_finite():
+        raise CellError(f"应为数字：{text(value)} / Not a number: {text(value)}.")
+    return number

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from huoban.accounts.models import User
+from huoban.errors import ValidationFailed
+from huoban.partners.models import Partner
+from huoban.performance.models import Scorecard
+from huoban.performance.services import actuals_on_template, book_scorecard
 from huoban.policy import IMPORT_ROLES
 from huoban.projects.models import PaymentKind
 from huoban.projects.services import book_payment
@@ -26,6 +31,17 @@ class Column:
     note: str = ""
 
 
+class GroupRefused(Exception):
+    """A group of rows refused: (row number, field, message) for each problem."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]) -> None:
+        super().__init__("; ".join(m for _r, _f, m in problems))
+        self.problems = problems
+
+
+Rows = list[tuple[int, dict[str, Any]]]  # (row number, values) of one group
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str
@@ -33,10 +49,14 @@ class Kind:
     roles: tuple[str, ...]
     columns: tuple[Column, ...]
     # records one row in the caller's transaction; True when it created something
-    apply: Callable[[dict[str, Any], User], bool]
+    apply: Callable[[dict[str, Any], User], bool] | None = None
     # the column a NotFound or a Conflict from the service belongs to
-    not_found_column: str
-    conflict_column: str
+    not_found_column: str = ""
+    conflict_column: str = ""
+    # a kind whose rows make records together (a month's scorecard): the rows' key, and the
+    # recording of a group (raising GroupRefused); True when it created something
+    group: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None
+    apply_group: Callable[[Rows, User], bool] | None = None
 
     def column(self, field: str) -> Column:
         return next(c for c in self.columns if c.field == field)
@@ -101,4 +121,70 @@ PAYMENTS = Kind(
     conflict_column="reference",
 )  # fmt: skip
 
-KINDS: dict[str, Kind] = {k.name: k for k in (PAYMENTS,)}
+
+def _scorecard(rows: Rows, actor: User) -> bool:
+    """One partner's month from its rows (R-KPI-2): the template's KPIs with the actuals of the
+    file; the month recorded before with the same actuals is unchanged (R-IMP-2)."""
+    first, values = rows[0]
+    code, period = values["partner_code"], values["period"]
+    by_name: dict[str, tuple[int, Decimal]] = {}
+    problems: list[tuple[int, str, str]] = []
+    for number, row in rows:
+        if row["kpi"] in by_name:
+            problems.append((number, "kpi", "同月指标重复 / This KPI is listed twice this month."))
+        by_name[row["kpi"]] = (number, row["actual"])
+    if problems:
+        raise GroupRefused(problems)
+    if not Partner.objects.filter(code=code).exists():
+        raise GroupRefused([(n, "partner_code", f"没有伙伴 {code} / No partner {code}.")
+                            for n, _r in rows])  # fmt: skip
+    try:
+        kpis = actuals_on_template(code, {k: str(v) for k, (_n, v) in by_name.items()})
+    except ValidationFailed as exc:
+        raise GroupRefused(
+            [
+                (by_name[key.split(".", 1)[1]][0], "kpi", message)
+                if key.startswith("actuals.")
+                else (first, "partner_code", message)
+                for key, message in exc.errors.items()
+            ]
+        ) from None
+    year, month = int(period[:4]), int(period[5:])
+    recorded = Scorecard.objects.current().filter(partner__code=code, year=year, month=month)
+    existing = recorded.first()
+    if existing is not None:
+        before = {k["name"]: Decimal(k["actual"]) for k in existing.items}
+        if before == {k: v for k, (_n, v) in by_name.items()}:
+            return False
+        message = (
+            f"{period} 已有记分卡，更正请在页面提交修订版 / "
+            f"{period} already has a scorecard: correct it with a revision."
+        )
+        raise GroupRefused([(first, "period", message)])
+    try:
+        book_scorecard(code, period=period, kpis=kpis, actor=actor)
+    except ValidationFailed as exc:
+        raise GroupRefused(
+            [(first, "period" if key == "period" else "actual", message)
+             for key, message in exc.errors.items()]
+        ) from None  # fmt: skip
+    return True
+
+
+KPIS = Kind(
+    name="kpis",
+    label="记分卡实际值",
+    roles=IMPORT_ROLES["kpis"],
+    columns=(
+        Column("partner_code", "伙伴编号", cells.text, example="P00001"),
+        Column("period", "月份", cells.month, example="2026-11"),
+        Column(
+            "kpi", "指标", cells.text, example="签约量", note="与伙伴记分卡模板中的指标名称一致"
+        ),
+        Column("actual", "实际值", cells.measure, example=580),
+    ),
+    group=lambda row: (row["partner_code"], row["period"]),
+    apply_group=_scorecard,
+)
+
+KINDS: dict[str, Kind] = {k.name: k for k in (PAYMENTS, KPIS)}

@@ -13,6 +13,7 @@ from huoban.scoping import ScopedQuerySet
 
 class ImportKind(models.TextChoices):
     PAYMENTS = "payments", _("回款")
+    KPIS = "kpis", _("记分卡实际值")
 
 
 class ImportRunQuerySet(ScopedQuerySet["ImportRun"]):

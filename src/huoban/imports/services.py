@@ -25,9 +25,9 @@ from huoban.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from huoban.policy import may_import
 
 from .cells import CellError
-from .kinds import KINDS, Kind
+from .kinds import KINDS, GroupRefused, Kind, Rows
 from .models import ImportRun
-from .reading import read_table
+from .reading import Table, read_table
 
 #: Errors kept in the history (the command line and the page get them all).
 MAX_KEPT_ERRORS = 200
@@ -151,23 +151,10 @@ def run_import(
         return result
     headers_by_field = {name: table.headers[position] for position, name in columns.items()}
     with transaction.atomic(durable=True):
-        for number, cells in table.rows:
-            result.rows += 1
-            if progress is not None and result.rows % PROGRESS_EVERY == 0:
-                progress(result.rows)
-            values, errors = _read_row(kind, cells, columns, table.headers, number)
-            if not errors:
-                try:
-                    with transaction.atomic():
-                        created = kind.apply(values, actor)
-                except (ValidationFailed, Conflict, NotFound) as exc:
-                    errors = _refusal(kind, exc, number, headers_by_field)
-                else:
-                    result.created += created
-                    result.unchanged += not created
-            if errors:
-                result.failed += 1
-                result.errors.extend(errors)
+        if kind.group is None:
+            _by_row(kind, table, columns, headers_by_field, actor, result, progress)
+        else:
+            _by_group(kind, table, columns, headers_by_field, actor, result, progress)
         if not result.rows:
             result.errors.append(RowError(0, "", "文件没有数据行 / The file has no rows."))
         if dry_run or result.errors:
@@ -191,6 +178,77 @@ def run_import(
             return result
     _history(result, file_name, data, actor, started, keep, stored)
     return result
+
+
+def _by_row(
+    kind: Kind,
+    table: Table,
+    columns: dict[int, str],
+    headers_by_field: dict[str, str],
+    actor: User,
+    result: Result,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Each row recorded in its own savepoint."""
+    assert kind.apply is not None
+    for number, cells in table.rows:
+        result.rows += 1
+        if progress is not None and result.rows % PROGRESS_EVERY == 0:
+            progress(result.rows)
+        values, errors = _read_row(kind, cells, columns, table.headers, number)
+        if not errors:
+            try:
+                with transaction.atomic():
+                    created = kind.apply(values, actor)
+            except (ValidationFailed, Conflict, NotFound) as exc:
+                errors = _refusal(kind, exc, number, headers_by_field)
+            else:
+                result.created += created
+                result.unchanged += not created
+        if errors:
+            result.failed += 1
+            result.errors.extend(errors)
+
+
+def _by_group(
+    kind: Kind,
+    table: Table,
+    columns: dict[int, str],
+    headers_by_field: dict[str, str],
+    actor: User,
+    result: Result,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """The rows read first and gathered by the kind's key (a partner's month), then each group
+    recorded in its own savepoint; the counts are rows, the errors in row order."""
+    assert kind.group is not None and kind.apply_group is not None
+    groups: dict[tuple[Any, ...], Rows] = {}
+    for number, cells in table.rows:
+        result.rows += 1
+        if progress is not None and result.rows % PROGRESS_EVERY == 0:
+            progress(result.rows)
+        values, errors = _read_row(kind, cells, columns, table.headers, number)
+        if errors:
+            result.failed += 1
+            result.errors.extend(errors)
+        else:
+            groups.setdefault(kind.group(values), []).append((number, values))
+    for rows in groups.values():
+        try:
+            with transaction.atomic():
+                created = kind.apply_group(rows, actor)
+        except GroupRefused as exc:
+            result.errors.extend(
+                RowError(n, headers_by_field.get(f, ""), m) for n, f, m in exc.problems
+            )
+            result.failed += len({n for n, _f, _m in exc.problems})
+        except (ValidationFailed, Conflict, NotFound) as exc:
+            result.errors.extend(_refusal(kind, exc, rows[0][0], headers_by_field))
+            result.failed += 1
+        else:
+            result.created += len(rows) if created else 0
+            result.unchanged += 0 if created else len(rows)
+    result.errors.sort(key=lambda e: e.row)
 
 
 def _history(

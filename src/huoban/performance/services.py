@@ -149,6 +149,35 @@ def _summary(card: Scorecard) -> dict[str, Any]:
 def record_scorecard(partner_code: str, *, period: str, kpis: Any, actor: User) -> Scorecard:
     """A partner's scorecard for a month (R-KPI-2): each KPI's score, the total and its band.
     One per partner and month: the month again is a conflict (correct it with a revision)."""
+    return book_scorecard(partner_code, period=period, kpis=kpis, actor=actor)
+
+
+def actuals_on_template(partner_code: str, actuals: dict[str, Any]) -> list[dict[str, Any]]:
+    """A month's KPIs from the partner's template (R-KPI-1; D-KPI-2) and the actuals by KPI
+    name — an import's rows. A name not in the template, a KPI of the template without its
+    actual, or no template at all is a field error under ``actuals.<name>`` / ``template``."""
+    template = ScorecardTemplate.objects.filter(partner__code=partner_code).first()
+    if template is None:
+        raise ValidationFailed(
+            {"template": "该伙伴尚未设定记分卡模板 / The partner has no scorecard template."}
+        )
+    names = [k["name"] for k in template.items]
+    errors = {
+        f"actuals.{name}": f"模板中没有指标“{name}” / The template has no KPI {name}."
+        for name in actuals
+        if name not in names
+    }
+    missing = [name for name in names if name not in actuals]
+    if missing:
+        errors["template"] = f"缺少指标：{'、'.join(missing)} / Missing KPIs: {', '.join(missing)}."
+    if errors:
+        raise ValidationFailed(errors)
+    return [{**k, "actual": actuals[k["name"]]} for k in template.items]
+
+
+def book_scorecard(partner_code: str, *, period: str, kpis: Any, actor: User) -> Scorecard:
+    """:func:`record_scorecard` in the caller's transaction: for an import, whose rows are
+    recorded all or none in one (R-IMP-1). Everyone else calls record_scorecard."""
     _require(actor)
     partner = Partner.objects.select_for_update().filter(code=partner_code).first()
     if partner is None:

@@ -189,6 +189,7 @@ class AttributionSource(models.TextChoices):
     LEAD = "lead", _("首个有效线索")
     RELATED = "related", _("关联主体继承")
     TRANSFER = "transfer", _("管理员转移")
+    IMPORT = "import", _("导入的既有归属")
 
 
 class AttributionQuerySet(ScopedQuerySet["Attribution"]):

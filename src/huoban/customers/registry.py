@@ -194,6 +194,12 @@ def add_contact(
 @transaction.atomic(durable=True)
 def add_alias(customer: Customer, name: str, kind: str, *, actor: User) -> CustomerName:
     """Record a short or former name of a customer, used by matching (R-ATT-1, R-ATT-2)."""
+    return book_alias(customer, name, kind, actor=actor)
+
+
+def book_alias(customer: Customer, name: str, kind: str, *, actor: User) -> CustomerName:
+    """:func:`add_alias` in the caller's transaction: for an import, whose rows are recorded
+    all or none in one (R-IMP-1). Everyone else calls add_alias."""
     require_role(actor, Role.OFFICER)
     if kind not in (NameKind.ALIAS, NameKind.FORMER):
         raise ValidationFailed({"kind": "类型应为 alias 或 former / kind must be alias or former."})

@@ -4,13 +4,20 @@ cell is read, and the service that records a row, the same one the forms call.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from huoban.accounts.models import User
+from huoban.customers.attribution import attach_attribution
+from huoban.customers.matching import match_customer
+from huoban.customers.models import Attribution, AttributionSource, CustomerName, NameKind
+from huoban.customers.normalize import normalize_name
+from huoban.customers.registry import book_alias, clean_uscc, get_or_create_customer
 from huoban.errors import ValidationFailed
+from huoban.leads.models import OPEN_STATUSES, Lead
 from huoban.partners.models import Partner
 from huoban.performance.models import Scorecard
 from huoban.performance.services import actuals_on_template, book_scorecard
@@ -187,4 +194,109 @@ KPIS = Kind(
     apply_group=_scorecard,
 )
 
-KINDS: dict[str, Kind] = {k.name: k for k in (PAYMENTS, KPIS)}
+_YES = {"是", "y", "yes", "true", "1", "√", "确认"}
+
+
+def _yes(value: object) -> bool:
+    return cells.text(value).lower() in _YES
+
+
+def _aliases(value: object) -> list[str]:
+    return [a.strip() for a in re.split(r"[;；、|]", cells.text(value)) if a.strip()]
+
+
+def _required_text(value: object) -> str:
+    raw = cells.text(value)
+    if not raw:
+        raise cells.CellError("不能为空 / Must not be empty.")
+    return raw
+
+
+def _customer(row: dict[str, Any], actor: User) -> bool:
+    """One customer (R-ATT-1/2, R-IMP-3): found by matching as a lead's customer is — a
+    possible match is the row's error unless 确认新客户 says it is another company — with its
+    aliases added, and its owner when it has none (R-ATT-4's history, source ``import``); an
+    import never takes a customer from its owner (D-IMP-4)."""
+    name = row["name"]
+    uscc = clean_uscc(row.get("uscc"), field="uscc")
+    match = match_customer(name, uscc)
+    changed = False
+    if match.kind == "exact" and match.customer is not None:
+        customer = match.customer
+    elif match.kind == "possible" and match.customer is not None and not row.get("new"):
+        raise ValidationFailed(
+            {
+                "name": f"可能与已登记客户“{match.customer.legal_name}”为同一主体：是同一客户请用"
+                "其名称，不是请在“确认新客户”填“是” / Possibly the registered customer "
+                f"{match.customer.legal_name}: use its name if it is, or put 是 under 确认新客户."
+            }
+        )
+    else:
+        customer, changed = get_or_create_customer(
+            name, uscc=uscc, region=row.get("region") or "", industry=row.get("industry") or ""
+        )
+    for alias in row.get("aliases") or []:
+        taken = CustomerName.objects.filter(normalized=normalize_name(alias)).first()
+        if taken is not None and taken.customer_id == customer.pk:
+            continue
+        if taken is not None:
+            raise ValidationFailed(
+                {"aliases": f"别名“{alias}”已属于另一客户 / {alias} is another customer's name."}
+            )
+        book_alias(customer, alias, NameKind.ALIAS, actor=actor)
+        changed = True
+    code = row.get("owner")
+    if code:
+        partner = Partner.objects.filter(code=code).first()
+        if partner is None:
+            raise ValidationFailed({"owner": f"没有伙伴 {code} / No partner {code}."})
+        owner = Attribution.objects.filter(customer=customer).select_related("partner").first()
+        if owner is not None and owner.partner_id != partner.pk:
+            raise ValidationFailed(
+                {
+                    "owner": f"客户已归属 {owner.partner.code} {owner.partner.name}，导入不改变归属"
+                    f"（转移须由管理员书面说明） / Already owned by {owner.partner.code}: an "
+                    "import never changes the owner (an admin transfers, with a reason)."
+                }
+            )
+        if owner is None:
+            waiting = (
+                Lead.objects.filter(customer=customer, status__in=OPEN_STATUSES)
+                .exclude(partner=partner)
+                .exists()
+            )
+            if waiting:
+                raise ValidationFailed(
+                    {
+                        "owner": "其他伙伴对该客户的线索待评估，评估后再导入归属 / Another "
+                        "partner's lead on this customer awaits its verdict (R-ATT-3)."
+                    }
+                )
+            attach_attribution(customer, partner, source=AttributionSource.IMPORT)
+            changed = True
+    return changed
+
+
+CUSTOMERS = Kind(
+    name="customers",
+    label="客户",
+    roles=IMPORT_ROLES["customers"],
+    columns=(
+        Column("name", "客户名称", _required_text, example="晋城华东机械制造有限公司"),
+        Column("uscc", "统一社会信用代码", _optional_text, required=False,
+               example="91140500MA0K3XXXXX", note="18 位，选填"),
+        Column("aliases", "别名", _aliases, required=False, example="华东机械；晋城华东",
+               note="多个用“；”或“、”分隔"),
+        Column("region", "地区", cells.text, required=False, example="山西晋城"),
+        Column("industry", "行业", cells.text, required=False, example="装备制造"),
+        Column("owner", "归属伙伴", _optional_text, required=False, example="P00001",
+               note="伙伴编号；客户尚无归属时记为该伙伴的既有客户"),
+        Column("new", "确认新客户", _yes, required=False,
+               note="与已登记客户名称相近但并非同一主体时填“是”"),
+    ),
+    apply=_customer,
+    not_found_column="owner",
+    conflict_column="aliases",
+)  # fmt: skip
+
+KINDS: dict[str, Kind] = {k.name: k for k in (PAYMENTS, CUSTOMERS, KPIS)}

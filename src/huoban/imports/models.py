@@ -13,6 +13,7 @@ from huoban.scoping import ScopedQuerySet
 
 class ImportKind(models.TextChoices):
     PAYMENTS = "payments", _("回款")
+    CUSTOMERS = "customers", _("客户")
     KPIS = "kpis", _("记分卡实际值")
 
 

@@ -122,6 +122,7 @@ class Action(models.TextChoices):
     PROJECT_MILESTONE = "project.milestone", _("更新里程碑")
     PROJECT_PAYMENT = "project.payment", _("登记回款")
     IMPORT_APPLY = "import.apply", _("导入数据")
+    LIST_EXPORT = "list.export", _("导出列表")
     PROJECT_REFUND = "project.refund", _("登记退款")
     PROJECT_ACCEPT = "project.accept", _("项目验收")
     PROJECT_CANCEL = "project.cancel", _("取消项目")

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from huoban.performance.models import Case, CaseStatus, MeetingKind, Risk, Trigg
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
-from .common import forbidden, partner_or_404, settle
+from .common import Column, exported, forbidden, partner_or_404, settle
 
 NAV = "partners"
 
@@ -92,9 +93,22 @@ def _page(
     )
 
 
+#: R-IMP-5: the case queue's columns, as the page shows them.
+CASE_COLUMNS = [
+    Column(gettext_lazy("伙伴编号"), lambda c: c.partner.code),
+    Column(gettext_lazy("伙伴"), lambda c: c.partner.name),
+    Column(gettext_lazy("触发"), lambda c: str(c.get_trigger_display())),
+    Column(gettext_lazy("原因"), lambda c: c.reason),
+    Column(gettext_lazy("负责人"), lambda c: str(c.owner) if c.owner else ""),
+    Column(gettext_lazy("开启日"), lambda c: c.opened_on),
+    Column(gettext_lazy("到期日"), lambda c: c.due_on),
+    Column(gettext_lazy("状态"), lambda c: str(c.get_status_display())),
+]
+
+
 @staff_required
 @require_GET
-def case_queue(request: HttpRequest) -> HttpResponse:
+def case_queue(request: HttpRequest) -> HttpResponseBase:
     """The officers' queue of crisis cases across partners (R-CRIS-6), the earliest due first,
     with the risks past their review date (R-RISK-1) beside it. Bounded: one page of cases, the
     first 20 late risks and three counts."""
@@ -106,6 +120,11 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     if trigger in Trigger.values:
         rows = rows.filter(trigger=trigger)
+    download = exported(
+        request, rows.order_by("due_on", "pk"), CASE_COLUMNS, name="cases", title=_("危机事件")
+    )
+    if download is not None:
+        return download
     late_risks = (
         Risk.objects.visible_to(request.user)
         .live()

@@ -7,18 +7,45 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from huoban.audit.services import record
+from huoban.core.exports import Column, export_response, wanted
 from huoban.errors import DomainError
 from huoban.partners.models import Partner
 from huoban.policy import sees_money
-from huoban.web import Sent, in_language
+from huoban.web import Sent, actor_of, in_language
 
 __all__ = [
-    "ask_first", "confirmed", "forbidden", "partner_or_404", "refused", "sees_money", "settle",
+    "Column", "ask_first", "confirmed", "exported", "forbidden", "partner_or_404", "refused",
+    "sees_money", "settle",
 ]  # fmt: skip
+
+
+def exported(
+    request: HttpRequest, rows: Any, columns: list[Column], *, name: str, title: str
+) -> HttpResponseBase | None:
+    """The list as Excel or CSV when the request asks for it (``?export=xlsx|csv``; R-IMP-5),
+    its current filter and every row; who exported which list with which filter is audited
+    (`list.export`). None when no export is asked for."""
+    fmt = wanted(request)
+    if fmt is None:
+        return None
+    params = request.GET.copy()
+    for key in ("export", "page"):
+        params.pop(key, None)
+    record(
+        actor_of(request),
+        "list.export",
+        None,
+        object_type="list",
+        object_id=name,
+        after={"list": name, "filter": dict(params.items()), "format": fmt},
+    )
+    return export_response(rows, columns, name=f"huoban-{name}", title=title, fmt=fmt)
 
 
 def refused(request: HttpRequest, error: DomainError) -> int:

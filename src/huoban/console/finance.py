@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ def finance_required(view: View) -> View:
     """Staff without finance (or admin) get a 403 page that says why (R-VIS-2)."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not sees_money(request.user):
             return forbidden(request, "finance", _("佣金与付款信息仅财务和管理员可见。"))
         return view(request, *args, **kwargs)

@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huoban import clock, explain
@@ -38,7 +40,7 @@ from huoban.sharing.models import ProjectShare, SchemeStatus, ShareScheme
 from huoban.sharing.services import add_share, approve_scheme, propose_scheme, scheme_figures
 from huoban.web import actor_of, hx, mark_invalid, send, staff_required, visible_or_404
 
-from .common import ask_first, confirmed, forbidden, refused, sees_money, settle
+from .common import Column, ask_first, confirmed, exported, forbidden, refused, sees_money, settle
 from .forms import (
     AcceptForm,
     AmendForm,
@@ -56,9 +58,27 @@ def _stage_label(code: str | None) -> str:
     return str(Stage(code).label) if code in Stage.values else str(Stage.MAINTENANCE.label)
 
 
+#: R-IMP-5: the project list's columns, as the page shows them.
+PROJECT_COLUMNS = [
+    Column("#", lambda p: p.pk),
+    Column(gettext_lazy("项目"), lambda p: p.title),
+    Column(gettext_lazy("客户"), lambda p: p.customer.legal_name),
+    Column(gettext_lazy("伙伴编号"), lambda p: p.partner.code),
+    Column(gettext_lazy("伙伴"), lambda p: p.partner.name),
+    Column(gettext_lazy("类型"), lambda p: str(p.get_kind_display())),
+    Column(gettext_lazy("合同额"), lambda p: p.contract_amount),
+    Column(gettext_lazy("签约日"), lambda p: p.signed_on),
+    Column(
+        gettext_lazy("当前阶段"),
+        lambda p: _stage_label(p.current_stage) if p.status == "signed" else "",
+    ),
+    Column(gettext_lazy("状态"), lambda p: str(p.get_status_display())),
+]
+
+
 @staff_required
 @require_GET
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: HttpRequest) -> HttpResponseBase:
     """Every project, newest signing first, filtered by status and partner."""
     status = request.GET.get("status", "")
     partner = request.GET.get("partner", "").strip()
@@ -72,6 +92,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
     if partner:
         projects = projects.filter(partner__code=partner)
     projects = projects.order_by("-signed_on", "-id")
+    download = exported(request, projects, PROJECT_COLUMNS, name="projects", title=_("项目"))
+    if download is not None:
+        return download
     page = page_of(request, projects)
     for project in page:
         project.stage_label = _stage_label(project.current_stage)

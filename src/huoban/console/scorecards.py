@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huoban import clock
@@ -20,7 +22,7 @@ from huoban.performance.services import record_scorecard, set_scorecard_template
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
-from .common import forbidden, partner_or_404, settle
+from .common import Column, exported, forbidden, partner_or_404, settle
 
 NAV = "scorecards"
 
@@ -176,9 +178,19 @@ def _page(
     )
 
 
+#: R-IMP-5: the ranking's columns, as the page shows them.
+RANKING_COLUMNS = [
+    Column(gettext_lazy("伙伴编号"), lambda c: c.partner.code),
+    Column(gettext_lazy("伙伴"), lambda c: c.partner.name),
+    Column(gettext_lazy("最近月份"), lambda c: c.period),
+    Column(gettext_lazy("总分"), lambda c: c.total),
+    Column(gettext_lazy("等级"), lambda c: str(c.get_band_display())),
+]
+
+
 @staff_required
 @require_GET
-def ranking(request: HttpRequest) -> HttpResponse:
+def ranking(request: HttpRequest) -> HttpResponseBase:
     """R-KPI-4: partners ranked by their latest scorecard's total, with its band."""
     latest: dict[int, Scorecard] = {}
     rows = (
@@ -190,6 +202,9 @@ def ranking(request: HttpRequest) -> HttpResponse:
     for card in rows:
         latest.setdefault(card.partner_id, card)
     ranked: list[Any] = sorted(latest.values(), key=lambda c: (-c.total, c.partner.code))
+    download = exported(request, ranked, RANKING_COLUMNS, name="scorecards", title=_("记分卡排名"))
+    if download is not None:
+        return download
     return render(
         request,
         "console/scorecard_ranking.html",

@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from huoban import clock
@@ -24,6 +26,7 @@ from huoban.policy import may_sign_projects
 from huoban.portal.forms import ITEM_LABELS
 from huoban.web import actor_of, in_language, mark_invalid, send, staff_required, visible_or_404
 
+from .common import Column, exported
 from .forms import SignatureForm, VerdictForm
 
 CONTACTS_SHOWN = 10
@@ -33,9 +36,26 @@ def _lead_or_404(request: HttpRequest, lead_id: int) -> Lead:
     return visible_or_404(services.get_visible_lead, request, lead_id)
 
 
+def _local(moment: Any) -> str:
+    return moment.astimezone(clock.local_tz()).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+#: R-IMP-5: the lead queue's columns, as the page shows them.
+LEAD_COLUMNS = [
+    Column("#", lambda lead: lead.pk),
+    Column(gettext_lazy("客户名称"), lambda lead: lead.customer_name),
+    Column(gettext_lazy("伙伴编号"), lambda lead: lead.partner.code),
+    Column(gettext_lazy("伙伴"), lambda lead: lead.partner.name),
+    Column(gettext_lazy("场景类别"), lambda lead: str(lead.get_category_display())),
+    Column(gettext_lazy("报备时间"), lambda lead: _local(lead.submitted_at)),
+    Column(gettext_lazy("评估截止"), lambda lead: _local(lead.sla_due_at)),
+    Column(gettext_lazy("状态"), lambda lead: str(lead.get_status_display())),
+]
+
+
 @staff_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: HttpRequest) -> HttpResponseBase:
     """The lead queue: open leads by SLA due time, overdue first and highlighted (R-LEAD-3);
     a lead waiting behind an earlier one on the same customer is marked (R-ATT-3)."""
     now = clock.now()
@@ -48,6 +68,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     else:
         view = "open"
         leads = leads.filter(status__in=OPEN_STATUSES).order_by("sla_due_at", "id")
+    download = exported(request, leads, LEAD_COLUMNS, name="leads", title=_("线索"))
+    if download is not None:
+        return download
     page = page_of(request, leads)
     rows = [
         {

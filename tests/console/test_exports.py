@@ -12,11 +12,12 @@ import openpyxl
 import pytest
 
 from huoban.audit.models import AuditEvent
+from huoban.commissions.models import LedgerEntry
 from huoban.performance.services import record_scorecard
 from tests.factories import make_partner
 from tests.leads.helpers import submit
 from tests.portal.helpers import client_for
-from tests.projects.helpers import sign
+from tests.projects.helpers import pay, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,18 @@ def test_the_lead_queue_the_case_queue_and_the_ranking(actors):
     ranking = read_xlsx(client_for(actors.gm).get("/console/scorecards/?export=xlsx"))
     assert ranking[1][:2] == [actors.alpha.code, actors.alpha.name]
     assert Decimal(str(ranking[1][3])) == Decimal("70.0")  # 350 ÷ 500 × 100
+
+
+def test_finance_exports_the_pending_ledger_and_the_payouts(actors):
+    project = sign(actors.officer, actors.alpha, "300000.00")
+    pay(actors.finance, project, "100000.00", project.signed_on, "HK-1")
+    fiona = client_for(actors.finance)
+    rows = read_xlsx(fiona.get("/console/finance/?export=xlsx"))
+    pending = LedgerEntry.objects.filter(status="pending").count()
+    assert rows[0][:3] == ["#", "伙伴编号", "伙伴"] and len(rows) - 1 == pending >= 1
+    # 8% of the 300,000.00 contract at the first payment: 24,000.00, with its explanation
+    assert Decimal(str(rows[1][7])) == Decimal("24000") and rows[1][10]
+    payouts = read_csv(fiona.get("/console/finance/payouts/?export=csv"))
+    assert payouts[0] == ["付款日", "伙伴编号", "伙伴", "银行流水号", "金额", "经办"]
+    # commission figures are finance's: other staff get the 403 page, no file
+    assert client_for(actors.officer).get("/console/finance/?export=xlsx").status_code == 403

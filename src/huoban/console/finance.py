@@ -13,6 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huoban import clock
@@ -27,7 +28,7 @@ from huoban.partners.models import Partner
 from huoban.policy import sees_money
 from huoban.web import View, actor_of, in_language, mark_invalid, send, staff_required
 
-from .common import ask_first, confirmed, forbidden, refused
+from .common import Column, ask_first, confirmed, exported, forbidden, refused
 from .forms import AdjustmentForm, PayoutForm, SettlementForm
 
 
@@ -47,9 +48,34 @@ def _entry_ids(request: HttpRequest) -> list[int]:
     return [int(v) for v in request.POST.getlist("entry_ids") if v.isdigit()]
 
 
+#: R-IMP-5: ledger entries as the approvals page shows them, with their explanation.
+ENTRY_COLUMNS = [
+    Column("#", lambda e: e.pk),
+    Column(gettext_lazy("伙伴编号"), lambda e: e.partner.code),
+    Column(gettext_lazy("伙伴"), lambda e: e.partner.name),
+    Column(gettext_lazy("类型"), lambda e: str(e.get_kind_display())),
+    Column(gettext_lazy("项目"), lambda e: e.project.title if e.project else ""),
+    Column(gettext_lazy("基数"), lambda e: e.basis),
+    Column(gettext_lazy("费率"), lambda e: e.rate),
+    Column(gettext_lazy("金额"), lambda e: e.amount),
+    Column(gettext_lazy("计佣日"), lambda e: e.earned_on),
+    Column(gettext_lazy("到期日"), lambda e: e.due_on),
+    Column(gettext_lazy("计算说明"), lambda e: e.explanation),
+]
+#: R-IMP-5: the payouts, as the payouts page lists them.
+PAYOUT_COLUMNS = [
+    Column(gettext_lazy("付款日"), lambda p: p.paid_on),
+    Column(gettext_lazy("伙伴编号"), lambda p: p.partner.code),
+    Column(gettext_lazy("伙伴"), lambda p: p.partner.name),
+    Column(gettext_lazy("银行流水号"), lambda p: p.bank_reference),
+    Column(gettext_lazy("金额"), lambda p: p.total),
+    Column(gettext_lazy("经办"), lambda p: str(p.created_by) if p.created_by else ""),
+]
+
+
 @finance_required
 @require_GET
-def approvals(request: HttpRequest) -> HttpResponse:
+def approvals(request: HttpRequest) -> HttpResponseBase:
     """Pending entries, oldest earned first (R-LED-2)."""
     entries = (
         LedgerEntry.objects.visible_to(request.user)
@@ -57,6 +83,11 @@ def approvals(request: HttpRequest) -> HttpResponse:
         .select_related("partner", "project")
         .order_by("earned_on", "id")
     )
+    download = exported(
+        request, entries, ENTRY_COLUMNS, name="ledger-pending", title=_("待审批佣金")
+    )
+    if download is not None:
+        return download
     pending = entries.aggregate(n=Count("id"), s=Sum("amount"))
     return render(
         request,
@@ -145,8 +176,17 @@ def _partner(code: str) -> Partner:
 
 @finance_required
 @require_GET
-def payouts(request: HttpRequest) -> HttpResponse:
-    """Approved entries by partner; choose a partner, tick entries, pay (R-LED-8)."""
+def payouts(request: HttpRequest) -> HttpResponseBase:
+    """Approved entries by partner; choose a partner, tick entries, pay (R-LED-8). The export
+    is the payouts made (R-IMP-5)."""
+    made = (
+        Payout.objects.visible_to(request.user)
+        .select_related("partner", "created_by")
+        .order_by("-paid_on", "-id")
+    )
+    download = exported(request, made, PAYOUT_COLUMNS, name="payouts", title=_("付款记录"))
+    if download is not None:
+        return download
     code = request.GET.get("partner", "")
     return _payouts_page(request, _partner(code) if code else None)
 

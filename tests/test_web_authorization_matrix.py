@@ -721,6 +721,7 @@ post_only(
     body={"note": "已复核", "level": "low", "status": "mitigating"},
     changes=OFFICERS,
 )
+get_only(f"{C}customers/registry/", "/console/customers/registry/", console())
 # Imports (R-IMP-1, issue #21): the role that records the rows by hand — payments: finance;
 # kpis: the officers. A run of another kind is another role's: 404 (the payments run here).
 # The POST sends no file: the form's error (422), nothing written.

@@ -17,7 +17,7 @@ from huoban.performance.services import record_scorecard
 from tests.factories import make_partner
 from tests.leads.helpers import submit
 from tests.portal.helpers import client_for
-from tests.projects.helpers import pay, sign
+from tests.projects.helpers import make_customer, pay, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,20 @@ def test_finance_exports_the_pending_ledger_and_the_payouts(actors):
     assert payouts[0] == ["付款日", "伙伴编号", "伙伴", "银行流水号", "金额", "经办"]
     # commission figures are finance's: other staff get the 403 page, no file
     assert client_for(actors.officer).get("/console/finance/?export=xlsx").status_code == 403
+
+
+def test_the_customer_registry_lists_and_exports_owners(actors):
+    make_customer(actors.alpha, "晋城华东机械制造有限公司")
+    make_customer(None, "太原智能电网科技有限公司")
+    officer = client_for(actors.officer)
+    page = officer.get("/console/customers/registry/").content.decode()
+    assert "晋城华东机械制造有限公司" in page and "未归属" in page
+    owned = read_csv(
+        officer.get(f"/console/customers/registry/?owner={actors.alpha.code}&export=csv")
+    )
+    assert owned[0][1] == "客户名称"
+    assert [(r[1], r[5]) for r in owned[1:]] == [("晋城华东机械制造有限公司", actors.alpha.code)]
+    unowned = read_xlsx(officer.get("/console/customers/registry/?owner=none&export=xlsx"))
+    assert [r[1] for r in unowned[1:]] == ["太原智能电网科技有限公司"]
+    # partners have no console
+    assert client_for(actors.alice).get("/console/customers/registry/").status_code == 404

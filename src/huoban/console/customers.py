@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from huoban import clock
@@ -42,7 +44,7 @@ from huoban.policy import may_sign_projects
 from huoban.projects.models import Project
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
-from .common import refused
+from .common import Column, exported, refused
 from .forms import InboundForm, LinkForm, StaffConsentForm
 
 CONTACTS_SHOWN = 20
@@ -344,3 +346,55 @@ def consent_approve(request: HttpRequest, customer_id: int, consent_id: int) -> 
 def consent_revoke(request: HttpRequest, customer_id: int, consent_id: int) -> HttpResponse:
     """Revoke a consent before its expiry (officer, admin; R-ATT-7)."""
     return _consent_action(request, customer_id, consent_id, revoke_consent, _("已撤销授权。"))
+
+
+def _owner(customer: Customer) -> Any:
+    return getattr(customer, "attribution", None)
+
+
+#: R-IMP-5: the customer registry's columns, as the page shows them (no contacts: R-ATT-7).
+CUSTOMER_COLUMNS = [
+    Column("#", lambda c: c.pk),
+    Column(gettext_lazy("客户名称"), lambda c: c.legal_name),
+    Column(gettext_lazy("统一社会信用代码"), lambda c: c.uscc or ""),
+    Column(gettext_lazy("地区"), lambda c: c.region),
+    Column(gettext_lazy("行业"), lambda c: c.industry),
+    Column(gettext_lazy("归属伙伴编号"), lambda c: _owner(c).partner.code if _owner(c) else ""),
+    Column(gettext_lazy("归属伙伴"), lambda c: _owner(c).partner.name if _owner(c) else ""),
+    Column(gettext_lazy("归属来源"),
+           lambda c: str(_owner(c).get_source_display()) if _owner(c) else ""),
+    Column(gettext_lazy("归属时间"),
+           lambda c: _owner(c).since.astimezone(clock.local_tz()).date() if _owner(c) else ""),
+]  # fmt: skip
+
+
+@staff_required
+@require_GET
+def registry(request: HttpRequest) -> HttpResponseBase:
+    """The customer registry (R-ATT-1, R-ATT-4): every customer with its owner, newest first,
+    filtered by owner (a partner code, or unowned) and by name or USCC; exported as it is
+    filtered (R-IMP-5). Contacts are not listed: they are behind consent (R-ATT-7)."""
+    q = request.GET.get("q", "").strip()
+    owner = request.GET.get("owner", "").strip()
+    rows = Customer.objects.visible_to(request.user).select_related("attribution__partner")
+    if owner == "none":
+        rows = rows.filter(attribution__isnull=True)
+    elif owner:
+        rows = rows.filter(attribution__partner__code=owner.upper())
+    if q:
+        rows = rows.filter(Q(uscc=q.upper()) | Q(legal_name__contains=q))
+    rows = rows.order_by("-id")
+    download = exported(request, rows, CUSTOMER_COLUMNS, name="customers", title=_("客户"))
+    if download is not None:
+        return download
+    return render(
+        request,
+        "console/customer_registry.html",
+        {
+            "nav": "customers",
+            "page": page_of(request, rows),
+            "query": query_without_page(request),
+            "q": q,
+            "owner": owner,
+        },
+    )

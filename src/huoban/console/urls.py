@@ -111,6 +111,7 @@ urlpatterns = [
     path("leads/<int:lead_id>/second-review/", views.lead_sign, name="lead_sign"),
     path("customers/", customers.lookup, name="lookup"),
     path("customers/inbound/", customers.record_inbound, name="inbound"),
+    path("customers/registry/", customers.registry, name="customers"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
     path("customers/<int:customer_id>/reveal/", customers.customer_reveal, name="customer_reveal"),
     path("customers/<int:customer_id>/link/", customers.customer_link, name="customer_link"),

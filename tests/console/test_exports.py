@@ -13,6 +13,7 @@ import pytest
 
 from huoban.audit.models import AuditEvent
 from huoban.commissions.models import LedgerEntry
+from huoban.performance.risks import raise_risk
 from huoban.performance.services import record_scorecard
 from tests.factories import make_partner
 from tests.leads.helpers import submit
@@ -110,3 +111,13 @@ def test_the_customer_registry_lists_and_exports_owners(actors):
     assert [r[1] for r in unowned[1:]] == ["太原智能电网科技有限公司"]
     # partners have no console
     assert client_for(actors.alice).get("/console/customers/registry/").status_code == 404
+
+
+def test_a_partners_risk_register(actors):
+    raise_risk(actors.alpha.code, title="=技术依赖", category="technology", level="high",
+               actor=actors.officer)  # fmt: skip
+    url = f"/console/partners/{actors.alpha.code}/risks/?export=xlsx"
+    rows = read_xlsx(client_for(actors.gm).get(url))
+    assert (
+        rows[0][:3] == ["风险", "类别", "等级"] and rows[1][0] == "=技术依赖" and rows[1][2] == "高"
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from huoban.performance.risks import overdue, raise_risk, review_risk
 from huoban.policy import may_manage_partners
 from huoban.web import actor_of, mark_invalid, send, staff_required
 
-from .common import forbidden, partner_or_404, settle
+from .common import Column, exported, forbidden, partner_or_404, settle
 
 NAV = "partners"
 _TEXT = {"class": "form-control"}
@@ -95,12 +96,31 @@ def _page(
     )
 
 
+#: R-IMP-5: a partner's risk register, as its page lists it.
+RISK_COLUMNS = [
+    Column(gettext_lazy("风险"), lambda r: r.title),
+    Column(gettext_lazy("类别"), lambda r: str(r.get_category_display())),
+    Column(gettext_lazy("等级"), lambda r: str(r.get_level_display())),
+    Column(gettext_lazy("风险描述"), lambda r: r.description),
+    Column(gettext_lazy("应对措施"), lambda r: r.response),
+    Column(gettext_lazy("负责人"), lambda r: str(r.owner) if r.owner else ""),
+    Column(gettext_lazy("状态"), lambda r: str(r.get_status_display())),
+    Column(gettext_lazy("下次复核"), lambda r: r.next_review),
+]
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
-def partner_risks(request: HttpRequest, code: str) -> HttpResponse:
+def partner_risks(request: HttpRequest, code: str) -> HttpResponseBase:
     partner = partner_or_404(request, code)
     if request.method == "GET":
-        return _page(request, partner)
+        risks = (
+            Risk.objects.visible_to(request.user).filter(partner=partner).select_related("owner")
+        )
+        download = exported(
+            request, risks, RISK_COLUMNS, name=f"risks-{partner.code}", title=_("风险台账")
+        )
+        return download if download is not None else _page(request, partner)
     if not may_manage_partners(request.user):
         return forbidden(request, NAV, _("风险台账由伙伴关系官维护。"))
     form = RiskForm(request.POST, auto_id="new_%s")

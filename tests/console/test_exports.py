@@ -121,3 +121,12 @@ def test_a_partners_risk_register(actors):
     assert (
         rows[0][:3] == ["风险", "类别", "等级"] and rows[1][0] == "=技术依赖" and rows[1][2] == "高"
     )
+
+
+def test_the_unowned_count_is_every_customer_less_the_owned(actors):
+    for n in range(3):
+        make_customer(None, f"太原第{n}电网科技有限公司")
+    make_customer(actors.alpha, "晋城华东机械制造有限公司")
+    page = client_for(actors.officer).get("/console/customers/registry/?owner=none")
+    assert page.context["page"].paginator.count == 3
+    assert "晋城华东机械制造有限公司" not in page.content.decode()

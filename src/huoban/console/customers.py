@@ -31,6 +31,7 @@ from huoban.customers.consent import (
 from huoban.customers.inbound import record_inbound_contact
 from huoban.customers.matching import match_customer
 from huoban.customers.models import (
+    Attribution,
     ContactConsent,
     Customer,
     CustomerLink,
@@ -348,6 +349,22 @@ def consent_revoke(request: HttpRequest, customer_id: int, consent_id: int) -> H
     return _consent_action(request, customer_id, consent_id, revoke_consent, _("已撤销授权。"))
 
 
+class _Counted:
+    """A queryset whose count is known another way, for the paginator."""
+
+    def __init__(self, rows: Any, count: int) -> None:
+        self.rows, self.total = rows, count
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.rows[key]
+
+
 def _owner(customer: Customer) -> Any:
     return getattr(customer, "attribution", None)
 
@@ -387,12 +404,17 @@ def registry(request: HttpRequest) -> HttpResponseBase:
     download = exported(request, rows, CUSTOMER_COLUMNS, name="customers", title=_("客户"))
     if download is not None:
         return download
+    listed: Any = rows
+    if owner == "none" and not q:
+        # Counting the unowned through the join read every customer (0.4–0.7 s at N = 1);
+        # every customer less the owned ones is two index counts (R-UI-3).
+        listed = _Counted(rows, Customer.objects.count() - Attribution.objects.count())
     return render(
         request,
         "console/customer_registry.html",
         {
             "nav": "customers",
-            "page": page_of(request, rows),
+            "page": page_of(request, listed),
             "query": query_without_page(request),
             "q": q,
             "owner": owner,

@@ -205,16 +205,17 @@ def may_set_programme_targets(user: Any) -> bool:
 
 #: R-IMP-1: who imports each kind of file — the role that does the same by hand.
 IMPORT_ROLES: dict[str, tuple[str, ...]] = {
-    "payments": (Role.FINANCE,),
+    "partners": (Role.OFFICER,),
     "customers": (Role.OFFICER,),
+    "payments": (Role.FINANCE,),
     "kpis": (Role.OFFICER,),
 }
 
 
 def may_import(user: Any, kind: str | None = None) -> bool:
     """R-IMP-1: ``kind`` (or, without one, any kind) by the role that records the same rows by
-    hand — payments by finance, customers and scorecards' actuals by the partner officers; admins
-    may import everything."""
+    hand — payments by finance; partners, customers and scorecards' actuals by the partner
+    officers; admins may import everything."""
     kinds = [kind] if kind is not None else list(IMPORT_ROLES)
     return _active(user) and any(
         k in IMPORT_ROLES and user.has_role(*IMPORT_ROLES[k]) for k in kinds

@@ -18,12 +18,14 @@ from huoban.customers.normalize import normalize_name
 from huoban.customers.registry import book_alias, clean_uscc, get_or_create_customer
 from huoban.errors import ValidationFailed
 from huoban.leads.models import OPEN_STATUSES, Lead
-from huoban.partners.models import Partner
+from huoban.partners.models import Partner, PartnerKind, PartnerType
+from huoban.partners.services import register_partner
 from huoban.performance.models import Scorecard
 from huoban.performance.services import actuals_on_template, book_scorecard
 from huoban.policy import IMPORT_ROLES
 from huoban.projects.models import PaymentKind
 from huoban.projects.services import book_payment
+from huoban.uscc import normalize_uscc
 
 from . import cells
 
@@ -299,4 +301,88 @@ CUSTOMERS = Kind(
     conflict_column="aliases",
 )  # fmt: skip
 
-KINDS: dict[str, Kind] = {k.name: k for k in (PAYMENTS, CUSTOMERS, KPIS)}
+_KINDS_BY_WORD = {"个人": PartnerKind.INDIVIDUAL, "机构": PartnerKind.ORGANIZATION,
+                  "企业": PartnerKind.ORGANIZATION, "公司": PartnerKind.ORGANIZATION,
+                  **{v: v for v in PartnerKind.values}}  # fmt: skip
+_TYPES_BY_WORD = {"渠道伙伴": PartnerType.CHANNEL, "渠道": PartnerType.CHANNEL,
+                  "技术伙伴": PartnerType.TECHNOLOGY, "技术": PartnerType.TECHNOLOGY,
+                  "供应商": PartnerType.SUPPLIER, "战略投资方": PartnerType.STRATEGIC_INVESTOR,
+                  "海外代理": PartnerType.OVERSEAS_AGENT,
+                  **{v: v for v in PartnerType.values}}  # fmt: skip
+
+
+def _partner_kind(value: object) -> str:
+    raw = cells.text(value).lower()
+    if raw not in _KINDS_BY_WORD:
+        raise cells.CellError("类型为 个人 或 机构 / The kind is individual or organization.")
+    return str(_KINDS_BY_WORD[raw])
+
+
+def _partner_types(value: object) -> list[str]:
+    words = [w.strip().lower() for w in re.split(r"[;；、|,，]", cells.text(value)) if w.strip()]
+    unknown = [w for w in words if w not in _TYPES_BY_WORD]
+    if unknown:
+        raise cells.CellError(
+            f"未知合作类别：{'、'.join(unknown)}（渠道伙伴、技术伙伴、供应商、战略投资方、海外代理）"
+            " / Unknown partner type."
+        )
+    return list(dict.fromkeys(str(_TYPES_BY_WORD[w]) for w in words))
+
+
+def _partner(row: dict[str, Any], actor: User) -> bool:
+    """One partner (R-PTR, R-IMP-2): found by its code, else its USCC, else its name — then
+    unchanged; otherwise registered by the service the form calls, at the light tier and
+    waiting for the gm's approval like any new partner (R-AGR-2)."""
+    code = (row.get("code") or "").upper() or None
+    uscc = normalize_uscc(row["uscc"]) if row.get("uscc") else None
+    existing = (
+        (Partner.objects.filter(code=code).first() if code else None)
+        or (Partner.objects.filter(uscc=uscc).first() if uscc else None)
+        or (Partner.objects.filter(name=row["name"]).first() if not code and not uscc else None)
+    )
+    if existing is not None:
+        if existing.name != row["name"]:
+            raise ValidationFailed(
+                {"name": f"{existing.code} 已登记为“{existing.name}”：资料修改请在伙伴页面进行 / "
+                 f"{existing.code} is registered as {existing.name}; edit it on its page."}
+            )  # fmt: skip
+        return False
+    register_partner(
+        name=row["name"],
+        kind=row["kind"],
+        actor=actor,
+        types=row.get("types") or [],
+        region=row.get("region") or "",
+        uscc=row.get("uscc") or None,
+        referrer_code=row.get("referrer_code") or None,
+        contact_name=row.get("contact_name") or "",
+        contact_phone=row.get("contact_phone") or "",
+        code=code,
+    )
+    return True
+
+
+PARTNERS = Kind(
+    name="partners",
+    label="伙伴",
+    roles=IMPORT_ROLES["partners"],
+    columns=(
+        Column("code", "伙伴编号", cells.text, required=False, example="P00101",
+               note="选填；留空则自动编号"),
+        Column("name", "名称", _required_text, example="晋中数智科技有限公司"),
+        Column("kind", "类型", _partner_kind, example="机构", note="个人 或 机构"),
+        Column("types", "合作类别", _partner_types, required=False, example="渠道伙伴",
+               note="渠道伙伴、技术伙伴、供应商、战略投资方、海外代理；多个用“、”分隔"),
+        Column("region", "地区", cells.text, required=False, example="山西晋中"),
+        Column("uscc", "统一社会信用代码", _optional_text, required=False, note="机构选填"),
+        Column("referrer_code", "推荐伙伴编号", _optional_text, required=False,
+               note="招募它的伙伴（得 1% 招募奖励）"),
+        Column("contact_name", "联系人", cells.text, required=False, example="王经理"),
+        Column("contact_phone", "联系电话", cells.text, required=False, example="13800000000"),
+    ),
+    apply=_partner,
+    not_found_column="referrer_code",
+    conflict_column="code",
+)  # fmt: skip
+
+KINDS: dict[str, Kind] = {k.name: k for k in (PARTNERS, CUSTOMERS, PAYMENTS, KPIS)}

@@ -12,8 +12,9 @@ from huoban.scoping import ScopedQuerySet
 
 
 class ImportKind(models.TextChoices):
-    PAYMENTS = "payments", _("回款")
+    PARTNERS = "partners", _("伙伴")
     CUSTOMERS = "customers", _("客户")
+    PAYMENTS = "payments", _("回款")
     KPIS = "kpis", _("记分卡实际值")
 
 

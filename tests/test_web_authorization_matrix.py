@@ -723,16 +723,18 @@ post_only(
 )
 get_only(f"{C}customers/registry/", "/console/customers/registry/", console())
 # Imports (R-IMP-1, issue #21): the role that records the rows by hand — payments: finance;
-# kpis: the officers. A run of another kind is another role's: 404 (the payments run here).
+# partners, customers, kpis: the officers; projects: the officers and project managers.
+# A run of another kind is another role's: 404 (the payments run here).
 # The POST sends no file: the form's error (422), nothing written.
-IMPORTERS = console(403, officer=200, finance=200, admin=200)
+IMPORTERS = console(403, officer=200, pm=200, finance=200, admin=200)
 row("GET", f"{C}imports/", "/console/imports/", IMPORTERS)
 row("POST", f"{C}imports/", "/console/imports/",
-    console(403, officer=422, finance=422, admin=422), body={"kind": "payments"})  # fmt: skip
+    console(403, officer=422, pm=422, finance=422, admin=422),
+    body={"kind": "payments"})  # fmt: skip
 get_only(f"{C}imports/<int:run_id>/", "/console/imports/{import_run}/",
-         console(403, officer=404, finance=200, admin=200))  # fmt: skip
+         console(403, officer=404, pm=404, finance=200, admin=200))  # fmt: skip
 post_only(f"{C}imports/<int:run_id>/apply/", "/console/imports/{import_run}/apply/",
-          console(403, officer=404, finance=302, admin=302),
+          console(403, officer=404, pm=404, finance=302, admin=302),
           changes=("finance", "admin"))  # fmt: skip
 get_only(f"{C}imports/template/<str:kind>.<str:ext>", "/console/imports/template/payments.xlsx",
          console(403, finance=200, admin=200))  # fmt: skip

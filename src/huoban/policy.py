@@ -207,6 +207,7 @@ def may_set_programme_targets(user: Any) -> bool:
 IMPORT_ROLES: dict[str, tuple[str, ...]] = {
     "partners": (Role.OFFICER,),
     "customers": (Role.OFFICER,),
+    "projects": (Role.OFFICER, Role.PM),
     "payments": (Role.FINANCE,),
     "kpis": (Role.OFFICER,),
 }
@@ -215,7 +216,7 @@ IMPORT_ROLES: dict[str, tuple[str, ...]] = {
 def may_import(user: Any, kind: str | None = None) -> bool:
     """R-IMP-1: ``kind`` (or, without one, any kind) by the role that records the same rows by
     hand — payments by finance; partners, customers and scorecards' actuals by the partner
-    officers; admins may import everything."""
+    officers; projects by the officers and project managers; admins may import everything."""
     kinds = [kind] if kind is not None else list(IMPORT_ROLES)
     return _active(user) and any(
         k in IMPORT_ROLES and user.has_role(*IMPORT_ROLES[k]) for k in kinds

@@ -171,3 +171,15 @@ def test_the_command_line(actors, tmp_path):
     call_command("import_rows", "payments", str(good), username="fiona", stdout=out)
     assert out.getvalue().strip() == "created 1, unchanged 0, failed 0"
     assert CustomerPayment.objects.get().recorded_by == actors.finance
+
+
+def test_a_payment_found_by_its_projects_contract_number(actors):
+    project = sign(actors.officer, actors.alpha, "300000.00")
+    project.contract_no = "HT-2026-009"
+    project.save(update_fields=["contract_no"])
+    data = csv_bytes([["合同编号", "金额", "到账日", "流水号"],
+                      ["HT-2026-009", "24000.00", "2026-02-10", "B-9"],
+                      ["HT-NONE", "100.00", "2026-02-10", "B-10"]])  # fmt: skip
+    result = run_import("payments", file_name="x.csv", data=data, actor=actors.finance,
+                        dry_run=True)  # fmt: skip
+    assert [(e.row, e.column) for e in result.errors] == [(3, "合同编号")] and result.created == 1

@@ -413,6 +413,13 @@ class SigningForm(forms.Form):
     terms it would lock before anything is saved."""
 
     title = _input(_("项目名称"), max_length=200)
+    contract_no = forms.CharField(
+        label=_("合同编号"),
+        max_length=64,
+        required=False,
+        help_text=_("选填；公司自己的合同编号，导入项目和回款时可按它查找"),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
     kind = forms.ChoiceField(
         label=_("项目类型"),
         choices=Kind.choices,

@@ -45,7 +45,11 @@ class UploadForm(forms.Form):
 
 def _no(request: HttpRequest) -> HttpResponse:
     return forbidden(
-        request, NAV, _("数据导入由录入同类数据的岗位使用（回款：财务；记分卡：伙伴关系官）。")
+        request,
+        NAV,
+        _(
+            "数据导入由录入同类数据的岗位使用：回款由财务，项目由伙伴关系官或项目经理，伙伴、客户和记分卡由伙伴关系官。"
+        ),
     )
 
 

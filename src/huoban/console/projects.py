@@ -599,6 +599,7 @@ def project_sign(request: HttpRequest, customer_id: int) -> HttpResponse:
         lambda data: services.create_project(
             actor=actor_of(request),
             cash_only=data["cash_only"],
+            contract_no=data["contract_no"],
             **form.service_fields(customer.pk),
         ),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -23,8 +23,9 @@ from huoban.partners.services import register_partner
 from huoban.performance.models import Scorecard
 from huoban.performance.services import actuals_on_template, book_scorecard
 from huoban.policy import IMPORT_ROLES
-from huoban.projects.models import PaymentKind
-from huoban.projects.services import book_payment
+from huoban.projects.models import HighMarginCategory, PaymentKind, Project
+from huoban.projects.models import Kind as ProjectKind
+from huoban.projects.services import book_payment, book_project
 from huoban.uscc import normalize_uscc
 
 from . import cells
@@ -66,6 +67,9 @@ class Kind:
     # recording of a group (raising GroupRefused); True when it created something
     group: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None
     apply_group: Callable[[Rows, User], bool] | None = None
+    # a service's error field that is another column's (the service's customer_id is the row's
+    # customer name)
+    fields: dict[str, str] = field(default_factory=dict)
 
     def column(self, field: str) -> Column:
         return next(c for c in self.columns if c.field == field)
@@ -99,8 +103,23 @@ def _reference(value: object) -> str:
 
 
 def _payment(row: dict[str, Any], actor: User) -> bool:
+    project_id = row.get("project_id")
+    if project_id is None and row.get("contract_no"):
+        project_id = (
+            Project.objects.filter(contract_no=row["contract_no"])
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if project_id is None:
+            raise ValidationFailed(
+                {"contract_no": "没有此合同编号的项目 / No project has this contract number."}
+            )
+    if project_id is None:
+        raise ValidationFailed(
+            {"project_id": "项目编号或合同编号必填其一 / The project id or its contract number."}
+        )
     _payment_row, created, _outcomes = book_payment(
-        row["project_id"],
+        project_id,
         actor=actor,
         amount=row["amount"],
         received_on=row["received_on"],
@@ -116,7 +135,8 @@ PAYMENTS = Kind(
     label="回款",
     roles=IMPORT_ROLES["payments"],
     columns=(
-        Column("project_id", "项目编号", cells.whole_number, example=1),
+        Column("project_id", "项目编号", cells.whole_number, required=False, example=1,
+               note="项目编号或合同编号填其一"),
         Column("amount", "金额", cells.amount, example="120000.00"),
         Column("received_on", "到账日", cells.date, example="2026-11-05"),
         Column("reference", "流水号", _reference, example="BANK-20261105-001"),
@@ -124,6 +144,8 @@ PAYMENTS = Kind(
                note="回款 / 退款，空为回款"),
         Column("refund_of", "原流水号", _optional_text, required=False,
                note="退款时填原回款的流水号"),
+        Column("contract_no", "合同编号", _optional_text, required=False,
+               note="签约时登记的合同编号，可代替项目编号"),
     ),
     apply=_payment,
     not_found_column="project_id",
@@ -385,4 +407,107 @@ PARTNERS = Kind(
     conflict_column="code",
 )  # fmt: skip
 
-KINDS: dict[str, Kind] = {k.name: k for k in (PARTNERS, CUSTOMERS, PAYMENTS, KPIS)}
+_PROJECT_KINDS = {"新签": ProjectKind.NEW, "续费": ProjectKind.RENEWAL, "续约": ProjectKind.RENEWAL,
+                  "增项": ProjectKind.INCREMENT, "迭代": ProjectKind.ITERATION,
+                  "二次开发": ProjectKind.ITERATION, "迭代/二次开发": ProjectKind.ITERATION,
+                  **{v: v for v in ProjectKind.values}}  # fmt: skip
+_MARGIN_CATEGORIES = {"ai 定制": HighMarginCategory.AI_CUSTOM,
+                      "ai定制": HighMarginCategory.AI_CUSTOM,
+                      "信创": HighMarginCategory.XINCHUANG,
+                      "信创国产化": HighMarginCategory.XINCHUANG,
+                      "政企总包": HighMarginCategory.GOV_TURNKEY,
+                      "政务总包": HighMarginCategory.GOV_TURNKEY,
+                      **{v: v for v in HighMarginCategory.values}}  # fmt: skip
+
+
+def _project_kind(value: object) -> str:
+    raw = cells.text(value).lower()
+    if not raw:
+        return str(ProjectKind.NEW)
+    if raw not in _PROJECT_KINDS:
+        raise cells.CellError(
+            "类型为 新签、续费、增项 或 迭代 / The kind is new, renewal, increment or iteration."
+        )
+    return str(_PROJECT_KINDS[raw])
+
+
+def _margin_category(value: object) -> str | None:
+    raw = cells.text(value).lower()
+    if not raw:
+        return None
+    found = _MARGIN_CATEGORIES.get(raw)
+    if found is None:
+        raise cells.CellError("高毛利类别不认识 / Unknown high-margin category.")
+    return str(found)
+
+
+def _project(row: dict[str, Any], actor: User) -> bool:
+    """One signed contract (R-PROJ-1/2, R-IMP-2/3): found by its contract number — then
+    unchanged when it is the same contract — else signed for its customer, who must be in the
+    registry and owned (an import of customers first), through the signing service: the rate,
+    the commission total and the policy locked as by hand, the credit checked (R-CRED-3)."""
+    contract_no = row["contract_no"]
+    existing = Project.objects.filter(contract_no=contract_no).select_related("customer").first()
+    match = match_customer(row["customer_name"], row.get("customer_uscc"))
+    if existing is not None:
+        same = (
+            match.customer is not None
+            and existing.customer_id == match.customer.pk
+            and existing.contract_amount == row["contract_amount"]
+            and existing.signed_on == row["signed_on"]
+        )
+        if not same:
+            terms = (
+                f"{existing.customer.legal_name}，{existing.contract_amount}，{existing.signed_on}"
+            )
+            raise ValidationFailed(
+                {"contract_no": f"合同编号已用于项目 #{existing.pk}（{terms}）/ Project "
+                 f"#{existing.pk} has this number with other terms."}
+            )  # fmt: skip
+        return False
+    if match.kind != "exact" or match.customer is None:
+        raise ValidationFailed(
+            {"customer_name": "客户未登记或名称不能确定：请先导入客户 / The customer is not in the "
+             "registry (or not certainly): import the customers first."}
+        )  # fmt: skip
+    book_project(
+        actor=actor,
+        customer_id=match.customer.pk,
+        title=row["title"],
+        kind=row.get("kind") or ProjectKind.NEW,
+        high_margin=bool(row.get("high_margin")),
+        high_margin_category=row.get("high_margin_category"),
+        contract_amount=row["contract_amount"],
+        signed_on=row["signed_on"],
+        cash_only=bool(row.get("cash_only")),
+        contract_no=contract_no,
+    )
+    return True
+
+
+PROJECTS = Kind(
+    name="projects",
+    label="项目",
+    roles=IMPORT_ROLES["projects"],
+    columns=(
+        Column("contract_no", "合同编号", _required_text, example="HT-2026-0101"),
+        Column("customer_name", "客户名称", _required_text, example="晋城华东机械制造有限公司",
+               note="须已在客户名录中，且已归属伙伴"),
+        Column("customer_uscc", "客户信用代码", _optional_text, required=False),
+        Column("title", "项目名称", _required_text, example="生产数据平台"),
+        Column("kind", "类型", _project_kind, required=False, example="新签",
+               note="新签、续费、增项 或 迭代；空为新签"),
+        Column("contract_amount", "合同额", cells.amount, example="300000.00"),
+        Column("signed_on", "签约日", cells.date, example="2026-03-15"),
+        Column("high_margin", "高毛利", _yes, required=False, note="是 / 否"),
+        Column("high_margin_category", "高毛利类别", _margin_category, required=False,
+               note="AI 定制、信创国产化 或 政企总包"),
+        Column("cash_only", "全额预付", _yes, required=False, note="是 / 否"),
+    ),
+    apply=_project,
+    not_found_column="customer_name",
+    conflict_column="customer_name",
+    fields={"customer_id": "customer_name", "lead_id": "customer_name"},
+)  # fmt: skip
+
+KINDS: dict[str, Kind] = {k.name: k for k in (PARTNERS, CUSTOMERS, PROJECTS, PAYMENTS, KPIS)}

@@ -14,6 +14,7 @@ from huoban.scoping import ScopedQuerySet
 class ImportKind(models.TextChoices):
     PARTNERS = "partners", _("伙伴")
     CUSTOMERS = "customers", _("客户")
+    PROJECTS = "projects", _("项目")
     PAYMENTS = "payments", _("回款")
     KPIS = "kpis", _("记分卡实际值")
 

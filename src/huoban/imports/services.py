@@ -110,7 +110,7 @@ def _refusal(
 ) -> list[RowError]:
     if isinstance(exc, ValidationFailed):
         return [
-            RowError(number, headers_by_field.get(name, ""), message)
+            RowError(number, headers_by_field.get(kind.fields.get(name, name), ""), message)
             for name, message in exc.errors.items()
         ]
     name = kind.conflict_column if isinstance(exc, Conflict) else kind.not_found_column

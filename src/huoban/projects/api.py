@@ -36,6 +36,7 @@ class ProjectIn(Schema):
     signed_on: dt.date
     project_manager_id: int | None = None
     cash_only: bool = Field(False, description="signed cash only: 100% paid before work starts")
+    contract_no: str = Field("", max_length=64, description="the company's contract number")
 
 
 class ProjectCreated(Schema):
@@ -75,6 +76,7 @@ class ProjectOut(Schema):
     customer_name: str
     lead_id: int | None
     title: str
+    contract_no: str
     kind: str
     high_margin: bool
     high_margin_category: str | None
@@ -150,6 +152,7 @@ def render(project: Project, user: Any) -> dict[str, Any]:
         "customer_name": project.customer.legal_name,
         "lead_id": project.lead_id,
         "title": project.title,
+        "contract_no": project.contract_no,
         "kind": project.kind,
         "high_margin": project.high_margin,
         "high_margin_category": project.high_margin_category or None,

@@ -77,6 +77,9 @@ class Project(models.Model):
         "leads.Lead", null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
     )
     title = models.CharField(_("项目名称"), max_length=200)
+    # The company's own contract number (R-IMP-2: an import finds the project by it); optional,
+    # unique when given.
+    contract_no = models.CharField(_("合同编号"), max_length=64, blank=True, default="")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     high_margin = models.BooleanField(_("高毛利"), default=False)
     high_margin_category = models.CharField(
@@ -137,6 +140,11 @@ class Project(models.Model):
             models.Index(fields=["status", "signed_on", "id"], name="project_status_signed_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["contract_no"],
+                condition=~models.Q(contract_no=""),
+                name="project_contract_no",
+            ),
             models.CheckConstraint(
                 condition=Q(contract_amount__gt=0), name="%(app_label)s_%(class)s_amount_positive"
             ),

@@ -55,6 +55,7 @@ def project_snapshot(project: Project) -> dict[str, Any]:
         "partner": project.partner_id,
         "lead": project.lead_id,
         "title": project.title,
+        "contract_no": project.contract_no,
         "kind": project.kind,
         "high_margin": project.high_margin,
         "high_margin_category": project.high_margin_category,
@@ -231,10 +232,52 @@ def create_project(
     high_margin_category: str | None = None,
     project_manager_id: int | None = None,
     cash_only: bool = False,
+    contract_no: str = "",
 ) -> Project:
     """Sign a project for an attributed customer; lock rate, total and policy (R-PROJ-1, -2).
     The customer's credit decides whether it may be signed on credit (R-CRED-3, 409)."""
+    return book_project(
+        actor=actor,
+        customer_id=customer_id,
+        title=title,
+        kind=kind,
+        high_margin=high_margin,
+        contract_amount=contract_amount,
+        signed_on=signed_on,
+        lead_id=lead_id,
+        high_margin_category=high_margin_category,
+        project_manager_id=project_manager_id,
+        cash_only=cash_only,
+        contract_no=contract_no,
+    )
+
+
+def book_project(
+    *,
+    actor: User,
+    customer_id: int,
+    title: str,
+    kind: str,
+    high_margin: bool,
+    contract_amount: Decimal,
+    signed_on: dt.date,
+    lead_id: int | None = None,
+    high_margin_category: str | None = None,
+    project_manager_id: int | None = None,
+    cash_only: bool = False,
+    contract_no: str = "",
+) -> Project:
+    """:func:`create_project` in the caller's transaction: for an import, whose rows are
+    recorded all or none in one (R-IMP-1). Everyone else calls create_project."""
     require_role(actor, Role.OFFICER, Role.PM, Role.ADMIN)
+    contract_no = (contract_no or "").strip()
+    if len(contract_no) > 64:
+        raise ValidationFailed({"contract_no": "合同编号最多 64 字 / At most 64 characters."})
+    taken = Project.objects.filter(contract_no=contract_no).first() if contract_no else None
+    if taken is not None:
+        raise ValidationFailed(
+            {"contract_no": f"合同编号已用于项目 #{taken.pk} / Project #{taken.pk} has it."}
+        )
     signing = check_signing(
         customer_id=customer_id,
         title=title,
@@ -253,6 +296,7 @@ def create_project(
         partner=partner,
         lead=signing.lead,
         title=title.strip(),
+        contract_no=contract_no,
         kind=kind,
         high_margin=high_margin,
         high_margin_category=high_margin_category or "",

@@ -190,6 +190,17 @@ def test_seed_002_selection_and_jifengs_revenue_share(logins):
     ]
 
 
+def test_finance_has_two_bank_exports_checked(logins):
+    """R-IMP-1: one file with an amount in 万 (named, nothing written), one clean to confirm."""
+    from huoban.imports.models import ImportRun
+
+    runs = {r.file_name: r for r in ImportRun.objects.all()}
+    draft, clean = runs["十二月银行回款-初稿.csv"], runs["十二月银行回款.csv"]
+    assert (draft.failed, draft.errors[0]["row"], draft.errors[0]["column"]) == (1, 2, "金额")
+    assert (clean.dry_run, clean.applied, clean.created, clean.errors) == (True, False, 1, [])
+    assert clean.file and clean.actor.username == "finance"
+
+
 def test_a_second_load_changes_nothing(logins):
     before = row_counts()
     head = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()

@@ -36,6 +36,7 @@ from huoban.customers.consent import grant_consent
 from huoban.customers.inbound import record_inbound_contact
 from huoban.customers.models import Customer, LinkKind, NameKind, ReferralAnswer
 from huoban.customers.registry import add_alias, get_or_create_customer
+from huoban.imports.services import run_import
 from huoban.leads.models import Category, Lead, ReasonCode, Status, Verdict
 from huoban.leads.services import (
     LeadInput,
@@ -301,6 +302,7 @@ class _DemoBuilder:
         self.queues()
         self.credit()
         self.channel_costs()
+        self.imports()
         flag_overdue_leads()  # what the daily job would have done since (R-LEAD-3)
 
     def staff(self) -> None:
@@ -405,6 +407,31 @@ class _DemoBuilder:
                 registered_capital="800000000", years_in_operation=25,
                 note="集团客户，回款记录良好；额度超过 100 万，报总经理审批", actor=finance,
             )  # fmt: skip
+
+    def imports(self) -> None:
+        """R-IMP-1: finance checked two bank exports this morning — one with an amount written in
+        万 (its row named, nothing written), one clean and waiting to be confirmed on
+        /console/imports/. Only the history is written."""
+        finance = self.users["finance"]
+        project = (
+            Project.objects.filter(status="signed", payments__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "signed_on", "contract_amount")
+            .first()
+        )
+        if project is None:
+            return
+        pk, signed_on, contract_amount = project
+        tenth = (contract_amount / 10).quantize(Decimal("0.01"))
+        header = "项目编号,金额,到账日,流水号\n"
+        with clock.frozen(self.ago(hours=2)):
+            day = max(signed_on, clock.today() - dt.timedelta(days=1)).isoformat()
+            for name, amount in (("十二月银行回款-初稿.csv", f"{tenth / 10000}万"),
+                                 ("十二月银行回款.csv", str(tenth))):  # fmt: skip
+                data = f"{header}{pk},{amount},{day},ICBC-1207-01\n".encode()
+                run_import(
+                    "payments", file_name=name, data=data, actor=finance, dry_run=True, keep=True
+                )
 
     def channel_costs(self) -> None:
         """R-ANL-1: what the programme spent on two channels beyond their commission."""

@@ -81,7 +81,11 @@ def _page(request: HttpRequest, form: UploadForm, status: int) -> HttpResponse:
             "nav": NAV,
             "form": mark_invalid(form),
             "page": page_of(request, runs.order_by("-started_at", "-pk")),
-            "kinds": [k for k in KINDS.values() if may_import(request.user, k.name)],
+            "kinds": [
+                (ImportKind(k.name).label, k)
+                for k in KINDS.values()
+                if may_import(request.user, k.name)
+            ],
         },
         status=status,
     )

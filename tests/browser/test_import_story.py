@@ -67,3 +67,31 @@ def test_finance_imports_payments_after_a_clean_check(actors, open_as, tmp_path)
     expect(history).to_contain_text("十一月回款.xlsx")
     expect(history).to_contain_text("十一月回款-改.xlsx")
     fiona.screenshot(path=str(tmp_path / "import-history.png"), full_page=True)
+
+
+def test_an_officer_imports_the_customer_list_in_english(actors, open_as, tmp_path):
+    """olivia, reading in English, imports two customers: one owned by alpha from before
+    Huoban, one new company with no owner; the registry shows them, the owner's source said."""
+    olivia = open_as("olivia")
+    olivia.get_by_role("button", name="English").click()
+    olivia.goto("/console/imports/")
+    expect(olivia.locator("#template-customers")).to_contain_text("Customer")
+    rows = [["name", "aliases", "owner"],
+            ["晋城华东机械制造有限公司", "华东机械", actors.alpha.code],
+            ["太原智能电网科技有限公司", "", ""]]  # fmt: skip
+    form = olivia.locator("#import-form")
+    form.get_by_label("What to import").select_option("customers")
+    form.get_by_label("File (.xlsx or .csv, ≤ 30 MB)").set_input_files(
+        workbook(tmp_path / "customers.xlsx", rows)
+    )
+    form.get_by_role("button", name="Check the file").click()
+    expect(olivia.locator("#import-counts")).to_contain_text("2 new")
+    olivia.get_by_role("button", name="Confirm the import (2 new)").click()
+    expect(olivia.locator("#summary")).to_contain_text("Applied")
+    olivia.goto("/console/customers/registry/")
+    table = olivia.locator("#customers")
+    expect(table.locator("tr", has_text="晋城华东机械制造有限公司")).to_contain_text(
+        "Imported existing ownership"
+    )
+    expect(table.locator("tr", has_text="太原智能电网科技有限公司")).to_contain_text("Unowned")
+    olivia.screenshot(path=str(tmp_path / "registry-en.png"), full_page=True)

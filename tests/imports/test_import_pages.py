@@ -115,3 +115,16 @@ def test_officers_import_a_months_actuals_and_see_only_their_kinds(actors):
     payments = ImportRun.objects.get(kind="payments")
     assert olivia.get(f"/console/imports/{payments.pk}/").status_code == 404
     assert "回款.csv" not in olivia.get("/console/imports/").content.decode()
+
+
+def test_the_console_bounds_a_files_rows(actors, monkeypatch):
+    """A request must answer within the server's timeout: past the bound, the command line."""
+    monkeypatch.setattr("huoban.imports.services.CONSOLE_MAX_ROWS", 2)
+    project = sign(actors.officer, actors.alpha, "300000.00")
+    lines = "".join(f"{project.pk},100.00,2026-02-10,B-{n}\n" for n in range(3))
+    response = upload(
+        client_for(actors.finance), "回款.csv", "项目编号,金额,到账日,流水号\n" + lines
+    )
+    run = ImportRun.objects.get()
+    assert run.errors[-1]["row"] == 0 and "huoban import" in run.errors[-1]["message"]
+    assert response.status_code == 302 and not CustomerPayment.objects.exists()

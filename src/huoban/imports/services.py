@@ -127,6 +127,7 @@ def run_import(
     progress: Callable[[int], None] | None = None,
     keep: bool = False,
     stored: str = "",
+    max_rows: int | None = None,
 ) -> Result:
     """Check (``dry_run``) or apply a file of ``kind_name`` rows as ``actor``. ``keep`` stores
     the file with the run (the console's check, to be confirmed); ``stored`` names a file kept
@@ -150,6 +151,8 @@ def run_import(
         _history(result, file_name, data, actor, started, keep, stored)
         return result
     headers_by_field = {name: table.headers[position] for position, name in columns.items()}
+    if max_rows is not None:
+        table = Table(table.headers, _at_most(table, max_rows, result))
     with transaction.atomic(durable=True):
         if kind.group is None:
             _by_row(kind, table, columns, headers_by_field, actor, result, progress)
@@ -178,6 +181,22 @@ def run_import(
             return result
     _history(result, file_name, data, actor, started, keep, stored)
     return result
+
+
+def _at_most(table: Table, limit: int, result: Result) -> Any:
+    """The table's rows, stopping with a file error after ``limit`` (the console's bound)."""
+    for n, row in enumerate(table.rows, 1):
+        if n > limit:
+            result.errors.append(
+                RowError(
+                    0,
+                    "",
+                    f"网页导入每个文件最多 {limit} 行，更大的文件请用命令行 huoban import / "
+                    f"The console imports at most {limit} rows a file: use huoban import.",
+                )
+            )
+            return
+        yield row
 
 
 def _by_row(
@@ -318,9 +337,13 @@ def apply_checked(run_id: int, *, actor: User) -> Result:
         actor=actor,
         dry_run=False,
         stored=run.file.name,
+        max_rows=CONSOLE_MAX_ROWS,
     )
 
 
+#: Rows a file imported in the console may have: a request is answered within the server's
+#: 30 s, and a row takes ~10 ms (bench/imports.py); larger files go through `huoban import`.
+CONSOLE_MAX_ROWS = 2000
 #: An import's file at most (100,000 payment rows are ~4 MB as .xlsx, ~6 MB as .csv).
 IMPORT_MAX_BYTES = 30 * 1024 * 1024
 _SPREADSHEETS = {"xlsx": (b"PK\x03\x04",), "csv": (b"",)}
@@ -337,4 +360,12 @@ def check_upload(kind_name: str, upload: Any, *, actor: User) -> Result:
         raise ValidationFailed({"file": checked})
     _ext, content = checked
     name = str(getattr(upload, "name", "") or "import")[:200]
-    return run_import(kind_name, file_name=name, data=content, actor=actor, dry_run=True, keep=True)
+    return run_import(
+        kind_name,
+        file_name=name,
+        data=content,
+        actor=actor,
+        dry_run=True,
+        keep=True,
+        max_rows=CONSOLE_MAX_ROWS,
+    )

@@ -722,6 +722,17 @@ post_only(
     changes=OFFICERS,
 )
 get_only(f"{C}customers/registry/", "/console/customers/registry/", console())
+# Bank-statement reconciliation (R-IMP-4, issue #21): finance's, like the other finance pages.
+row("GET", f"{C}finance/bank/", "/console/finance/bank/", finance_only())
+row("POST", f"{C}finance/bank/", "/console/finance/bank/", finance_only(422), body={})
+get_only(f"{C}finance/bank/<int:statement_id>/", "/console/finance/bank/{bank_statement}/",
+         finance_only())  # fmt: skip
+post_only(f"{C}finance/bank/<int:statement_id>/confirm/",
+          "/console/finance/bank/{bank_statement}/confirm/", finance_only(302),
+          body={"line_ids": "{bank_line}"}, changes=("finance", "admin"))  # fmt: skip
+post_only(f"{C}finance/bank/<int:statement_id>/lines/<int:line_id>/assign/",
+          "/console/finance/bank/{bank_statement}/lines/{bank_line}/assign/", finance_only(302),
+          body={"project": "{project}"}, changes=("finance", "admin"))  # fmt: skip
 # Imports (R-IMP-1, issue #21): the role that records the rows by hand — payments: finance;
 # partners, customers, kpis: the officers; projects: the officers and project managers.
 # A run of another kind is another role's: 404 (the payments run here).
@@ -1461,7 +1472,19 @@ def web_world(actors: Any) -> dict[str, Any]:
         upload=SimpleUploadedFile("签署件.pdf", b"%PDF-1.4\n"),
         actor=actors.officer,
     ).pk
+    from huoban.imports.bank import upload_statement
+    from huoban.imports.models import BankLine
     from huoban.imports.services import run_import
+
+    statement_csv = (
+        "交易日期,对方户名,摘要,贷方发生额,交易流水号\n2026-11-14,某代付公司,货款,1000.00,MX-B\n"
+    )
+    world["bank_statement"] = upload_statement(
+        SimpleUploadedFile("流水.csv", statement_csv.encode()), actor=actors.finance
+    ).pk
+    line = BankLine.objects.get(statement_id=world["bank_statement"])
+    BankLine.objects.filter(pk=line.pk).update(project_id=world["project"], status="suggested")
+    world["bank_line"] = line.pk
 
     world["import_run"] = run_import(
         "payments",

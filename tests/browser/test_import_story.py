@@ -95,3 +95,37 @@ def test_an_officer_imports_the_customer_list_in_english(actors, open_as, tmp_pa
     )
     expect(table.locator("tr", has_text="太原智能电网科技有限公司")).to_contain_text("Unowned")
     olivia.screenshot(path=str(tmp_path / "registry-en.png"), full_page=True)
+
+
+def test_finance_reconciles_a_bank_statement(actors, open_as, tmp_path):
+    """fiona uploads the bank's export: the line naming the contract is matched and ticked, the
+    one from an unknown payer waits; she assigns it to the project by its contract number and
+    records both in one step — each a payment of the project."""
+    project = sign(actors.officer, actors.alpha, "300000.00")
+    project.contract_no = "HT-2026-001"
+    project.save(update_fields=["contract_no"])
+    rows = [["中国工商银行 账户明细"], [],
+            ["交易日期", "对方单位名称", "摘要", "用途", "借方发生额", "贷方发生额", "凭证号"],
+            ["2026-11-03", "某某代付公司", "货款", "HT-2026-001 首付", None, "24000.00", "V1"],
+            ["2026-11-04", "不认识的公司", "货款", "", None, "6000.00", "V2"]]  # fmt: skip
+    fiona = open_as("fiona")
+    fiona.goto("/console/finance/")
+    fiona.get_by_role("link", name="银行流水对账").click()
+    fiona.get_by_label("银行流水（网银导出的 .xlsx 或 .csv）").set_input_files(
+        workbook(tmp_path / "十一月流水.xlsx", rows)
+    )
+    fiona.get_by_role("button", name="上传并匹配").click()
+    expect(fiona.locator("#line-4")).to_contain_text("摘要含合同编号 HT-2026-001")
+    expect(fiona.locator("#line-5")).to_contain_text("付款人不在客户名录中")
+    assign = fiona.locator("#assign-5")
+    assign.get_by_role("textbox").fill("HT-2026-001")
+    assign.get_by_role("button", name="指定").click()
+    expect(fiona.get_by_text("已指定项目。")).to_be_visible()
+    fiona.locator("#line-5").get_by_role("checkbox").check()
+    fiona.get_by_role("button", name="确认入账所选").click()
+    expect(fiona.get_by_text("已入账 2 笔回款。")).to_be_visible()
+    expect(fiona.locator("#line-counts")).to_contain_text("已入账 2")
+    fiona.screenshot(path=str(tmp_path / "bank.png"), full_page=True)
+    assert sorted(p.reference for p in CustomerPayment.objects.filter(project=project)) == [
+        "V1", "V2",
+    ]  # fmt: skip

@@ -75,7 +75,8 @@ def date(value: object) -> dt.date:
     raw = text(value)
     if not raw:
         raise CellError("日期不能为空 / The date is missing.")
-    raw = raw.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} \d", raw) else raw
+    if re.match(r"^\S+\s+\d{1,2}:\d{2}", raw):  # a time after the date: 20261105 10:31:02
+        raw = raw.split()[0]
     match = _DATE.match(raw) or _COMPACT.match(raw)
     if match is None:
         raise CellError(f"日期格式应为 2026-11-05 / A date is written 2026-11-05 (not {raw}).")

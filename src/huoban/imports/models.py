@@ -55,3 +55,91 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class BankStatementQuerySet(ScopedQuerySet["BankStatement"]):
+    """Staff only: the company's bank statements."""
+
+    partner_path = None
+
+
+class BankLineQuerySet(ScopedQuerySet["BankLine"]):
+    """Staff only: the lines of the company's bank statements."""
+
+    partner_path = None
+
+
+class BankStatement(models.Model):
+    """A bank statement finance uploaded to reconcile (R-IMP-4): its file, kept, fingerprinted,
+    and the layout it was read as."""
+
+    file_name = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("文件 SHA-256"), max_length=64, unique=True)
+    file = models.FileField(_("文件"), upload_to="statements/", storage=private_storage)
+    bank = models.CharField(_("格式"), max_length=20)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    objects = BankStatementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("银行流水")
+        verbose_name_plural = _("银行流水")
+        ordering = ("-uploaded_at", "-pk")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class LineStatus(models.TextChoices):
+    MATCHED = "matched", _("已匹配")
+    SUGGESTED = "suggested", _("待确认")
+    UNMATCHED = "unmatched", _("未匹配")
+    RECORDED = "recorded", _("已入账")
+
+
+class BankLine(models.Model):
+    """One incoming line of a statement (R-IMP-4): the project it was matched or suggested to
+    and why, and the payment it became once finance confirmed it."""
+
+    statement = models.ForeignKey(
+        BankStatement, on_delete=models.PROTECT, related_name="lines", verbose_name=_("银行流水")
+    )
+    row = models.PositiveIntegerField(_("行"))
+    booked_on = models.DateField(_("交易日期"))
+    amount = models.DecimalField(_("金额"), max_digits=14, decimal_places=2)
+    payer = models.CharField(_("付款人"), max_length=200, blank=True)
+    reference = models.CharField(_("流水号"), max_length=100, blank=True)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=LineStatus.choices)
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("项目"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    reason = models.CharField(_("匹配依据"), max_length=300, blank=True)
+    payment = models.ForeignKey(
+        "projects.CustomerPayment", verbose_name=_("回款"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+
+    objects = BankLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("银行流水明细")
+        verbose_name_plural = _("银行流水明细")
+        ordering = ("statement", "row")
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "row"], name="bank_line_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}:{self.row} {self.amount}"
+
+    @property
+    def payment_reference(self) -> str:
+        """The reference the payment is recorded under: the bank's, else the file's and row's —
+        the same line in another statement is the same payment (R-IMP-2)."""
+        return self.reference or f"BANK-{self.booked_on:%Y%m%d}-{self.amount}-{self.payer}"[:100]

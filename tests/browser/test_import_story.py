@@ -125,6 +125,7 @@ def test_finance_reconciles_a_bank_statement(actors, open_as, tmp_path):
     fiona.get_by_role("button", name="确认入账所选").click()
     expect(fiona.get_by_text("已入账 2 笔回款。")).to_be_visible()
     expect(fiona.locator("#line-counts")).to_contain_text("已入账 2")
+    expect(fiona.locator("#all-recorded")).to_be_visible()
     fiona.screenshot(path=str(tmp_path / "bank.png"), full_page=True)
     assert sorted(p.reference for p in CustomerPayment.objects.filter(project=project)) == [
         "V1", "V2",

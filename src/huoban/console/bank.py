@@ -99,6 +99,7 @@ def statement(request: HttpRequest, statement_id: int) -> HttpResponse:
             "tab": "bank",
             "statement": found,
             "lines": lines,
+            "open_lines": [line for line in lines if line.status != LineStatus.RECORDED],
             "counts": [(value, label, counts[value]) for value, label in LineStatus.choices],
         },
     )

@@ -199,6 +199,13 @@ def test_finance_has_two_bank_exports_checked(logins):
     assert (draft.failed, draft.errors[0]["row"], draft.errors[0]["column"]) == (1, 2, "金额")
     assert (clean.dry_run, clean.applied, clean.created, clean.errors) == (True, False, 1, [])
     assert clean.file and clean.actor.username == "finance"
+    # R-IMP-4: the bank's export: the line naming the contract matched, the other waiting
+    from huoban.imports.models import BankLine
+
+    lines = {line.reference: line for line in BankLine.objects.select_related("project")}
+    assert set(lines) == {"ICBC-1207-01", "ICBC-1207-02"}  # the outgoing line is not kept
+    assert lines["ICBC-1207-01"].status == "matched" and lines["ICBC-1207-01"].project.contract_no
+    assert lines["ICBC-1207-02"].status == "unmatched"
 
 
 def test_a_second_load_changes_nothing(logins):

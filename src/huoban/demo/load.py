@@ -36,6 +36,7 @@ from huoban.customers.consent import grant_consent
 from huoban.customers.inbound import record_inbound_contact
 from huoban.customers.models import Customer, LinkKind, NameKind, ReferralAnswer
 from huoban.customers.registry import add_alias, get_or_create_customer
+from huoban.imports.bank import upload_statement
 from huoban.imports.services import run_import
 from huoban.leads.models import Category, Lead, ReasonCode, Status, Verdict
 from huoban.leads.services import (
@@ -409,19 +410,20 @@ class _DemoBuilder:
             )  # fmt: skip
 
     def imports(self) -> None:
-        """R-IMP-1: finance checked two bank exports this morning — one with an amount written in
-        万 (its row named, nothing written), one clean and waiting to be confirmed on
-        /console/imports/. Only the history is written."""
+        """R-IMP-1: finance checked two payment files this morning — one with an amount written
+        in 万 (its row named, nothing written), one clean and waiting to be confirmed on
+        /console/imports/ — and uploaded the bank's export to reconcile (R-IMP-4). No payment
+        is written."""
         finance = self.users["finance"]
         project = (
             Project.objects.filter(status="signed", payments__isnull=True)
             .order_by("pk")
-            .values_list("pk", "signed_on", "contract_amount")
+            .values_list("pk", "signed_on", "contract_amount", "contract_no")
             .first()
         )
         if project is None:
             return
-        pk, signed_on, contract_amount = project
+        pk, signed_on, contract_amount, contract_no = project
         tenth = (contract_amount / 10).quantize(Decimal("0.01"))
         header = "项目编号,金额,到账日,流水号\n"
         with clock.frozen(self.ago(hours=2)):
@@ -432,6 +434,19 @@ class _DemoBuilder:
                 run_import(
                     "payments", file_name=name, data=data, actor=finance, dry_run=True, keep=True
                 )
+            # R-IMP-4: the bank's export of the same days — the line naming the contract is
+            # matched, one from a payer not in the registry waits for finance.
+            statement = (
+                "中国工商银行 企业网上银行 账户明细\n\n"
+                "交易日期,凭证号,对方单位名称,摘要,用途,借方发生额,贷方发生额\n"
+                f"{day},ICBC-1207-01,东义集团代付中心,货款,{contract_no} 首期款,,{tenth}\n"
+                f"{day},ICBC-1207-02,晋中某贸易有限公司,往来款,,,8800.00\n"
+                f"{day},ICBC-1207-03,某供应商,,采购付款,12000.00,\n"
+            )
+            upload_statement(
+                SimpleUploadedFile("工行账户明细-12月.csv", statement.encode("utf-8-sig")),
+                actor=finance,
+            )
 
     def channel_costs(self) -> None:
         """R-ANL-1: what the programme spent on two channels beyond their commission."""

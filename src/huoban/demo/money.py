@@ -49,17 +49,22 @@ def add_money(demo: _DemoBuilder) -> None:
     users, partners, customers = demo.users, demo.partners, demo.customers
     officer, pm, finance = users["officer"], users["pm"], users["finance"]
 
+    signed: list[Any] = []
+
     def sign(when: dt.datetime, customer: Any, title: str, amount: str, **kw: Any) -> Any:
         with clock.frozen(when):
-            return projects.create_project(
+            project = projects.create_project(
                 actor=officer,
                 customer_id=customer.pk,
                 title=title,
                 contract_amount=Decimal(amount),
                 signed_on=clock.today(),
                 project_manager_id=pm.pk,
+                contract_no=f"HT-{clock.today():%Y}-{len(signed) + 1:03d}",  # R-IMP-2
                 **kw,
             )
+            signed.append(project)
+            return project
 
     def pay(when: dt.datetime, project: Any, amount: str, ref: str, **kw: Any) -> None:
         with clock.frozen(when):

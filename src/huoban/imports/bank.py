@@ -291,7 +291,7 @@ def confirm_lines(line_ids: list[int], *, actor: User) -> list[BankLine]:
     the payment service, under the bank's serial number, so a line is never recorded twice."""
     require_role(actor, Role.FINANCE)
     lines = list(
-        BankLine.objects.select_for_update()
+        BankLine.objects.select_for_update(of=("self",))  # not the project: an outer join
         .filter(pk__in=line_ids)
         .exclude(status=LineStatus.RECORDED)
         .select_related("project")

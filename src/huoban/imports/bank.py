@@ -18,9 +18,7 @@ serial number, which the payment service keeps unique per project (R-IMP-2)."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import uuid
 from dataclasses import dataclass
@@ -30,7 +28,6 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from openpyxl import load_workbook
 
 from huoban import clock
 from huoban.access import require_role
@@ -45,7 +42,7 @@ from huoban.projects.services import book_payment, received
 
 from . import cells
 from .models import BankLine, BankStatement, LineStatus
-from .reading import _decode
+from .reading import SPREADSHEET_WORDS, SPREADSHEETS, raw_rows
 
 #: Column names by what they hold, as ICBC's, CCB's and most banks' exports head them.
 DATE = ("交易日期", "交易时间", "记账日期", "入账日期", "日期")
@@ -70,19 +67,6 @@ class Line:
     summary: str
 
 
-def _rows(name: str, data: bytes) -> list[list[Any]]:
-    if name.lower().endswith(".xlsx"):
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-    content = _decode(data)
-    first = content.split("\n", 1)[0]
-    dialect = "excel-tab" if "\t" in first and "," not in first else "excel"
-    return [list(r) for r in csv.reader(io.StringIO(content, newline=""), dialect=dialect)]
-
-
 def _find(headers: list[str], names: tuple[str, ...]) -> int | None:
     for name in names:
         if name in headers:
@@ -92,7 +76,10 @@ def _find(headers: list[str], names: tuple[str, ...]) -> int | None:
 
 def read_statement(name: str, data: bytes) -> tuple[str, list[Line]]:
     """The layout (``ICBC``, ``CCB`` or ``generic``) and the incoming lines of an export."""
-    rows = _rows(name, data)
+    try:
+        rows = list(raw_rows(name, data))
+    except cells.CellError as exc:
+        raise ValidationFailed({"file": str(exc)}) from None
     header_at = None
     headers: list[str] = []
     date = credit = None
@@ -216,14 +203,11 @@ def _both(zh: str, en: str) -> str:
     return f"{zh} / {en}"[:300]
 
 
-_STATEMENTS = {"xlsx": (b"PK\x03\x04",), "csv": (b"",)}
-
-
 @transaction.atomic(durable=True)
 def upload_statement(upload: Any, *, actor: User) -> BankStatement:
     """Read, keep and match a statement (R-IMP-4); the same file twice is a conflict."""
     require_role(actor, Role.FINANCE)
-    checked = read_upload(upload, _STATEMENTS, "Excel（.xlsx）或 CSV 文件 / an .xlsx or .csv file")
+    checked = read_upload(upload, SPREADSHEETS, SPREADSHEET_WORDS)
     if isinstance(checked, str):
         raise ValidationFailed({"file": checked})
     ext, content = checked

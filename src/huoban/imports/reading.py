@@ -36,46 +36,49 @@ def _decode(data: bytes) -> str:
     raise CellError("文件编码应为 UTF-8 或 GB18030 / The file is neither UTF-8 nor GB18030.")
 
 
-def _csv(data: bytes) -> Table:
+#: What an import or a statement upload may be: extension → the bytes it starts with.
+SPREADSHEETS = {"xlsx": (b"PK\x03\x04",), "csv": (b"",)}
+SPREADSHEET_WORDS = "Excel（.xlsx）或 CSV 文件 / an .xlsx or .csv file"
+
+
+def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     content = _decode(data)
     first = content.split("\n", 1)[0]
     dialect = "excel-tab" if "\t" in first and "," not in first else "excel"
-    reader = csv.reader(io.StringIO(content, newline=""), dialect=dialect)
-    headers = next(reader, [])
-
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        for number, cells in enumerate(reader, start=2):
-            if _filled(cells):
-                yield number, list(cells)
-
-    return Table([text(h) for h in headers], rows())
+    for cells in csv.reader(io.StringIO(content, newline=""), dialect=dialect):
+        yield list(cells)
 
 
-def _xlsx(data: bytes) -> Table:
+def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
         raise CellError(f"无法读取 Excel 文件 / Not a readable .xlsx file ({exc}).") from None
-    sheet = book.worksheets[0]
-    it = sheet.iter_rows(values_only=True)
-    headers = next(it, ())
+    try:
+        for cells in book.worksheets[0].iter_rows(values_only=True):
+            yield list(cells)
+    finally:
+        book.close()
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        try:
-            for number, cells in enumerate(it, start=2):
-                if _filled(list(cells)):
-                    yield number, list(cells)
-        finally:
-            book.close()
 
-    return Table([text(h) for h in headers], rows())
+def raw_rows(name: str, data: bytes) -> Iterator[list[Any]]:
+    """Every row of the file's first sheet, blank ones too, in order (row n is the n-th)."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        return _xlsx_rows(data)
+    if lower.endswith(".csv") or lower.endswith(".txt"):
+        return _csv_rows(data)
+    raise CellError("只支持 .xlsx 和 .csv 文件 / Only .xlsx and .csv files can be imported.")
 
 
 def read_table(name: str, data: bytes) -> Table:
-    """The file's header and rows by its extension (``.xlsx`` or ``.csv``)."""
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        return _xlsx(data)
-    if lower.endswith(".csv") or lower.endswith(".txt"):
-        return _csv(data)
-    raise CellError("只支持 .xlsx 和 .csv 文件 / Only .xlsx and .csv files can be imported.")
+    """The file's header (row 1) and its rows that are not blank."""
+    rows = raw_rows(name, data)
+    headers = next(rows, [])  # an unreadable file is refused here, before any row
+
+    def numbered() -> Iterator[tuple[int, list[Any]]]:
+        for number, cells in enumerate(rows, start=2):
+            if _filled(cells):
+                yield number, cells
+
+    return Table([text(h) for h in headers], numbered())

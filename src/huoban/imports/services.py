@@ -27,7 +27,7 @@ from huoban.policy import may_import
 from .cells import CellError
 from .kinds import KINDS, GroupRefused, Kind, Rows
 from .models import ImportRun
-from .reading import Table, read_table
+from .reading import SPREADSHEET_WORDS, SPREADSHEETS, Table, read_table
 
 #: Errors kept in the history (the command line and the page get them all).
 MAX_KEPT_ERRORS = 200
@@ -346,16 +346,12 @@ def apply_checked(run_id: int, *, actor: User) -> Result:
 CONSOLE_MAX_ROWS = 2000
 #: An import's file at most (100,000 payment rows are ~4 MB as .xlsx, ~6 MB as .csv).
 IMPORT_MAX_BYTES = 30 * 1024 * 1024
-_SPREADSHEETS = {"xlsx": (b"PK\x03\x04",), "csv": (b"",)}
 
 
 def check_upload(kind_name: str, upload: Any, *, actor: User) -> Result:
     """The console's first step (R-IMP-1): check an uploaded file of ``kind_name`` row by row,
     write nothing, and keep the file for the confirmation."""
-    checked = read_upload(
-        upload, _SPREADSHEETS, "Excel（.xlsx）或 CSV 文件 / an .xlsx or .csv file",
-        max_bytes=IMPORT_MAX_BYTES,
-    )  # fmt: skip
+    checked = read_upload(upload, SPREADSHEETS, SPREADSHEET_WORDS, max_bytes=IMPORT_MAX_BYTES)
     if isinstance(checked, str):
         raise ValidationFailed({"file": checked})
     _ext, content = checked
